@@ -1,0 +1,62 @@
+# Glossa: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PIP_INSTALL := $(PIP) install --quiet --require-hashes --no-deps
+
+.PHONY: run install install-dev migrate demo serve test lint lock worker clean
+
+$(PY):
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+	$(PIP_INSTALL) -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+# The embedded default: SQLite under var/, tasks in process, DEBUG on.
+run: export DEBUG ?= 1
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_defaults
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
+	  echo "make test: using PostgreSQL ($${DATABASE_URL%%\?*})"; \
+	else \
+	  echo "make test: DATABASE_URL is not PostgreSQL: using SQLite; PostgreSQL-only tests are skipped"; \
+	fi
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=glossa.test_settings $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the hash-pinned requirement files after editing the .in files.
+lock: | $(PY)
+	$(PIP) install --quiet pip-tools
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.txt requirements-dev.in
+
+# A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0).
+worker: install
+	$(VENV)/bin/celery -A glossa worker --loglevel=info --concurrency=$${WORKERS:-2}
+
+clean:
+	rm -rf var/test .pytest_cache

@@ -1,0 +1,2 @@
+"""Annotations: taxonomy, legal criteria, annotations, claims, assessments,
+suggestions, agreement, exports and reports. Reads from ``corpus``."""

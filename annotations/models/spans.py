@@ -1,0 +1,232 @@
+"""Annotations (spans of a document's text), their comments, and suggestions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from corpus.models import Document, Project
+
+from .taxonomy import Tag
+
+CONTEXT_CHARS = 32
+
+
+class SpanQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(project__memberships__user=user)
+
+
+class AnchoredSpan(models.Model):
+    """A span of ``Document.text`` anchored as the W3C selectors do.
+
+    ``start``/``end`` are Unicode code-point offsets, end-exclusive.
+    ``quote`` always equals ``text[start:end]``; ``prefix``/``suffix`` hold
+    up to ``CONTEXT_CHARS`` characters either side so the span can be
+    re-anchored if offsets are ever lost (TextQuoteSelector).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def context_for(text: str, start: int, end: int) -> tuple[str, str, str]:
+        """Return (quote, prefix, suffix) for ``text[start:end]``."""
+        return (
+            text[start:end],
+            text[max(0, start - CONTEXT_CHARS) : start],
+            text[end : end + CONTEXT_CHARS],
+        )
+
+    def anchor(self) -> None:
+        """Fill quote, prefix and suffix from the document and the offsets."""
+        self.quote, self.prefix, self.suffix = self.context_for(
+            self.document.text, self.start, self.end
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        check_span(self)
+
+
+def check_span(span: AnchoredSpan) -> None:
+    """Raise ValidationError unless the span is inside its document's text
+    and its quote is exactly the slice at its offsets."""
+    text = span.document.text
+    if span.document.project_id != span.project_id:
+        raise ValidationError("The document belongs to another project.")
+    if not (0 <= span.start < span.end <= len(text)):
+        raise ValidationError(
+            {
+                "end": f"Offsets {span.start}-{span.end} are outside the document "
+                f"text (0-{len(text)}) or empty."
+            }
+        )
+    if text[span.start : span.end] != span.quote:
+        raise ValidationError(
+            {"quote": "The quote does not match the document text at these offsets."}
+        )
+
+
+def span_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(start__lt=models.F("end")),
+            name=f"{prefix}_start_before_end",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(quote=""), name=f"{prefix}_quote_not_empty"
+        ),
+    ]
+
+
+class AnnotationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted by reviewer"
+    REJECTED = "rejected", "Rejected by reviewer"
+
+
+class Origin(models.TextChoices):
+    HUMAN = "human", "Made by an analyst"
+    SUGGESTION = "suggestion", "Accepted suggestion"
+    IMPORT = "import", "Imported"
+    ADJUDICATION = "adjudication", "Reconciled by a reviewer"
+
+
+class Annotation(AnchoredSpan):
+    """A span an analyst tagged, with a note.
+
+    ``version`` increases on every save; updates must name the version they
+    were based on (optimistic locking, see ``annotations.services``).
+    """
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="annotations"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="annotations"
+    )
+    tags = models.ManyToManyField(Tag, related_name="annotations", blank=True)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    status = models.CharField(
+        max_length=16, choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT
+    )
+    origin = models.CharField(
+        max_length=16, choices=Origin.choices, default=Origin.HUMAN
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["document", "start", "end", "pk"]
+        constraints = span_constraints("annotation")
+        indexes = [
+            models.Index(fields=["document", "start"]),
+            models.Index(fields=["project", "author"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote[:40]!r} ({self.start}-{self.end})"
+
+
+class Comment(models.Model):
+    """A comment in the discussion on an annotation."""
+
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.annotation_id}"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    EDITED = "edited", "Accepted with edits"
+    REJECTED = "rejected", "Rejected"
+
+
+class Suggestion(AnchoredSpan):
+    """A proposed annotation, explained by the rule or model that made it.
+
+    Pending until an analyst accepts (creating an Annotation), edits or
+    rejects it. Rejections are kept: they measure precision.
+    """
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="suggestions")
+    claimant = models.CharField(max_length=300, blank=True)
+    claimant_type = models.CharField(max_length=32, blank=True)
+    confidence = models.FloatField(default=0.5)
+    rule = models.CharField(
+        max_length=200, help_text="The rule or model that proposed it."
+    )
+    explanation = models.TextField(blank=True)
+    pipeline_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=SuggestionStatus.choices,
+        default=SuggestionStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    annotation = models.ForeignKey(
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="from_suggestions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "start", "tag"]
+        constraints = [
+            *span_constraints("suggestion"),
+            models.UniqueConstraint(
+                fields=["document", "tag", "start", "end"],
+                name="suggestion_unique_span_tag",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag.key}: {self.quote[:40]!r}"

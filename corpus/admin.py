@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import Document, DocumentAnalysis, Job, Membership, Project, Source
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "blind_mode", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "project", "country"]
+    list_filter = ["kind", "project"]
+    search_fields = ["name"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "project", "kind", "published_at", "analysis_status"]
+    list_filter = ["project", "kind", "analysis_status"]
+    search_fields = ["title", "url", "sha256"]
+    raw_id_fields = ["previous_version", "near_duplicate_of", "source"]
+    readonly_fields = [
+        "text",
+        "text_sha256",
+        "sha256",
+        "original",
+        "size",
+        "media_type",
+        "captured_at",
+        "captured_by",
+        "extractor",
+        "extractor_version",
+        "warc",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("text", "metadata")
+
+
+@admin.register(DocumentAnalysis)
+class DocumentAnalysisAdmin(admin.ModelAdmin):
+    list_display = ["document", "pipeline", "pipeline_version", "created_at"]
+    raw_id_fields = ["document"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "project", "kind", "status", "done", "total"]
+    list_filter = ["kind", "status"]

@@ -1,0 +1,31 @@
+"""Stored output of the spaCy analysis, so pages never re-parse a document."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .documents import Document
+
+
+class DocumentAnalysis(models.Model):
+    """The analysis of one document by one pipeline version.
+
+    ``data`` holds plain JSON produced by ``corpus.nlp`` (sentences, tokens,
+    entities, attributions, cues, quantities), all as code-point offsets into
+    ``Document.text``. ``pipeline`` and ``pipeline_version`` make old results
+    reproducible.
+    """
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, related_name="analysis"
+    )
+    pipeline = models.CharField(max_length=120)
+    pipeline_version = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "document analyses"
+
+    def __str__(self) -> str:
+        return f"Analysis of {self.document_id} by {self.pipeline}"

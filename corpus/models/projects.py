@@ -1,0 +1,96 @@
+"""Projects (cases or investigations) and who may work on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """A member's role in one project, from least to most privileged."""
+
+    VIEWER = "viewer", "Viewer"
+    ANALYST = "analyst", "Analyst"
+    REVIEWER = "reviewer", "Reviewer"
+    OWNER = "owner", "Owner"
+
+    @classmethod
+    def rank(cls, role: str) -> int:
+        """Order roles so that ``rank(a) >= rank(b)`` means a may do what b may."""
+        return [c.value for c in cls].index(role)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProjectQuerySet:
+        """Projects the user is a member of (none for anonymous users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    """A case or investigation, e.g. "Lethal strikes at sea, 2025".
+
+    Everything an analyst sees is scoped to projects they are a member of.
+    """
+
+    slug = models.SlugField(
+        unique=True,
+        max_length=80,
+        help_text="Short identifier used in URLs and on the command line.",
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    blind_mode = models.BooleanField(
+        default=False,
+        help_text=(
+            "Analysts do not see each other's annotations on a document until "
+            "they have submitted it (independent annotation for agreement)."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """Gives one user one role in one project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ANALYST)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"], name="membership_unique_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.project}"
+
+    def allows(self, role: str) -> bool:
+        """True if this membership's role is at least ``role``."""
+        return Role.rank(self.role) >= Role.rank(role)

@@ -1,0 +1,50 @@
+"""The one permission layer: every view, endpoint, export and download uses it.
+
+Non-members get ``Http404`` (a project's existence is itself confidential);
+members whose role is too low get ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Document, Membership, Project, Role
+
+
+def membership_for(user, project: Project) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(project=project, user=user).first()
+
+
+def check_role(user, project: Project, role: str = Role.VIEWER) -> Membership:
+    """Return the user's membership if its role is at least ``role``."""
+    membership = membership_for(user, project)
+    if membership is None:
+        raise Http404("No such project.")
+    if not membership.allows(role):
+        raise PermissionDenied(
+            f"This needs the {Role(role).label.lower()} role in {project.name}."
+        )
+    return membership
+
+
+def access_project(user, slug: str, role: str = Role.VIEWER) -> Project:
+    """Fetch a project by slug for a user holding at least ``role`` in it."""
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        raise Http404("No such project.")
+    check_role(user, project, role)
+    return project
+
+
+def access_document(user, pk: int, role: str = Role.VIEWER) -> Document:
+    """Fetch a document for a user holding at least ``role`` in its project."""
+    document = (
+        Document.objects.select_related("project", "source").filter(pk=pk).first()
+    )
+    if document is None:
+        raise Http404("No such document.")
+    check_role(user, document.project, role)
+    return document

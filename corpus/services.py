@@ -1,0 +1,116 @@
+"""Writes on projects and memberships.
+
+Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
+``corpus.analysis``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Document, Membership, Project, Role, normalize_text, sha256_hex
+from .signals import project_created
+
+
+@transaction.atomic
+def project_create(
+    *, name: str, created_by=None, slug: str = "", description: str = ""
+) -> Project:
+    """Create a project, make its creator owner, and announce it.
+
+    Listeners of ``project_created`` (the default taxonomy and framework)
+    run inside the same transaction, so a project never exists without them.
+    """
+    project = Project(
+        name=name,
+        slug=slug or slugify(name)[:80],
+        description=description,
+        created_by=created_by,
+    )
+    project.full_clean()
+    project.save()
+    if created_by is not None:
+        Membership.objects.create(project=project, user=created_by, role=Role.OWNER)
+    project_created.send(sender=Project, project=project, created_by=created_by)
+    return project
+
+
+@transaction.atomic
+def membership_set(*, project: Project, user, role: str) -> Membership:
+    """Give ``user`` the ``role`` in ``project`` (creating or changing it)."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}; choose one of {Role.values}.")
+    membership, _ = Membership.objects.update_or_create(
+        project=project, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+class DuplicateDocument(Exception):
+    """The same original bytes are already in the project."""
+
+    def __init__(self, existing: Document) -> None:
+        super().__init__(
+            f"Already in the project as document {existing.pk} "
+            f"({existing.title or 'untitled'})."
+        )
+        self.existing = existing
+
+
+@transaction.atomic
+def document_create(
+    *,
+    project: Project,
+    original: bytes,
+    text: str,
+    original_name: str = "",
+    media_type: str = "text/plain",
+    captured_by=None,
+    captured_at: datetime | None = None,
+    extractor: str = "",
+    extractor_version: str = "",
+    **fields,
+) -> Document:
+    """Store one document: its original bytes, hashes and normalised text.
+
+    This is the single write path for documents (ingestion, API, samples).
+    ``text`` is normalised here, once. Raises ``DuplicateDocument`` if the
+    same bytes are already in the project, ``ValidationError`` for bad
+    fields; either way nothing is written.
+    """
+    digest = sha256_hex(original)
+    existing = Document.objects.filter(project=project, sha256=digest).first()
+    if existing is not None:
+        raise DuplicateDocument(existing)
+    normalized = normalize_text(text)
+    if not normalized:
+        raise ValidationError({"text": "The document has no text."})
+    document = Document(
+        project=project,
+        text=normalized,
+        sha256=digest,
+        size=len(original),
+        original_name=original_name[:500],
+        media_type=media_type,
+        captured_by=captured_by,
+        captured_at=captured_at or timezone.now(),
+        extractor=extractor,
+        extractor_version=extractor_version,
+        **fields,
+    )
+    document.original.save(
+        original_name or "original", ContentFile(original), save=False
+    )
+    try:
+        document.full_clean(exclude=["original", "warc"])
+        document.save()
+    except BaseException:
+        document.original.delete(save=False)
+        raise
+    return document

@@ -1,0 +1,11 @@
+"""Signals ``corpus`` sends so that other apps can react without being imported.
+
+``project_created`` is sent by ``corpus.services.project_create`` once the
+project and its owner's membership are committed; ``annotations`` listens to
+load the default taxonomy and framework.
+"""
+
+from django.dispatch import Signal
+
+project_created = Signal()  # kwargs: project, created_by
+document_ingested = Signal()  # kwargs: document
