@@ -48,3 +48,33 @@ def access_document(user, pk: int, role: str = Role.VIEWER) -> Document:
         raise Http404("No such document.")
     check_role(user, document.project, role)
     return document
+
+
+# --- REST API ---------------------------------------------------------------
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ProjectRolePermission:
+    """DRF permission: membership of the object's project, with a role.
+
+    Reads need ``viewer``; writes need ``analyst`` unless the view sets
+    ``write_role`` (e.g. ``Role.OWNER`` for taxonomy edits). Objects must
+    expose ``project`` (or be a Project). List querysets must still be
+    scoped with ``for_user``: this class checks single objects.
+    """
+
+    message = "You do not have access to this project."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        project = obj if isinstance(obj, Project) else obj.project
+        needed = (
+            Role.VIEWER
+            if request.method in SAFE_METHODS
+            else getattr(view, "write_role", Role.ANALYST)
+        )
+        check_role(request.user, project, needed)
+        return True

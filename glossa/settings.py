@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corpus",
     "annotations",
 ]
@@ -198,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Documents, annotations, claims and legal assessments.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI assets are vendored by drf-spectacular-sidecar (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Glossa -----------------------------------------------------------------

@@ -1,0 +1,3 @@
+"""HTML routes of annotations."""
+
+urlpatterns: list = []
