@@ -1,3 +1,7 @@
 """HTML routes of annotations."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("annotations.legal_urls")),
+]
