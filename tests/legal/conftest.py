@@ -1,0 +1,169 @@
+"""Fixtures for the legal analysis tests: sourced documents, annotations made
+directly through the models (the annotator's services live on another
+branch), and a Playwright browser for the walk-through."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from annotations.models import Annotation, Tag
+from corpus.models import Role, Source
+from corpus.services import membership_set
+from tests.factories import DocumentFactory, UserFactory
+
+STATEMENT = (
+    "Defence Minister Arlen Vost said on Tuesday that forces struck four vessels "
+    "operated by narco-terrorists, killing 14 people. He said the boats were known "
+    "to intelligence. No evidence was provided."
+)
+WIRE = (
+    "Officials in Corvania said 14 people were killed when four vessels were struck "
+    "at sea. Legal experts said the strikes were illegal. At least 57 people have "
+    "died in the campaign so far."
+)
+OTHER = (
+    "The coast guard rescued two survivors after the strike, a harbour official said."
+)
+
+
+def make_annotation(document, author, needle: str, tags=(), note="") -> Annotation:
+    """Tag the first occurrence of ``needle`` in the document."""
+    start = document.text.index(needle)
+    annotation = Annotation(
+        project=document.project,
+        document=document,
+        start=start,
+        end=start + len(needle),
+        author=author,
+        note=note,
+    )
+    annotation.anchor()
+    annotation.full_clean()
+    annotation.save()
+    if tags:
+        annotation.tags.set(Tag.objects.filter(project=document.project, key__in=tags))
+    return annotation
+
+
+@pytest.fixture
+def viewer(project):
+    user = UserFactory(username="viewer")
+    membership_set(project=project, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def reviewer(project):
+    user = UserFactory(username="reviewer")
+    membership_set(project=project, user=user, role=Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def sources(project):
+    return {
+        "ministry": Source.objects.create(project=project, name="Ministry of Defence"),
+        "wire": Source.objects.create(project=project, name="Harbour Wire"),
+        "gazette": Source.objects.create(project=project, name="Coastal Gazette"),
+    }
+
+
+@pytest.fixture
+def docs(project, sources):
+    return {
+        "statement": DocumentFactory(
+            project=project,
+            title="Statement by the Ministry",
+            text=STATEMENT,
+            source=sources["ministry"],
+            published_at=datetime(2025, 9, 2, 12, tzinfo=UTC),
+        ),
+        "wire": DocumentFactory(
+            project=project,
+            title="Wire: strikes at sea",
+            text=WIRE,
+            source=sources["wire"],
+            published_at=datetime(2025, 9, 3, 8, tzinfo=UTC),
+        ),
+        "other": DocumentFactory(
+            project=project,
+            title="Rescue at the harbour",
+            text=OTHER,
+            source=sources["gazette"],
+            published_at=None,
+            captured_at=datetime(2025, 9, 5, 9, tzinfo=UTC),
+        ),
+    }
+
+
+@pytest.fixture
+def mentions(docs, analyst):
+    return {
+        "minister": make_annotation(
+            docs["statement"],
+            analyst,
+            "forces struck four vessels operated by narco-terrorists, killing 14 people",
+            tags=["official_claim", "casualty_figure"],
+        ),
+        "no_evidence": make_annotation(
+            docs["statement"],
+            analyst,
+            "No evidence was provided.",
+            tags=["no_evidence_provided"],
+        ),
+        "wire": make_annotation(
+            docs["wire"],
+            analyst,
+            "14 people were killed when four vessels were struck at sea",
+            tags=["casualty_figure"],
+        ),
+        "illegal": make_annotation(
+            docs["wire"],
+            analyst,
+            "Legal experts said the strikes were illegal.",
+            tags=["experts_say_illegal"],
+        ),
+        "rescue": make_annotation(
+            docs["other"],
+            analyst,
+            "The coast guard rescued two survivors",
+            tags=["rescue_or_survivor"],
+        ),
+    }
+
+
+# --- Browser ------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian chromium for the session (never ``playwright install``)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
