@@ -126,7 +126,11 @@ def test_cannot_link_annotation_of_another_project(project, analyst, owner):
 def test_quantity_add_links_its_mention_and_validates(project, analyst, mentions):
     claim = claim_create(project=project, user=analyst, proposition="14 killed")
     q = claim_quantity_add(
-        claim=claim, user=analyst, value=14, counts="killed", annotation=mentions["wire"]
+        claim=claim,
+        user=analyst,
+        value=14,
+        counts="killed",
+        annotation=mentions["wire"],
     )
     assert q.bound == "exact"
     assert mentions["wire"] in claim.mentions.all()
@@ -219,7 +223,10 @@ def test_claim_create_and_edit_through_forms(client, project, analyst):
     client.force_login(analyst)
     response = client.post(
         f"/p/{project.slug}/claims/",
-        {"proposition": "Boats were known to intelligence", "claimant_type": "official"},
+        {
+            "proposition": "Boats were known to intelligence",
+            "claimant_type": "official",
+        },
     )
     claim = project.claims.get()
     assert response.url == f"/p/{project.slug}/claims/{claim.pk}/"
