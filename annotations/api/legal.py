@@ -267,6 +267,7 @@ class ClaimViewSet(
         return Response(AnnotationProposalOutput(proposals, many=True).data)
 
     @extend_schema(
+        operation_id="claims_proposals_for_annotation",
         parameters=[OpenApiParameter("annotation", int, required=True)],
         responses={200: ClaimProposalOutput(many=True)},
     )

@@ -111,7 +111,8 @@ def mentions(docs, analyst):
         "minister": make_annotation(
             docs["statement"],
             analyst,
-            "forces struck four vessels operated by narco-terrorists, killing 14 people",
+            "forces struck four vessels operated by narco-terrorists, "
+            "killing 14 people",
             tags=["official_claim", "casualty_figure"],
         ),
         "no_evidence": make_annotation(

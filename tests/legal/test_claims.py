@@ -49,7 +49,7 @@ def test_claim_create_links_first_mention_and_records_history(
 
 
 def test_claim_create_rejects_bad_choice_and_writes_nothing(project, analyst):
-    with pytest.raises(Exception, match="claimant_type|not a valid choice"):
+    with pytest.raises(Exception, match=r"claimant_type|not a valid choice"):
         claim_create(
             project=project, user=analyst, proposition="x", claimant_type="alien"
         )
