@@ -86,7 +86,8 @@ def timeline_svg(
     series = list(dict.fromkeys(p.series for p in points))
     colours = series_colours(series)
     legend_rows = (len(series) + 2) // 3
-    left, right, top = 64, 20, 36
+    left, right, top = 64, 48, 36
+    uid = f"tl{abs(hash((title, len(points)))) % 10**8}"
     plot_h = height - top - 56
     total_h = height + legend_rows * 20 + 24
     plot_w = width - left - right
@@ -107,9 +108,9 @@ def timeline_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {total_h}" width="100%" '
-        f'aria-labelledby="tl-title tl-desc" font-family="sans-serif" font-size="12">',
-        f'<title id="tl-title">{escape(title)}</title>',
-        f'<desc id="tl-desc">{len(points)} reported figures from {len(series)} '
+        f'aria-labelledby="{uid}-t {uid}-d" font-family="sans-serif" font-size="12">',
+        f'<title id="{uid}-t">{escape(title)}</title>',
+        f'<desc id="{uid}-d">{len(points)} reported figures from {len(series)} '
         f"sources between {first.isoformat()} and {last.isoformat()}. The table "
         "below lists every point.</desc>",
         f'<text x="{left}" y="20" font-size="14" font-weight="bold">'

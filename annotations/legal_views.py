@@ -223,6 +223,7 @@ def claim_detail_view(request, slug, pk):
             kinds=ClaimKind.choices,
             counts_choices=QuantityCounts.choices,
             bound_choices=QuantityBound.choices,
+            form={"element": request.GET.get("element", "")},
             active_tab="claims",
         ),
     )

@@ -32,7 +32,8 @@ class ElementRow:
     inconclusive: int = 0
     not_applicable: int = 0
     claims: int = 0
-    cells: list[str] = field(default_factory=list)
+    #: (claim id, cell code) for the claims on the current page.
+    cells: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def addressed(self) -> bool:
@@ -127,7 +128,8 @@ def matrix_build(
     for element in elements:
         row = ElementRow(element=element, **counts.get(element.pk, {}))
         row.cells = [
-            cell_symbol(cell_findings.get((element.pk, cid), set())) for cid in page_ids
+            (cid, cell_symbol(cell_findings.get((element.pk, cid), set())))
+            for cid in page_ids
         ]
         for f in Finding.values:
             totals[f] += getattr(row, f)

@@ -81,9 +81,9 @@ def test_matrix_rows_cells_and_gaps(project, assessed, elements):
     e0, e1, e2 = elements[:3]
     page_ids = [c.pk for c in matrix.claims_page.object_list]
     assert page_ids[0] == c1.pk  # most assessed first
-    assert rows[e0.pk].cells[page_ids.index(c1.pk)] == "mixed"
-    assert rows[e0.pk].cells[page_ids.index(c2.pk)] == "supports"
-    assert rows[e1.pk].cells[page_ids.index(c1.pk)] == "inconclusive"
+    assert rows[e0.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "mixed")
+    assert rows[e0.pk].cells[page_ids.index(c2.pk)] == (c2.pk, "supports")
+    assert rows[e1.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "inconclusive")
     gaps = {e.pk for e in matrix.gaps}
     assert e0.pk not in gaps and e1.pk not in gaps
     assert e2.pk in gaps  # "not applicable" does not address an element
@@ -123,6 +123,13 @@ def test_matrix_page_shows_counts_gaps_and_drilldown(
     assert "Ministry of Defence" in drill.text
     full = client.get(f"/p/{project.slug}/matrix/element/{elements[0].pk}/")
     assert "<html" in full.text
+    c1, c2 = assessed
+    cell = client.get(
+        f"/p/{project.slug}/matrix/element/{elements[0].pk}/?claim={c2.pk}",
+        HTTP_HX_REQUEST="true",
+    )
+    assert c2.proposition in cell.text and c1.proposition not in cell.text
+    assert f"?claim={c1.pk}" in page.text
 
 
 def test_matrix_permission(client, project, outsider):
