@@ -131,6 +131,10 @@ _LIMITS = {"key": 80, "code": 16, "title": 300, "instrument": 300, "article": 20
 
 def framework_parse(text: str | bytes, *, name: str = "") -> dict[str, Any]:
     """Parse YAML or JSON (JSON is YAML) into exchange data, with clear errors."""
+    if len(text) > MAX_FRAMEWORK_BYTES:
+        raise ValidationError(
+            f"The framework is larger than {MAX_FRAMEWORK_BYTES // 1024} KB."
+        )
     if isinstance(text, bytes):
         if len(text) > MAX_FRAMEWORK_BYTES:
             raise ValidationError(

@@ -13,6 +13,11 @@ urlpatterns = [
         "p/<slug:slug>/claims/<int:pk>/edit/", views.claim_edit_view, name="claim-edit"
     ),
     path(
+        "p/<slug:slug>/claims/<int:pk>/delete/",
+        views.claim_delete_view,
+        name="claim-delete",
+    ),
+    path(
         "p/<slug:slug>/claims/<int:pk>/link/", views.claim_link_view, name="claim-link"
     ),
     path(

@@ -27,7 +27,11 @@ from corpus.errors import ApplicationError, ConflictError
 from corpus.models import Role
 from corpus.permissions import access_project, check_role, membership_for
 
-from .claim_linking import propose_mentions_for_claim, propose_similar_claims
+from .claim_linking import (
+    propose_claims_for_annotation,
+    propose_mentions_for_claim,
+    propose_similar_claims,
+)
 from .claim_selectors import claim_assessments, claim_list, claim_overview
 from .frameworks import framework_dump, framework_parse
 from .matrix import matrix_build, matrix_drilldown
@@ -55,6 +59,7 @@ from .services.assessments import (
 )
 from .services.claims import (
     claim_create,
+    claim_delete,
     claim_link_mention,
     claim_quantity_add,
     claim_quantity_remove,
@@ -157,8 +162,22 @@ def claim_list_view(request, slug):
         "kind": request.GET.get("kind", ""),
         "tag": request.GET.get("tag", ""),
     }
-    claims = claim_list(project=project, **filters)
+    document = request.GET.get("document", "")
+    claims = claim_list(
+        project=project,
+        document=int(document) if document.isdigit() else None,
+        **filters,
+    )
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    # Coming from a quote (e.g. the annotator): propose claims it may report.
+    source_annotation, annotation_proposals = None, []
+    if request.GET.get("annotation", "").isdigit():
+        source_annotation = get_object_or_404(
+            Annotation.objects.select_related("document"),
+            project=project,
+            pk=request.GET["annotation"],
+        )
+        annotation_proposals = propose_claims_for_annotation(source_annotation)
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -174,6 +193,8 @@ def claim_list_view(request, slug):
             evidence_statuses=EvidenceStatus.choices,
             kinds=ClaimKind.choices,
             tags=project.tags.filter(is_active=True),
+            source_annotation=source_annotation,
+            annotation_proposals=annotation_proposals,
             active_tab="claims",
         ),
     )
@@ -261,6 +282,24 @@ def claim_edit_view(request, slug, pk):
     except (ApplicationError, ValidationError, ValueError) as exc:
         messages.error(request, f"Not saved: {_error_text(exc)}")
     return redirect("claim-detail", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def claim_delete_view(request, slug, pk):
+    project = access_project(request.user, slug, Role.ANALYST)
+    claim = _claim_for(project, pk)
+    try:
+        claim_delete(
+            claim=claim,
+            user=request.user,
+            expected_version=int(request.POST.get("version", 0)),
+        )
+    except (ConflictError, ValueError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("claim-detail", slug=slug, pk=pk)
+    messages.success(request, "Claim deleted; its history is kept.")
+    return redirect("claim-list", slug=slug)
 
 
 def _annotation_in(project, request) -> Annotation:

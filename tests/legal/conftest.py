@@ -153,18 +153,32 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Debian chromium for the session (never ``playwright install``)."""
+    """Debian's chromium (never ``playwright install``), one per module.
+
+    Playwright's sync API keeps an event loop running in the test thread
+    while it is started, so Django refuses ORM calls from that thread unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set. Module scope confines both the loop and
+    the variable to the browser tests: session scope would leak them into
+    every later test (and into ``check --deploy``, which rejects the variable).
+    """
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -259,3 +259,49 @@ def test_claim_pages_permissions(client, project, analyst, viewer, outsider):
     )
     client.logout()
     assert client.get(f"/p/{project.slug}/claims/").status_code == 302
+
+
+def test_claims_page_from_a_quote_proposes_claims_and_creates_with_mention(
+    client, project, analyst, mentions
+):
+    claim = claim_create(
+        project=project,
+        user=analyst,
+        proposition="Fourteen people were killed on four vessels",
+        annotation=mentions["minister"],
+    )
+    client.force_login(analyst)
+    page = client.get(f"/p/{project.slug}/claims/?annotation={mentions['wire'].pk}")
+    assert "Which claim does this quote report?" in page.text
+    assert f'action="/p/{project.slug}/claims/{claim.pk}/link/"' in page.text
+    assert "same figures" in page.text
+    created = client.post(
+        f"/p/{project.slug}/claims/",
+        {"proposition": "Strikes were illegal", "annotation": mentions["illegal"].pk},
+    )
+    new = project.claims.get(proposition="Strikes were illegal")
+    assert created.url.endswith(f"/claims/{new.pk}/")
+    assert list(new.mentions.all()) == [mentions["illegal"]]
+    by_doc = client.get(
+        f"/p/{project.slug}/claims/?document={mentions['illegal'].document_id}"
+    )
+    assert "Strikes were illegal" in by_doc.text
+    assert "Fourteen people" not in by_doc.text
+
+
+def test_claim_delete_page_keeps_history(client, project, analyst, viewer):
+    claim = claim_create(project=project, user=analyst, proposition="To delete")
+    client.force_login(viewer)
+    url = f"/p/{project.slug}/claims/{claim.pk}/delete/"
+    assert client.post(url, {"version": 1}).status_code == 403
+    client.force_login(analyst)
+    stale = client.post(url, {"version": 7}, follow=True)
+    assert "Someone changed this claim" in stale.text
+    assert client.post(url, {"version": 1}).status_code == 302
+    assert not project.claims.exists()
+    actions = list(
+        HistoryEntry.objects.filter(object_type="claim", object_id=claim.pk)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["create", "delete"]
