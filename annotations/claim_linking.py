@@ -58,6 +58,11 @@ COUNT_WORDS = {
 WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 
 
+def _is_number(word: str) -> bool:
+    """Decimal digits only (not "²"), short enough for ``int``."""
+    return word.isdecimal() and len(word) <= 9
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case content words, with number words turned into digits."""
     out = []
@@ -65,7 +70,7 @@ def tokens(text: str) -> list[str]:
         word = raw.replace(",", "")
         if word in NUMBER_WORDS:
             word = str(NUMBER_WORDS[word])
-        if word in STOPWORDS or (len(word) < 3 and not word.isdigit()):
+        if word in STOPWORDS or (len(word) < 3 and not _is_number(word)):
             continue
         out.append(word)
     return out
@@ -80,7 +85,7 @@ def quantities_in(text: str) -> set[tuple[int, str]]:
     words = [w.replace(",", "") for w in WORD_RE.findall(text.lower())]
     found: set[tuple[int, str]] = set()
     for i, word in enumerate(words):
-        if word.isdigit():
+        if _is_number(word):
             value = int(word)
         elif word in NUMBER_WORDS:
             value = NUMBER_WORDS[word]
@@ -90,7 +95,7 @@ def quantities_in(text: str) -> set[tuple[int, str]]:
             if follower in COUNT_WORDS:
                 found.add((value, COUNT_WORDS[follower]))
                 break
-            if follower.isdigit() or follower in NUMBER_WORDS:
+            if _is_number(follower) or follower in NUMBER_WORDS:
                 break
     return found
 

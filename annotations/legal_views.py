@@ -50,6 +50,7 @@ from .models import (
     QuantityBound,
     QuantityCounts,
 )
+from .params import parse_id
 from .reports import brief_filename, brief_html, brief_pdf
 from .services.assessments import (
     assessment_can_edit,
@@ -102,6 +103,14 @@ def _parse_date(value: str | None) -> date | None:
         raise ValidationError(f"{value!r} is not a date (use YYYY-MM-DD).") from exc
 
 
+def _pk(value) -> int:
+    """A primary key from a form or query value; 404 for anything else."""
+    parsed = parse_id(value)
+    if parsed is None:
+        raise Http404("No such object.")
+    return parsed
+
+
 def _base(request, project, **extra) -> dict:
     membership = membership_for(request.user, project)
     return {
@@ -114,7 +123,7 @@ def _base(request, project, **extra) -> dict:
 
 
 def _claim_for(project, pk) -> Claim:
-    return get_object_or_404(Claim, project=project, pk=pk)
+    return get_object_or_404(Claim, project=project, pk=_pk(str(pk)))
 
 
 # --- Claims -----------------------------------------------------------------
@@ -129,7 +138,7 @@ def claim_list_view(request, slug):
         annotation = None
         if request.POST.get("annotation"):
             annotation = get_object_or_404(
-                Annotation, project=project, pk=request.POST["annotation"]
+                Annotation, project=project, pk=_pk(request.POST["annotation"])
             )
         try:
             claim = claim_create(
@@ -165,13 +174,13 @@ def claim_list_view(request, slug):
     document = request.GET.get("document", "")
     claims = claim_list(
         project=project,
-        document=int(document) if document.isdigit() else None,
+        document=parse_id(document),
         **filters,
     )
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     # Coming from a quote (e.g. the annotator): propose claims it may report.
     source_annotation, annotation_proposals = None, []
-    if request.GET.get("annotation", "").isdigit():
+    if parse_id(request.GET.get("annotation")):
         source_annotation = get_object_or_404(
             Annotation.objects.select_related("document"),
             project=project,
@@ -303,11 +312,9 @@ def claim_delete_view(request, slug, pk):
 
 
 def _annotation_in(project, request) -> Annotation:
-    try:
-        pk = int(request.POST.get("annotation", ""))
-    except ValueError as exc:
-        raise Http404("No such annotation.") from exc
-    return get_object_or_404(Annotation, project=project, pk=pk)
+    return get_object_or_404(
+        Annotation, project=project, pk=_pk(request.POST.get("annotation"))
+    )
 
 
 @login_required
@@ -410,7 +417,9 @@ def assessment_create_view(request, slug, pk):
     element = None
     if request.POST.get("element"):
         element = get_object_or_404(
-            Element, criterion__framework__project=project, pk=request.POST["element"]
+            Element,
+            criterion__framework__project=project,
+            pk=_pk(request.POST["element"]),
         )
     try:
         assessment_create(
@@ -419,7 +428,7 @@ def assessment_create_view(request, slug, pk):
             element=element,
             finding=request.POST.get("finding", ""),
             rationale=request.POST.get("rationale", ""),
-            sources=[int(s) for s in request.POST.getlist("sources") if s.isdigit()],
+            sources=[_pk(s) for s in request.POST.getlist("sources")],
         )
     except (ApplicationError, ValidationError) as exc:
         return _assessment_response(
@@ -450,9 +459,7 @@ def assessment_edit_view(request, slug, pk, apk):
                 expected_version=int(request.POST.get("version", 0)),
                 finding=request.POST.get("finding"),
                 rationale=request.POST.get("rationale"),
-                sources=[
-                    int(s) for s in request.POST.getlist("sources") if s.isdigit()
-                ],
+                sources=[_pk(s) for s in request.POST.getlist("sources")],
             )
     except (ApplicationError, ValidationError, ValueError) as exc:
         return _assessment_response(request, project, claim, error=_error_text(exc))
@@ -554,7 +561,9 @@ def framework_edit_view(request, slug):
     try:
         if what == "element":
             element = get_object_or_404(
-                Element, criterion__framework__project=project, pk=request.POST["pk"]
+                Element,
+                criterion__framework__project=project,
+                pk=_pk(request.POST.get("pk")),
             )
             element_update(
                 element=element,
@@ -564,7 +573,9 @@ def framework_edit_view(request, slug):
             )
         elif what == "element-new":
             criterion = get_object_or_404(
-                Criterion, framework__project=project, pk=request.POST["criterion"]
+                Criterion,
+                framework__project=project,
+                pk=_pk(request.POST.get("criterion")),
             )
             element_create(
                 criterion=criterion,
@@ -575,7 +586,7 @@ def framework_edit_view(request, slug):
             )
         elif what == "criterion":
             criterion = get_object_or_404(
-                Criterion, framework__project=project, pk=request.POST["pk"]
+                Criterion, framework__project=project, pk=_pk(request.POST.get("pk"))
             )
             criterion_update(
                 criterion=criterion,
@@ -587,7 +598,7 @@ def framework_edit_view(request, slug):
             )
         elif what == "criterion-new":
             framework = get_object_or_404(
-                Framework, project=project, pk=request.POST["framework"]
+                Framework, project=project, pk=_pk(request.POST.get("framework"))
             )
             criterion_create(
                 framework=framework,
@@ -621,7 +632,7 @@ def framework_edit_view(request, slug):
 def matrix_view(request, slug):
     project = access_project(request.user, slug)
     criterion = None
-    if request.GET.get("criterion", "").isdigit():
+    if parse_id(request.GET.get("criterion")):
         criterion = Criterion.objects.filter(
             framework__project=project, pk=request.GET["criterion"]
         ).first()
@@ -654,7 +665,7 @@ def matrix_drilldown_view(request, slug, epk):
         pk=epk,
     )
     claim = None
-    if request.GET.get("claim", "").isdigit():
+    if parse_id(request.GET.get("claim")):
         claim = _claim_for(project, request.GET["claim"])
     template = (
         "annotations/legal/_drilldown.html"
@@ -728,7 +739,7 @@ def _report_criterion(request, project):
     value = request.GET.get("criterion", "")
     if not value:
         return None
-    if not value.isdigit():
+    if parse_id(value) is None:
         raise Http404("No such criterion.")
     return get_object_or_404(Criterion, framework__project=project, pk=value)
 

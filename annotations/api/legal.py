@@ -35,6 +35,7 @@ from ..models import (
     Finding,
     Framework,
 )
+from ..params import parse_id
 from ..services.assessments import (
     assessment_can_edit,
     assessment_create,
@@ -50,6 +51,17 @@ from ..services.claims import (
 )
 from ..services.frameworks import framework_import
 
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An object id: positive and within bigint, so lookups cannot overflow."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+
 
 def _project_for(user, slug: str, role: str) -> Project:
     project = Project.objects.filter(slug=slug).first()
@@ -63,12 +75,12 @@ def _project_for(user, slug: str, role: str) -> Project:
 
 def _version(request) -> int:
     raw = request.query_params.get("version") or request.data.get("version")
-    try:
-        return int(raw)
-    except (TypeError, ValueError) as exc:
+    version = parse_id(raw if isinstance(raw, str) else str(raw))
+    if version is None or version >= 2**31:
         raise DRFValidationError(
             {"version": ["Give the version your change is based on."]}
-        ) from exc
+        )
+    return version
 
 
 # --- Claims -------------------------------------------------------------------
@@ -117,11 +129,11 @@ class ClaimCreateInput(serializers.Serializer):
     )
     event_date = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
-    annotation = serializers.IntegerField(required=False, allow_null=True)
+    annotation = id_field(required=False, allow_null=True)
 
 
 class ClaimUpdateInput(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = version_field()
     proposition = serializers.CharField(max_length=5000, required=False)
     claimant = serializers.CharField(max_length=300, required=False, allow_blank=True)
     claimant_type = serializers.ChoiceField(ClaimantType.choices, required=False)
@@ -132,7 +144,7 @@ class ClaimUpdateInput(serializers.Serializer):
 
 
 class MentionInput(serializers.Serializer):
-    annotation = serializers.IntegerField()
+    annotation = id_field()
 
 
 class AnnotationProposalOutput(serializers.Serializer):
@@ -279,11 +291,11 @@ class ClaimViewSet(
     )
     def proposals_for_annotation(self, request):
         """Existing claims an annotation may report (for the annotator panel)."""
-        raw = request.query_params.get("annotation", "")
-        if not raw.isdigit():
+        annotation_id = parse_id(request.query_params.get("annotation"))
+        if annotation_id is None:
             raise DRFValidationError({"annotation": ["Give an annotation id."]})
         annotation = get_object_or_404(
-            Annotation.objects.for_user(request.user), pk=int(raw)
+            Annotation.objects.for_user(request.user), pk=annotation_id
         )
         proposals = propose_claims_for_annotation(annotation, limit=10)
         return Response(ClaimProposalOutput(proposals, many=True).data)
@@ -311,24 +323,20 @@ class AssessmentOutput(serializers.Serializer):
 
 
 class AssessmentCreateInput(serializers.Serializer):
-    claim = serializers.IntegerField()
-    element = serializers.IntegerField()
+    claim = id_field()
+    element = id_field()
     finding = serializers.ChoiceField(Finding.choices)
     rationale = serializers.CharField(max_length=20000, allow_blank=True)
-    sources = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=200
-    )
+    sources = serializers.ListField(child=id_field(), required=False, max_length=200)
 
 
 class AssessmentUpdateInput(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = version_field()
     finding = serializers.ChoiceField(Finding.choices, required=False)
     rationale = serializers.CharField(
         max_length=20000, required=False, allow_blank=True
     )
-    sources = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=200
-    )
+    sources = serializers.ListField(child=id_field(), required=False, max_length=200)
 
 
 @extend_schema(tags=["assessments"])
@@ -349,10 +357,10 @@ class AssessmentViewSet(
         params = self.request.query_params
         if params.get("project"):
             assessments = assessments.filter(project__slug=params["project"])
-        if (params.get("claim") or "").isdigit():
-            assessments = assessments.filter(claim_id=params["claim"])
-        if (params.get("element") or "").isdigit():
-            assessments = assessments.filter(element_id=params["element"])
+        if parse_id(params.get("claim")):
+            assessments = assessments.filter(claim_id=parse_id(params["claim"]))
+        if parse_id(params.get("element")):
+            assessments = assessments.filter(element_id=parse_id(params["element"]))
         return (
             assessments.select_related("project", "author")
             .prefetch_related("sources")

@@ -177,3 +177,20 @@ def test_schema_generates(api, owner):
     response = api.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/claims/{id}/mentions/" in response.content
+
+
+def test_hostile_ids_are_refused_cleanly(api, claim, analyst, project):
+    api.force_authenticate(analyst)
+    url = f"/api/claims/{claim.pk}/mentions/"
+    huge = api.post(url, {"annotation": 10**30}, format="json")
+    assert huge.status_code == 400
+    assert "annotation" in huge.json()["extra"]["fields"]
+    assert api.get("/api/claims/proposals/", {"annotation": "²"}).status_code == 400
+    assert api.delete(f"/api/claims/{claim.pk}/?version=abc").status_code == 400
+    assert api.get("/api/assessments/", {"claim": "9" * 40}).status_code == 200
+    bad = api.post(
+        "/api/assessments/",
+        {"claim": claim.pk, "element": -1, "finding": "supports", "rationale": "r"},
+        format="json",
+    )
+    assert bad.status_code == 400

@@ -150,6 +150,10 @@ def test_tokens_and_quantities_understand_number_words():
         (2, "survivors"),
     }
     assert "14" in tokens("fourteen dead")
+    # Hostile text: superscripts, other scripts' digits, absurd lengths.
+    assert quantities_in("² killed, ٣ dead, " + "9" * 5000 + " killed") == {
+        (3, "killed")
+    }
 
 
 def test_proposals_rank_the_same_claim_first_with_reasons(project, analyst, mentions):
@@ -305,3 +309,23 @@ def test_claim_delete_page_keeps_history(client, project, analyst, viewer):
         .values_list("action", flat=True)
     )
     assert actions == ["create", "delete"]
+
+
+def test_hostile_ids_get_404_not_500(client, project, analyst, mentions):
+    claim = claim_create(project=project, user=analyst, proposition="x")
+    client.force_login(analyst)
+    base = f"/p/{project.slug}"
+    for value in ["abc", "²", "9" * 40, ""]:
+        assert (
+            client.post(f"{base}/claims/{claim.pk}/link/", {"annotation": value})
+        ).status_code == 404
+        assert (
+            client.post(f"{base}/claims/", {"proposition": "y", "annotation": value})
+        ).status_code in (302, 404)
+        assert client.get(f"{base}/matrix/?criterion={value}").status_code == 200
+        assert client.get(f"{base}/claims/?annotation={value}").status_code == 200
+    response = client.post(
+        f"{base}/claims/{claim.pk}/assessments/",
+        {"element": "²", "finding": "supports", "rationale": "r"},
+    )
+    assert response.status_code == 404
