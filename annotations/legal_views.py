@@ -231,8 +231,9 @@ def claim_detail_view(request, slug, pk):
     elements = list(_elements_for(project))
     suggested = [e for e in elements if mention_tags & set(e.tags)][:12]
     assessments = list(claim_assessments(claim))
+    membership = membership_for(request.user, project)
     for a in assessments:
-        a.editable = assessment_can_edit(request.user, a)
+        a.editable = assessment_can_edit(request.user, a, membership)
     return TemplateResponse(
         request,
         "annotations/legal/claim_detail.html",
@@ -389,8 +390,9 @@ def _assessment_response(request, project, claim, assessment=None, error="", for
             messages.success(request, "Assessment saved.")
         return redirect("claim-detail", slug=project.slug, pk=claim.pk)
     assessments = list(claim_assessments(claim))
+    membership = membership_for(request.user, project)
     for a in assessments:
-        a.editable = assessment_can_edit(request.user, a)
+        a.editable = assessment_can_edit(request.user, a, membership)
     return TemplateResponse(
         request,
         "annotations/legal/_assessments.html",

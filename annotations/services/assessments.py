@@ -60,9 +60,14 @@ def _clean_sources(claim: Claim, sources: Iterable[Annotation | int]) -> list[in
     return ids
 
 
-def assessment_can_edit(user, assessment: Assessment) -> bool:
-    """Authors edit their own assessments; reviewers and owners any."""
-    membership = membership_for(user, assessment.project)
+def assessment_can_edit(user, assessment: Assessment, membership=None) -> bool:
+    """Authors edit their own assessments; reviewers and owners any.
+
+    Pass the user's ``membership`` of the project when checking many
+    assessments, to save a query each.
+    """
+    if membership is None:
+        membership = membership_for(user, assessment.project)
     if membership is None or not membership.allows(Role.ANALYST):
         return False
     return assessment.author_id == user.pk or membership.allows(Role.REVIEWER)

@@ -329,3 +329,37 @@ def test_hostile_ids_get_404_not_500(client, project, analyst, mentions):
         {"element": "²", "finding": "supports", "rationale": "r"},
     )
     assert response.status_code == 404
+
+
+def test_claim_detail_queries_do_not_grow_with_mentions(
+    client, project, analyst, mentions
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import Element
+    from annotations.services.assessments import assessment_create
+
+    claim = claim_create(
+        project=project, user=analyst, proposition="14 killed",
+        annotation=mentions["minister"],
+    )  # fmt: skip
+    elements = list(Element.objects.filter(criterion__framework__project=project)[:3])
+    assessment_create(
+        claim=claim, user=analyst, element=elements[0], finding="supports",
+        rationale="r", sources=[mentions["minister"]],
+    )  # fmt: skip
+    client.force_login(analyst)
+    url = f"/p/{project.slug}/claims/{claim.pk}/"
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for key in ("wire", "illegal", "rescue", "no_evidence"):
+        claim_link_mention(claim=claim, annotation=mentions[key], user=analyst)
+    for element in elements[1:]:
+        assessment_create(
+            claim=claim, user=analyst, element=element, finding="undermines",
+            rationale="r", sources=[mentions["wire"], mentions["illegal"]],
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
