@@ -22,6 +22,15 @@ from .models import Annotation, Assessment, Claim, Criterion, Element, Finding
 #: Findings that address an element; "not applicable" does not.
 ADDRESSING = (Finding.SUPPORTS, Finding.UNDERMINES, Finding.INCONCLUSIVE)
 CLAIMS_PER_PAGE = 12
+#: Cell code -> the symbol shown (a legend under the table explains them).
+CELL_SYMBOLS = {
+    "supports": "+",
+    "undermines": "\u2212",  # minus sign
+    "inconclusive": "?",
+    "mixed": "±",
+    "not_applicable": "n/a",
+    "": "",
+}
 
 
 @dataclass
@@ -32,8 +41,8 @@ class ElementRow:
     inconclusive: int = 0
     not_applicable: int = 0
     claims: int = 0
-    #: (claim id, cell code) for the claims on the current page.
-    cells: list[tuple[int, str]] = field(default_factory=list)
+    #: (claim id, cell code, symbol) for the claims on the current page.
+    cells: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def addressed(self) -> bool:
@@ -127,9 +136,12 @@ def matrix_build(
     totals = dict.fromkeys(Finding.values, 0)
     for element in elements:
         row = ElementRow(element=element, **counts.get(element.pk, {}))
+        codes = [
+            cell_symbol(cell_findings.get((element.pk, cid), set())) for cid in page_ids
+        ]
         row.cells = [
-            (cid, cell_symbol(cell_findings.get((element.pk, cid), set())))
-            for cid in page_ids
+            (cid, code, CELL_SYMBOLS[code])
+            for cid, code in zip(page_ids, codes, strict=True)
         ]
         for f in Finding.values:
             totals[f] += getattr(row, f)

@@ -81,9 +81,9 @@ def test_matrix_rows_cells_and_gaps(project, assessed, elements):
     e0, e1, e2 = elements[:3]
     page_ids = [c.pk for c in matrix.claims_page.object_list]
     assert page_ids[0] == c1.pk  # most assessed first
-    assert rows[e0.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "mixed")
-    assert rows[e0.pk].cells[page_ids.index(c2.pk)] == (c2.pk, "supports")
-    assert rows[e1.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "inconclusive")
+    assert rows[e0.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "mixed", "±")
+    assert rows[e0.pk].cells[page_ids.index(c2.pk)] == (c2.pk, "supports", "+")
+    assert rows[e1.pk].cells[page_ids.index(c1.pk)] == (c1.pk, "inconclusive", "?")
     gaps = {e.pk for e in matrix.gaps}
     assert e0.pk not in gaps and e1.pk not in gaps
     assert e2.pk in gaps  # "not applicable" does not address an element
