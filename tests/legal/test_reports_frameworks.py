@@ -247,3 +247,15 @@ def test_framework_pages(client, project, owner, analyst):
     element.refresh_from_db()
     assert (element.question, element.tags) == ("Edited?", ["a", "b"])
     assert HistoryEntry.objects.filter(object_type="element", action="update").exists()
+
+
+def test_export_brief_command(project, analyst, briefed, tmp_path, outsider):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "brief.pdf"
+    call_command("export_brief", project.slug, user="analyst", out=str(out))
+    assert "14 people were killed" in _pdf_text(out.read_bytes())
+    with pytest.raises(CommandError, match="not a member"):
+        call_command("export_brief", project.slug, user="outsider", out=str(out))
+    with pytest.raises(CommandError, match="must end in"):
+        call_command("export_brief", project.slug, user="analyst", out="x.txt")
