@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from corpus.models import Document, Project
 
 from .models import Annotation, Assessment, Claim, ClaimMention
+
+#: A mention's report date: publication, else capture.
+_REPORTED = Coalesce(
+    "links__annotation__document__published_at",
+    "links__annotation__document__captured_at",
+)
 
 
 def claims_for_user(user) -> QuerySet[Claim]:
@@ -63,6 +69,8 @@ def claim_list(
             mention_count=Count("links", distinct=True),
             document_count=Count("links__annotation__document", distinct=True),
             assessment_count=Count("assessments", distinct=True),
+            first_reported=Min(_REPORTED),
+            latest_reported=Max(_REPORTED),
         )
         .order_by("-updated_at", "-pk")
     )

@@ -206,6 +206,7 @@ def test_claim_pages_show_quotes_sources_and_hashes(
     listing = client.get(f"/p/{project.slug}/claims/?q=killed")
     assert listing.status_code == 200
     assert "14 people were killed" in listing.text
+    assert "2 Sep 2025" in listing.text  # first report
     empty = client.get(f"/p/{project.slug}/claims/?q=zeppelin")
     assert "No claim matches" in empty.text
     page = client.get(f"/p/{project.slug}/claims/{claim.pk}/")
