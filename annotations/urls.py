@@ -1,3 +1,7 @@
 """HTML routes of annotations."""
 
-urlpatterns: list = []
+from .trust_urls import urlpatterns as trust_urlpatterns
+
+urlpatterns: list = [
+    *trust_urlpatterns,
+]
