@@ -125,14 +125,14 @@ class AssignmentViewSet(
         assignment_delete(assignment=instance, user=self.request.user)
 
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, **kwargs):
         assignment = self.get_object()
         check_role(request.user, assignment.project, Role.ANALYST)
         assignment = assignment_submit(assignment=assignment, user=request.user)
         return Response(AssignmentSerializer(assignment).data)
 
     @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
+    def reopen(self, request, pk=None, **kwargs):
         assignment = self.get_object()
         assignment = assignment_reopen(assignment=assignment, user=request.user)
         return Response(AssignmentSerializer(assignment).data)

@@ -89,9 +89,7 @@ def own_alpha_nominal(matrix: list[list[float | None]]) -> Fraction:
     n_c = {c: sum(o[(c, k)] for k in values) for c in values}
     n = sum(n_c.values())
     d_o = sum(o[(c, k)] for c in values for k in values if c != k) / n
-    d_e = sum(n_c[c] * n_c[k] for c in values for k in values if c != k) / (
-        n * (n - 1)
-    )
+    d_e = sum(n_c[c] * n_c[k] for c in values for k in values if c != k) / (n * (n - 1))
     return 1 - d_o / d_e
 
 
@@ -145,7 +143,11 @@ def test_figures_match_hand_computation(fixture_project):
     assert tag.units == 6
     assert tag.alpha == pytest.approx(11 / 21)
     pairs = {(p.annotator_a, p.annotator_b): p for p in tag.pairs}
-    ab, ac, bc = pairs["ann_a", "ann_b"], pairs["ann_a", "ann_c"], pairs["ann_b", "ann_c"]
+    ab, ac, bc = (
+        pairs["ann_a", "ann_b"],
+        pairs["ann_a", "ann_c"],
+        pairs["ann_b", "ann_c"],
+    )
     assert (ab.units, ac.units, bc.units) == (6, 4, 4)
     assert ab.observed == pytest.approx(4 / 6)
     assert ab.kappa == pytest.approx(1 / 3)
@@ -215,11 +217,15 @@ def test_analysed_sentences_take_precedence(fixture_project):
 
 def test_csv_export_rows(fixture_project):
     project, _ = fixture_project
-    rows = list(csv.DictReader(io.StringIO(agreement_csv(agreement_compute(project=project)))))
+    rows = list(
+        csv.DictReader(io.StringIO(agreement_csv(agreement_compute(project=project))))
+    )
     cas = [r for r in rows if r["tag"] == "casualty_figure"]
     assert cas[0]["annotator_a"] == "*"
     assert math.isclose(float(cas[0]["krippendorff_alpha"]), 11 / 21, abs_tol=1e-4)
-    ab = next(r for r in cas if r["annotator_a"] == "ann_a" and r["annotator_b"] == "ann_b")
+    ab = next(
+        r for r in cas if r["annotator_a"] == "ann_a" and r["annotator_b"] == "ann_b"
+    )
     assert ab["cohen_kappa"] == "0.3333"
     assert ab["span_f1_overlap"] == "0.6667"
 
