@@ -48,6 +48,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "submitted_at",
         ]
         read_only_fields = ["status", "assigned_by", "assigned_at", "submitted_at"]
+        validators: list = []  # creating an existing assignment returns it
 
     def get_fields(self):
         fields = super().get_fields()
@@ -106,17 +107,23 @@ class AssignmentViewSet(
         self.check_object_permissions(self.request, obj)
         return obj
 
-    def perform_create(self, serializer):
-        document = serializer.validated_data["document"]
-        if (
-            not Document.objects.for_user(self.request.user)
-            .filter(pk=document.pk)
-            .exists()
-        ):
+    def create(self, request, *args, **kwargs):
+        # The role check comes before validation, so a low role learns
+        # nothing from validation errors.
+        doc_id = str(request.data.get("document", ""))
+        document = (
+            Document.objects.for_user(request.user).filter(pk=doc_id).first()
+            if doc_id.isdigit()
+            else None
+        )
+        if document is None:
             raise ValidationError({"document": ["No such document."]})
-        check_role(self.request.user, document.project, Role.OWNER)
+        check_role(request.user, document.project, Role.OWNER)
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
         serializer.instance = assignment_create(
-            document=document,
+            document=serializer.validated_data["document"],
             annotator=serializer.validated_data["annotator"],
             assigned_by=self.request.user,
         )
