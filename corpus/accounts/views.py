@@ -83,19 +83,32 @@ def verify_view(request):
                 target = reverse("home")
             return HttpResponseRedirect(target)
         error = "That code is not valid. Check your app's clock and try again."
+        if _throttled(user):
+            error = "Too many wrong codes: wait a few seconds, then try again."
     return TemplateResponse(
         request, "accounts/2fa_verify.html", {"error": error}, status=200
     )
 
 
 def _verify(user, token: str):
-    """The confirmed device that accepts ``token`` (throttled), or None."""
+    """The confirmed device that accepts ``token``, or None.
+
+    django-otp throttles each device: after a wrong code the next attempt
+    must wait (1 s, 2 s, 4 s... doubling), so codes cannot be guessed.
+    """
     if not token.isdigit():
         return None
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(token):
             return device
     return None
+
+
+def _throttled(user) -> bool:
+    return any(
+        not device.verify_is_allowed()[0]
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
 
 
 @login_required
