@@ -104,6 +104,8 @@ def project_view(role: str = Role.VIEWER):
                 raise Http404("No such project.")
             request.membership = check_role(request.user, project, role)
             request.project = project
+            # For templates: show links by role ({% if request.role_rank >= 2 %}).
+            request.role_rank = Role.rank(request.membership.role)
             return view(request, slug, *args, **kwargs)
 
         wrapper.project_role = role

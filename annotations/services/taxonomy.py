@@ -70,6 +70,8 @@ def patterns_validate(patterns: Any) -> list:
 
 def _save(tag: Tag) -> None:
     tag.hotkey = (tag.hotkey or "").strip()
+    if tag.hotkey and not (tag.hotkey.isprintable() and tag.hotkey.isalnum()):
+        raise ValidationError({"hotkey": "Use one letter or digit as the hotkey."})
     tag.patterns = patterns_validate(tag.patterns)
     tag.full_clean()
     try:

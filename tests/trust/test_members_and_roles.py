@@ -90,3 +90,12 @@ def test_anonymous_is_sent_to_login(client, project):
 def test_unknown_project_is_404_for_everyone(client, owner):
     client.force_login(owner)
     assert client.get("/p/no-such-project/members/").status_code == 404
+
+
+def test_subnav_shows_only_reachable_pages(client, project, analyst, owner):
+    client.force_login(analyst)
+    page = client.get(f"/p/{project.slug}/members/").content
+    assert b"My queue" in page and b">Agreement<" not in page and b">Tags<" not in page
+    client.force_login(owner)
+    page = client.get(f"/p/{project.slug}/members/").content
+    assert b">Agreement<" in page and b">Tags<" in page
