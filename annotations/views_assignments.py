@@ -97,7 +97,9 @@ def _ids(values: list[str]) -> list[int]:
 def blind_mode_view(request, slug: str):
     """Owners turn blind (independent) annotation on or off."""
     blind = request.POST.get("blind_mode") == "on"
-    project_set_blind_mode(project=request.project, blind_mode=blind)
+    project_set_blind_mode(
+        project=request.project, blind_mode=blind, actor=request.user
+    )
     messages.success(
         request, f"Blind mode is {'on' if blind else 'off'} for {request.project}."
     )

@@ -55,7 +55,7 @@ def _apply(request) -> None:
                 raise ApplicationError(f"There is no active user named {username!r}.")
             if role not in Role.values:
                 raise ApplicationError("Choose a role.")
-            membership_set(project=project, user=user, role=role)
+            membership_set(project=project, user=user, role=role, actor=request.user)
             messages.success(request, f"{username} is now {role} of {project.name}.")
             return
         membership = (
@@ -69,10 +69,12 @@ def _apply(request) -> None:
         if action == "role":
             if role not in Role.values:
                 raise ApplicationError("Choose a role.")
-            membership_set(project=project, user=membership.user, role=role)
+            membership_set(
+                project=project, user=membership.user, role=role, actor=request.user
+            )
             messages.success(request, f"{name} is now {role}.")
         elif action == "remove":
-            membership_remove(project=project, user=membership.user)
+            membership_remove(project=project, user=membership.user, actor=request.user)
             messages.success(request, f"{name} was removed from {project.name}.")
         else:
             raise ApplicationError("Unknown action.")

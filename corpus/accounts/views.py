@@ -8,6 +8,7 @@ anonymous everywhere, so no view can be reached half-authenticated.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.contrib import messages
@@ -27,6 +28,8 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .qr import qr_svg
+
+audit = logging.getLogger("glossa.audit")
 
 PENDING_KEY = "glossa_2fa_pending"
 PENDING_SECONDS = 300
@@ -83,6 +86,7 @@ def verify_view(request):
                 target = reverse("home")
             return HttpResponseRedirect(target)
         error = "That code is not valid. Check your app's clock and try again."
+        audit.warning("2fa_failed user=%s", user.get_username())
         if _throttled(user):
             error = "Too many wrong codes: wait a few seconds, then try again."
     return TemplateResponse(
@@ -138,6 +142,7 @@ def twofactor_setup_view(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            audit.info("2fa_enabled user=%s", request.user.get_username())
             messages.success(
                 request, "Two-factor sign-in is on: you will be asked for a code."
             )
@@ -163,6 +168,7 @@ def twofactor_disable_view(request):
         messages.error(request, "That code is not valid; two-factor sign-in stays on.")
         return redirect("account-2fa")
     TOTPDevice.objects.filter(user=request.user).delete()
+    audit.info("2fa_disabled user=%s", request.user.get_username())
     messages.success(request, "Two-factor sign-in is off.")
     return redirect("account-2fa")
 

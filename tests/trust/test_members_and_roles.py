@@ -99,3 +99,17 @@ def test_subnav_shows_only_reachable_pages(client, project, analyst, owner):
     client.force_login(owner)
     page = client.get(f"/p/{project.slug}/members/").content
     assert b">Agreement<" in page and b">Tags<" in page
+
+
+def test_access_changes_are_written_to_the_audit_log(client, project, owner, caplog):
+    UserFactory(username="auditee")
+    client.force_login(owner)
+    with caplog.at_level("INFO", logger="glossa.audit"):
+        client.post(
+            f"/p/{project.slug}/members/",
+            {"action": "add", "username": "auditee", "role": "analyst"},
+        )
+    assert (
+        "membership_set project=strikes user=auditee role=analyst actor=owner"
+        in caplog.text
+    )
