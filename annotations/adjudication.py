@@ -63,6 +63,10 @@ class SentenceRow:
     end: int
     text: str
     candidates: list[Candidate]
+    # One list per annotator (same order as ``AdjudicationView.annotators``):
+    # that annotator's candidates in this sentence, for the side-by-side view.
+    columns: list[list[Candidate]] = field(default_factory=list)
+    reconciled: list[Annotation] = field(default_factory=list)
 
 
 @dataclass
@@ -158,7 +162,19 @@ def adjudication_view_data(document: Document) -> AdjudicationView:
     rows = []
     for start, end in document_sentences(document):
         inside = [c for c in candidates if c.start < end and start < c.end]
-        rows.append(SentenceRow(start, end, document.text[start:end], inside))
+        rows.append(
+            SentenceRow(
+                start,
+                end,
+                document.text[start:end],
+                inside,
+                columns=[
+                    [c for c in inside if name in c.annotators]
+                    for name in names.values()
+                ],
+                reconciled=[r for r in reconciled if r.start < end and start < r.end],
+            )
+        )
     return AdjudicationView(
         document=document,
         annotators=list(names.values()),

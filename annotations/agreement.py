@@ -170,6 +170,7 @@ class TagAgreement:
     units: int
     alpha: float | None
     pairs: list[PairAgreement] = field(default_factory=list)
+    marked: int = 0  # (annotator, sentence) pairs where the tag is present
 
     @property
     def mean_kappa(self) -> float | None:
@@ -191,6 +192,15 @@ class AgreementReport:
     documents: int
     sentences: int
     tags: list[TagAgreement]
+
+    @property
+    def used_tags(self) -> list[TagAgreement]:
+        """Tags some compared annotator applied (the others have no figures)."""
+        return [tag for tag in self.tags if tag.marked]
+
+    @property
+    def unused_tags(self) -> list[TagAgreement]:
+        return [tag for tag in self.tags if not tag.marked]
 
 
 def _mean(values) -> float | None:
@@ -275,6 +285,7 @@ def agreement_compute(
             colour=tag.colour,
             units=sum(1 for who in unit_coders if len(who) >= 2),
             alpha=krippendorff_alpha(matrix),
+            marked=sum(v or 0 for row in marks.values() for v in row),
         )
         for i, user_a in enumerate(user_ids):
             for user_b in user_ids[i + 1 :]:

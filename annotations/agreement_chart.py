@@ -13,7 +13,7 @@ SERIES = (
     ("mean_overlap_f1", "Span F1 (overlap)", "#b7791f"),
     ("mean_exact_f1", "Span F1 (exact)", "#9b2c2c"),
 )
-LABEL_W, BAR_W, BAR_H, GAP = 220, 360, 10, 14
+LABEL_W, BAR_W, BAR_H, GAP, LEGEND_W = 200, 480, 10, 14, 125
 
 
 def agreement_svg(report: AgreementReport) -> SafeString:
@@ -22,8 +22,9 @@ def agreement_svg(report: AgreementReport) -> SafeString:
     Negative values (worse than chance) are drawn as an empty bar with the
     value printed; undefined values are printed as "n/a".
     """
+    tags = report.used_tags
     group_h = len(SERIES) * BAR_H + GAP
-    height = 40 + len(report.tags) * group_h
+    height = 40 + len(tags) * group_h
     width = LABEL_W + BAR_W + 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -31,7 +32,7 @@ def agreement_svg(report: AgreementReport) -> SafeString:
         '<title id="agreement-chart-title">Agreement per tag</title>',
     ]
     for i, (_, label, colour) in enumerate(SERIES):
-        x = LABEL_W + i * 95
+        x = LABEL_W + i * LEGEND_W
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
             f'<text x="{x + 14}" y="13" font-size="10">{escape(label)}</text>'
@@ -43,7 +44,7 @@ def agreement_svg(report: AgreementReport) -> SafeString:
             f'<text x="{x}" y="34" font-size="9" text-anchor="middle">{tick}</text>'
         )
     y = 40
-    for tag in report.tags:
+    for tag in tags:
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{y + 2 * BAR_H}" font-size="11" '
             f'text-anchor="end">{escape(tag.name)}</text>'

@@ -102,12 +102,22 @@ class HistoryGapError(Exception):
     """The recorded history of an object is not a continuous chain."""
 
 
+HIDDEN_FIELDS = {"id", "project_id", "prefix", "suffix", "created_at", "updated_at"}
+
+
 def history_changes(entry: HistoryEntry) -> list[tuple[str, Any, Any]]:
-    """The fields an entry changed, as (field, before, after), sorted."""
+    """The fields an entry changed, as (field, before, after), sorted.
+
+    For display: bookkeeping fields are left out, and for creations and
+    deletions so are empty values. Exports keep the full snapshots.
+    """
     before = entry.before or {}
     after = entry.after or {}
+    whole = entry.before is None or entry.after is None
     return [
         (key, before.get(key), after.get(key))
         for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key) and key not in {"updated_at", "created_at"}
+        if before.get(key) != after.get(key)
+        and key not in HIDDEN_FIELDS
+        and not (whole and before.get(key, after.get(key)) in (None, "", [], {}))
     ]

@@ -123,6 +123,8 @@ def test_adjudication_page(client, two_versions, reviewer, project):
     assert page.status_code == 200
     assert b"1 agreement" in page.content and b"2 disagreements" in page.content
     assert b"candidate agree" in page.content and b"candidate disagree" in page.content
+    # Side by side: one column per annotator.
+    assert b'<th scope="col">ana</th><th scope="col">ben</th>' in page.content
     casualty = Tag.objects.get(project=project, key="casualty_figure")
     response = client.post(
         url,
