@@ -82,7 +82,12 @@ def concrete_paths(route: Route, values: dict[str, list[str]]) -> list[str]:
     options = [candidates(p, values) for p in route.params]
     if route.name.startswith("admin:"):
         options = [opt[:1] for opt in options]
-    query = QUERIES.get(route.name, "").format(slug=values["slug"][0])
+    query = QUERIES.get(route.name, "")
+    if not query and route.name.endswith("-list"):
+        # API lists are probed filtered by the other project's slug and ids.
+        query = "?project={slug}&document={id}"
+    doc_id = values.get("document", values["*int*"])[0]
+    query = query.format(slug=values["slug"][0], id=doc_id)
     paths = []
     for combo in itertools.product(*options):
         filled = route.template % dict(zip(route.params, combo, strict=True))

@@ -81,6 +81,7 @@ def path_values(project, ids) -> dict[str, list[str]]:
     all_ids = sorted({str(v) for v in ids.values()})
     return {
         "slug": [project.slug],
+        "document": [str(ids["document"])],
         "object_type": ["annotation", "tag", "assignment", "claim"],
         "action": ["submit", "reopen", "withdraw"],
         "fmt": ["csv", "jsonl"],
