@@ -35,8 +35,23 @@ PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
     "password_change": ("authenticated", "the caller's own password"),
     "password_change_done": ("authenticated", "confirmation page"),
     "api-root": ("authenticated", "DRF index of endpoints, no data"),
-    "assignment-list": ("authenticated", "scoped to the caller's memberships"),
-    "history-list": ("authenticated", "scoped to the caller's memberships"),
+}
+# API list endpoints (of every branch) that answer 200 to any signed-in
+# user because their querysets are scoped with ``for_user``: allowed only
+# under /api/, and probed with ?project=<slug>&document=<id> of the other
+# project, so the body check proves the scoping.
+SCOPED_API_LISTS = {
+    "assignment-list",
+    "history-list",
+    "annotation-list",
+    "suggestion-list",
+    "comment-list",
+    "claim-list",
+    "assessment-list",
+    "framework-list",
+    "project-list",
+    "document-list",
+    "tag-list",
 }
 LOGIN_PREFIXES = ("/login/", "/admin/login/")
 # Routes that need a query naming the project: probed with it, so the
@@ -110,6 +125,8 @@ def probe(client, who: str, values, secrets: list[str], relogin=None) -> list[st
     client.raise_request_exception = False  # a 500 is a finding, not a crash
     for route in walk():
         allowed = PUBLIC_ROUTES.get(route.name, (None, ""))[0]
+        if route.name in SCOPED_API_LISTS and route.regex.startswith("api/"):
+            allowed = "authenticated"
         may_200 = allowed == "anyone" or (
             allowed == "authenticated" and who != "anonymous"
         )

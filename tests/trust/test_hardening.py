@@ -300,3 +300,14 @@ def test_production_security_settings():
     assert production.SECURE_HSTS_INCLUDE_SUBDOMAINS
     assert production.X_FRAME_OPTIONS == "DENY"
     assert production.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+
+
+def test_second_factor_required_policy(user_with_2fa, db):
+    from corpus.accounts.policy import second_factor_required
+
+    user, device = user_with_2fa
+    assert second_factor_required(user)
+    device.confirmed = False
+    device.save()
+    assert not second_factor_required(user)
+    assert not second_factor_required(UserFactory(username="plain"))
