@@ -31,6 +31,7 @@ import csv
 import io
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -248,30 +249,35 @@ def agreement_compute(
     # units: (doc, sentence span); marks[(user, tag)][unit index] = 0/1
     units: list[tuple[int, int, int]] = []
     unit_coders: list[set[int]] = []
+    # (user, tag key) -> indices of the units (sentences) the user marked.
+    marked: dict[tuple[int, str], set[int]] = defaultdict(set)
     for document in (
         Document.objects.filter(pk__in=compared)
         .select_related("analysis")
         .order_by("pk")
     ):
-        for start, end in document_sentences(document):
+        first = len(units)
+        sentences = document_sentences(document)
+        ends = [end for _, end in sentences]
+        for start, end in sentences:
             units.append((document.pk, start, end))
             unit_coders.append(compared[document.pk])
+        for user in compared[document.pk]:
+            for s, e, keys in spans.get((document.pk, user), []):
+                # Sentences are sorted: from the first that ends after the
+                # span starts, while they start before the span ends.
+                index = bisect_right(ends, s)
+                while index < len(sentences) and sentences[index][0] < e:
+                    for key in keys:
+                        marked[(user, key)].add(first + index)
+                    index += 1
 
     report_tags: list[TagAgreement] = []
     for tag in tags:
         marks = {
             user: [
-                (
-                    int(
-                        any(
-                            s < end and start < e and tag.key in keys
-                            for s, e, keys in spans.get((doc, user), [])
-                        )
-                    )
-                    if user in who
-                    else None
-                )
-                for (doc, start, end), who in zip(units, unit_coders, strict=True)
+                (int(k in marked[(user, tag.key)]) if user in who else None)
+                for k, who in enumerate(unit_coders)
             ]
             for user in user_ids
         }
