@@ -218,18 +218,22 @@ def agreement_compute(
         if documents is None
         else documents.filter(project=project)
     )
-    annotations = (
-        Annotation.objects.filter(document__in=documents)
-        .exclude(origin=Origin.ADJUDICATION)
-        .prefetch_related("tags")
-        .only("id", "document_id", "author_id", "start", "end")
+    # Plain rows, not model instances: this runs over whole projects.
+    annotations = Annotation.objects.filter(document__in=documents).exclude(
+        origin=Origin.ADJUDICATION
     )
+    keys_of: dict[int, set[str]] = defaultdict(set)
+    for ann_id, key in Annotation.tags.through.objects.filter(
+        annotation__in=annotations
+    ).values_list("annotation_id", "tag__key"):
+        keys_of[ann_id].add(key)
     coders: dict[int, set[int]] = defaultdict(set)
     spans: dict[tuple[int, int], list[tuple[int, int, set[str]]]] = defaultdict(list)
-    for ann in annotations:
-        coders[ann.document_id].add(ann.author_id)
-        keys = {tag.key for tag in ann.tags.all()}
-        spans[(ann.document_id, ann.author_id)].append((ann.start, ann.end, keys))
+    for ann_id, doc_id, author_id, start, end in annotations.values_list(
+        "id", "document_id", "author_id", "start", "end"
+    ):
+        coders[doc_id].add(author_id)
+        spans[(doc_id, author_id)].append((start, end, keys_of[ann_id]))
     for doc_id, user_id in Assignment.objects.filter(
         document__in=documents,
         status__in=[AssignmentStatus.SUBMITTED, AssignmentStatus.ADJUDICATED],
