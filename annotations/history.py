@@ -74,3 +74,50 @@ def history_for(obj: models.Model):
     return HistoryEntry.objects.filter(
         object_type=object_type(obj), object_id=obj.pk
     ).select_related("actor")
+
+
+def history_replay(object_type: str, object_id: int) -> list[dict[str, Any] | None]:
+    """Every state the object went through, oldest first.
+
+    One item per entry: the ``after`` snapshot (``None`` once deleted).
+    Each entry's ``before`` is checked against the previous state, so a gap
+    in the record (a write that bypassed the services) raises instead of
+    silently producing a wrong past.
+    """
+    states: list[dict[str, Any] | None] = []
+    entries = HistoryEntry.objects.filter(
+        object_type=object_type, object_id=object_id
+    ).order_by("at", "pk")
+    for entry in entries:
+        if states and entry.before is not None and entry.before != states[-1]:
+            raise HistoryGapError(
+                f"History of {object_type} {object_id} has a gap before entry "
+                f"{entry.pk}: its 'before' differs from the previous 'after'."
+            )
+        states.append(entry.after)
+    return states
+
+
+class HistoryGapError(Exception):
+    """The recorded history of an object is not a continuous chain."""
+
+
+HIDDEN_FIELDS = {"id", "project_id", "prefix", "suffix", "created_at", "updated_at"}
+
+
+def history_changes(entry: HistoryEntry) -> list[tuple[str, Any, Any]]:
+    """The fields an entry changed, as (field, before, after), sorted.
+
+    For display: bookkeeping fields are left out, and for creations and
+    deletions so are empty values. Exports keep the full snapshots.
+    """
+    before = entry.before or {}
+    after = entry.after or {}
+    whole = entry.before is None or entry.after is None
+    return [
+        (key, before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+        and key not in HIDDEN_FIELDS
+        and not (whole and before.get(key, after.get(key)) in (None, "", [], {}))
+    ]

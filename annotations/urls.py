@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("annotations.legal_urls")),
+    path("", include("annotations.trust_urls")),
 ]

@@ -6,6 +6,9 @@ members whose role is too low get ``PermissionDenied``.
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -78,3 +81,46 @@ class ProjectRolePermission:
         )
         check_role(request.user, project, needed)
         return True
+
+
+# --- HTML views ---------------------------------------------------------------
+
+
+def project_view(role: str = Role.VIEWER):
+    """Decorate an HTML function view taking ``slug``: log in, then check role.
+
+    Anonymous users are redirected to the login page; non-members get 404
+    and low roles 403 (through ``check_role``). The view finds the project
+    and the user's membership on ``request.project`` / ``request.membership``.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug: str, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            project = Project.objects.filter(slug=slug).first()
+            if project is None:
+                raise Http404("No such project.")
+            request.membership = check_role(request.user, project, role)
+            request.project = project
+            # For templates: show links by role ({% if request.role_rank >= 2 %}).
+            request.role_rank = Role.rank(request.membership.role)
+            return view(request, slug, *args, **kwargs)
+
+        wrapper.project_role = role
+        return wrapper
+
+    return decorator
+
+
+def project_document(request, pk: int) -> Document:
+    """The document ``pk`` of ``request.project`` (404 if it is elsewhere)."""
+    document = (
+        Document.objects.select_related("project").filter(
+            pk=pk, project=request.project
+        )
+    ).first()
+    if document is None:
+        raise Http404("No such document.")
+    return document

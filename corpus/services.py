@@ -6,6 +6,7 @@ Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,8 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .errors import ApplicationError
 from .models import Document, Membership, Project, Role, normalize_text, sha256_hex
 from .signals import project_created
+
+# Security-relevant changes (who gave whom access) go to this logger; route
+# it to durable storage in production (see docs/security.md).
+audit = logging.getLogger("glossa.audit")
 
 
 @transaction.atomic
@@ -42,14 +48,54 @@ def project_create(
 
 
 @transaction.atomic
-def membership_set(*, project: Project, user, role: str) -> Membership:
+def membership_set(*, project: Project, user, role: str, actor=None) -> Membership:
     """Give ``user`` the ``role`` in ``project`` (creating or changing it)."""
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}; choose one of {Role.values}.")
+    if role != Role.OWNER:
+        _refuse_losing_last_owner(project=project, user=user)
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
+    audit.info(
+        "membership_set project=%s user=%s role=%s actor=%s",
+        project.slug,
+        user.get_username(),
+        role,
+        actor.get_username() if actor is not None else "-",
+    )
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, project: Project, user, actor=None) -> None:
+    """Take ``user`` out of ``project``; a project always keeps one owner."""
+    _refuse_losing_last_owner(project=project, user=user)
+    Membership.objects.filter(project=project, user=user).delete()
+    audit.info(
+        "membership_remove project=%s user=%s actor=%s",
+        project.slug,
+        user.get_username(),
+        actor.get_username() if actor is not None else "-",
+    )
+
+
+def _refuse_losing_last_owner(*, project: Project, user) -> None:
+    """Raise ApplicationError if ``user`` is the project's only owner.
+
+    Owners are locked (``select_for_update``) so two owners demoting each
+    other at once cannot leave the project without one.
+    """
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(project=project, role=Role.OWNER)
+        .values_list("user_id", flat=True)
+    )
+    if owners == [user.pk]:
+        raise ApplicationError(
+            f"{user.get_username()} is the last owner of {project.name}; "
+            "make someone else owner first."
+        )
 
 
 class DuplicateDocument(Exception):
@@ -114,3 +160,19 @@ def document_create(
         document.original.delete(save=False)
         raise
     return document
+
+
+@transaction.atomic
+def project_set_blind_mode(
+    *, project: Project, blind_mode: bool, actor=None
+) -> Project:
+    """Turn independent (blind) annotation on or off for the project."""
+    Project.objects.filter(pk=project.pk).update(blind_mode=blind_mode)
+    project.blind_mode = blind_mode
+    audit.info(
+        "blind_mode project=%s on=%s actor=%s",
+        project.slug,
+        blind_mode,
+        actor.get_username() if actor is not None else "-",
+    )
+    return project

@@ -201,7 +201,7 @@ class ClaimViewSet(
         return ClaimOutput(claim).data
 
     @extend_schema(request=ClaimCreateInput, responses={201: ClaimOutput})
-    def create(self, request):
+    def create(self, request, **kwargs):
         data = ClaimCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -218,7 +218,7 @@ class ClaimViewSet(
         return Response(self._out(claim), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClaimUpdateInput, responses={200: ClaimOutput})
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request, pk=None, **kwargs):
         claim = self.get_object()
         data = ClaimUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -240,7 +240,7 @@ class ClaimViewSet(
         parameters=[OpenApiParameter("version", int, required=True)],
         responses={204: None},
     )
-    def destroy(self, request, pk=None):
+    def destroy(self, request, pk=None, **kwargs):
         claim = self.get_object()
         try:
             claim_delete(
@@ -256,7 +256,7 @@ class ClaimViewSet(
 
     @extend_schema(request=MentionInput, responses={200: ClaimOutput})
     @action(detail=True, methods=["post", "delete"])
-    def mentions(self, request, pk=None):
+    def mentions(self, request, pk=None, **kwargs):
         """Link (POST) or unlink (DELETE) an annotation as a mention."""
         claim = self.get_object()
         data = MentionInput(data=request.data or request.query_params)
@@ -272,7 +272,7 @@ class ClaimViewSet(
 
     @extend_schema(responses={200: AnnotationProposalOutput(many=True)})
     @action(detail=True, methods=["get"])
-    def proposals(self, request, pk=None):
+    def proposals(self, request, pk=None, **kwargs):
         """Annotations, not yet linked, that may report this claim."""
         claim = self.get_object()
         proposals = propose_mentions_for_claim(claim, limit=10)
@@ -289,7 +289,7 @@ class ClaimViewSet(
         url_path="proposals",
         url_name="annotation-proposals",
     )
-    def proposals_for_annotation(self, request):
+    def proposals_for_annotation(self, request, **kwargs):
         """Existing claims an annotation may report (for the annotator panel)."""
         annotation_id = parse_id(request.query_params.get("annotation"))
         if annotation_id is None:
@@ -392,7 +392,7 @@ class AssessmentViewSet(
             raise PermissionDenied("Only the author or a reviewer may change this.")
 
     @extend_schema(request=AssessmentCreateInput, responses={201: AssessmentOutput})
-    def create(self, request):
+    def create(self, request, **kwargs):
         data = AssessmentCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -414,7 +414,7 @@ class AssessmentViewSet(
         return Response(self._out(assessment), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AssessmentUpdateInput, responses={200: AssessmentOutput})
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request, pk=None, **kwargs):
         assessment = self.get_object()
         self._check_edit(assessment)
         data = AssessmentUpdateInput(data=request.data)
@@ -439,7 +439,7 @@ class AssessmentViewSet(
         parameters=[OpenApiParameter("version", int, required=True)],
         responses={204: None},
     )
-    def destroy(self, request, pk=None):
+    def destroy(self, request, pk=None, **kwargs):
         assessment = self.get_object()
         self._check_edit(assessment)
         assessment_delete(
@@ -504,7 +504,7 @@ class FrameworkViewSet(
         return frameworks.select_related("project").order_by("project__slug", "key")
 
     @extend_schema(responses={200: dict})
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, **kwargs):
         """The framework in the exchange format (as framework.yaml)."""
         framework = self.get_object()
         return Response({"id": framework.pk, **framework_dump(framework)})
@@ -514,7 +514,7 @@ class FrameworkViewSet(
         responses={200: FrameworkPreviewOutput, 201: FrameworkPreviewOutput},
     )
     @action(detail=False, methods=["post"], url_path="import")
-    def import_framework(self, request):
+    def import_framework(self, request, **kwargs):
         """Preview (``dry_run``, the default) or import a framework; owners only."""
         data = FrameworkImportInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,12 +1,19 @@
 """REST API routes of annotations (mounted under /api/)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .legal import AssessmentViewSet, ClaimViewSet, FrameworkViewSet
+from .trust import AgreementView, AssignmentViewSet, HistoryViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("history", HistoryViewSet, basename="history")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("agreement/", AgreementView.as_view(), name="api-agreement"),
+    *router.urls,
+]

@@ -1,0 +1,156 @@
+"""Writes on a project's tags (owner-only), each recorded in the history."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from corpus.errors import ApplicationError
+from corpus.models import Project
+
+from ..history import history_record, snapshot
+from ..models import HistoryAction, Tag
+
+TAG_FIELDS = (
+    "key",
+    "name",
+    "description",
+    "colour",
+    "hotkey",
+    "patterns",
+    "order",
+    "is_active",
+)
+MAX_PATTERNS_BYTES = 64 * 1024
+
+
+def patterns_validate(patterns: Any) -> list:
+    """Check suggestion patterns are a JSON list of strings or objects.
+
+    Accepts a JSON string (from a form) or already-parsed data. The rule
+    language inside each item belongs to ``annotations/suggest.py``; here we
+    refuse anything that is not a list of strings or string-keyed objects,
+    and anything too large to be a hand-written rule set.
+    """
+    if isinstance(patterns, str):
+        text = patterns.strip() or "[]"
+        if len(text.encode()) > MAX_PATTERNS_BYTES:
+            raise ValidationError({"patterns": "Patterns are larger than 64 KB."})
+        try:
+            patterns = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                {
+                    "patterns": f"Patterns are not valid JSON: {exc.msg} "
+                    f"(line {exc.lineno}, column {exc.colno})."
+                }
+            ) from exc
+    if not isinstance(patterns, list):
+        raise ValidationError({"patterns": "Patterns must be a JSON list."})
+    for index, item in enumerate(patterns, start=1):
+        if isinstance(item, str):
+            if not item.strip():
+                raise ValidationError({"patterns": f"Pattern {index} is empty."})
+        elif isinstance(item, dict):
+            if not item or not all(isinstance(key, str) for key in item):
+                raise ValidationError(
+                    {"patterns": f"Pattern {index} must be a non-empty object."}
+                )
+        else:
+            raise ValidationError(
+                {"patterns": f"Pattern {index} must be a string or an object."}
+            )
+    if len(json.dumps(patterns).encode()) > MAX_PATTERNS_BYTES:
+        raise ValidationError({"patterns": "Patterns are larger than 64 KB."})
+    return patterns
+
+
+def _save(tag: Tag) -> None:
+    tag.hotkey = (tag.hotkey or "").strip()
+    if tag.hotkey and not (tag.hotkey.isprintable() and tag.hotkey.isalnum()):
+        raise ValidationError({"hotkey": "Use one letter or digit as the hotkey."})
+    tag.patterns = patterns_validate(tag.patterns)
+    tag.full_clean()
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError as exc:  # a concurrent writer took the key or hotkey
+        raise ApplicationError(
+            "Another tag in this project already uses that key or hotkey."
+        ) from exc
+
+
+@transaction.atomic
+def tag_create(*, project: Project, user, key: str, name: str, **fields) -> Tag:
+    """Add a tag to the project's taxonomy."""
+    unknown = set(fields) - set(TAG_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown tag fields: {sorted(unknown)}")
+    if "order" not in fields:
+        last = project.tags.order_by("-order").values_list("order", flat=True)
+        fields["order"] = (last.first() or 0) + 1
+    tag = Tag(project=project, key=key, name=name, **fields)
+    _save(tag)
+    history_record(
+        project=project,
+        actor=user,
+        obj=tag,
+        action=HistoryAction.CREATE,
+        after=snapshot(tag),
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, tag: Tag, user, **fields) -> Tag:
+    """Change a tag's fields; the key cannot change once annotations use it."""
+    unknown = set(fields) - set(TAG_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown tag fields: {sorted(unknown)}")
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    before = snapshot(tag)
+    if "key" in fields and fields["key"] != tag.key and tag.annotations.exists():
+        raise ApplicationError(
+            f"Tag {tag.key} is used by annotations; its key cannot change "
+            "(rename it instead)."
+        )
+    for name, value in fields.items():
+        setattr(tag, name, value)
+    _save(tag)
+    after = snapshot(tag)
+    if after != before:
+        history_record(
+            project=tag.project,
+            actor=user,
+            obj=tag,
+            action=HistoryAction.UPDATE,
+            before=before,
+            after=after,
+        )
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag, user) -> None:
+    """Delete an unused tag; a used one can only be deactivated."""
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    if tag.annotations.exists():
+        raise ApplicationError(
+            f"Tag {tag.key} is used by annotations; deactivate it instead "
+            "so the record stays complete."
+        )
+    before = snapshot(tag)
+    pk = tag.pk
+    project = tag.project
+    tag.delete()
+    history_record(
+        project=project,
+        actor=user,
+        obj=tag,
+        action=HistoryAction.DELETE,
+        before=before,
+        object_id=pk,
+    )

@@ -1,0 +1,1 @@
+"""Sign-in, login throttling and optional TOTP two-factor authentication."""

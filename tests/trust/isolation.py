@@ -1,0 +1,172 @@
+"""The isolation walker: request every URL pattern as an outsider.
+
+Used by ``test_isolation.py``; kept separate so a test can run it against a
+deliberately leaky URLConf and see it fail.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.regex_helper import normalize
+
+METHODS = ("get", "post", "patch", "delete")
+
+# Routes that may answer 200 to someone who is not a member of the project
+# being probed, with why. Everything else must answer 401/403/404/405 or
+# redirect to a login page. Adding a route that answers 200 without a
+# membership check makes the isolation test fail until it is either
+# protected or listed here (only for routes that show nothing of any
+# project, or only the caller's own data).
+PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
+    # name: (who may get 200: "anyone" | "authenticated", reason)
+    "login": ("anyone", "the sign-in form"),
+    "account-2fa-verify": ("anyone", "second sign-in step; redirects without one"),
+    "api-schema": ("anyone", "OpenAPI schema: structure only, no data"),
+    "api-docs": ("anyone", "Swagger UI shell, loads the schema"),
+    "admin:login": ("anyone", "admin sign-in (redirects to Glossa's login)"),
+    "admin:logout": ("anyone", "signs the caller out, redirects to /admin/"),
+    "account-2fa-disable": ("authenticated", "the caller's own 2FA; redirects"),
+    "home": ("authenticated", "lists only the caller's own projects"),
+    "account-2fa": ("authenticated", "the caller's own 2FA settings"),
+    "account-2fa-setup": ("authenticated", "the caller's own 2FA set-up"),
+    "password_change": ("authenticated", "the caller's own password"),
+    "password_change_done": ("authenticated", "confirmation page"),
+    "api-root": ("authenticated", "DRF index of endpoints, no data"),
+}
+# API list endpoints (of every branch) that answer 200 to any signed-in
+# user because their querysets are scoped with ``for_user``: allowed only
+# under /api/, and probed with ?project=<slug>&document=<id> of the other
+# project, so the body check proves the scoping.
+SCOPED_API_LISTS = {
+    "assignment-list",
+    "history-list",
+    "annotation-list",
+    "suggestion-list",
+    "comment-list",
+    "claim-list",
+    "assessment-list",
+    "framework-list",
+    "project-list",
+    "document-list",
+    "tag-list",
+}
+LOGIN_PREFIXES = ("/login/", "/admin/login/")
+# Routes that need a query naming the project: probed with it, so the
+# membership check on the named project is what answers.
+QUERIES = {
+    "api-agreement": "?project={slug}",
+    "assignment-list": "?project={slug}",
+    "history-list": "?project={slug}",
+    "claim-annotation-proposals": "?annotation={id}",
+}
+# Write endpoints that name their project in the request body: an empty
+# body is refused with 400 before any project is looked up, so nothing of
+# any project can be in the answer (the body check above still applies).
+# Only 400 is tolerated for them, never 200.
+VALIDATES_BODY_FIRST = {
+    "framework-import-framework": "project slug is part of the posted body",
+}
+
+
+@dataclass
+class Route:
+    regex: str
+    name: str
+    params: list[str]
+    template: str
+
+
+def walk(resolver=None, prefix: str = "", namespace: str = "") -> list[Route]:
+    """Every URL pattern, recursively, with its full regex and name."""
+    resolver = resolver or get_resolver()
+    routes: list[Route] = []
+    for entry in resolver.url_patterns:
+        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}{entry.namespace}:"
+            routes.extend(walk(entry, regex, inner))
+        elif isinstance(entry, URLPattern):
+            template, params = normalize("^" + regex)[0]
+            name = f"{namespace}{entry.name}" if entry.name else ""
+            routes.append(Route(regex, name, list(params), template))
+    return routes
+
+
+def candidates(param: str, values: dict[str, list[str]]) -> list[str]:
+    return values.get(param) or values["*int*" if param.endswith("id") else "*"]
+
+
+def concrete_paths(route: Route, values: dict[str, list[str]]) -> list[str]:
+    options = [candidates(p, values) for p in route.params]
+    if route.name.startswith("admin:"):
+        options = [opt[:1] for opt in options]
+    query = QUERIES.get(route.name, "")
+    if not query and route.name.endswith("-list"):
+        # API lists are probed filtered by the other project's slug and ids.
+        query = "?project={slug}&document={id}"
+    doc_id = values.get("document", values["*int*"])[0]
+    query = query.format(slug=values["slug"][0], id=doc_id)
+    paths = []
+    for combo in itertools.product(*options):
+        filled = route.template % dict(zip(route.params, combo, strict=True))
+        paths.append("/" + filled + query)
+    return paths
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code in (301, 302) and response.get(
+        "Location", ""
+    ).startswith(LOGIN_PREFIXES)
+
+
+def probe(client, who: str, values, secrets: list[str], relogin=None) -> list[str]:
+    """Request every route as ``who`` ("anonymous" or "outsider").
+
+    Returns a list of problems (empty when isolation holds).
+    """
+    problems: list[str] = []
+    client.raise_request_exception = False  # a 500 is a finding, not a crash
+    for route in walk():
+        allowed = PUBLIC_ROUTES.get(route.name, (None, ""))[0]
+        if route.name in SCOPED_API_LISTS and route.regex.startswith("api/"):
+            allowed = "authenticated"
+        may_200 = allowed == "anyone" or (
+            allowed == "authenticated" and who != "anonymous"
+        )
+        for path in concrete_paths(route, values):
+            for method in METHODS:
+                if relogin:
+                    relogin()
+                response = (
+                    getattr(client, method)(
+                        path, content_type="application/json", data={}
+                    )
+                    if method in ("patch", "delete")
+                    else getattr(client, method)(path)
+                )
+                body = b"".join(response) if response.streaming else response.content
+                leaked = [s for s in secrets if s.encode() in body]
+                if leaked:
+                    problems.append(
+                        f"{who} {method.upper()} {path} ({route.name or route.regex}):"
+                        f" response contains project data {leaked}"
+                    )
+                status = response.status_code
+                if status in (401, 403, 404, 405) or is_login_redirect(response):
+                    continue
+                if may_200 and status < 500:
+                    continue
+                if status == 400 and route.name in VALIDATES_BODY_FIRST:
+                    continue
+                problems.append(
+                    f"{who} {method.upper()} {path} ({route.name or route.regex}) "
+                    f"answered {status}: add a membership check "
+                    "(corpus.permissions) or, if it shows no project data, list it "
+                    "in PUBLIC_ROUTES with a reason."
+                )
+    return problems

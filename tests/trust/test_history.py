@@ -1,0 +1,247 @@
+"""History: replay reproduces every state; tag changes are recorded;
+pages, exports and the API show it to the right people only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from annotations.adjudication import adjudication_accept, adjudication_reject
+from annotations.history import (
+    HistoryGapError,
+    history_record,
+    history_replay,
+    snapshot,
+)
+from annotations.models import Annotation, HistoryAction, HistoryEntry, Tag
+from annotations.services.assignments import assignment_create, assignment_submit
+from annotations.services.taxonomy import tag_create, tag_delete, tag_update
+from corpus.errors import ApplicationError
+
+from .conftest import make_annotation
+
+
+def record_edit(annotation: Annotation, user, add_tag=None, **changes) -> dict:
+    """Edit through the model and record it, as a service does."""
+    before = snapshot(annotation)
+    if add_tag is not None:
+        annotation.tags.add(add_tag)
+    for name, value in changes.items():
+        setattr(annotation, name, value)
+    annotation.version += 1
+    annotation.save()
+    after = snapshot(annotation)
+    history_record(
+        project=annotation.project,
+        actor=user,
+        obj=annotation,
+        action=HistoryAction.UPDATE,
+        before=before,
+        after=after,
+    )
+    return after
+
+
+def test_replay_reproduces_every_state(sample_document, analyst, reviewer, owner):
+    """States come from recorded edits, a submission and adjudication."""
+    doc = sample_document
+    ann = make_annotation(doc, analyst, 0, 16, ["official_claim"])
+    states = [snapshot(ann)]
+    history_record(
+        project=doc.project,
+        actor=analyst,
+        obj=ann,
+        action=HistoryAction.CREATE,
+        after=states[0],
+    )
+    states.append(record_edit(ann, analyst, note="First reading"))
+    casualty = Tag.objects.get(project=doc.project, key="casualty_figure")
+    states.append(
+        record_edit(ann, analyst, add_tag=casualty, note="Adds the casualty figure")
+    )
+    assignment = assignment_create(document=doc, annotator=analyst, assigned_by=owner)
+    assignment_submit(assignment=assignment, user=analyst)  # draft -> submitted
+    ann.refresh_from_db()
+    states.append(snapshot(ann))
+    adjudication_reject(
+        document=doc,
+        reviewer=reviewer,
+        start=0,
+        end=16,
+        tag=Tag.objects.get(project=doc.project, key="official_claim"),
+    )
+    ann.refresh_from_db()
+    states.append(snapshot(ann))
+    pk = ann.pk
+    before = snapshot(ann)
+    ann.delete()
+    history_record(
+        project=doc.project,
+        actor=owner,
+        obj=ann,
+        action=HistoryAction.DELETE,
+        before=before,
+        object_id=pk,
+    )
+    states.append(None)
+
+    replay = history_replay("annotation", pk)
+    assert replay == states
+    assert [s["version"] for s in replay[:-1]] == [1, 2, 3, 4, 5]
+    assert replay[2]["tags"] == sorted(
+        Tag.objects.filter(
+            project=doc.project, key__in=["official_claim", "casualty_figure"]
+        ).values_list("pk", flat=True)
+    )
+    assert replay[3]["status"] == "submitted"
+    assert replay[4]["status"] == "rejected"
+
+
+def test_replay_with_annotation_update(sample_document, analyst):
+    """The same through the annotator branch's service, when merged."""
+    try:
+        from annotations.services.annotations import annotation_update
+    except ImportError:
+        pytest.skip("annotation_update is not on this branch (integrator: merge).")
+    ann = make_annotation(sample_document, analyst, 0, 16, ["official_claim"])
+    history_record(
+        project=ann.project,
+        actor=analyst,
+        obj=ann,
+        action=HistoryAction.CREATE,
+        after=snapshot(ann),
+    )
+    states = [snapshot(ann)]
+    for step, note in enumerate(["one", "two", "three"], start=1):
+        ann = annotation_update(
+            annotation=ann, user=analyst, expected_version=step, note=note
+        )
+        states.append(snapshot(ann))
+    ann = annotation_update(
+        annotation=ann,
+        user=analyst,
+        expected_version=4,
+        tag_keys=["casualty_figure"],
+    )
+    states.append(snapshot(ann))
+    assert history_replay("annotation", ann.pk) == states
+
+
+def test_replay_detects_a_gap(sample_document, analyst):
+    ann = make_annotation(sample_document, analyst, 0, 16, ["official_claim"])
+    history_record(
+        project=ann.project,
+        actor=analyst,
+        obj=ann,
+        action=HistoryAction.CREATE,
+        after=snapshot(ann),
+    )
+    ann.note = "written without a history entry"
+    ann.save()
+    record_edit(ann, analyst, note="recorded")
+    with pytest.raises(HistoryGapError):
+        history_replay("annotation", ann.pk)
+
+
+def test_tag_changes_are_recorded_and_validated(project, owner):
+    tag = tag_create(
+        project=project,
+        user=owner,
+        key="vessel_seized",
+        name="Vessel seized",
+        colour="#112233",
+        hotkey="7",
+        patterns='["seized", {"lemma": "board"}]',
+    )
+    assert tag.patterns == ["seized", {"lemma": "board"}]
+    tag_update(tag=tag, user=owner, name="Vessel seized or boarded", hotkey="8")
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        tag_update(tag=tag, user=owner, patterns="[oops")
+    with pytest.raises(ValidationError, match="string or an object"):
+        tag_update(tag=tag, user=owner, patterns="[1, 2]")
+    with pytest.raises(ValidationError):
+        tag_update(tag=tag, user=owner, colour="red")
+    taken = project.tags.exclude(pk=tag.pk).exclude(hotkey="").first().hotkey
+    with pytest.raises(ValidationError):
+        tag_update(tag=tag, user=owner, hotkey=taken)
+    pk = tag.pk
+    tag_delete(tag=tag, user=owner)
+    entries = HistoryEntry.objects.filter(object_type="tag", object_id=pk)
+    assert [e.action for e in entries] == ["create", "update", "delete"]
+    assert entries[1].before["name"] == "Vessel seized"
+    assert entries[1].after["hotkey"] == "8"
+    states = history_replay("tag", pk)
+    assert states[1]["name"] == "Vessel seized or boarded" and states[2] is None
+
+
+def test_used_tag_cannot_be_deleted_or_rekeyed(sample_document, analyst, owner):
+    tag = Tag.objects.get(project=sample_document.project, key="official_claim")
+    make_annotation(sample_document, analyst, 0, 16, ["official_claim"])
+    with pytest.raises(ApplicationError, match="deactivate"):
+        tag_delete(tag=tag, user=owner)
+    with pytest.raises(ApplicationError, match="key cannot change"):
+        tag_update(tag=tag, user=owner, key="renamed")
+
+
+@pytest.fixture
+def edited(sample_document, analyst, reviewer):
+    ann = make_annotation(sample_document, analyst, 0, 16, ["official_claim"])
+    history_record(
+        project=ann.project,
+        actor=analyst,
+        obj=ann,
+        action=HistoryAction.CREATE,
+        after=snapshot(ann),
+    )
+    record_edit(ann, analyst, note='=HYPERLINK("http://evil")')
+    adjudication_accept(
+        document=sample_document,
+        reviewer=reviewer,
+        start=0,
+        end=16,
+        tag=Tag.objects.get(project=ann.project, key="official_claim"),
+    )
+    return ann
+
+
+def test_history_pages_filters_and_exports(client, edited, owner, project):
+    client.force_login(owner)
+    page = client.get(f"/p/{project.slug}/history/")
+    assert page.status_code == 200
+    assert b"annotation #" in page.content
+    only_reviewer = client.get(f"/p/{project.slug}/history/?actor=reviewer")
+    assert b"analyst" not in only_reviewer.content.split(b"<tbody>")[1]
+    obj = client.get(f"/p/{project.slug}/history/annotation/{edited.pk}/")
+    assert obj.status_code == 200
+    assert obj.content.count(b"<li>") >= 3  # create, update, accepted
+    jsonl = b"".join(
+        client.get(f"/p/{project.slug}/history/export.jsonl?type=annotation")
+    )
+    rows = [json.loads(line) for line in jsonl.decode().splitlines()]
+    assert {r["object_type"] for r in rows} == {"annotation"}
+    assert rows[0]["action"] == "create" and rows[0]["actor"] == "analyst"
+    text = b"".join(
+        client.get(f"/p/{project.slug}/history/export.csv").streaming_content
+    ).decode()
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert len(records) == HistoryEntry.objects.filter(project=project).count()
+    assert all(not r["after"].startswith("=") for r in records)
+    api = client.get(
+        f"/api/history/?project={project.slug}&type=annotation&id={edited.pk}"
+    )
+    assert api.status_code == 200
+    assert api.json()["count"] >= 3
+
+
+def test_blind_mode_hides_history_from_analysts(client, edited, analyst, project):
+    client.force_login(analyst)
+    assert client.get(f"/p/{project.slug}/history/").status_code == 200
+    project.blind_mode = True
+    project.save()
+    assert client.get(f"/p/{project.slug}/history/").status_code == 403
+    assert client.get(f"/p/{project.slug}/history/export.jsonl").status_code == 403
+    assert client.get(f"/api/history/?project={project.slug}").json()["count"] == 0
