@@ -1,3 +1,9 @@
 """HTML routes of annotations."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import exchange_views
+
+urlpatterns: list = [
+    path("p/<slug:slug>/export/", exchange_views.export_page, name="export"),
+]

@@ -114,3 +114,18 @@ def document_create(
         document.original.delete(save=False)
         raise
     return document
+
+
+@transaction.atomic
+def project_update(*, project: Project, **fields) -> Project:
+    """Change a project's name, description or blind mode (not its slug:
+    URLs, exports and archives cite it)."""
+    allowed = {"name", "description", "blind_mode"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    return project
