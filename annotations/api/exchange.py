@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from corpus.api.pagination import GlossaPagination
-from corpus.api.schema import NOT_FOUND, WRITE_ERRORS
+from corpus.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
 from corpus.models import Document, Role
 from corpus.permissions import ProjectRolePermission, access_project, check_role
 
@@ -139,7 +139,7 @@ class ExportView(APIView):
 
     @extend_schema(
         summary="Export a project",
-        parameters=[ExportInput],
+        parameters=[SLUG_PARAM, ExportInput],
         responses={
             **{
                 (200, media): OpenApiResponse(OpenApiTypes.BINARY)
@@ -165,6 +165,7 @@ class ImportView(APIView):
 
     @extend_schema(
         summary="Import annotations (analyst; owner to create tags)",
+        parameters=[SLUG_PARAM],
         request={"multipart/form-data": ImportInput},
         responses={200: ImportOutput, **WRITE_ERRORS},
     )

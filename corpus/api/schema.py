@@ -1,6 +1,7 @@
 """Shared OpenAPI pieces: the documented error responses."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from .serializers import ErrorOutput
 
@@ -11,3 +12,12 @@ WRITE_ERRORS = {
     403: OpenApiResponse(ErrorOutput, description="Your role is too low."),
     **NOT_FOUND,
 }
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_PARAM = OpenApiParameter(
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=SLUG_PATTERN,
+    description="The project's slug.",
+)

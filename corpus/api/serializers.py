@@ -45,7 +45,9 @@ class DocumentListOutput(serializers.ModelSerializer):
     """A document without its text (lists never carry bodies)."""
 
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    source = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Document

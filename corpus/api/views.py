@@ -30,7 +30,7 @@ from corpus.services import project_create, project_update
 from .filters import DocumentFilter
 from .ingestion import ingest_from_url, ingest_upload
 from .pagination import GlossaPagination
-from .schema import NOT_FOUND, WRITE_ERRORS
+from .schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
 from .serializers import (
     DocumentCaptureInput,
     DocumentDetailOutput,
@@ -46,7 +46,11 @@ from .serializers import (
 
 @extend_schema_view(
     list=extend_schema(summary="Projects you are a member of"),
-    retrieve=extend_schema(summary="One project", responses={200: ProjectOutput, **NOT_FOUND}),
+    retrieve=extend_schema(
+        summary="One project",
+        parameters=[SLUG_PARAM],
+        responses={200: ProjectOutput, **NOT_FOUND},
+    ),
 )
 class ProjectViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -93,6 +97,7 @@ class ProjectViewSet(
 
     @extend_schema(
         summary="Rename or describe a project (owner)",
+        parameters=[SLUG_PARAM],
         request=ProjectUpdateInput,
         responses={200: ProjectOutput, **WRITE_ERRORS},
     )
