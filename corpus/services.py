@@ -123,7 +123,7 @@ def project_update(*, project: Project, **fields) -> Project:
     allowed = {"name", "description", "blind_mode"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError({name: "This field cannot be changed." for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed."))
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()

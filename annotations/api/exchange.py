@@ -180,7 +180,10 @@ class ImportView(APIView):
         if values.get("document"):
             if values["format"] != "w3c":
                 return Response(
-                    {"message": "'document' applies to the w3c format only.", "extra": {}},
+                    {
+                        "message": "'document' applies to the w3c format only.",
+                        "extra": {},
+                    },
                     status=status.HTTP_400_BAD_REQUEST,
                 )
             document = Document.objects.filter(
@@ -217,7 +220,9 @@ class ArchiveImportView(APIView):
     )
     def post(self, request):
         if not request.user.is_staff:
-            raise PermissionDenied("Only staff can import archives (they create users).")
+            raise PermissionDenied(
+                "Only staff can import archives (they create users)."
+            )
         data = ArchiveImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = import_archive(
@@ -225,4 +230,6 @@ class ArchiveImportView(APIView):
             as_slug=data.validated_data.get("as_slug") or "",
             owner=request.user,
         )
-        return Response(ArchiveImportOutput(result).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ArchiveImportOutput(result).data, status=status.HTTP_201_CREATED
+        )

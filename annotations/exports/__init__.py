@@ -25,7 +25,7 @@ FORMATS: dict[str, ExportFormat] = {
             "application/ld+json",
             "jsonld",
             stream_w3c,
-            "Annotations with quote and position selectors, for Hypothesis-style tools.",
+            "Annotations with quote and position selectors (Hypothesis-style tools).",
         ),
         ExportFormat(
             "csv",

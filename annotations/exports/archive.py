@@ -61,7 +61,10 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
         ("tags.jsonl", Tag.objects.filter(project=project)),
         ("frameworks.jsonl", Framework.objects.filter(project=project)),
         ("criteria.jsonl", Criterion.objects.filter(framework__project=project)),
-        ("elements.jsonl", Element.objects.filter(criterion__framework__project=project)),
+        (
+            "elements.jsonl",
+            Element.objects.filter(criterion__framework__project=project),
+        ),
         ("annotations.jsonl", Annotation.objects.filter(project=project)),
         ("comments.jsonl", Comment.objects.filter(annotation__project=project)),
         ("suggestions.jsonl", Suggestion.objects.filter(project=project)),
@@ -108,7 +111,9 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 def _jsonl(rows: Iterable[dict]) -> Iterator[bytes]:
     for row in rows:
-        yield (json.dumps(row, cls=ExactJSONEncoder, ensure_ascii=False) + "\n").encode()
+        yield (
+            json.dumps(row, cls=ExactJSONEncoder, ensure_ascii=False) + "\n"
+        ).encode()
 
 
 class _Writer:

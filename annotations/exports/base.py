@@ -42,8 +42,10 @@ class ExportFormat:
 
 def public_base_url(base_url: str | None = None) -> str:
     """The absolute root used in IRIs (request root, setting, or localhost)."""
-    base = base_url or getattr(settings, "GLOSSA_PUBLIC_URL", "") or (
-        "http://127.0.0.1:8000"
+    base = (
+        base_url
+        or getattr(settings, "GLOSSA_PUBLIC_URL", "")
+        or ("http://127.0.0.1:8000")
     )
     return base.rstrip("/")
 

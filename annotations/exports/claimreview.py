@@ -107,6 +107,8 @@ def stream_claimreview(
     yield b"[\n"
     for done, claim in enumerate(claims.iterator(chunk_size=CHUNK), 1):
         data = claim_to_claimreview(claim, base=base, project=project)
-        yield ((",\n" if done > 1 else "") + json.dumps(data, ensure_ascii=False)).encode()
+        yield (
+            (",\n" if done > 1 else "") + json.dumps(data, ensure_ascii=False)
+        ).encode()
         progress(done, total)
     yield b"\n]\n"

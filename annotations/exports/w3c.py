@@ -43,8 +43,7 @@ def annotation_to_w3c(annotation: Annotation, *, base: str) -> dict[str, Any]:
     """One annotation as a W3C Web Annotation (a plain dict)."""
     tags = list(annotation.tags.all())
     bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": tag.key}
-        for tag in tags
+        {"type": "TextualBody", "purpose": "tagging", "value": tag.key} for tag in tags
     ]
     if annotation.note:
         bodies.append(

@@ -174,7 +174,9 @@ class _Archive:
         try:
             manifest = json.loads(self.zf.read("manifest.json"))
         except KeyError:
-            raise ArchiveError("manifest.json is missing: not a Glossa archive.") from None
+            raise ArchiveError(
+                "manifest.json is missing: not a Glossa archive."
+            ) from None
         except (ValueError, zipfile.BadZipFile) as exc:
             raise ArchiveError(f"manifest.json is not valid JSON ({exc}).") from exc
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -199,7 +201,9 @@ class _Archive:
             )
         missing = sorted(set(files) - names)
         if missing:
-            raise ArchiveError(f"Files listed in the manifest are missing: {missing[:5]}.")
+            raise ArchiveError(
+                f"Files listed in the manifest are missing: {missing[:5]}."
+            )
         for name, meta in files.items():
             digest = hashlib.sha256()
             try:
@@ -233,7 +237,9 @@ class _Archive:
         return self.zf.read(name)
 
 
-def _remap(model: type[models.Model], row: dict[str, Any], ids: _IdMaps, *, reserve=False):
+def _remap(
+    model: type[models.Model], row: dict[str, Any], ids: _IdMaps, *, reserve=False
+):
     """Rewrite the foreign keys and many-to-many lists of one row in place."""
     lookup = ids.get_or_reserve if reserve else ids.get
     for f in model._meta.concrete_fields:

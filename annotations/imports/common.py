@@ -322,4 +322,6 @@ def read_records(handle, *, name: str = "input") -> Iterator[tuple[str, object]]
         try:
             yield f"line {number}", json.loads(line)
         except ValueError as exc:
-            raise ImportRefused(f"{name}, line {number}: not valid JSON ({exc}).") from exc
+            raise ImportRefused(
+                f"{name}, line {number}: not valid JSON ({exc})."
+            ) from exc

@@ -9,6 +9,9 @@ from .w3c import import_w3c
 
 IMPORTERS = {
     "doccano": ("doccano JSONL", partial(import_spans, tool="doccano")),
-    "labelstudio": ("Label Studio JSON/JSONL", partial(import_spans, tool="labelstudio")),
+    "labelstudio": (
+        "Label Studio JSON/JSONL",
+        partial(import_spans, tool="labelstudio"),
+    ),
     "w3c": ("W3C Web Annotation JSON-LD", import_w3c),
 }

@@ -54,7 +54,7 @@ def _doccano_spans(record: dict[str, Any], where: str) -> list[Span]:
                 spans.append(_ls_span(item, where))
             else:
                 raise ValueError(
-                    f"{where}: each label must be [start, end, \"LABEL\"], got {item!r}"
+                    f'{where}: each label must be [start, end, "LABEL"], got {item!r}'
                 )
     for item in record.get("entities") or []:
         if not isinstance(item, dict):
@@ -145,14 +145,22 @@ def import_spans(
             if any(tag is None for tag in tags):
                 continue  # unknown label: the import is refused below
             try:
-                if quote and isinstance(start, int) and isinstance(end, int):
-                    if text[start:end] != quote:
-                        raise ValueError(
-                            f"the text at {start}-{end} is not the quote {quote[:40]!r}"
-                        )
+                if (
+                    quote
+                    and isinstance(start, int)
+                    and isinstance(end, int)
+                    and text[start:end] != quote
+                ):
+                    raise ValueError(
+                        f"the text at {start}-{end} is not the quote {quote[:40]!r}"
+                    )
                 s, e = span_in_document(document, text, start, end)
                 annotation_add(
-                    document=document, user=user, start=s, end=e, tags=tags,
+                    document=document,
+                    user=user,
+                    start=s,
+                    end=e,
+                    tags=tags,
                     result=result,
                 )
             except ValueError as exc:

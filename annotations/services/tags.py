@@ -39,7 +39,7 @@ def tag_update(*, tag: Tag, user, **fields) -> Tag:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ValidationError(
-            {name: "This field cannot be changed." for name in sorted(unknown)}
+            dict.fromkeys(sorted(unknown), "This field cannot be changed.")
         )
     tag = Tag.objects.select_for_update().get(pk=tag.pk)
     before = snapshot(tag)

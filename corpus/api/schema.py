@@ -5,7 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from .serializers import ErrorOutput
 
-NOT_FOUND = {404: OpenApiResponse(ErrorOutput, description="No such object, or not a member.")}
+NOT_FOUND = {
+    404: OpenApiResponse(ErrorOutput, description="No such object, or not a member.")
+}
 READ_ERRORS = {**NOT_FOUND}
 WRITE_ERRORS = {
     400: OpenApiResponse(ErrorOutput, description="Invalid input; fields say why."),

@@ -125,7 +125,7 @@ class IngestOutput(serializers.Serializer):
 
 class SearchInput(serializers.Serializer):
     q = serializers.CharField(
-        max_length=500, help_text="Words, \"a phrase\", or -excluded (web syntax)."
+        max_length=500, help_text='Words, "a phrase", or -excluded (web syntax).'
     )
     project = serializers.SlugField(required=False)
     kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False)
@@ -139,8 +139,6 @@ class SearchResultOutput(DocumentListOutput):
 
     class Meta(DocumentListOutput.Meta):
         fields = [*DocumentListOutput.Meta.fields, "rank", "headline"]
-
-
 
 
 class ErrorOutput(serializers.Serializer):

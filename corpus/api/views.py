@@ -44,6 +44,7 @@ from .serializers import (
     SearchResultOutput,
 )
 
+
 @extend_schema_view(
     list=extend_schema(summary="Projects you are a member of"),
     retrieve=extend_schema(
@@ -107,6 +108,7 @@ class ProjectViewSet(
         data.is_valid(raise_exception=True)
         project_update(project=project, **data.validated_data)
         return Response(ProjectOutput(self.get_queryset().get(pk=project.pk)).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Documents (without their text)"),
@@ -215,6 +217,7 @@ class SearchView(GenericAPIView):
         page = self.paginate_queryset(documents)
         return self.get_paginated_response(SearchResultOutput(page, many=True).data)
 
+
 def _search(documents, q: str):
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config="english")
@@ -242,5 +245,6 @@ def _search(documents, q: str):
         .annotate(rank=Value(1.0), headline=Substr(F("text"), 1, 200))
         .order_by("-pk")
     )
+
 
 SEARCH_PARAMS = [OpenApiParameter("q", OpenApiTypes.STR, required=True)]

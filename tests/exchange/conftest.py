@@ -31,10 +31,10 @@ from tests.factories import UserFactory
 
 STATEMENT = (
     "Admiral Vela Korst said on Monday that the navy of Estrania struck two "
-    "boats near the Isle of Marrow, killing 14 \"narco-terrorists\". The "
+    'boats near the Isle of Marrow, killing 14 "narco-terrorists". The '
     "ministry has yet to provide evidence that the people aboard posed a threat.\n\n"
     "Professor Ines Darrow, a law-of-the-sea scholar, said the strikes were "
-    "unlawful killings: \"These are extrajudicial executions.\" At least 3 "
+    'unlawful killings: "These are extrajudicial executions." At least 3 '
     "survivors were left in the water, according to a rescue charity."
 )
 SECOND = (
@@ -127,7 +127,10 @@ def rich_project(project, owner, analyst, media_root):
         kind="report",
     )
     a1 = make_annotation(
-        doc1, owner, "killing 14 \"narco-terrorists\"", ["official_claim"],
+        doc1,
+        owner,
+        'killing 14 "narco-terrorists"',
+        ["official_claim"],
         note="Figure from the admiral.",
     )
     a2 = make_annotation(
@@ -138,7 +141,7 @@ def rich_project(project, owner, analyst, media_root):
         analyst,
         "These are extrajudicial executions.",
         ["experts_say_illegal"],
-        note="=HYPERLINK(\"http://evil\")",
+        note='=HYPERLINK("http://evil")',
     )
     a4 = make_annotation(doc2, owner, "2 fishermen are missing", [], note="")
     # an update and a deletion, as the services would record them
@@ -147,15 +150,23 @@ def rich_project(project, owner, analyst, media_root):
     a2.version = 2
     a2.save()
     history_record(
-        project=project, actor=analyst, obj=a2, action="update",
-        before=before, after=snapshot(a2),
+        project=project,
+        actor=analyst,
+        obj=a2,
+        action="update",
+        before=before,
+        after=snapshot(a2),
     )
     gone = make_annotation(doc2, analyst, "Nobody has explained", ["official_claim"])
     gone_id, gone_snapshot = gone.pk, snapshot(gone)
     gone.delete()
     history_record(
-        project=project, actor=analyst, obj=Annotation(pk=gone_id), action="delete",
-        before=gone_snapshot, object_id=gone_id,
+        project=project,
+        actor=analyst,
+        obj=Annotation(pk=gone_id),
+        action="delete",
+        before=gone_snapshot,
+        object_id=gone_id,
     )
     Comment.objects.create(annotation=a1, author=analyst, body="Check the figure.")
     suggestion = Suggestion(
@@ -182,7 +193,10 @@ def rich_project(project, owner, analyst, media_root):
     ClaimMention.objects.create(claim=claim, annotation=a1, linked_by=owner)
     ClaimQuantity.objects.create(claim=claim, value=14, counts="killed", annotation=a1)
     history_record(
-        project=project, actor=owner, obj=claim, action="create",
+        project=project,
+        actor=owner,
+        obj=claim,
+        action="create",
         after=snapshot(claim),
     )
     element = Element.objects.filter(criterion__framework__project=project).first()
@@ -197,7 +211,10 @@ def rich_project(project, owner, analyst, media_root):
     )
     assessment.sources.set([a2])
     history_record(
-        project=project, actor=owner, obj=assessment, action="create",
+        project=project,
+        actor=owner,
+        obj=assessment,
+        action="create",
         after=snapshot(assessment),
     )
     unreviewed = Claim.objects.create(

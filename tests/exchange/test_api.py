@@ -69,8 +69,14 @@ def test_non_members_get_404_everywhere(project, document, stranger):
     tag = Tag.objects.filter(project=project).first()
     assert client.get(f"/api/tags/{tag.pk}/").status_code == 404
     assert client.patch(f"/api/tags/{tag.pk}/", {"name": "x"}).status_code == 404
-    assert client.get("/api/projects/strikes/export/", {"format": "csv"}).status_code == 404
-    assert client.get("/api/search/", {"q": "minister", "project": "strikes"}).status_code == 404
+    assert (
+        client.get("/api/projects/strikes/export/", {"format": "csv"}).status_code
+        == 404
+    )
+    assert (
+        client.get("/api/search/", {"q": "minister", "project": "strikes"}).status_code
+        == 404
+    )
 
 
 def test_pagination_and_filters(api, project):
@@ -99,7 +105,9 @@ def test_list_query_counts_do_not_grow(api, project, django_assert_num_queries):
             assert api.get(path).status_code == 200
         return len(ctx.captured_queries)
 
-    small = {p: count_queries(p) for p in ("/api/documents/", "/api/tags/", "/api/projects/")}
+    small = {
+        p: count_queries(p) for p in ("/api/documents/", "/api/tags/", "/api/projects/")
+    }
     DocumentFactory.create_batch(20, project=project)
     project_create(name="Second", slug="second", created_by=project.created_by)
     for path, queries in small.items():
@@ -110,13 +118,16 @@ def test_list_query_counts_do_not_grow(api, project, django_assert_num_queries):
 def test_upload_plain_text(api, project, analyst, media_root):
     viewer = UserFactory(username="viewer")
     membership_set(project=project, user=viewer, role=Role.VIEWER)
-    body = "The admiral said the boat carried 11 people.".encode()
+    body = b"The admiral said the boat carried 11 people."
 
     def upload(client):
         return client.post(
             "/api/documents/",
-            {"project": "strikes", "title": "Admiral", "file": SimpleUploadedFile(
-                "note.txt", body, content_type="text/plain")},
+            {
+                "project": "strikes",
+                "title": "Admiral",
+                "file": SimpleUploadedFile("note.txt", body, content_type="text/plain"),
+            },
             format="multipart",
         )
 
@@ -127,15 +138,24 @@ def test_upload_plain_text(api, project, analyst, media_root):
     document = Document.objects.get(pk=created["id"])
     assert document.sha256 == created["sha256"] and document.original.read() == body
     again = upload(api_for(analyst))
-    assert again.data["documents"] == [] and again.data["duplicates"][0]["id"] == document.pk
+    assert (
+        again.data["documents"] == []
+        and again.data["duplicates"][0]["id"] == document.pk
+    )
 
 
 @pytest.mark.skipif(HAS_INGEST, reason="the full ingestion pipeline is installed")
-def test_without_the_ingest_pipeline_other_files_are_refused_clearly(api, project, media_root):
+def test_without_the_ingest_pipeline_other_files_are_refused_clearly(
+    api, project, media_root
+):
     response = api.post(
         "/api/documents/",
-        {"project": "strikes", "file": SimpleUploadedFile(
-            "scan.pdf", b"%PDF-1.7 ...", content_type="application/pdf")},
+        {
+            "project": "strikes",
+            "file": SimpleUploadedFile(
+                "scan.pdf", b"%PDF-1.7 ...", content_type="application/pdf"
+            ),
+        },
         format="multipart",
     )
     assert response.status_code == 415
@@ -162,9 +182,7 @@ def test_tags_owner_writes_with_history(api, project, analyst):
     assert api_for(analyst).delete(f"/api/tags/{tag.pk}/").status_code == 403
     assert api.delete(f"/api/tags/{tag.pk}/").status_code == 204
     assert HistoryEntry.objects.filter(object_type="tag", action="delete").exists()
-    dup = api.post(
-        "/api/tags/", {**create, "key": "official_claim"}, format="json"
-    )
+    dup = api.post("/api/tags/", {**create, "key": "official_claim"}, format="json")
     assert dup.status_code == 400
 
 
@@ -176,8 +194,12 @@ def test_used_tag_cannot_be_deleted(api, rich_project):
 
 @pytest.mark.postgres
 def test_full_text_search(api, project, stranger):
-    DocumentFactory(project=project, title="Rescue", text="Survivors were left in the water.")
-    DocumentFactory(project=project, title="Other", text="The ministry issued a statement.")
+    DocumentFactory(
+        project=project, title="Rescue", text="Survivors were left in the water."
+    )
+    DocumentFactory(
+        project=project, title="Other", text="The ministry issued a statement."
+    )
     secret = project_create(name="Secret", slug="secret", created_by=stranger)
     DocumentFactory(project=secret, title="Hidden", text="Survivors hidden elsewhere.")
     response = api.get("/api/search/", {"q": "survivor"})  # stemming: survivor(s)
@@ -195,14 +217,21 @@ def test_export_api_roles_and_stream(api, rich_project, analyst):
     assert response["Content-Type"] == "application/ld+json"
     body = b"".join(response.streaming_content)
     assert b"http://testserver/api/annotations/" in body
-    assert api_for(analyst).get(
-        "/api/projects/strikes/export/", {"format": "archive"}
-    ).status_code == 403
-    assert api.get("/api/projects/strikes/export/", {"format": "nope"}).status_code == 400
+    assert (
+        api_for(analyst)
+        .get("/api/projects/strikes/export/", {"format": "archive"})
+        .status_code
+        == 403
+    )
+    assert (
+        api.get("/api/projects/strikes/export/", {"format": "nope"}).status_code == 400
+    )
 
 
 def test_import_api(api, project, analyst):
-    payload = b'{"text": "A new text about 3 boats.", "label": [[17, 24, "casualty_figure"]]}'
+    payload = (
+        b'{"text": "A new text about 3 boats.", "label": [[17, 24, "casualty_figure"]]}'
+    )
     response = api_for(analyst).post(
         "/api/projects/strikes/import/",
         {"format": "doccano", "file": SimpleUploadedFile("d.jsonl", payload)},
@@ -212,15 +241,22 @@ def test_import_api(api, project, analyst):
     assert response.data["annotations_created"] == 1
     refused = api_for(analyst).post(
         "/api/projects/strikes/import/",
-        {"format": "doccano", "create_tags": True,
-         "file": SimpleUploadedFile("d.jsonl", payload)},
+        {
+            "format": "doccano",
+            "create_tags": True,
+            "file": SimpleUploadedFile("d.jsonl", payload),
+        },
         format="multipart",
     )
     assert refused.status_code == 403
     unknown = api.post(
         "/api/projects/strikes/import/",
-        {"format": "doccano", "file": SimpleUploadedFile(
-            "d.jsonl", b'{"text": "abc", "label": [[0, 1, "Nope"]]}')},
+        {
+            "format": "doccano",
+            "file": SimpleUploadedFile(
+                "d.jsonl", b'{"text": "abc", "label": [[0, 1, "Nope"]]}'
+            ),
+        },
         format="multipart",
     )
     assert unknown.status_code == 400
@@ -231,7 +267,9 @@ def test_archive_import_api_is_for_staff(api, rich_project, owner):
     response = api.get("/api/projects/strikes/export/", {"format": "archive"})
     data = b"".join(response.streaming_content)
     upload = {"file": SimpleUploadedFile("a.zip", data), "as_slug": "copy"}
-    assert api.post("/api/imports/archive/", upload, format="multipart").status_code == 403
+    assert (
+        api.post("/api/imports/archive/", upload, format="multipart").status_code == 403
+    )
     owner.is_staff = True
     owner.save()
     upload = {"file": SimpleUploadedFile("a.zip", data), "as_slug": "copy"}
@@ -256,8 +294,12 @@ def test_export_page_import_form(client, project, analyst):
     client.force_login(analyst)
     response = client.post(
         "/p/strikes/export/",
-        {"format": "doccano", "file": SimpleUploadedFile(
-            "d.jsonl", b'{"text": "Two boats.", "label": [[0, 9, "Unheard of"]]}')},
+        {
+            "format": "doccano",
+            "file": SimpleUploadedFile(
+                "d.jsonl", b'{"text": "Two boats.", "label": [[0, 9, "Unheard of"]]}'
+            ),
+        },
     )
     assert response.status_code == 200
     assert b"match no tag" in response.content

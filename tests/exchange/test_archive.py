@@ -34,7 +34,9 @@ def export_bytes(project) -> bytes:
 
 
 def users(ids) -> dict[int, str]:
-    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    return dict(
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
+    )
 
 
 def picture(project: Project) -> dict:
@@ -42,8 +44,10 @@ def picture(project: Project) -> dict:
     docs = {d.pk: d for d in Document.objects.filter(project=project)}
     doc_key = {pk: d.sha256 for pk, d in docs.items()}
     annotations = list(Annotation.objects.filter(project=project).order_by("pk"))
-    ann_key = {a.pk: (doc_key[a.document_id], a.start, a.end, a.author.username)
-               for a in annotations}
+    ann_key = {
+        a.pk: (doc_key[a.document_id], a.start, a.end, a.author.username)
+        for a in annotations
+    }
     name = {u.pk: u.username for u in get_user_model().objects.all()}
     claims = list(Claim.objects.filter(project=project).order_by("created_at", "pk"))
     claim_key = {c.pk: c.proposition for c in claims}
@@ -67,7 +71,9 @@ def picture(project: Project) -> dict:
             snap.pop("project_id", None)
             if "tags" in snap:
                 snap["tags"] = sorted(
-                    Tag.objects.filter(pk__in=snap["tags"]).values_list("key", flat=True)
+                    Tag.objects.filter(pk__in=snap["tags"]).values_list(
+                        "key", flat=True
+                    )
                 )
             if "id" in snap and not isinstance(snap["id"], tuple):
                 snap["id"] = "other"
@@ -79,13 +85,26 @@ def picture(project: Project) -> dict:
     return {
         "project": (project.name, project.description, project.blind_mode),
         "members": sorted(
-            (m.user.username, m.role) for m in project.memberships.select_related("user")
+            (m.user.username, m.role)
+            for m in project.memberships.select_related("user")
         ),
         "documents": sorted(
-            (d.sha256, d.text_sha256, d.text, d.title, d.url, d.kind, d.published_at,
-             d.captured_at, d.created_at, d.source.name if d.source else None,
-             d.original_name, d.size, d.original_sha256() if d.original else None,
-             name.get(d.captured_by_id))
+            (
+                d.sha256,
+                d.text_sha256,
+                d.text,
+                d.title,
+                d.url,
+                d.kind,
+                d.published_at,
+                d.captured_at,
+                d.created_at,
+                d.source.name if d.source else None,
+                d.original_name,
+                d.size,
+                d.original_sha256() if d.original else None,
+                name.get(d.captured_by_id),
+            )
             for d in docs.values()
         ),
         "tags": sorted(
@@ -98,10 +117,22 @@ def picture(project: Project) -> dict:
             for e in c.elements.all()
         ),
         "annotations": sorted(
-            (ann_key[a.pk], a.quote, a.prefix, a.suffix, a.note, a.status, a.origin,
-             a.version, a.created_at, a.updated_at,
-             tuple(sorted(a.tags.values_list("key", flat=True))),
-             tuple(sorted(claim_key[c] for c in a.claims.values_list("pk", flat=True))))
+            (
+                ann_key[a.pk],
+                a.quote,
+                a.prefix,
+                a.suffix,
+                a.note,
+                a.status,
+                a.origin,
+                a.version,
+                a.created_at,
+                a.updated_at,
+                tuple(sorted(a.tags.values_list("key", flat=True))),
+                tuple(
+                    sorted(claim_key[c] for c in a.claims.values_list("pk", flat=True))
+                ),
+            )
             for a in annotations
         ),
         "comments": sorted(
@@ -109,21 +140,47 @@ def picture(project: Project) -> dict:
             for c in Comment.objects.filter(annotation__project=project)
         ),
         "suggestions": sorted(
-            (doc_key[s.document_id], s.start, s.end, s.quote, s.tag.key, s.rule,
-             s.confidence, s.status)
+            (
+                doc_key[s.document_id],
+                s.start,
+                s.end,
+                s.quote,
+                s.tag.key,
+                s.rule,
+                s.confidence,
+                s.status,
+            )
             for s in Suggestion.objects.filter(project=project)
         ),
         "claims": sorted(
-            (c.proposition, c.claimant, c.claimant_type, c.kind, c.evidence_status,
-             c.event_date, c.created_by.username, c.created_at,
-             tuple(sorted(ann_key[a.pk] for a in c.mentions.all())),
-             tuple(sorted((q.value, q.counts, q.bound, ann_key.get(q.annotation_id))
-                          for q in c.quantities.all())))
+            (
+                c.proposition,
+                c.claimant,
+                c.claimant_type,
+                c.kind,
+                c.evidence_status,
+                c.event_date,
+                c.created_by.username,
+                c.created_at,
+                tuple(sorted(ann_key[a.pk] for a in c.mentions.all())),
+                tuple(
+                    sorted(
+                        (q.value, q.counts, q.bound, ann_key.get(q.annotation_id))
+                        for q in c.quantities.all()
+                    )
+                ),
+            )
             for c in claims
         ),
         "assessments": sorted(
-            (claim_key[a.claim_id], str(a.element), a.finding, a.rationale,
-             a.author.username, tuple(sorted(ann_key[s.pk] for s in a.sources.all())))
+            (
+                claim_key[a.claim_id],
+                str(a.element),
+                a.finding,
+                a.rationale,
+                a.author.username,
+                tuple(sorted(ann_key[s.pk] for s in a.sources.all())),
+            )
             for a in Assessment.objects.filter(project=project)
         ),
         "history": [
@@ -161,7 +218,9 @@ def test_archive_round_trip_into_an_empty_database(rich_project, media_root):
     assert not Annotation.objects.filter(pk=gone.object_id).exists()
     assert gone.before["id"] == gone.object_id
     # history snapshots point at the imported objects
-    for entry in HistoryEntry.objects.filter(project=imported, object_type="annotation"):
+    for entry in HistoryEntry.objects.filter(
+        project=imported, object_type="annotation"
+    ):
         if entry.object_id != gone.object_id:
             live = Annotation.objects.get(pk=entry.object_id)
             assert entry.after["document_id"] == live.document_id
@@ -197,10 +256,16 @@ def rewrite(data: bytes, name: str, change) -> bytes:
 @pytest.mark.parametrize(
     ("member", "change", "message"),
     [
-        ("annotations.jsonl", lambda b: b.replace(b'"start": 1', b'"start": 2'),
-         "annotations.jsonl does not match the SHA-256"),
-        ("manifest.json", lambda b: b.replace(b'"format_version": 1', b'"format_version": 9'),
-         "version 9 is not supported"),
+        (
+            "annotations.jsonl",
+            lambda b: b.replace(b'"start": 1', b'"start": 2'),
+            "annotations.jsonl does not match the SHA-256",
+        ),
+        (
+            "manifest.json",
+            lambda b: b.replace(b'"format_version": 1', b'"format_version": 9'),
+            "version 9 is not supported",
+        ),
         ("manifest.json", lambda b: None, "manifest.json is missing"),
         ("manifest.json", lambda b: b"{not json", "not valid JSON"),
     ],
@@ -252,7 +317,9 @@ def test_commands_export_and_import_archive(rich_project, tmp_path, capsys):
     assert zipfile.is_zipfile(path)
     call_command("import_archive", str(path), as_slug="from-cli", owner="owner")
     copy = Project.objects.get(slug="from-cli")
-    assert picture(copy)["annotations"] == picture(rich_project["project"])["annotations"]
+    assert (
+        picture(copy)["annotations"] == picture(rich_project["project"])["annotations"]
+    )
     assert copy.memberships.get(user__username="owner").role == "owner"
     out = capsys.readouterr().out
     assert "from-cli" in out

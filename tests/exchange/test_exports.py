@@ -27,7 +27,9 @@ IRI = re.compile(r"^https?://[^\s/]+/\S*$")
 def export(project, key: str, **kwargs) -> bytes:
     seen: list[tuple[int, int]] = []
     data = b"".join(
-        FORMATS[key].stream(project, progress=lambda d, t: seen.append((d, t)), **kwargs)
+        FORMATS[key].stream(
+            project, progress=lambda d, t: seen.append((d, t)), **kwargs
+        )
     )
     assert seen, "the export reported no progress"
     done, total = seen[-1]
@@ -52,7 +54,9 @@ def test_w3c_structure(rich_project):
         quote, position = target["selector"]
         assert quote["type"] == "TextQuoteSelector"
         assert position["type"] == "TextPositionSelector"
-        annotation = Annotation.objects.get(pk=int(item["id"].rstrip("/").split("/")[-1]))
+        annotation = Annotation.objects.get(
+            pk=int(item["id"].rstrip("/").split("/")[-1])
+        )
         text = annotation.document.text
         assert text[position["start"] : position["end"]] == quote["exact"]
         assert text[: position["start"]].endswith(quote["prefix"])
@@ -62,8 +66,12 @@ def test_w3c_structure(rich_project):
     assert first["motivation"] == "tagging"
     assert first["body"] == [
         {"type": "TextualBody", "purpose": "tagging", "value": "official_claim"},
-        {"type": "TextualBody", "purpose": "commenting",
-         "value": "Figure from the admiral.", "format": "text/plain"},
+        {
+            "type": "TextualBody",
+            "purpose": "commenting",
+            "value": "Figure from the admiral.",
+            "format": "text/plain",
+        },
     ]
     untagged = items[-1]
     assert untagged["motivation"] == "highlighting" and "body" not in untagged
@@ -92,7 +100,10 @@ def test_xlsx_matches_the_csv_rows(rich_project):
     project = rich_project["project"]
     workbook = load_workbook(io.BytesIO(export(project, "xlsx")), read_only=True)
     sheet = workbook["Glossa"]
-    rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [
+        [c if c is not None else "" for c in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
     text = export(project, "csv").decode("utf-8-sig")
     expected = list(csv.reader(io.StringIO(text)))
     assert [[str(c) for c in row] for row in rows] == expected
@@ -105,9 +116,13 @@ def test_jsonl_has_documents_with_their_annotations(rich_project):
     doc1 = documents[0]
     assert doc1["sha256"] == rich_project["documents"][0].sha256
     for annotation in doc1["annotations"]:
-        assert doc1["text"][annotation["start"] : annotation["end"]] == annotation["quote"]
+        assert (
+            doc1["text"][annotation["start"] : annotation["end"]] == annotation["quote"]
+        )
     assert [a["tags"] for a in doc1["annotations"]] == [
-        ["official_claim"], ["no_evidence_provided"], ["experts_say_illegal"],
+        ["official_claim"],
+        ["no_evidence_provided"],
+        ["experts_say_illegal"],
     ]
 
 
@@ -131,7 +146,9 @@ def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
     data = export(rich_project["project"], "archive")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        assert manifest["format"] == "glossa-archive" and manifest["format_version"] == 1
+        assert (
+            manifest["format"] == "glossa-archive" and manifest["format_version"] == 1
+        )
         names = set(zf.namelist()) - {"manifest.json"}
         assert names == set(manifest["files"])
         import hashlib
@@ -145,15 +162,17 @@ def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
 
 @pytest.mark.spacy
 def test_docbin_loads_and_spans_match(rich_project, tmp_path):
-    from spacy.tokens import DocBin
     import spacy
+    from spacy.tokens import DocBin
 
     path = tmp_path / "train.spacy"
     path.write_bytes(export(rich_project["project"], "docbin"))
     docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
     assert len(docs) == 2
     got = sorted(
-        (d.text[:10], s.start_char, s.end_char, s.label_) for d in docs for s in d.spans["sc"]
+        (d.text[:10], s.start_char, s.end_char, s.label_)
+        for d in docs
+        for s in d.spans["sc"]
     )
     expected = sorted(
         (a.document.text[:10], a.start, a.end, t.key)
@@ -174,22 +193,52 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
     for text in texts:
         document = DocumentFactory(project=project, text=text)
         make_annotation(document, owner, "The minister said", ["official_claim"])
-        make_annotation(document, owner, "No evidence was provided", ["no_evidence_provided"])
+        make_annotation(
+            document, owner, "No evidence was provided", ["no_evidence_provided"]
+        )
     path = tmp_path / "train.spacy"
     path.write_bytes(export(project, "docbin"))
     config = tmp_path / "config.cfg"
     subprocess.run(
-        [sys.executable, "-m", "spacy", "init", "config", str(config), "--lang", "en",
-         "--pipeline", "spancat", "--force"],
-        check=True, capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "init",
+            "config",
+            str(config),
+            "--lang",
+            "en",
+            "--pipeline",
+            "spancat",
+            "--force",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     result = subprocess.run(
-        [sys.executable, "-m", "spacy", "debug", "data", str(config),
-         "--paths.train", str(path), "--paths.dev", str(path)],
-        capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "debug",
+            "data",
+            str(config),
+            "--paths.train",
+            str(path),
+            "--paths.dev",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={**os.environ, "ANSI_COLORS_DISABLED": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Corpus is loadable" in result.stdout
     assert "Span Categorization" in result.stdout
-    assert "'no_evidence_provided'" in result.stdout and "'official_claim'" in result.stdout
+    assert (
+        "'no_evidence_provided'" in result.stdout
+        and "'official_claim'" in result.stdout
+    )

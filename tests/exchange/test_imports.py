@@ -33,7 +33,10 @@ def spans_of(document) -> list[tuple[int, int, str, list[str]]]:
 
 def test_doccano_label_form_creates_document_and_annotations(project, owner):
     data = jsonl(
-        {"text": TEXT, "label": [[0, 40, "official_claim"], [41, 68, "Experts say illegal"]]}
+        {
+            "text": TEXT,
+            "label": [[0, 40, "official_claim"], [41, 68, "Experts say illegal"]],
+        }
     )
     result = import_spans(data, tool="doccano", project=project, user=owner)
     assert (result.documents_created, result.annotations_created) == (1, 2)
@@ -45,15 +48,20 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
     ]
     annotation = Annotation.objects.filter(document=document).first()
     assert annotation.origin == Origin.IMPORT and annotation.author == owner
-    assert HistoryEntry.objects.filter(
-        object_type="annotation", action="create", actor=owner
-    ).count() == 2
+    assert (
+        HistoryEntry.objects.filter(
+            object_type="annotation", action="create", actor=owner
+        ).count()
+        == 2
+    )
 
 
 def test_doccano_entities_form_and_reimport_is_idempotent(project, owner):
     record = {
         "text": TEXT,
-        "entities": [{"id": 7, "start_offset": 18, "end_offset": 27, "label": "casualty_figure"}],
+        "entities": [
+            {"id": 7, "start_offset": 18, "end_offset": 27, "label": "casualty_figure"}
+        ],
     }
     first = import_spans(
         jsonl(record), tool="doccano", project=project, user=owner, create_tags=True
@@ -71,7 +79,9 @@ def test_doccano_entities_form_and_reimport_is_idempotent(project, owner):
 
 
 def test_unknown_labels_refuse_everything_unless_asked(project, owner):
-    data = jsonl({"text": TEXT, "label": [[0, 3, "Wholly new label"], [4, 12, "Another"]]})
+    data = jsonl(
+        {"text": TEXT, "label": [[0, 3, "Wholly new label"], [4, 12, "Another"]]}
+    )
     with pytest.raises(ImportRefused, match="'Wholly new label', 'Another'"):
         import_spans(data, tool="doccano", project=project, user=owner)
     assert not Document.objects.filter(project=project).exists()
@@ -106,7 +116,7 @@ def test_offsets_are_reanchored_after_normalisation(project, owner):
         (b'{"text": "   "}', "'text' must be a non-empty string"),
         (b'{"text": "abc", "label": "x"}', "'label' must be a list"),
         (b'{"text": "abc", "label": [[0, 1]]}', "each label must be"),
-        (b'[1, 2]', "expected an object"),
+        (b"[1, 2]", "expected an object"),
     ],
 )
 def test_bad_doccano_payloads_are_refused_clearly(project, owner, payload, message):
@@ -117,8 +127,15 @@ def test_bad_doccano_payloads_are_refused_clearly(project, owner, payload, messa
 
 def test_bad_spans_are_refused_one_by_one(project, owner):
     data = jsonl(
-        {"text": TEXT, "label": [[0, 40, "official_claim"], [60, 999, "official_claim"],
-                                 ["a", 3, "official_claim"], [5, 5, "official_claim"]]}
+        {
+            "text": TEXT,
+            "label": [
+                [0, 40, "official_claim"],
+                [60, 999, "official_claim"],
+                ["a", 3, "official_claim"],
+                [5, 5, "official_claim"],
+            ],
+        }
     )
     result = import_spans(data, tool="doccano", project=project, user=owner)
     assert result.annotations_created == 1
@@ -135,19 +152,36 @@ def test_label_studio_full_json_export(project, owner):
             "annotations": [
                 {
                     "result": [
-                        {"type": "labels", "from_name": "label", "to_name": "text",
-                         "value": {"start": 0, "end": 40, "text": TEXT[:40],
-                                   "labels": ["Official claim"]}},
+                        {
+                            "type": "labels",
+                            "from_name": "label",
+                            "to_name": "text",
+                            "value": {
+                                "start": 0,
+                                "end": 40,
+                                "text": TEXT[:40],
+                                "labels": ["Official claim"],
+                            },
+                        },
                         {"type": "choices", "value": {"choices": ["relevant"]}},
                     ]
                 },
-                {"was_cancelled": True, "result": [
-                    {"type": "labels", "value": {"start": 1, "end": 2, "labels": ["x"]}}]},
+                {
+                    "was_cancelled": True,
+                    "result": [
+                        {
+                            "type": "labels",
+                            "value": {"start": 1, "end": 2, "labels": ["x"]},
+                        }
+                    ],
+                },
             ],
         }
     ]
     result = import_spans(
-        io.BytesIO(json.dumps(tasks).encode()), tool="labelstudio", project=project,
+        io.BytesIO(json.dumps(tasks).encode()),
+        tool="labelstudio",
+        project=project,
         user=owner,
     )
     assert result.annotations_created == 1
@@ -157,10 +191,23 @@ def test_label_studio_full_json_export(project, owner):
 
 def test_label_studio_min_jsonl_and_quote_mismatch(project, owner):
     data = jsonl(
-        {"text": TEXT, "label": [
-            {"start": 41, "end": 68, "text": "Lawyers called it unlawful.", "labels": ["experts_say_illegal"]},
-            {"start": 0, "end": 3, "text": "Not this", "labels": ["official_claim"]},
-        ]}
+        {
+            "text": TEXT,
+            "label": [
+                {
+                    "start": 41,
+                    "end": 68,
+                    "text": "Lawyers called it unlawful.",
+                    "labels": ["experts_say_illegal"],
+                },
+                {
+                    "start": 0,
+                    "end": 3,
+                    "text": "Not this",
+                    "labels": ["official_claim"],
+                },
+            ],
+        }
     )
     result = import_spans(data, tool="labelstudio", project=project, user=owner)
     assert result.annotations_created == 1
@@ -168,9 +215,13 @@ def test_label_studio_min_jsonl_and_quote_mismatch(project, owner):
 
 
 def test_label_studio_bad_payload(project, owner):
-    bad = json.dumps([{"data": {"text": TEXT}, "annotations": [{"result": [{"value": 3}]}]}])
+    bad = json.dumps(
+        [{"data": {"text": TEXT}, "annotations": [{"result": [{"value": 3}]}]}]
+    )
     with pytest.raises(ImportRefused, match="no 'value' object"):
-        import_spans(io.BytesIO(bad.encode()), tool="labelstudio", project=project, user=owner)
+        import_spans(
+            io.BytesIO(bad.encode()), tool="labelstudio", project=project, user=owner
+        )
 
 
 def test_w3c_round_trip_onto_the_same_documents(rich_project, owner, project):
@@ -180,15 +231,23 @@ def test_w3c_round_trip_onto_the_same_documents(rich_project, owner, project):
     assert result.annotations_created == 4 and result.refused == []
     doc1 = rich_project["documents"][0]
     keys = [s[3] for s in spans_of(doc1)]
-    assert keys == [["official_claim"], ["no_evidence_provided"], ["experts_say_illegal"]]
-    note = Annotation.objects.get(document=doc1, start=rich_project["annotations"][0].start)
+    assert keys == [
+        ["official_claim"],
+        ["no_evidence_provided"],
+        ["experts_say_illegal"],
+    ]
+    note = Annotation.objects.get(
+        document=doc1, start=rich_project["annotations"][0].start
+    )
     assert note.note == "Figure from the admiral."
 
 
 def w3c(source, exact=None, start=None, end=None, prefix="", body=None):
     selectors = []
     if exact is not None:
-        selectors.append({"type": "TextQuoteSelector", "exact": exact, "prefix": prefix})
+        selectors.append(
+            {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix}
+        )
     if start is not None:
         selectors.append({"type": "TextPositionSelector", "start": start, "end": end})
     item = {
@@ -202,26 +261,44 @@ def w3c(source, exact=None, start=None, end=None, prefix="", body=None):
     return item
 
 
-def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(project, owner, document):
+def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(
+    project, owner, document
+):
     text = document.text
     iri = f"http://elsewhere.example/p/{project.slug}/d/{document.pk}/"
     quote = "14 people were killed"
     right = text.index(quote)
     items = [
         # stale offsets, quote still there: re-anchored by quote
-        w3c(iri, exact=quote, start=0, end=5,
-            body={"type": "TextualBody", "purpose": "tagging", "value": "casualty_figure"}),
+        w3c(
+            iri,
+            exact=quote,
+            start=0,
+            end=5,
+            body={
+                "type": "TextualBody",
+                "purpose": "tagging",
+                "value": "casualty_figure",
+            },
+        ),
         # quote that is not in the text
         w3c(iri, exact="20 people were killed", start=right, end=right + 21),
         # a source that is no document of ours
         w3c("https://other.example/x", exact=quote),
         # offsets only, inside the text
-        w3c(iri, start=0, end=6, body={"type": "TextualBody", "value": "Check", "purpose": "commenting"}),
+        w3c(
+            iri,
+            start=0,
+            end=6,
+            body={"type": "TextualBody", "value": "Check", "purpose": "commenting"},
+        ),
         # no selector at all
         {"type": "Annotation", "target": iri},
     ]
     result = import_w3c(
-        io.BytesIO(json.dumps(items).encode()), project=project, user=owner,
+        io.BytesIO(json.dumps(items).encode()),
+        project=project,
+        user=owner,
         create_tags=True,
     )
     assert result.annotations_created == 2
@@ -244,8 +321,19 @@ def test_import_command(project, owner, tmp_path, capsys):
     path = tmp_path / "doccano.jsonl"
     path.write_text(json.dumps({"text": TEXT, "label": [[0, 3, "Novel"]]}))
     with pytest.raises(CommandError, match="'Novel'"):
-        call_command("import_annotations", str(path), project="strikes",
-                     format="doccano", user="owner")
-    call_command("import_annotations", str(path), project="strikes",
-                 format="doccano", user="owner", create_tags=True)
+        call_command(
+            "import_annotations",
+            str(path),
+            project="strikes",
+            format="doccano",
+            user="owner",
+        )
+    call_command(
+        "import_annotations",
+        str(path),
+        project="strikes",
+        format="doccano",
+        user="owner",
+        create_tags=True,
+    )
     assert "1 annotations created" in capsys.readouterr().out

@@ -16,8 +16,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
-from hypothesis.internal.conjecture import utils as cu
 from hypothesis import settings as hypothesis_settings
+from hypothesis.internal.conjecture import utils as cu
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
