@@ -7,19 +7,30 @@ memory stays flat however large the project is. Each one takes a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from corpus.models import Document, Project
 
 from ..models import Annotation, Claim, Tag
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 CHUNK = 500
+CLAIM_CHUNK = 100  # claims carry five prefetches: smaller batches
+
+
+def batched(iterable: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items (itertools.batched arrives in 3.12)."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def no_progress(done: int, total: int) -> None:
@@ -73,7 +84,10 @@ def annotations_for_export(project: Project) -> QuerySet[Annotation]:
     """Every annotation of the project with what exports print, in text order.
 
     Used with ``.iterator(chunk_size=CHUNK)``: prefetches run per chunk,
-    so queries stay few and memory flat.
+    so queries stay few and memory flat. Do not prefetch reverse foreign
+    keys here: they make reference cycles (child -> parent cache) that only
+    the cyclic GC frees, so memory grew with the project (measured with
+    benchmarks/export_streaming.py); look such rows up per batch instead.
     """
     return (
         Annotation.objects.filter(project=project)
@@ -83,24 +97,42 @@ def annotations_for_export(project: Project) -> QuerySet[Annotation]:
     )
 
 
+CLAIM_PREFETCHES = (
+    Prefetch(
+        "mentions",
+        queryset=Annotation.objects.select_related(
+            "document", "document__source"
+        ).order_by("document_id", "start"),
+    ),
+    "quantities",
+    "assessments__element__criterion",
+    "assessments__criterion",
+    "assessments__author",
+)
+
+
 def claims_for_export(project: Project) -> QuerySet[Claim]:
+    """The project's claims, oldest first; iterate with ``claim_batches``."""
     return (
         Claim.objects.filter(project=project)
         .select_related("created_by")
-        .prefetch_related(
-            Prefetch(
-                "mentions",
-                queryset=Annotation.objects.select_related(
-                    "document", "document__source"
-                ).order_by("document_id", "start"),
-            ),
-            "quantities",
-            "assessments__element__criterion",
-            "assessments__criterion",
-            "assessments__author",
-        )
         .order_by("created_at", "pk")
     )
+
+
+def claim_batches(queryset: QuerySet[Claim]) -> Iterator[list[Claim]]:
+    """Claims in batches, each with its related rows prefetched, so only
+    one batch is in memory at a time.
+
+    Reverse-FK prefetches (quantities, assessments) point back at their
+    claim, a reference cycle; the caches are cleared once the batch is
+    used so the batch is freed at once rather than at the next full GC.
+    """
+    for batch in batched(queryset.iterator(chunk_size=CLAIM_CHUNK), CLAIM_CHUNK):
+        prefetch_related_objects(batch, *CLAIM_PREFETCHES)
+        yield batch
+        for claim in batch:
+            claim._prefetched_objects_cache = {}
 
 
 def source_label(document: Document) -> str:

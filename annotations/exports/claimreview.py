@@ -18,8 +18,8 @@ from corpus.models import Project
 
 from ..models import Claim, ClaimantType
 from .base import (
-    CHUNK,
     Progress,
+    claim_batches,
     claims_for_export,
     document_iri,
     no_progress,
@@ -105,10 +105,12 @@ def stream_claimreview(
     total = claims.count()
     progress(0, total)
     yield b"[\n"
-    for done, claim in enumerate(claims.iterator(chunk_size=CHUNK), 1):
-        data = claim_to_claimreview(claim, base=base, project=project)
-        yield (
-            (",\n" if done > 1 else "") + json.dumps(data, ensure_ascii=False)
-        ).encode()
+    done = 0
+    for batch in claim_batches(claims):
+        for claim in batch:
+            data = claim_to_claimreview(claim, base=base, project=project)
+            done += 1
+            separator = ",\n" if done > 1 else ""
+            yield (separator + json.dumps(data, ensure_ascii=False)).encode()
         progress(done, total)
     yield b"\n]\n"

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 
 from corpus.models import Project
 
-from ..models import Annotation, Claim
+from ..models import Annotation, Claim, ClaimMention
 from .base import (
     CHUNK,
     Progress,
     annotations_for_export,
+    batched,
+    claim_batches,
     claims_for_export,
     no_progress,
     source_label,
@@ -106,25 +108,27 @@ def _claim_row(claim: Claim) -> dict[str, object]:
 
 def rows(project: Project, progress: Progress = no_progress) -> Iterator[list]:
     """Yield the header, then one list per annotation and per claim."""
-    annotations = annotations_for_export(project).prefetch_related("claim_links")
+    annotations = annotations_for_export(project)
     claims = claims_for_export(project)
     total = annotations.count() + claims.count()
     done = 0
     progress(0, total)
     yield list(COLUMNS)
-    for annotation in annotations.iterator(chunk_size=CHUNK):
-        row = _annotation_row(annotation)
-        row["claim_ids"] = "; ".join(
-            str(link.claim_id) for link in annotation.claim_links.all()
-        )
-        yield [row.get(column, "") for column in COLUMNS]
-        done += 1
-        if done % CHUNK == 0:
-            progress(done, total)
-    for claim in claims.iterator(chunk_size=CHUNK):
-        row = _claim_row(claim)
-        yield [row.get(column, "") for column in COLUMNS]
-        done += 1
-        if done % CHUNK == 0:
-            progress(done, total)
+    for batch in batched(annotations.iterator(chunk_size=CHUNK), CHUNK):
+        claim_ids: dict[int, list[str]] = {}
+        links = ClaimMention.objects.filter(annotation__in=batch).order_by("claim_id")
+        for annotation_id, claim_id in links.values_list("annotation_id", "claim_id"):
+            claim_ids.setdefault(annotation_id, []).append(str(claim_id))
+        for annotation in batch:
+            row = _annotation_row(annotation)
+            row["claim_ids"] = "; ".join(claim_ids.get(annotation.pk, []))
+            yield [row.get(column, "") for column in COLUMNS]
+        done += len(batch)
+        progress(done, total)
+    for batch in claim_batches(claims):
+        for claim in batch:
+            row = _claim_row(claim)
+            yield [row.get(column, "") for column in COLUMNS]
+        done += len(batch)
+        progress(done, total)
     progress(done, total)
