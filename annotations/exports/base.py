@@ -69,10 +69,6 @@ def annotation_iri(base: str, annotation: Annotation) -> str:
     return f"{base}/api/annotations/{annotation.pk}/"
 
 
-def user_iri(base: str, user_id: int) -> str:
-    return f"{base}/api/users/{user_id}/"
-
-
 def w3c_datetime(value: datetime | None) -> str | None:
     """xsd:dateTime in UTC with a Z, to the second (what the W3C model asks)."""
     if value is None:

@@ -32,11 +32,19 @@ from .base import (
     document_iri,
     no_progress,
     public_base_url,
-    user_iri,
     w3c_datetime,
 )
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def _creator(user) -> dict[str, str]:
+    """The author as a Person; no ``id``, since Glossa publishes no user
+    pages an IRI could point to."""
+    creator = {"type": "Person", "nickname": user.get_username()}
+    if user.get_full_name():
+        creator["name"] = user.get_full_name()
+    return creator
 
 
 def annotation_to_w3c(annotation: Annotation, *, base: str) -> dict[str, Any]:
@@ -68,11 +76,7 @@ def annotation_to_w3c(annotation: Annotation, *, base: str) -> dict[str, Any]:
         "motivation": motivation,
         "created": w3c_datetime(annotation.created_at),
         "modified": w3c_datetime(annotation.updated_at),
-        "creator": {
-            "id": user_iri(base, annotation.author_id),
-            "type": "Person",
-            "nickname": annotation.author.get_username(),
-        },
+        "creator": _creator(annotation.author),
         "target": {
             "type": "SpecificResource",
             "source": document_iri(base, document),
