@@ -1,9 +1,10 @@
 """The export and import page of a project (``/p/<slug>/export/``).
 
-GET shows the formats; ``?format=KEY`` streams that export (a
-StreamingHttpResponse, so the browser's download bar shows progress while
-the server writes it chunk by chunk). POST imports a doccano, Label Studio
-or W3C file.
+GET shows the formats; ``?format=KEY`` streams that export at once (a
+StreamingHttpResponse: the browser's download bar shows it arriving).
+POST ``action=export`` prepares it in the background as a Job whose page
+shows a progress bar polled with htmx, then offers the file. Other POSTs
+import a doccano, Label Studio or W3C file.
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from corpus.errors import ApplicationError
-from corpus.models import Membership, Role
+from corpus.models import Job, JobKind, JobStatus, Membership, Role
 from corpus.permissions import access_project, check_role
 
 from .api.exchange import export_response, export_role
 from .exports import FORMATS
+from .exports.jobs import export_job_create
 from .imports.formats import IMPORTERS
 
 
@@ -47,6 +51,19 @@ def export_page(request, slug: str):
         return export_response(
             project, key, base_url=request.build_absolute_uri("/").rstrip("/")
         )
+    if request.method == "POST" and request.POST.get("action") == "export":
+        key = request.POST.get("format", "")
+        if key not in FORMATS:
+            messages.error(request, f"Unknown export format {key!r}.")
+            return redirect("export", slug=slug)
+        check_role(request.user, project, export_role(key))
+        job = export_job_create(
+            project=project,
+            user=request.user,
+            key=key,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        return redirect("export-job", slug=slug, pk=job.pk)
     form = ImportForm()
     if request.method == "POST":
         check_role(request.user, project, Role.ANALYST)
@@ -83,6 +100,40 @@ def export_page(request, slug: str):
     )
 
 
+def _export_job(request, slug: str, pk: int):
+    project = access_project(request.user, slug)
+    job = get_object_or_404(Job, pk=pk, project=project, kind=JobKind.EXPORT)
+    check_role(request.user, project, export_role(job.report.get("format", "")))
+    return project, job
+
+
+@login_required
+def export_job(request, slug: str, pk: int):
+    """Progress of an export job; htmx polls the partial until it is done."""
+    project, job = _export_job(request, slug, pk)
+    export = FORMATS.get(job.report.get("format", ""))
+    context = {"project": project, "job": job, "export": export}
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(request, "annotations/_export_job.html", context)
+    return TemplateResponse(request, "annotations/export_job.html", context)
+
+
+@login_required
+def export_job_download(request, slug: str, pk: int):
+    """The finished file of an export job (same roles as the export)."""
+    _, job = _export_job(request, slug, pk)
+    name = job.report.get("file")
+    if job.status != JobStatus.DONE or not name:
+        raise Http404("This export is not ready.")
+    export = FORMATS[job.report["format"]]
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        content_type=export.media_type,
+    )
+
+
 def _context(project, membership, form, result) -> dict:
     formats = [
         {"format": f, "allowed": membership.allows(export_role(f.key))}
@@ -100,4 +151,5 @@ def _context(project, membership, form, result) -> dict:
         "result": result,
         "counts": counts,
         "can_import": membership.allows(Role.ANALYST),
+        "jobs": Job.objects.filter(project=project, kind=JobKind.EXPORT)[:5],
     }
