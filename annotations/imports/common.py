@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from corpus.api.ingestion import queue_analysis
 from corpus.errors import ApplicationError
 from corpus.models import Document, Project, normalize_text
 from corpus.services import DuplicateDocument, document_create
@@ -26,6 +27,11 @@ from corpus.services import DuplicateDocument, document_create
 from ..history import history_record, snapshot
 from ..models import CONTEXT_CHARS, Annotation, Origin, Tag
 from ..services.tags import tag_create
+
+try:  # the annotator branch's service, once merged
+    from ..services.annotations import annotation_create
+except ImportError:  # pragma: no cover - depends on which branches are merged
+    annotation_create = None
 
 MAX_LABEL = 120
 
@@ -196,6 +202,7 @@ def document_for_text(
         result.documents_reused += 1
         return dup.existing
     result.documents_created += 1
+    queue_analysis([document.pk])
     return document
 
 
@@ -240,10 +247,10 @@ def annotation_add(
 ) -> Annotation | None:
     """Create one imported annotation (origin ``import``), with history.
 
-    Integration point: when ``annotations.services.annotations`` lands, this
-    may call ``annotation_create``; it is written to the same contract
-    (anchor, full_clean, history "create"). An identical annotation (same
-    span, same tags) already present is skipped, so re-imports are safe.
+    Uses the annotator branch's ``annotation_create`` service when it is
+    installed; until then the same contract inline (anchor, full_clean,
+    history "create"). An identical annotation (same span, same tags)
+    already present is skipped, so re-imports are safe.
     """
     tags = list(dict.fromkeys(tags))
     same_span = Annotation.objects.filter(document=document, start=start, end=end)
@@ -252,6 +259,24 @@ def annotation_add(
         if sorted(t.pk for t in existing.tags.all()) == tag_ids:
             result.annotations_skipped += 1
             return None
+    if annotation_create is not None:
+        try:
+            with transaction.atomic():
+                created = annotation_create(
+                    document=document,
+                    author=user,
+                    start=start,
+                    end=end,
+                    tag_keys=[t.key for t in tags],
+                    note=note,
+                    origin=Origin.IMPORT,
+                )
+        except (ValidationError, IntegrityError, ApplicationError) as exc:
+            raise ValueError(
+                f"the span {start}-{end} cannot be stored ({exc})"
+            ) from exc
+        result.annotations_created += 1
+        return created
     annotation = Annotation(
         project=document.project,
         document=document,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
+
 from corpus.errors import ApplicationError
 from corpus.models import Document, Project
 from corpus.services import DuplicateDocument, document_create
@@ -21,6 +23,18 @@ except ImportError:  # pragma: no cover
     _ingest_file = _ingest_url = None
 
 TEXT_TYPES = {"text/plain", "text/markdown", ""}
+
+
+def queue_analysis(document_ids: list[int]) -> None:
+    """Queue the spaCy analysis of new documents once the transaction commits
+    (the ingest pipeline does this itself; this is for the fallback path and
+    for imports). A no-op until ``corpus.tasks`` is installed."""
+    try:
+        from corpus.tasks import analyse_documents_task
+    except ImportError:
+        return
+    if document_ids:
+        transaction.on_commit(lambda: analyse_documents_task.delay(document_ids))
 
 
 class UnsupportedUpload(ApplicationError):
@@ -79,6 +93,7 @@ def ingest_upload(
         )
     except DuplicateDocument as dup:
         outcome.duplicates.append(dup.existing)
+    queue_analysis([d.pk for d in outcome.documents])
     return outcome
 
 
