@@ -323,3 +323,39 @@ def test_commands_export_and_import_archive(rich_project, tmp_path, capsys):
     assert copy.memberships.get(user__username="owner").role == "owner"
     out = capsys.readouterr().out
     assert "from-cli" in out
+
+
+def test_consistent_hashes_but_bad_offsets_are_refused(rich_project):
+    """Someone who recomputes the manifest still cannot import a span whose
+    quote is not the text at its offsets."""
+    from corpus.models import sha256_hex
+
+    data = export_bytes(rich_project["project"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        rows = [json.loads(line) for line in zf.read("annotations.jsonl").splitlines()]
+    rows[0]["start"] += 1
+    forged = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
+    data = rewrite(data, "annotations.jsonl", lambda b: forged)
+    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    with pytest.raises(ArchiveError, match="quote"):
+        import_archive(io.BytesIO(data), as_slug="forged")
+    assert not Project.objects.filter(slug="forged").exists()
+
+
+def test_malformed_rows_are_refused(rich_project):
+    from corpus.models import sha256_hex
+
+    data = export_bytes(rich_project["project"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        claim = json.loads(zf.read("claims.jsonl").splitlines()[0])
+    claim["claimant_type"] = "alien"
+    forged = (json.dumps(claim) + "\n").encode()
+    manifest["files"]["claims.jsonl"]["sha256"] = sha256_hex(forged)
+    data = rewrite(data, "claims.jsonl", lambda b: forged)
+    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    with pytest.raises(ArchiveError, match=r"inconsistent.*claimant_type|alien"):
+        import_archive(io.BytesIO(data), as_slug="malformed")
+    assert not Project.objects.filter(slug="malformed").exists()

@@ -36,7 +36,9 @@ def browser_page():
         browser.close()
 
 
-def test_prepare_and_download_an_archive(live_server, browser_page, rich_project, tmp_path):
+def test_prepare_and_download_an_archive(
+    live_server, browser_page, rich_project, tmp_path
+):
     UserFactory(username="owner")  # the fixture's owner; password is known
     page = browser_page
     page.goto(f"{live_server.url}/login/")
