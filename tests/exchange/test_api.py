@@ -303,3 +303,19 @@ def test_export_page_import_form(client, project, analyst):
     )
     assert response.status_code == 200
     assert b"match no tag" in response.content
+
+
+def test_schema_and_docs_are_served(api):
+    schema = api.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/documents/",
+        "/api/tags/",
+        "/api/search/",
+        "/api/projects/{slug}/export/",
+        "/api/auth/token/",
+    ):
+        assert path in paths
+    docs = api.get("/api/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()

@@ -242,3 +242,22 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
         "'no_evidence_provided'" in result.stdout
         and "'official_claim'" in result.stdout
     )
+
+
+@pytest.mark.spacy
+def test_export_command_writes_a_docbin_with_another_span_group(rich_project, tmp_path):
+    import spacy
+    from django.core.management import call_command
+    from spacy.tokens import DocBin
+
+    path = tmp_path / "claims.spacy"
+    call_command(
+        "export",
+        project="strikes",
+        format="docbin",
+        output=str(path),
+        spans_key="claims",
+    )
+    docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    assert sum(len(d.spans["claims"]) for d in docs) == 3
+    assert all("sc" not in d.spans for d in docs)

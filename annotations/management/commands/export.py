@@ -26,6 +26,12 @@ class Command(BaseCommand):
             help="Absolute root for IRIs in JSON-LD exports, e.g. https://glossa.example.org",
         )
 
+        parser.add_argument(
+            "--spans-key",
+            default="sc",
+            help="DocBin only: the span group to fill (spancat reads 'sc').",
+        )
+
     def handle(self, *args, **options) -> None:
         project = Project.objects.filter(slug=options["project"]).first()
         if project is None:
@@ -49,7 +55,10 @@ class Command(BaseCommand):
         try:
             with open(path, "wb") as handle:
                 for chunk in export.stream(
-                    project, progress=progress, base_url=options["base_url"] or None
+                    project,
+                    progress=progress,
+                    base_url=options["base_url"] or None,
+                    spans_key=options["spans_key"],
                 ):
                     handle.write(chunk)
                     size += len(chunk)
