@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import zipfile
 
@@ -22,8 +21,10 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture
-def browser_page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser_page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # of the fixtures below are still synchronous. Scoped to this test only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
