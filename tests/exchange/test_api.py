@@ -319,3 +319,12 @@ def test_schema_and_docs_are_served(api):
         assert path in paths
     docs = api.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+@pytest.mark.postgres
+def test_search_survives_a_very_long_document(api, project):
+    words = " ".join(f"word{n} alpha{n % 977} beta{n % 331}" for n in range(120_000))
+    DocumentFactory(project=project, title="Huge", text=f"Opening survivors. {words}")
+    response = api.get("/api/search/", {"q": "survivors"})
+    assert response.status_code == 200
+    assert [d["title"] for d in response.data["results"]] == ["Huge"]
