@@ -328,3 +328,29 @@ def test_search_survives_a_very_long_document(api, project):
     response = api.get("/api/search/", {"q": "survivors"})
     assert response.status_code == 200
     assert [d["title"] for d in response.data["results"]] == ["Huge"]
+
+
+def test_viewers_read_but_never_write(project, viewer, document):
+    client = api_for(viewer)
+    assert client.get(f"/api/documents/{document.pk}/").status_code == 200
+    assert (
+        client.get("/api/projects/strikes/export/", {"format": "csv"}).status_code
+        == 200
+    )
+    tag = Tag.objects.filter(project=project).first()
+    writes = [
+        client.patch("/api/projects/strikes/", {"name": "x"}, format="json"),
+        client.post("/api/tags/", {"project": "strikes", "key": "k", "name": "K"}),
+        client.patch(f"/api/tags/{tag.pk}/", {"name": "x"}, format="json"),
+        client.delete(f"/api/tags/{tag.pk}/"),
+        client.post(
+            "/api/projects/strikes/import/",
+            {"format": "doccano", "file": SimpleUploadedFile("d.jsonl", b"{}")},
+            format="multipart",
+        ),
+    ]
+    assert [r.status_code for r in writes] == [403] * len(writes)
+    assert (
+        client.get("/api/projects/strikes/export/", {"format": "archive"}).status_code
+        == 403
+    )
