@@ -176,3 +176,26 @@ def project_set_blind_mode(
         actor.get_username() if actor is not None else "-",
     )
     return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor=None, **fields) -> Project:
+    """Change a project's name, description or blind mode (not its slug:
+    URLs, exports and archives cite it)."""
+    allowed = {"name", "description", "blind_mode"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed."))
+    blind_before = project.blind_mode
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    if project.blind_mode != blind_before:
+        audit.info(
+            "blind_mode project=%s on=%s actor=%s",
+            project.slug,
+            project.blind_mode,
+            actor.get_username() if actor is not None else "-",
+        )
+    return project

@@ -3,10 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from . import exchange
 from .legal import AssessmentViewSet, ClaimViewSet, FrameworkViewSet
 from .trust import AgreementView, AssignmentViewSet, HistoryViewSet
 
 router = DefaultRouter(trailing_slash=True)
+router.register("tags", exchange.TagViewSet, basename="tag")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("frameworks", FrameworkViewSet, basename="framework")
@@ -15,5 +17,16 @@ router.register("history", HistoryViewSet, basename="history")
 
 urlpatterns = [
     path("agreement/", AgreementView.as_view(), name="api-agreement"),
+    path(
+        "projects/<slug:slug>/export/", exchange.ExportView.as_view(), name="api-export"
+    ),
+    path(
+        "projects/<slug:slug>/import/", exchange.ImportView.as_view(), name="api-import"
+    ),
+    path(
+        "imports/archive/",
+        exchange.ArchiveImportView.as_view(),
+        name="api-import-archive",
+    ),
     *router.urls,
 ]

@@ -1,7 +1,17 @@
 """REST API routes of the corpus (mounted under /api/)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter(trailing_slash=True)
+from . import views
+from .auth import ObtainTokenView
 
-urlpatterns = router.urls
+router = DefaultRouter(trailing_slash=True)
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("documents", views.DocumentViewSet, basename="document")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("search/", views.SearchView.as_view(), name="api-search"),
+    *router.urls,
+]

@@ -35,6 +35,7 @@ PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
     "password_change": ("authenticated", "the caller's own password"),
     "password_change_done": ("authenticated", "confirmation page"),
     "api-root": ("authenticated", "DRF index of endpoints, no data"),
+    "api-token": ("anyone", "trades the caller's own credentials for a token"),
 }
 # API list endpoints (of every branch) that answer 200 to any signed-in
 # user because their querysets are scoped with ``for_user``: allowed only
@@ -61,6 +62,7 @@ QUERIES = {
     "assignment-list": "?project={slug}",
     "history-list": "?project={slug}",
     "claim-annotation-proposals": "?annotation={id}",
+    "api-search": "?project={slug}&q=minister",
 }
 # Write endpoints that name their project in the request body: an empty
 # body is refused with 400 before any project is looked up, so nothing of
@@ -68,6 +70,7 @@ QUERIES = {
 # Only 400 is tolerated for them, never 200.
 VALIDATES_BODY_FIRST = {
     "framework-import-framework": "project slug is part of the posted body",
+    "document-capture": "project slug is part of the posted body",
 }
 
 

@@ -1,0 +1,25 @@
+"""CSV export: the rows of ``tabular`` as UTF-8 CSV (with a BOM for Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from corpus.models import Project
+
+from .base import Progress, no_progress, spreadsheet_safe
+from .tabular import rows
+
+
+def stream_csv(
+    project: Project, *, progress: Progress = no_progress, **_: object
+) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff".encode()
+    for row in rows(project, progress):
+        writer.writerow([spreadsheet_safe(value) for value in row])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()

@@ -1,0 +1,65 @@
+"""spaCy DocBin files for training span categorisers on Glossa annotations.
+
+Takes plain data (text and ``(start, end, label)`` code-point spans) so the
+caller never touches spaCy. Tokenises with a blank pipeline of the
+document's language: training data needs tokens, not a parse, and a blank
+tokenizer is fast and needs no model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+Span = tuple[int, int, str]
+
+
+@dataclass
+class DocBinReport:
+    """What went into the file, and the spans that had to be widened."""
+
+    documents: int = 0
+    spans: int = 0
+    widened: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def docbin_bytes(
+    records: Iterable[tuple[str, list[Span]]],
+    *,
+    spans_key: str = "sc",
+    lang: str = "en",
+    progress: Callable[[int], None] | None = None,
+    report: DocBinReport | None = None,
+) -> bytes:
+    """Serialise ``(text, spans)`` records to the bytes of a ``.spacy`` file.
+
+    Each span goes into ``doc.spans[spans_key]`` (overlaps allowed, as
+    spancat expects). A span whose edges fall inside a token is widened to
+    whole tokens (``alignment_mode="expand"``) and listed in ``report``.
+    """
+    import spacy
+    from spacy.tokens import DocBin
+
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        nlp = spacy.blank("xx")  # a language spaCy has no tokenizer for
+    bin_ = DocBin(store_user_data=False)
+    report = report if report is not None else DocBinReport()
+    for text, spans in records:
+        doc = nlp.make_doc(text)
+        group = []
+        for start, end, label in spans:
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is None:
+                continue
+            if (span.start_char, span.end_char) != (start, end):
+                report.widened.append((start, end, label))
+            group.append(span)
+        doc.spans[spans_key] = group
+        bin_.add(doc)
+        report.documents += 1
+        report.spans += len(group)
+        if progress is not None:
+            progress(report.documents)
+    return bin_.to_bytes()

@@ -1,0 +1,361 @@
+"""The project archive: export, wipe, import, and compare everything."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from annotations.exports.archive import write_archive
+from annotations.imports.archive import ArchiveError, import_archive
+from annotations.models import (
+    Annotation,
+    Assessment,
+    Claim,
+    Comment,
+    HistoryEntry,
+    Suggestion,
+    Tag,
+)
+from corpus.models import Document, Project
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def export_bytes(project) -> bytes:
+    buffer = io.BytesIO()
+    write_archive(project, buffer)
+    return buffer.getvalue()
+
+
+def users(ids) -> dict[int, str]:
+    return dict(
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
+    )
+
+
+def picture(project: Project) -> dict:
+    """Everything that must survive the trip, keyed by natural keys (not ids)."""
+    docs = {d.pk: d for d in Document.objects.filter(project=project)}
+    doc_key = {pk: d.sha256 for pk, d in docs.items()}
+    annotations = list(Annotation.objects.filter(project=project).order_by("pk"))
+    ann_key = {
+        a.pk: (doc_key[a.document_id], a.start, a.end, a.author.username)
+        for a in annotations
+    }
+    name = {u.pk: u.username for u in get_user_model().objects.all()}
+    claims = list(Claim.objects.filter(project=project).order_by("created_at", "pk"))
+    claim_key = {c.pk: c.proposition for c in claims}
+
+    def history_item(h: HistoryEntry):
+        model_keys = {"annotation": ann_key, "claim": claim_key}
+        obj = model_keys.get(h.object_type, {}).get(h.object_id, "(gone or other)")
+        after = dict(h.after or {})
+        before = dict(h.before or {})
+        for snap in (after, before):
+            # ids inside snapshots must point at the objects of this instance
+            if "id" in snap and h.object_type == "annotation" and snap["id"] in ann_key:
+                snap["id"] = ann_key[snap["id"]]
+            if "claim_id" in snap:
+                snap["claim_id"] = claim_key.get(snap["claim_id"])
+            if "document_id" in snap:
+                snap["document_id"] = doc_key.get(snap["document_id"])
+            for field in ("author_id", "created_by_id"):
+                if field in snap:
+                    snap[field] = name.get(snap[field])
+            snap.pop("project_id", None)
+            if "tags" in snap:
+                snap["tags"] = sorted(
+                    Tag.objects.filter(pk__in=snap["tags"]).values_list(
+                        "key", flat=True
+                    )
+                )
+            if "id" in snap and not isinstance(snap["id"], tuple):
+                snap["id"] = "other"
+            snap.pop("element_id", None)
+            snap.pop("criterion_id", None)
+            snap.pop("sources", None)
+        return (h.object_type, obj, h.action, name.get(h.actor_id), h.at, before, after)
+
+    return {
+        "project": (project.name, project.description, project.blind_mode),
+        "members": sorted(
+            (m.user.username, m.role)
+            for m in project.memberships.select_related("user")
+        ),
+        "documents": sorted(
+            (
+                d.sha256,
+                d.text_sha256,
+                d.text,
+                d.title,
+                d.url,
+                d.kind,
+                d.published_at,
+                d.captured_at,
+                d.created_at,
+                d.source.name if d.source else None,
+                d.original_name,
+                d.size,
+                d.original_sha256() if d.original else None,
+                name.get(d.captured_by_id),
+            )
+            for d in docs.values()
+        ),
+        "tags": sorted(
+            (t.key, t.name, t.colour, t.hotkey, t.order, json.dumps(t.patterns))
+            for t in Tag.objects.filter(project=project)
+        ),
+        "framework": sorted(
+            (c.framework.key, c.code, c.title, e.key, e.question, tuple(e.tags))
+            for c in project.frameworks.first().criteria.all()
+            for e in c.elements.all()
+        ),
+        "annotations": sorted(
+            (
+                ann_key[a.pk],
+                a.quote,
+                a.prefix,
+                a.suffix,
+                a.note,
+                a.status,
+                a.origin,
+                a.version,
+                a.created_at,
+                a.updated_at,
+                tuple(sorted(a.tags.values_list("key", flat=True))),
+                tuple(
+                    sorted(claim_key[c] for c in a.claims.values_list("pk", flat=True))
+                ),
+            )
+            for a in annotations
+        ),
+        "comments": sorted(
+            (ann_key[c.annotation_id], c.author.username, c.body, c.created_at)
+            for c in Comment.objects.filter(annotation__project=project)
+        ),
+        "suggestions": sorted(
+            (
+                doc_key[s.document_id],
+                s.start,
+                s.end,
+                s.quote,
+                s.tag.key,
+                s.rule,
+                s.confidence,
+                s.status,
+            )
+            for s in Suggestion.objects.filter(project=project)
+        ),
+        "claims": sorted(
+            (
+                c.proposition,
+                c.claimant,
+                c.claimant_type,
+                c.kind,
+                c.evidence_status,
+                c.event_date,
+                c.created_by.username,
+                c.created_at,
+                tuple(sorted(ann_key[a.pk] for a in c.mentions.all())),
+                tuple(
+                    sorted(
+                        (q.value, q.counts, q.bound, ann_key.get(q.annotation_id))
+                        for q in c.quantities.all()
+                    )
+                ),
+            )
+            for c in claims
+        ),
+        "assessments": sorted(
+            (
+                claim_key[a.claim_id],
+                str(a.element),
+                a.finding,
+                a.rationale,
+                a.author.username,
+                tuple(sorted(ann_key[s.pk] for s in a.sources.all())),
+            )
+            for a in Assessment.objects.filter(project=project)
+        ),
+        "history": [
+            history_item(h)
+            for h in HistoryEntry.objects.filter(project=project).order_by("at", "pk")
+        ],
+    }
+
+
+def wipe(media_root) -> None:
+    """Make the instance empty: no projects, no users, no stored files."""
+    for project in Project.objects.all():
+        project.delete()
+    get_user_model().objects.all().delete()
+    shutil.rmtree(media_root, ignore_errors=True)
+
+
+def test_archive_round_trip_into_an_empty_database(rich_project, media_root):
+    project = rich_project["project"]
+    before = picture(project)
+    assert len(before["history"]) == 9  # 7 creates, an update, a delete
+    data = export_bytes(project)
+    wipe(media_root)
+    assert not Document.objects.exists() and not HistoryEntry.objects.exists()
+
+    result = import_archive(io.BytesIO(data))
+
+    imported = result.project
+    assert imported.slug == "strikes"
+    assert picture(imported) == before
+    assert set(result.users_created) == {"owner", "analyst"}
+    assert not get_user_model().objects.get(username="owner").is_active
+    # the deleted annotation's history got an id no live annotation has
+    gone = HistoryEntry.objects.get(project=imported, action="delete")
+    assert not Annotation.objects.filter(pk=gone.object_id).exists()
+    assert gone.before["id"] == gone.object_id
+    # history snapshots point at the imported objects
+    for entry in HistoryEntry.objects.filter(
+        project=imported, object_type="annotation"
+    ):
+        if entry.object_id != gone.object_id:
+            live = Annotation.objects.get(pk=entry.object_id)
+            assert entry.after["document_id"] == live.document_id
+            assert entry.after["start"] == live.start
+
+
+def test_archive_imports_beside_the_original_under_another_slug(rich_project):
+    project = rich_project["project"]
+    data = export_bytes(project)
+    result = import_archive(io.BytesIO(data), as_slug="strikes-copy")
+    copy = result.project
+    assert copy.pk != project.pk
+    original, imported = picture(project), picture(copy)
+    assert imported == original
+    assert result.users_created == []
+    with pytest.raises(ArchiveError, match="already exists"):
+        import_archive(io.BytesIO(data), as_slug="strikes-copy")
+
+
+def rewrite(data: bytes, name: str, change) -> bytes:
+    """Copy a zip, passing member ``name`` through ``change``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == name:
+                content = change(content)
+            if content is not None:
+                dst.writestr(info.filename, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "message"),
+    [
+        (
+            "annotations.jsonl",
+            lambda b: b.replace(b'"start": 1', b'"start": 2'),
+            "annotations.jsonl does not match the SHA-256",
+        ),
+        (
+            "manifest.json",
+            lambda b: b.replace(b'"format_version": 1', b'"format_version": 9'),
+            "version 9 is not supported",
+        ),
+        ("manifest.json", lambda b: None, "manifest.json is missing"),
+        ("manifest.json", lambda b: b"{not json", "not valid JSON"),
+    ],
+)
+def test_tampered_archives_are_refused_and_nothing_is_written(
+    rich_project, member, change, message
+):
+    data = rewrite(export_bytes(rich_project["project"]), member, change)
+    projects = Project.objects.count()
+    with pytest.raises(ArchiveError, match=message):
+        import_archive(io.BytesIO(data), as_slug="tampered")
+    assert Project.objects.count() == projects
+
+
+def test_original_replaced_with_matching_manifest_is_still_caught(rich_project):
+    """An attacker who also fixes the manifest hash still cannot swap a file."""
+    data = export_bytes(rich_project["project"])
+    doc = rich_project["documents"][0]
+    fake = b"Admiral Korst said nothing of the kind."
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    from corpus.models import sha256_hex
+
+    manifest["files"][f"originals/{doc.sha256}"]["sha256"] = sha256_hex(fake)
+    data = rewrite(data, f"originals/{doc.sha256}", lambda b: fake)
+    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    before_docs = Document.objects.count()
+    with pytest.raises(ArchiveError, match="original file does not match"):
+        import_archive(io.BytesIO(data), as_slug="swapped")
+    assert Document.objects.count() == before_docs
+    assert not Project.objects.filter(slug="swapped").exists()
+
+
+def test_not_a_zip_is_refused(db):
+    with pytest.raises(ArchiveError, match="not a zip"):
+        import_archive(io.BytesIO(b"PK\x03\x04 nonsense"))
+
+
+def test_zip_bomb_limit(rich_project, settings):
+    data = export_bytes(rich_project["project"])
+    settings.GLOSSA_MAX_ARCHIVE_BYTES = 1000
+    with pytest.raises(ArchiveError, match="expands to"):
+        import_archive(io.BytesIO(data), as_slug="bomb")
+
+
+def test_commands_export_and_import_archive(rich_project, tmp_path, capsys):
+    path = tmp_path / "strikes.zip"
+    call_command("export", project="strikes", format="archive", output=str(path))
+    assert zipfile.is_zipfile(path)
+    call_command("import_archive", str(path), as_slug="from-cli", owner="owner")
+    copy = Project.objects.get(slug="from-cli")
+    assert (
+        picture(copy)["annotations"] == picture(rich_project["project"])["annotations"]
+    )
+    assert copy.memberships.get(user__username="owner").role == "owner"
+    out = capsys.readouterr().out
+    assert "from-cli" in out
+
+
+def test_consistent_hashes_but_bad_offsets_are_refused(rich_project):
+    """Someone who recomputes the manifest still cannot import a span whose
+    quote is not the text at its offsets."""
+    from corpus.models import sha256_hex
+
+    data = export_bytes(rich_project["project"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        rows = [json.loads(line) for line in zf.read("annotations.jsonl").splitlines()]
+    rows[0]["start"] += 1
+    forged = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
+    data = rewrite(data, "annotations.jsonl", lambda b: forged)
+    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    with pytest.raises(ArchiveError, match="quote"):
+        import_archive(io.BytesIO(data), as_slug="forged")
+    assert not Project.objects.filter(slug="forged").exists()
+
+
+def test_malformed_rows_are_refused(rich_project):
+    from corpus.models import sha256_hex
+
+    data = export_bytes(rich_project["project"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        claim = json.loads(zf.read("claims.jsonl").splitlines()[0])
+    claim["claimant_type"] = "alien"
+    forged = (json.dumps(claim) + "\n").encode()
+    manifest["files"]["claims.jsonl"]["sha256"] = sha256_hex(forged)
+    data = rewrite(data, "claims.jsonl", lambda b: forged)
+    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    with pytest.raises(ArchiveError, match=r"inconsistent.*claimant_type|alien"):
+        import_archive(io.BytesIO(data), as_slug="malformed")
+    assert not Project.objects.filter(slug="malformed").exists()

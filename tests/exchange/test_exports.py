@@ -1,0 +1,263 @@
+"""The structure of every export format, checked against the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from annotations.exports import FORMATS
+from annotations.models import Annotation, Claim
+from tests.factories import DocumentFactory
+
+from .conftest import make_annotation
+
+pytestmark = pytest.mark.django_db
+IRI = re.compile(r"^https?://[^\s/]+/\S*$")
+
+
+def export(project, key: str, **kwargs) -> bytes:
+    seen: list[tuple[int, int]] = []
+    data = b"".join(
+        FORMATS[key].stream(
+            project, progress=lambda d, t: seen.append((d, t)), **kwargs
+        )
+    )
+    assert seen, "the export reported no progress"
+    done, total = seen[-1]
+    assert done == total
+    return data
+
+
+def test_w3c_structure(rich_project):
+    project = rich_project["project"]
+    data = json.loads(export(project, "w3c", base_url="https://glossa.example.org"))
+    assert data["type"] == "AnnotationCollection" and data["total"] == 4
+    items = data["first"]["items"]
+    assert data["first"]["type"] == "AnnotationPage" and len(items) == 4
+    for item in items:
+        assert item["@context"] == "http://www.w3.org/ns/anno.jsonld"
+        assert item["type"] == "Annotation" and IRI.match(item["id"])
+        assert item["id"].startswith("https://glossa.example.org/")
+        assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", item["created"])
+        assert item["creator"]["type"] == "Person"
+        target = item["target"]
+        assert target["type"] == "SpecificResource" and IRI.match(target["source"])
+        quote, position = target["selector"]
+        assert quote["type"] == "TextQuoteSelector"
+        assert position["type"] == "TextPositionSelector"
+        annotation = Annotation.objects.get(
+            pk=int(item["id"].rstrip("/").split("/")[-1])
+        )
+        text = annotation.document.text
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
+        assert text[position["end"] :].startswith(quote["suffix"])
+        assert target["source"].endswith(f"/p/strikes/d/{annotation.document_id}/")
+    first = items[0]
+    assert first["motivation"] == "tagging"
+    assert first["body"] == [
+        {"type": "TextualBody", "purpose": "tagging", "value": "official_claim"},
+        {
+            "type": "TextualBody",
+            "purpose": "commenting",
+            "value": "Figure from the admiral.",
+            "format": "text/plain",
+        },
+    ]
+    untagged = items[-1]
+    assert untagged["motivation"] == "highlighting" and "body" not in untagged
+
+
+def test_csv_has_a_row_per_annotation_and_claim_and_defuses_formulas(rich_project):
+    text = export(rich_project["project"], "csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["record"] for r in rows] == ["annotation"] * 4 + ["claim"] * 2
+    first = rows[0]
+    assert first["quote"] == 'killing 14 "narco-terrorists"'
+    assert first["source"] == "Estrania Ministry"
+    assert first["document_url"] == "https://news.example.org/strikes"
+    assert first["tags"] == "official_claim"
+    assert first["claim_ids"] == str(rich_project["claim"].pk)
+    injected = rows[2]
+    assert injected["note"].startswith("'=HYPERLINK")
+    claim = next(r for r in rows if r["proposition"].startswith("The navy killed"))
+    assert claim["quote"] == 'killing 14 "narco-terrorists"'
+    assert claim["evidence_status"] == "not_provided"
+    assert "undermines" in claim["assessments"]
+    assert claim["quantities"] == "Exactly 14 killed"
+
+
+def test_xlsx_matches_the_csv_rows(rich_project):
+    project = rich_project["project"]
+    workbook = load_workbook(io.BytesIO(export(project, "xlsx")), read_only=True)
+    sheet = workbook["Glossa"]
+    rows = [
+        [c if c is not None else "" for c in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    text = export(project, "csv").decode("utf-8-sig")
+    expected = list(csv.reader(io.StringIO(text)))
+    assert [[str(c) for c in row] for row in rows] == expected
+
+
+def test_jsonl_has_documents_with_their_annotations(rich_project):
+    lines = export(rich_project["project"], "jsonl").decode().splitlines()
+    documents = [json.loads(line) for line in lines]
+    assert len(documents) == 2
+    doc1 = documents[0]
+    assert doc1["sha256"] == rich_project["documents"][0].sha256
+    for annotation in doc1["annotations"]:
+        assert (
+            doc1["text"][annotation["start"] : annotation["end"]] == annotation["quote"]
+        )
+    assert [a["tags"] for a in doc1["annotations"]] == [
+        ["official_claim"],
+        ["no_evidence_provided"],
+        ["experts_say_illegal"],
+    ]
+
+
+def test_claimreview_only_reviewed_claims(rich_project):
+    data = json.loads(export(rich_project["project"], "claimreview"))
+    assert len(data) == 1
+    review = data[0]
+    assert review["@context"] == "https://schema.org"
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == rich_project["claim"].proposition
+    assert review["itemReviewed"]["author"]["name"] == "Admiral Vela Korst"
+    appearance = review["itemReviewed"]["appearance"][0]
+    assert appearance["url"] == "https://news.example.org/strikes"
+    assert appearance["text"] == 'killing 14 "narco-terrorists"'
+    assert review["reviewRating"]["alternateName"] == "No evidence provided"
+    assert "Undermines. No evidence of an imminent threat" in review["reviewBody"]
+    assert Claim.objects.filter(project=rich_project["project"]).count() == 2
+
+
+def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
+    data = export(rich_project["project"], "archive")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        assert (
+            manifest["format"] == "glossa-archive" and manifest["format_version"] == 1
+        )
+        names = set(zf.namelist()) - {"manifest.json"}
+        assert names == set(manifest["files"])
+        import hashlib
+
+        for name, meta in manifest["files"].items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == meta["sha256"]
+        for document in rich_project["documents"]:
+            assert f"originals/{document.sha256}" in names
+        assert manifest["counts"]["annotations.jsonl"] == 4
+
+
+@pytest.mark.spacy
+def test_docbin_loads_and_spans_match(rich_project, tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    path = tmp_path / "train.spacy"
+    path.write_bytes(export(rich_project["project"], "docbin"))
+    docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    assert len(docs) == 2
+    got = sorted(
+        (d.text[:10], s.start_char, s.end_char, s.label_)
+        for d in docs
+        for s in d.spans["sc"]
+    )
+    expected = sorted(
+        (a.document.text[:10], a.start, a.end, t.key)
+        for a in Annotation.objects.filter(project=rich_project["project"])
+        for t in a.tags.all()
+    )
+    assert got == expected and len(got) == 3
+
+
+@pytest.mark.spacy
+def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
+    """spaCy refuses fewer than 100 training documents, so make 120."""
+    texts = [
+        f"Report {n}. The minister said {n + 3} people were killed. "
+        f"No evidence was provided for the claim about boat {n}."
+        for n in range(120)
+    ]
+    for text in texts:
+        document = DocumentFactory(project=project, text=text)
+        make_annotation(document, owner, "The minister said", ["official_claim"])
+        make_annotation(
+            document, owner, "No evidence was provided", ["no_evidence_provided"]
+        )
+    path = tmp_path / "train.spacy"
+    path.write_bytes(export(project, "docbin"))
+    config = tmp_path / "config.cfg"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "init",
+            "config",
+            str(config),
+            "--lang",
+            "en",
+            "--pipeline",
+            "spancat",
+            "--force",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spacy",
+            "debug",
+            "data",
+            str(config),
+            "--paths.train",
+            str(path),
+            "--paths.dev",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "ANSI_COLORS_DISABLED": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Corpus is loadable" in result.stdout
+    assert "Span Categorization" in result.stdout
+    assert (
+        "'no_evidence_provided'" in result.stdout
+        and "'official_claim'" in result.stdout
+    )
+
+
+@pytest.mark.spacy
+def test_export_command_writes_a_docbin_with_another_span_group(rich_project, tmp_path):
+    import spacy
+    from django.core.management import call_command
+    from spacy.tokens import DocBin
+
+    path = tmp_path / "claims.spacy"
+    call_command(
+        "export",
+        project="strikes",
+        format="docbin",
+        output=str(path),
+        spans_key="claims",
+    )
+    docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    assert sum(len(d.spans["claims"]) for d in docs) == 3
+    assert all("sc" not in d.spans for d in docs)
