@@ -7,9 +7,6 @@ type.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import hypothesis_jsonschema._from_schema
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -17,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
-from hypothesis.internal.conjecture import utils as cu
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,37 +23,6 @@ from schemathesis.specs.openapi.checks import (
 from .conftest import api_for
 
 schema = schemathesis.from_pytest_fixture("api_schema")
-
-
-class _LegacyMany:
-    """Compatibility shim: hypothesis-jsonschema 0.23 (pulled in by
-    schemathesis 3.39) calls ``many(...).more()``, which the pinned
-    Hypothesis replaced by a ``with``/``for`` protocol. This drives the new
-    protocol one step per ``more()``. Remove it once the pins agree."""
-
-    def __init__(self, data, **kwargs) -> None:
-        self._many = cu.many(data, **kwargs)
-        self._many.__enter__()
-        self._steps = iter(self._many)
-
-    def more(self) -> bool:
-        try:
-            next(self._steps)
-        except StopIteration:
-            self._many.__exit__(None, None, None)
-            return False
-        return True
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-@pytest.fixture(autouse=True)
-def _hypothesis_jsonschema_compat(monkeypatch):
-    if not hasattr(cu.many, "more"):
-        monkeypatch.setattr(
-            hypothesis_jsonschema._from_schema, "cu", SimpleNamespace(many=_LegacyMany)
-        )
 
 
 @pytest.fixture
