@@ -1,0 +1,420 @@
+"""Reads for the annotator, the document list and the dashboard.
+
+Every function takes the user (or an already permission-checked project or
+document) and returns querysets or plain data; views and endpoints only
+render what these return.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from corpus.models import Document, DocumentAnalysis, Project, Role
+from corpus.permissions import membership_for
+
+from .models import (
+    Annotation,
+    AnnotationStatus,
+    Assignment,
+    AssignmentStatus,
+    ClaimMention,
+    Suggestion,
+    SuggestionStatus,
+    Tag,
+)
+
+OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
+# How many full-text matches are ranked; beyond this the list says "more".
+SEARCH_CANDIDATES = 1000
+
+
+# --- Annotations --------------------------------------------------------------
+
+
+def _blind_for(user, project: Project) -> bool:
+    """True if ``user`` works blind in ``project``: an analyst (not reviewer or
+    owner) in a blind-mode project."""
+    if not project.blind_mode:
+        return False
+    membership = membership_for(user, project)
+    return membership is not None and membership.role == Role.ANALYST
+
+
+def annotations_visible_to(*, user, document: Document) -> QuerySet[Annotation]:
+    """The annotations on ``document`` that ``user`` may see.
+
+    In blind mode an analyst with an open assignment on the document (not yet
+    submitted or adjudicated) sees only their own annotations, so agreement
+    between analysts measures independent judgements. Non-members see none.
+    """
+    project = document.project
+    if membership_for(user, project) is None:
+        return Annotation.objects.none()
+    queryset = Annotation.objects.filter(document=document)
+    if _blind_for(user, project):
+        open_assignment = Assignment.objects.filter(
+            document=document, annotator=user, status__in=OPEN_ASSIGNMENT
+        ).exists()
+        if open_assignment:
+            queryset = queryset.filter(author=user)
+    return queryset
+
+
+def annotations_visible_in_projects(*, user) -> QuerySet[Annotation]:
+    """All annotations the user may see across their projects (API lists)."""
+    queryset = Annotation.objects.for_user(user)
+    blind_projects = Project.objects.filter(
+        blind_mode=True, memberships__user=user, memberships__role=Role.ANALYST
+    )
+    hidden = Assignment.objects.filter(
+        annotator=user,
+        status__in=OPEN_ASSIGNMENT,
+        document=OuterRef("document"),
+        document__project__in=blind_projects,
+    )
+    return queryset.exclude(Q(Exists(hidden)) & ~Q(author=user))
+
+
+def annotations_for_display(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """Everything the annotator and the API show, in a fixed number of queries."""
+    return (
+        queryset.select_related("author")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "key")),
+            Prefetch(
+                "claim_links",
+                queryset=ClaimMention.objects.select_related("claim").only(
+                    "id",
+                    "annotation_id",
+                    "claim__id",
+                    "claim__proposition",
+                    "claim__claimant",
+                    "claim__claimant_type",
+                    "claim__evidence_status",
+                    "claim__version",
+                ),
+            ),
+        )
+        .annotate(comment_count=Count("comments"))
+        .order_by("start", "end", "pk")
+    )
+
+
+def suggestions_pending(*, document: Document) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(document=document, status=SuggestionStatus.PENDING)
+        .select_related("tag")
+        .order_by("start", "end", "tag__order")
+    )
+
+
+# --- Tokens -------------------------------------------------------------------
+
+WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def document_tokens(*, document: Document) -> list[int]:
+    """Token boundaries as a flat list [start0, end0, start1, end1, ...] in
+    code points, from the stored analysis if any, else a word split; the
+    annotator snaps selections to them."""
+    data = (
+        DocumentAnalysis.objects.filter(document=document)
+        .values_list("data", flat=True)
+        .first()
+    )
+    flat: list[int] = []
+    if data and isinstance(data.get("tokens"), list):
+        for token in data["tokens"]:
+            try:
+                flat.extend((int(token["start"]), int(token["end"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+        if flat:
+            return flat
+    for match in WORD_RE.finditer(document.text):
+        flat.extend(match.span())
+    return flat
+
+
+# --- Document list ------------------------------------------------------------
+
+
+@dataclass
+class DocumentFilters:
+    """The document list's filters, parsed from the query string."""
+
+    q: str = ""
+    kind: str = ""
+    source: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    tag: str = ""
+    status: str = ""
+    assignee: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            value not in ("", None)
+            for value in (
+                self.q,
+                self.kind,
+                self.source,
+                self.date_from,
+                self.date_to,
+                self.tag,
+                self.status,
+                self.assignee,
+            )
+        )
+
+
+DOCUMENT_STATUSES = {
+    "unassigned": "Not assigned",
+    **dict(AssignmentStatus.choices),
+}
+
+
+def documents_filtered(
+    *, project: Project, filters: DocumentFilters
+) -> tuple[QuerySet[Document], bool]:
+    """The project's documents matching ``filters``, without their bodies.
+
+    With a search query, PostgreSQL ranks at most ``SEARCH_CANDIDATES``
+    full-text matches (GIN index on title + text, see migration
+    0003_document_search_index); SQLite falls back to ``icontains``.
+    Returns (queryset, truncated) where ``truncated`` says the candidate
+    bound was reached.
+    """
+    queryset = Document.objects.filter(project=project).without_bodies()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.source:
+        queryset = queryset.filter(source_id=filters.source)
+    if filters.date_from:
+        queryset = queryset.filter(published_at__date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(published_at__date__lte=filters.date_to)
+    if filters.tag:
+        queryset = queryset.filter(
+            Exists(
+                Annotation.objects.filter(
+                    document=OuterRef("pk"), tags__key=filters.tag
+                )
+            )
+        )
+    if filters.status == "unassigned":
+        queryset = queryset.filter(
+            ~Exists(Assignment.objects.filter(document=OuterRef("pk")))
+        )
+    elif filters.status:
+        queryset = queryset.filter(
+            Exists(
+                Assignment.objects.filter(
+                    document=OuterRef("pk"), status=filters.status
+                )
+            )
+        )
+    if filters.assignee:
+        queryset = queryset.filter(
+            Exists(
+                Assignment.objects.filter(
+                    document=OuterRef("pk"), annotator_id=filters.assignee
+                )
+            )
+        )
+    truncated = False
+    query = filters.q.strip()
+    if query and connection.vendor == "postgresql":
+        match = "corpus_document.search_vector @@ websearch_to_tsquery('english', %s)"
+        candidates = list(
+            queryset.extra(where=[match], params=[query])  # noqa: S610 (bound params)
+            .order_by()
+            .values_list("pk", flat=True)[: SEARCH_CANDIDATES + 1]
+        )
+        truncated = len(candidates) > SEARCH_CANDIDATES
+        queryset = (
+            Document.objects.filter(pk__in=candidates[:SEARCH_CANDIDATES])
+            .without_bodies()
+            .annotate(
+                rank=RawSQL(
+                    "ts_rank(corpus_document.search_vector, "
+                    "websearch_to_tsquery('english', %s))",
+                    (query,),
+                )
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    elif query:
+        queryset = queryset.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return queryset, truncated
+
+
+def documents_row_counts(ids: list[int]) -> dict[int, dict[str, int]]:
+    """Annotation and pending-suggestion counts for one page of documents.
+
+    Counted for the page only (two grouped queries), never for the whole
+    filtered set, so the list stays fast on large corpora.
+    """
+    counts = {pk: {"annotations": 0, "pending": 0} for pk in ids}
+    for row in (
+        Annotation.objects.filter(document_id__in=ids)
+        .values("document_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["document_id"]]["annotations"] = row["n"]
+    for row in (
+        Suggestion.objects.filter(document_id__in=ids, status=SuggestionStatus.PENDING)
+        .values("document_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["document_id"]]["pending"] = row["n"]
+    return counts
+
+
+def annotation_payload(annotation: Annotation) -> dict:
+    """The annotator's plain-JSON view of one annotation (same keys as the
+    API's AnnotationOutputSerializer); needs ``annotations_for_display``."""
+    return {
+        "id": annotation.pk,
+        "document": annotation.document_id,
+        "start": annotation.start,
+        "end": annotation.end,
+        "quote": annotation.quote,
+        "tag_keys": [tag.key for tag in annotation.tags.all()],
+        "note": annotation.note,
+        "author": annotation.author.get_username(),
+        "status": annotation.status,
+        "origin": annotation.origin,
+        "version": annotation.version,
+        "claims": [
+            {
+                "id": link.claim.id,
+                "proposition": link.claim.proposition,
+                "claimant": link.claim.claimant,
+                "claimant_type": link.claim.claimant_type,
+                "evidence_status": link.claim.evidence_status,
+                "version": link.claim.version,
+            }
+            for link in annotation.claim_links.all()
+        ],
+        "comment_count": getattr(annotation, "comment_count", 0),
+    }
+
+
+def suggestion_payload(suggestion: Suggestion) -> dict:
+    return {
+        "id": suggestion.pk,
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "quote": suggestion.quote,
+        "tag_key": suggestion.tag.key,
+        "tag_name": suggestion.tag.name,
+        "claimant": suggestion.claimant,
+        "confidence": suggestion.confidence,
+        "rule": suggestion.rule,
+        "explanation": suggestion.explanation,
+    }
+
+
+# --- Dashboard ----------------------------------------------------------------
+
+
+def project_dashboard(*, project: Project) -> dict:
+    """Progress figures for the project dashboard, in a few aggregate queries."""
+    documents = Document.objects.filter(project=project)
+    total = documents.count()
+    annotated = documents.filter(
+        Exists(Annotation.objects.filter(document=OuterRef("pk")))
+    ).count()
+    by_status = dict.fromkeys(DOCUMENT_STATUSES, 0)
+    for row in (
+        Assignment.objects.filter(document__project=project)
+        .values("status")
+        .annotate(n=Count("document", distinct=True))
+    ):
+        by_status[row["status"]] = row["n"]
+    assigned_docs = (
+        Assignment.objects.filter(document__project=project)
+        .values("document")
+        .distinct()
+        .count()
+    )
+    by_status["unassigned"] = total - assigned_docs
+    annotations = Annotation.objects.filter(project=project)
+    annotation_status = {
+        row["status"]: row["n"]
+        for row in annotations.values("status").annotate(n=Count("id"))
+    }
+    analysts: dict[int, dict] = {}
+    for row in annotations.values("author_id", "author__username").annotate(
+        n=Count("id"), docs=Count("document", distinct=True)
+    ):
+        analysts[row["author_id"]] = {
+            "username": row["author__username"],
+            "annotations": row["n"],
+            "documents": row["docs"],
+            "assigned": 0,
+            "submitted": 0,
+        }
+    for row in (
+        Assignment.objects.filter(document__project=project)
+        .values("annotator_id", "annotator__username")
+        .annotate(
+            n=Count("id"),
+            done=Count(
+                "id",
+                filter=Q(
+                    status__in=[
+                        AssignmentStatus.SUBMITTED,
+                        AssignmentStatus.ADJUDICATED,
+                    ]
+                ),
+            ),
+        )
+    ):
+        entry = analysts.setdefault(
+            row["annotator_id"],
+            {
+                "username": row["annotator__username"],
+                "annotations": 0,
+                "documents": 0,
+            },
+        )
+        entry["assigned"] = row["n"]
+        entry["submitted"] = row["done"]
+    tag_counts = list(
+        Tag.objects.filter(project=project)
+        .annotate(n=Count("annotations"))
+        .order_by("-n", "order")
+        .values("key", "name", "colour", "n")
+    )
+    pending = Suggestion.objects.filter(
+        project=project, status=SuggestionStatus.PENDING
+    ).count()
+    recent = (
+        documents.without_bodies().select_related("source").order_by("-captured_at")[:8]
+    )
+    return {
+        "documents_total": total,
+        "documents_annotated": annotated,
+        "documents_by_status": [
+            (key, DOCUMENT_STATUSES[key], by_status.get(key, 0))
+            for key in DOCUMENT_STATUSES
+        ],
+        "annotations_total": sum(annotation_status.values()),
+        "annotations_by_status": [
+            (value, label, annotation_status.get(value, 0))
+            for value, label in AnnotationStatus.choices
+        ],
+        "analysts": sorted(analysts.values(), key=lambda a: a["username"]),
+        "tag_counts": tag_counts,
+        "suggestions_pending": pending,
+        "recent_documents": recent,
+    }
