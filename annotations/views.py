@@ -62,7 +62,9 @@ def project_dashboard_view(request, slug: str):
         "tag_bars": [
             {**tag, "width": round(100 * tag["n"] / top_tag, 1)}
             for tag in figures["tag_counts"]
+            if tag["n"]
         ],
+        "tags_unused": [tag["name"] for tag in figures["tag_counts"] if not tag["n"]],
         "ingest_url": _url_or_empty("ingest", slug=slug),
     }
     return TemplateResponse(request, "annotations/dashboard.html", context)

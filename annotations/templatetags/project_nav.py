@@ -34,11 +34,13 @@ def project_nav_link(context, name: str, project, label: str = "") -> str:
     request = context.get("request")
     current = request is not None and (
         request.path == url
-        or (name == "document-list" and request.path.startswith(url))
+        or (
+            name == "document-list" and request.path.startswith(f"/p/{project.slug}/d/")
+        )
     )
-    return format_html(
-        '<a href="{}"{}>{}</a>',
-        url,
-        ' aria-current="page" class="current"' if current else "",
-        label or LABELS.get(name, name),
-    )
+    text = label or LABELS.get(name, name)
+    if current:
+        return format_html(
+            '<a href="{}" aria-current="page" class="current">{}</a>', url, text
+        )
+    return format_html('<a href="{}">{}</a>', url, text)

@@ -529,25 +529,40 @@ class Annotator {
     $("#detail-title").textContent = "Annotation";
     body.replaceChildren();
     body.append(el("blockquote", { class: "quote", text: a.quote }));
-    body.append(el("p", { class: "muted small-print", text: `By ${a.author} · ${a.origin === "suggestion" ? "accepted suggestion" : a.origin} · ${a.status} · version ${a.version} · offsets ${a.start}–${a.end}` }));
+    body.append(el("p", { class: "muted small-print", text: `By ${a.author} · ${({ suggestion: "accepted suggestion", human: "tagged by hand", import: "imported", adjudication: "reconciled by a reviewer" })[a.origin] || a.origin} · ${a.status} · version ${a.version} · offsets ${a.start}–${a.end}` }));
 
-    // Tags
-    const tagsBox = el("fieldset", { class: "tag-checks" }, el("legend", { text: "Tags" }));
-    for (const tag of this.tags.values()) {
-      const id = `tag-${a.id}-${tag.key}`;
-      const input = el("input", { type: "checkbox", id, value: tag.key, disabled: !this.canEdit });
-      input.checked = a.tag_keys.includes(tag.key);
-      input.addEventListener("change", async () => {
-        const keys = [...tagsBox.querySelectorAll("input:checked")].map((x) => x.value);
-        if (!keys.length) {
-          input.checked = true;
-          this.status("error", "An annotation needs at least one tag; delete it instead.");
-          return;
-        }
-        try { await this.update(this.annotations.get(a.id), { tag_keys: keys }, "tags"); } catch (_) { /* shown */ }
+    // Tags: chips with a remove button, and a picker to add one.
+    const tagsBox = el("div", { class: "tags-box" }, el("h3", { text: "Tags" }));
+    const chips = el("ul", { class: "tag-chips", "aria-label": "Tags of this annotation" });
+    const setTags = async (keys, label) => {
+      if (!keys.length) {
+        this.status("error", "An annotation needs at least one tag; delete it instead.");
+        return;
+      }
+      try { await this.update(this.annotations.get(a.id), { tag_keys: keys }, label); } catch (_) { /* shown */ }
+    };
+    for (const key of a.tag_keys) {
+      const tag = this.tags.get(key) || { name: key, colour: "#718096" };
+      const chip = el("li", { class: "tag-chip", style: `--chip:${tag.colour}` }, tag.name);
+      if (this.canEdit) {
+        chip.append(el("button", {
+          type: "button", "aria-label": `Remove tag ${tag.name}`, title: "Remove tag",
+          onclick: () => setTags(a.tag_keys.filter((k) => k !== key), `removal of “${tag.name}”`),
+        }, "×"));
+      }
+      chips.append(chip);
+    }
+    tagsBox.append(chips);
+    if (this.canEdit) {
+      const addId = `tag-add-${a.id}`;
+      const picker = el("select", { id: addId }, el("option", { value: "", text: "Choose a tag…" }));
+      for (const tag of this.tags.values()) {
+        if (!a.tag_keys.includes(tag.key)) picker.append(el("option", { value: tag.key, text: tag.name }));
+      }
+      picker.addEventListener("change", () => {
+        if (picker.value) setTags([...a.tag_keys, picker.value], `tag “${this.tags.get(picker.value).name}”`);
       });
-      tagsBox.append(el("div", { class: "check" }, input,
-        el("label", { for: id }, el("span", { class: "swatch", style: `background:${tag.colour}`, "aria-hidden": "true" }), tag.name)));
+      tagsBox.append(el("div", { class: "tag-add" }, el("label", { for: addId, class: "visually-hidden", text: "Add a tag" }), picker));
     }
     body.append(tagsBox);
 
@@ -584,7 +599,7 @@ class Annotator {
       select.addEventListener("change", async () => {
         try { await this.update(this.annotations.get(a.id), { status: select.value }, "status"); } catch (_) { /* shown */ }
       });
-      body.append(el("label", { for: statusId, text: "Status" }), select);
+      body.append(el("label", { for: statusId, text: "Review status" }), select);
     }
 
     // Claims
