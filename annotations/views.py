@@ -23,8 +23,7 @@ from .selectors import (
     DOCUMENT_STATUSES,
     SEARCH_CANDIDATES,
     DocumentFilters,
-    annotation_payload,
-    annotations_for_display,
+    annotations_payload,
     annotations_visible_to,
     document_tokens,
     documents_filtered,
@@ -170,7 +169,7 @@ def annotator_view(request, slug: str, pk: int):
     project = document.project
     membership = membership_for(request.user, project)
     can_edit = membership.allows(Role.ANALYST)
-    annotations = annotations_for_display(
+    annotations = annotations_payload(
         annotations_visible_to(user=request.user, document=document)
     )
     tags = list(
@@ -187,7 +186,7 @@ def annotator_view(request, slug: str, pk: int):
         "text": document.text,
         "tokens": document_tokens(document=document),
         "tags": tags,
-        "annotations": [annotation_payload(a) for a in annotations],
+        "annotations": annotations,
         "suggestions": [
             suggestion_payload(s) for s in suggestions_pending(document=document)
         ],

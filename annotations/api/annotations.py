@@ -141,6 +141,8 @@ class AnnotationViewSet(
             queryset = annotations_visible_to(user=self.request.user, document=document)
         else:
             queryset = annotations_visible_in_projects(user=self.request.user)
+        if self.action in ("partial_update", "destroy"):
+            return queryset.select_related("project")  # writes re-read the row
         return annotations_for_display(queryset)
 
     def create(self, request):

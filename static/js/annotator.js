@@ -297,6 +297,7 @@ class Annotator {
     }
     this.textRoot.replaceChildren(fragment);
     this.root.dataset.ready = "true";
+    this.root.dataset.readyMs = String(Math.round(performance.now()));
   }
 
   rerender(u0, u1) {
