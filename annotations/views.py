@@ -131,9 +131,7 @@ def document_list_view(request, slug: str):
     form = DocumentFilterForm(request.GET or None, project=project)
     filters = form.filters() if request.GET else DocumentFilters()
     queryset, truncated = documents_filtered(project=project, filters=filters)
-    page = Paginator(queryset.select_related("source"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = documents_row_counts([doc.pk for doc in page.object_list])
     rows = [(doc, counts[doc.pk]) for doc in page.object_list]
     query = request.GET.copy()
