@@ -7,6 +7,8 @@ the REST API (``static/js/annotator.js``), never through these views.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from corpus.models import DocumentKind, Role, Source
 from corpus.permissions import access_document, access_project, membership_for
@@ -23,9 +27,9 @@ from .selectors import (
     DOCUMENT_STATUSES,
     SEARCH_CANDIDATES,
     DocumentFilters,
-    annotations_payload,
+    annotations_payload_json,
     annotations_visible_to,
-    document_tokens,
+    document_tokens_json,
     documents_filtered,
     documents_row_counts,
     project_dashboard,
@@ -150,8 +154,17 @@ def document_list_view(request, slug: str):
     return TemplateResponse(request, "annotations/document_list.html", context)
 
 
-def _paragraphs(text: str) -> list[str]:
-    return text.split("\n")
+# The escapes of django.utils.html.json_script: JSON inside <script> can
+# never close the element or open a comment.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _paragraphs_html(text: str) -> str:
+    """The text as escaped paragraphs: readable without JavaScript."""
+    # Safe: every paragraph is escaped.
+    return mark_safe(
+        "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line)
+    )
 
 
 @login_required
@@ -167,14 +180,15 @@ def annotator_view(request, slug: str, pk: int):
     project = document.project
     membership = membership_for(request.user, project)
     can_edit = membership.allows(Role.ANALYST)
-    annotations = annotations_payload(
-        annotations_visible_to(user=request.user, document=document)
-    )
+    visible = annotations_visible_to(user=request.user, document=document)
     tags = list(
         Tag.objects.filter(project=project, is_active=True).values(
             "key", "name", "colour", "hotkey", "description"
         )
     )
+    suggestions = [
+        suggestion_payload(s) for s in suggestions_pending(document=document)
+    ]
     data = {
         "document": document.pk,
         "project": project.slug,
@@ -182,12 +196,8 @@ def annotator_view(request, slug: str, pk: int):
         "canEdit": can_edit,
         "canReview": membership.allows(Role.REVIEWER),
         "text": document.text,
-        "tokens": document_tokens(document=document),
         "tags": tags,
-        "annotations": annotations,
-        "suggestions": [
-            suggestion_payload(s) for s in suggestions_pending(document=document)
-        ],
+        "suggestions": suggestions,
         "api": {
             "annotations": reverse("annotation-list"),
             "suggestions": reverse("suggestion-list"),
@@ -195,16 +205,27 @@ def annotator_view(request, slug: str, pk: int):
             "claims": "/api/claims/",
         },
     }
+    # Large parts arrive as ready-made JSON (built by PostgreSQL, or cached).
+    annotations_json = annotations_payload_json(visible)
+    payload = (
+        json.dumps(data)[:-1]
+        + ', "annotations": '
+        + annotations_json
+        + ', "tokens": '
+        + document_tokens_json(document=document)
+        + "}"
+    )
     context = {
         "project": project,
         "document": document,
-        "paragraphs": _paragraphs(document.text),
-        "data": data,
+        "text_html": _paragraphs_html(document.text),
+        # Safe: JSON with <, > and & escaped, as json_script does.
+        "data_json": mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),
         "tags": tags,
         "can_edit": can_edit,
         "role": membership.get_role_display(),
         "original_url": _url_or_empty("document-original", slug=slug, pk=document.pk),
-        "annotation_count": len(data["annotations"]),
-        "suggestion_count": len(data["suggestions"]),
+        "annotation_count": visible.count(),
+        "suggestion_count": len(suggestions),
     }
     return TemplateResponse(request, "annotations/annotator.html", context)

@@ -150,6 +150,13 @@ function describeError(error) {
 
 // --- The annotator ---------------------------------------------------------
 
+// The legal branch's EvidenceStatus choices (annotations/models/claims.py).
+const EVIDENCE = [
+  ["unknown", "Unknown"], ["provided", "Evidence provided"],
+  ["not_provided", "No evidence provided"], ["disputed", "Disputed"],
+  ["corroborated", "Independently corroborated"],
+];
+
 class Annotator {
   constructor(root, data) {
     this.root = root;
@@ -175,7 +182,10 @@ class Annotator {
   }
 
   toLocal(a) {
-    return { ...a, u0: this.offsets.toUnits(a.start), u1: this.offsets.toUnits(a.end) };
+    // The page payload omits quotes (the text is here); API answers carry them.
+    const u0 = this.offsets.toUnits(a.start);
+    const u1 = this.offsets.toUnits(a.end);
+    return { ...a, quote: a.quote ?? this.text.slice(u0, u1), u0, u1 };
   }
 
   // ---- Status line --------------------------------------------------------
@@ -296,6 +306,7 @@ class Annotator {
       if (node) fragment.append(node);
     }
     this.textRoot.replaceChildren(fragment);
+    $("#annotation-count").textContent = this.annotations.size;
     this.root.dataset.ready = "true";
     this.root.dataset.readyMs = String(Math.round(performance.now()));
   }
@@ -623,10 +634,13 @@ class Annotator {
   renderClaims(a) {
     const box = el("section", { class: "claims", "aria-label": "Claims" }, el("h3", { text: "Claim" }));
     const list = el("ul", { class: "claim-list" });
+    const editable = [];
     for (const claim of a.claims || []) {
-      list.append(el("li", {},
+      const item = el("li", {},
         el("strong", { text: claim.proposition }),
-        el("div", { class: "muted small-print", text: `Claimant: ${claim.claimant || "not named"} (${claim.claimant_type}) · Evidence: ${claim.evidence_status.replace(/_/g, " ")}` })));
+        el("div", { class: "muted small-print", text: `Claimant: ${claim.claimant || "not named"} (${claim.claimant_type.replace(/_/g, " ")}) · Evidence: ${claim.evidence_status.replace(/_/g, " ")}` }));
+      editable.push([item, claim]);
+      list.append(item);
     }
     if (!(a.claims || []).length) list.append(el("li", { class: "muted", text: "Not attached to a claim." }));
     box.append(list);
@@ -638,6 +652,7 @@ class Annotator {
         area.append(el("p", { class: "muted small-print", text: "Claims are not available in this installation yet." }));
         return;
       }
+      for (const [item, claim] of editable) item.append(this.claimEditor(a, claim));
       const searchId = `claim-q-${a.id}`;
       const search = el("input", { type: "search", id: searchId, placeholder: "Find a claim by words" });
       const results = el("ul", { class: "claim-results", "aria-live": "polite" });
@@ -667,7 +682,7 @@ class Annotator {
       const ctype = el("select", { id: tid });
       for (const [v, l] of [["official", "Official (acting government)"], ["military", "Military"], ["other_government", "Other government"], ["expert", "Expert or lawyer"], ["un_body", "UN body or official"], ["ngo", "NGO or rights group"], ["journalist", "Journalist or reporter"], ["legislator", "Legislator"], ["witness", "Witness, survivor or relative"], ["unattributed", "Unattributed"]]) ctype.append(el("option", { value: v, text: l }));
       const evidence = el("select", { id: eid });
-      for (const [v, l] of [["unknown", "Unknown"], ["provided", "Evidence provided"], ["not_provided", "No evidence provided"], ["disputed", "Disputed"], ["corroborated", "Independently corroborated"]]) evidence.append(el("option", { value: v, text: l }));
+      for (const [v, l] of EVIDENCE) evidence.append(el("option", { value: v, text: l }));
       if (a.tag_keys.includes("no_evidence_provided")) evidence.value = "not_provided";
       if (a.tag_keys.includes("official_claim")) ctype.value = "official";
       form.append(el("h4", { text: "Or start a new claim" }),
@@ -689,6 +704,35 @@ class Annotator {
       area.append(form);
     });
     return box;
+  }
+
+  claimEditor(a, claim) {
+    // Claimant and evidence status of a linked claim, saved with its version.
+    const form = el("form", { class: "claim-edit" });
+    const cid = `claim-${claim.id}-claimant-${a.id}`;
+    const eid = `claim-${claim.id}-evidence-${a.id}`;
+    const claimant = el("input", { id: cid, maxlength: 300 });
+    claimant.value = claim.claimant;
+    const evidence = el("select", { id: eid });
+    for (const [v, l] of EVIDENCE) evidence.append(el("option", { value: v, text: l }));
+    evidence.value = claim.evidence_status;
+    form.append(el("label", { for: cid, text: "Claimant" }), claimant,
+      el("label", { for: eid, text: "Evidence status" }), evidence,
+      el("button", { type: "submit", class: "small" }, "Save claim"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await this.save("claim", () => api("PATCH", `${this.data.api.claims}${claim.id}/`, {
+          version: claim.version, claimant: claimant.value, evidence_status: evidence.value,
+        }));
+        await this.refreshAnnotation(a.id);
+      } catch (error) {
+        if (error.status === 409) {
+          form.append(el("p", { class: "error", role: "alert", text: `${error.message} Reload the annotation to see the claim as it is now.` }));
+        }
+      }
+    });
+    return form;
   }
 
   async probeClaims() {

@@ -159,7 +159,7 @@ def test_annotator_page_escapes_text_and_embeds_data(client, project, analyst):
     data = json.loads(payload)
     assert data["text"] == text
     assert data["canEdit"] is True
-    assert [a["quote"] for a in data["annotations"]] == ["Statement"]
+    assert [text[a["start"] : a["end"]] for a in data["annotations"]] == ["Statement"]
     assert data["tokens"][:2] == [0, 9]
     assert document.sha256 in html
 
@@ -179,3 +179,36 @@ def test_annotator_refuses_a_foreign_slug(client, project, document, owner):
     project_create(name="Other", slug="other", created_by=owner)
     client.force_login(owner)
     assert client.get(f"/p/other/d/{document.pk}/").status_code == 404
+
+
+@pytest.mark.postgres
+def test_database_built_payload_matches_python_payload(project, analyst, owner):
+    from annotations.models import Annotation, Claim, ClaimMention
+    from annotations.selectors import annotations_payload, annotations_payload_json
+    from annotations.services.comments import comment_create
+
+    document = DocumentFactory(project=project)
+    first = annotation_create(
+        document=document,
+        author=analyst,
+        start=0,
+        end=6,
+        tag_keys=["official_claim", "casualty_figure"],
+        note='Quote "this" <b>',
+    )
+    annotation_create(
+        document=document, author=owner, start=3, end=9, tag_keys=["hedged_allegation"]
+    )
+    claim = Claim.objects.create(
+        project=project, proposition="14 killed", created_by=owner
+    )
+    ClaimMention.objects.create(claim=claim, annotation=first)
+    comment_create(annotation=first, author=owner, body="Check this")
+    queryset = Annotation.objects.filter(document=document)
+    python = annotations_payload(queryset)
+    for row in python:
+        del row["quote"], row["document"]
+    assert json.loads(annotations_payload_json(queryset)) == python
+    assert python[0]["tag_keys"] == ["official_claim", "casualty_figure"]
+    assert python[0]["comment_count"] == 1
+    assert python[0]["claims"][0]["proposition"] == "14 killed"
