@@ -90,7 +90,9 @@ class DocumentFilterForm(forms.Form):
     )
     tag = forms.ChoiceField(required=False)
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *DOCUMENT_STATUSES.items()]
+        required=False,
+        label="Assignment status",
+        choices=[("", "Any status"), *DOCUMENT_STATUSES.items()],
     )
     assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
 

@@ -292,7 +292,9 @@ def time_saves(base: str, sessions, annotation_ids, saves: int):
         http.cookies.set("sessionid", session_key)
         http.cookies.set("csrftoken", "b" * 32)
         headers = {"X-CSRFToken": "b" * 32, "Referer": base + "/"}
-        version = 1
+        version = http.get(
+            f"{base}/api/annotations/{annotation_id}/", headers=headers
+        ).json()["version"]
         mine, bare = [], []
         barrier.wait()
         for i in range(saves + 3):
@@ -398,6 +400,11 @@ def main() -> None:
             f"{ready['p95']} ms (baseline login page load: median "
             f"{login_load['median']} ms)"
         )
+        single, _, _ = time_saves(base, sessions[:1], own[:1], args.saves)
+        print(
+            f"save (PATCH) with 1 client: median {single['median']} ms, "
+            f"p95 {single['p95']} ms"
+        )
         saves, bare, rate = time_saves(base, sessions, own, args.saves)
         print(
             f"save (PATCH) with {args.clients} concurrent clients: median "
@@ -418,6 +425,7 @@ def main() -> None:
         "interactive_ms": ready,
         "interactive_baseline_ms": login_load,
         "save_ms": saves,
+        "save_single_client_ms": single,
         "save_baseline_ms": bare,
         "saves_per_second": round(rate, 1),
         "clients": args.clients,

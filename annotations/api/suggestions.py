@@ -7,6 +7,7 @@ decided by someone else gets 409.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,12 +21,21 @@ from ..services.suggestions import (
     suggestion_edit,
     suggestion_reject,
 )
-from .annotations import LargePagination, annotation_data
+from .annotations import (
+    AnnotationOutputSerializer,
+    LargePagination,
+    annotation_data,
+)
 
 
 class SuggestionOutputSerializer(serializers.ModelSerializer):
     tag_key = serializers.CharField(source="tag.key")
     tag_name = serializers.CharField(source="tag.name")
+    # A plain string in the schema: "status" enums of several models would
+    # otherwise collide in drf-spectacular's component names.
+    status = serializers.CharField(
+        read_only=True, help_text="pending, accepted, edited or rejected"
+    )
 
     class Meta:
         model = Suggestion
@@ -55,6 +65,10 @@ class SuggestionEditSerializer(serializers.Serializer):
     )
 
 
+class AcceptedSerializer(serializers.Serializer):
+    annotation = AnnotationOutputSerializer()
+
+
 class SuggestionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -66,6 +80,8 @@ class SuggestionViewSet(
     pagination_class = LargePagination
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Suggestion.objects.none()
         queryset = Suggestion.objects.for_user(self.request.user).select_related("tag")
         params = self.request.query_params
         if self.action == "list":
@@ -84,16 +100,19 @@ class SuggestionViewSet(
                 queryset = queryset.filter(status=wanted)
         return queryset.order_by("document", "start", "end", "pk")
 
+    @extend_schema(request=None, responses=AcceptedSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         annotation = suggestion_accept(suggestion=self.get_object(), user=request.user)
         return Response({"annotation": annotation_data(annotation)})
 
+    @extend_schema(request=None, responses=SuggestionOutputSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         suggestion = suggestion_reject(suggestion=self.get_object(), user=request.user)
         return Response(SuggestionOutputSerializer(suggestion).data)
 
+    @extend_schema(request=SuggestionEditSerializer, responses=AcceptedSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         suggestion = self.get_object()
