@@ -26,6 +26,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery staple"
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.fixture(scope="session")
@@ -35,15 +36,27 @@ def browser():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop; Django must allow its ORM
-    # calls from the test thread while that loop exists.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright's sync API keeps an event loop in this thread, so Django
+    # refuses ORM calls as if they came from async code. The tests' ORM calls
+    # are synchronous: allow them while the browser runs (browser tests run
+    # last, see below; ``check --deploy`` refuses the variable).
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=LAUNCH_ARGS
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run browser tests last, so no other test sees the variable above."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture
