@@ -68,6 +68,18 @@ def annotations_visible_to(*, user, document: Document) -> QuerySet[Annotation]:
     return queryset
 
 
+def annotation_visible(*, user, annotation: Annotation) -> bool:
+    """The blind-mode rule for one annotation whose project the user belongs
+    to: cheap (no query) unless the project is in blind mode."""
+    if not annotation.project.blind_mode or annotation.author_id == user.pk:
+        return True
+    if not _blind_for(user, annotation.project):
+        return True
+    return not Assignment.objects.filter(
+        document_id=annotation.document_id, annotator=user, status__in=OPEN_ASSIGNMENT
+    ).exists()
+
+
 def annotations_visible_in_projects(*, user) -> QuerySet[Annotation]:
     """All annotations the user may see across their projects (API lists)."""
     queryset = Annotation.objects.for_user(user)

@@ -8,6 +8,7 @@ current annotation in ``extra.current``.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -19,6 +20,7 @@ from corpus.permissions import ProjectRolePermission, access_document
 
 from ..models import Annotation, AnnotationStatus
 from ..selectors import (
+    annotation_visible,
     annotations_for_display,
     annotations_visible_in_projects,
     annotations_visible_to,
@@ -135,6 +137,12 @@ class AnnotationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Annotation.objects.none()
+        if self.action in ("partial_update", "destroy"):
+            # Writes re-read and lock the row in the service; the blind-mode
+            # rule is checked on the one object (get_object below).
+            return Annotation.objects.for_user(self.request.user).select_related(
+                "project"
+            )
         document_id = self.request.query_params.get("document")
         if self.action == "list" and document_id:
             try:
@@ -144,9 +152,15 @@ class AnnotationViewSet(
             queryset = annotations_visible_to(user=self.request.user, document=document)
         else:
             queryset = annotations_visible_in_projects(user=self.request.user)
-        if self.action in ("partial_update", "destroy"):
-            return queryset.select_related("project")  # writes re-read the row
         return annotations_for_display(queryset)
+
+    def get_object(self):
+        annotation = super().get_object()
+        if self.action in ("partial_update", "destroy") and not annotation_visible(
+            user=self.request.user, annotation=annotation
+        ):
+            raise Http404("No such annotation.")
+        return annotation
 
     @extend_schema(
         request=AnnotationCreateSerializer, responses=AnnotationOutputSerializer

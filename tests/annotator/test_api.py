@@ -175,3 +175,32 @@ def test_list_query_count_does_not_grow(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(f"/api/annotations/?document={document.pk}")
     assert response.json()["count"] == 40
+
+
+def test_blind_mode_hides_and_protects_others_annotations(
+    api, project, document, analyst, second_analyst
+):
+    from annotations.models import Assignment
+
+    theirs = make(document, second_analyst)
+    mine = make(document, analyst, start=7, end=9)
+    project.blind_mode = True
+    project.save()
+    Assignment.objects.create(document=document, annotator=analyst)
+    client = api(analyst)
+    listed = client.get(f"/api/annotations/?document={document.pk}").json()
+    assert [row["id"] for row in listed["results"]] == [mine.pk]
+    assert [row["id"] for row in client.get("/api/annotations/").json()["results"]] == [
+        mine.pk
+    ]
+    response = client.patch(
+        f"/api/annotations/{theirs.pk}/", {"version": 1, "note": "x"}, format="json"
+    )
+    assert response.status_code == 404
+    assert client.delete(f"/api/annotations/{theirs.pk}/?version=1").status_code == 404
+    response = client.patch(
+        f"/api/annotations/{mine.pk}/", {"version": 1, "note": "mine"}, format="json"
+    )
+    assert response.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.note == "" and theirs.version == 1
