@@ -58,6 +58,7 @@ def test_analyst_day(page, team, artifacts_dir):
     suggestion = suggest(
         document, "Eleven narco-terrorists were killed", "casualty_figure"
     )
+    wrong = suggest(document, "Legal scholars", "official_claim")
 
     page.goto(f"/p/{project.slug}/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
@@ -68,12 +69,22 @@ def test_analyst_day(page, team, artifacts_dir):
     expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
     expect(page.locator("#suggestions li.current")).to_contain_text("Eleven")
 
-    # Accept the suggestion with the keyboard.
-    page.locator("body").press("Enter")
+    # Walk the queue with j/k, accept with Enter, reject with Backspace.
+    expect(page.locator("#suggestion-count")).to_have_text("2")
+    page.keyboard.press("j")
+    expect(page.locator("#suggestions li.current")).to_contain_text("Legal scholars")
+    page.keyboard.press("k")
+    expect(page.locator("#suggestions li.current")).to_contain_text("Eleven")
+    page.keyboard.press("Enter")
     wait_saved(page)
-    expect(page.locator("#suggestion-count")).to_have_text("0")
+    expect(page.locator("#suggestion-count")).to_have_text("1")
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.ACCEPTED
+    page.keyboard.press("Backspace")
+    wait_saved(page)
+    expect(page.locator("#suggestion-count")).to_have_text("0")
+    wrong.refresh_from_db()
+    assert wrong.status == SuggestionStatus.REJECTED
 
     # Select text and tag it with a hotkey (n = No evidence provided).
     select_text(page, "the evidence would not be released")
@@ -104,6 +115,17 @@ def test_analyst_day(page, team, artifacts_dir):
     assert tagged.note.startswith("Spokesperson refuses")
     assert tagged.version == 2
     expect(page.locator("#detail")).to_contain_text("version 2")
+    # Claims live on the legal branch; until then the panel says so.
+    expect(page.locator("#detail")).to_contain_text("Claims are not available")
+    # Comment on the annotation.
+    page.get_by_label("Add a comment").fill(
+        "Ask the ministry for the annex <b>now</b>."
+    )
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-list")).to_contain_text(
+        "Ask the ministry for the annex <b>now</b>."
+    )
+    assert tagged.comments.get().body == "Ask the ministry for the annex <b>now</b>."
 
     # An overlapping annotation by a colleague, for the screenshot.
     start = document.text.index("narco-terrorists were killed")
