@@ -141,6 +141,7 @@ def test_analyst_day(page, team, artifacts_dir):
     page.locator("#doc-text span.hl", has_text="would not be released").first.click()
     page.locator(".provenance summary").click()
     page.locator(".side-column").evaluate("node => node.scrollTo(0, 0)")
+    page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=artifacts_dir / "annotator.png", full_page=False)
 
     page.goto(f"/p/{project.slug}/")
