@@ -212,3 +212,15 @@ def test_database_built_payload_matches_python_payload(project, analyst, owner):
     assert python[0]["tag_keys"] == ["official_claim", "casualty_figure"]
     assert python[0]["comment_count"] == 1
     assert python[0]["claims"][0]["proposition"] == "14 killed"
+
+
+def test_search_finds_words_on_any_database(client, project, analyst):
+    """Full-text on PostgreSQL, icontains on SQLite: a plain word works on both."""
+    DocumentFactory(project=project, title="Notice", text="The harbour was closed.")
+    DocumentFactory(project=project, title="Other", text="Budget figures only.")
+    client.force_login(analyst)
+    response = client.get(f"/p/{project.slug}/documents/?q=harbour")
+    assert [doc.title for doc, _ in response.context["rows"]] == ["Notice"]
+    response = client.get(f"/p/{project.slug}/documents/?q=nowhere-to-be-found")
+    assert response.context["rows"] == []
+    assert "No documents match" in response.content.decode()
