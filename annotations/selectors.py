@@ -1,38 +1,584 @@
-"""Reads on annotations that depend on who is asking."""
+"""Reads for the annotator, the document list and the dashboard.
+
+Every function takes the user (or an already permission-checked project or
+document) and returns querysets or plain data; views and endpoints only
+render what these return.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
 
-from corpus.models import Document, Membership, Role
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .models import Annotation, Assignment, AssignmentStatus
+from corpus.models import Document, DocumentAnalysis, Project, Role
+from corpus.permissions import membership_for
+
+from .models import (
+    Annotation,
+    AnnotationStatus,
+    Assignment,
+    AssignmentStatus,
+    ClaimMention,
+    Comment,
+    Suggestion,
+    SuggestionStatus,
+    Tag,
+)
+
+OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
+# How many full-text matches are ranked; beyond this the list says "more".
+SEARCH_CANDIDATES = 1000
+
+
+# --- Annotations --------------------------------------------------------------
+
+
+def _blind_for(user, project: Project) -> bool:
+    """True if ``user`` works blind in ``project``: an analyst (not reviewer or
+    owner) in a blind-mode project."""
+    if not project.blind_mode:
+        return False
+    membership = membership_for(user, project)
+    return membership is not None and membership.role == Role.ANALYST
 
 
 def annotations_visible_to(*, user, document: Document) -> QuerySet[Annotation]:
-    """The annotations of ``document`` that ``user`` may see.
+    """The annotations on ``document`` that ``user`` may see.
 
-    Non-members see none. In blind mode an analyst (not a reviewer or owner)
-    who holds an assignment on the document that is not yet submitted or
-    adjudicated sees only their own annotations, so their reading stays
-    independent; everyone else sees all of them.
+    In blind mode an analyst with an open assignment on the document (not yet
+    submitted or adjudicated) sees only their own annotations, so agreement
+    between analysts measures independent judgements. Non-members see none.
     """
-    annotations = Annotation.objects.filter(document=document)
-    if not user.is_authenticated:
-        return annotations.none()
-    membership = Membership.objects.filter(
-        project_id=document.project_id, user=user
-    ).first()
-    if membership is None:
-        return annotations.none()
-    if document.project.blind_mode and not membership.allows(Role.REVIEWER):
-        still_open = (
-            Assignment.objects.filter(document=document, annotator=user)
-            .exclude(
-                status__in=[AssignmentStatus.SUBMITTED, AssignmentStatus.ADJUDICATED]
-            )
-            .exists()
+    project = document.project
+    if membership_for(user, project) is None:
+        return Annotation.objects.none()
+    queryset = Annotation.objects.filter(document=document)
+    if _blind_for(user, project):
+        open_assignment = Assignment.objects.filter(
+            document=document, annotator=user, status__in=OPEN_ASSIGNMENT
+        ).exists()
+        if open_assignment:
+            queryset = queryset.filter(author=user)
+    return queryset
+
+
+def annotation_visible(*, user, annotation: Annotation) -> bool:
+    """The blind-mode rule for one annotation whose project the user belongs
+    to: cheap (no query) unless the project is in blind mode."""
+    if not annotation.project.blind_mode or annotation.author_id == user.pk:
+        return True
+    if not _blind_for(user, annotation.project):
+        return True
+    return not Assignment.objects.filter(
+        document_id=annotation.document_id, annotator=user, status__in=OPEN_ASSIGNMENT
+    ).exists()
+
+
+def annotations_visible_in_projects(*, user) -> QuerySet[Annotation]:
+    """All annotations the user may see across their projects (API lists)."""
+    queryset = Annotation.objects.for_user(user)
+    blind_projects = Project.objects.filter(
+        blind_mode=True, memberships__user=user, memberships__role=Role.ANALYST
+    )
+    hidden = Assignment.objects.filter(
+        annotator=user,
+        status__in=OPEN_ASSIGNMENT,
+        document=OuterRef("document"),
+        document__project__in=blind_projects,
+    )
+    return queryset.exclude(Q(Exists(hidden)) & ~Q(author=user))
+
+
+def annotations_for_display(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
+    """Everything the annotator and the API show, in a fixed number of queries."""
+    return (
+        queryset.select_related("author")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("id", "key")),
+            Prefetch(
+                "claim_links",
+                queryset=ClaimMention.objects.select_related("claim").only(
+                    "id",
+                    "annotation_id",
+                    "claim__id",
+                    "claim__proposition",
+                    "claim__claimant",
+                    "claim__claimant_type",
+                    "claim__evidence_status",
+                    "claim__version",
+                ),
+            ),
         )
-        if still_open:
-            return annotations.filter(author=user)
-    return annotations
+        .annotate(comment_count=Count("comments"))
+        .order_by("start", "end", "pk")
+    )
+
+
+def annotations_payload(queryset: QuerySet[Annotation]) -> list[dict]:
+    """The annotator's plain-JSON view of many annotations, built from four
+    ``values()`` queries (no model instances), so a document with thousands
+    of annotations renders quickly. Same keys as the API's
+    ``AnnotationOutputSerializer`` (without prefix, suffix and timestamps)."""
+    rows = list(
+        queryset.order_by("start", "end", "pk").values(
+            "id",
+            "document_id",
+            "start",
+            "end",
+            "quote",
+            "note",
+            "author__username",
+            "status",
+            "origin",
+            "version",
+        )
+    )
+    # Related rows are fetched with the same queryset as a subquery: a list of
+    # thousands of ids as parameters is slow to send (client-side binding).
+    ids = queryset.order_by().values("id")
+    tag_keys: dict[int, list[str]] = {}
+    claims: dict[int, list[dict]] = {}
+    comments: dict[int, int] = {}
+    if rows:
+        through = Annotation.tags.through
+        for annotation_id, key in (
+            through.objects.filter(annotation_id__in=ids)
+            .order_by("tag__order", "tag__key")
+            .values_list("annotation_id", "tag__key")
+        ):
+            tag_keys.setdefault(annotation_id, []).append(key)
+        for link in ClaimMention.objects.filter(annotation_id__in=ids).values(
+            "annotation_id",
+            "claim_id",
+            "claim__proposition",
+            "claim__claimant",
+            "claim__claimant_type",
+            "claim__evidence_status",
+            "claim__version",
+        ):
+            claims.setdefault(link["annotation_id"], []).append(
+                {
+                    "id": link["claim_id"],
+                    "proposition": link["claim__proposition"],
+                    "claimant": link["claim__claimant"],
+                    "claimant_type": link["claim__claimant_type"],
+                    "evidence_status": link["claim__evidence_status"],
+                    "version": link["claim__version"],
+                }
+            )
+        comments = dict(
+            Comment.objects.filter(annotation_id__in=ids)
+            .values("annotation_id")
+            .annotate(n=Count("id"))
+            .values_list("annotation_id", "n")
+        )
+    return [
+        {
+            "id": row["id"],
+            "document": row["document_id"],
+            "start": row["start"],
+            "end": row["end"],
+            "quote": row["quote"],
+            "tag_keys": tag_keys.get(row["id"], []),
+            "note": row["note"],
+            "author": row["author__username"],
+            "status": row["status"],
+            "origin": row["origin"],
+            "version": row["version"],
+            "claims": claims.get(row["id"], []),
+            "comment_count": comments.get(row["id"], 0),
+        }
+        for row in rows
+    ]
+
+
+ANNOTATIONS_JSON_SQL = """
+SELECT coalesce(json_agg(json_build_object(
+    'id', a.id, 'start', a.start, 'end', a."end",
+    'tag_keys', coalesce(t.keys, '[]'::json), 'note', a.note,
+    'author', u.username, 'status', a.status, 'origin', a.origin,
+    'version', a.version, 'claims', coalesce(c.claims, '[]'::json),
+    'comment_count', coalesce(k.n, 0)
+) ORDER BY a.start, a."end", a.id), '[]'::json)::text
+FROM annotations_annotation a
+JOIN auth_user u ON u.id = a.author_id
+LEFT JOIN (
+    SELECT at.annotation_id, json_agg(tag.key ORDER BY tag."order", tag.key) AS keys
+    FROM annotations_annotation_tags at
+    JOIN annotations_tag tag ON tag.id = at.tag_id
+    WHERE at.annotation_id IN ({ids})
+    GROUP BY at.annotation_id
+) t ON t.annotation_id = a.id
+LEFT JOIN (
+    SELECT m.annotation_id, json_agg(json_build_object(
+        'id', cl.id, 'proposition', cl.proposition, 'claimant', cl.claimant,
+        'claimant_type', cl.claimant_type, 'evidence_status', cl.evidence_status,
+        'version', cl.version) ORDER BY cl.id) AS claims
+    FROM annotations_claimmention m
+    JOIN annotations_claim cl ON cl.id = m.claim_id
+    WHERE m.annotation_id IN ({ids})
+    GROUP BY m.annotation_id
+) c ON c.annotation_id = a.id
+LEFT JOIN (
+    SELECT annotation_id, count(*) AS n FROM annotations_comment
+    WHERE annotation_id IN ({ids})
+    GROUP BY annotation_id
+) k ON k.annotation_id = a.id
+WHERE a.id IN ({ids})
+"""
+
+
+def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
+    """``annotations_payload`` as a JSON string for the annotator page, minus
+    ``document`` and ``quote`` (the page has the text; the module slices it).
+    On PostgreSQL the database builds it in one query, with no Python objects
+    for thousands of rows."""
+    if connection.vendor != "postgresql":
+        return json.dumps(annotations_payload(queryset))
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(ANNOTATIONS_JSON_SQL.format(ids=sql), params * 4)
+        return cursor.fetchone()[0]
+
+
+def suggestions_pending(*, document: Document) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(document=document, status=SuggestionStatus.PENDING)
+        .select_related("tag")
+        .order_by("start", "end", "tag__order")
+    )
+
+
+# --- Tokens -------------------------------------------------------------------
+
+WORD_RE = re.compile(r"\w+(?:[-'\u2019]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def document_tokens(*, document: Document) -> list[int]:
+    """Token boundaries as a flat list [start0, end0, start1, end1, ...] in
+    code points, from the stored analysis if any, else a word split; the
+    annotator snaps selections to them."""
+    data = (
+        DocumentAnalysis.objects.filter(document=document)
+        .values_list("data", flat=True)
+        .first()
+    )
+    flat: list[int] = []
+    if data and isinstance(data.get("tokens"), list):
+        for token in data["tokens"]:
+            try:
+                flat.extend((int(token["start"]), int(token["end"])))
+            except (KeyError, TypeError, ValueError):
+                continue
+        if flat:
+            return flat
+    for match in WORD_RE.finditer(document.text):
+        flat.extend(match.span())
+    return flat
+
+
+def document_tokens_json(*, document: Document) -> str:
+    """``document_tokens`` as JSON, cached: a document's text never changes,
+    so its tokens change only when a (new) analysis is stored."""
+    analysed = (
+        DocumentAnalysis.objects.filter(document=document)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    key = f"glossa:tokens:{document.pk}:{document.text_sha256}:{analysed}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = json.dumps(document_tokens(document=document), separators=(",", ":"))
+        cache.set(key, cached, timeout=24 * 3600)
+    return cached
+
+
+# --- Document list ------------------------------------------------------------
+
+
+@dataclass
+class DocumentFilters:
+    """The document list's filters, parsed from the query string."""
+
+    q: str = ""
+    kind: str = ""
+    source: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    tag: str = ""
+    status: str = ""
+    assignee: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            value not in ("", None)
+            for value in (
+                self.q,
+                self.kind,
+                self.source,
+                self.date_from,
+                self.date_to,
+                self.tag,
+                self.status,
+                self.assignee,
+            )
+        )
+
+
+DOCUMENT_STATUSES = {
+    "unassigned": "Not assigned",
+    **dict(AssignmentStatus.choices),
+}
+
+
+def documents_filtered(
+    *, project: Project, filters: DocumentFilters
+) -> tuple[QuerySet[Document] | RankedDocuments, bool]:
+    """The project's documents matching ``filters``, without their bodies.
+
+    With a search query, PostgreSQL ranks at most ``SEARCH_CANDIDATES``
+    full-text matches (GIN index on title + text, see migration
+    0003_document_search_index); SQLite falls back to ``icontains``.
+    Returns (queryset, truncated) where ``truncated`` says the candidate
+    bound was reached.
+    """
+    queryset = Document.objects.filter(project=project).without_bodies()
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.source:
+        queryset = queryset.filter(source_id=filters.source)
+    if filters.date_from:
+        queryset = queryset.filter(published_at__date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(published_at__date__lte=filters.date_to)
+    if filters.tag:
+        queryset = queryset.filter(
+            Exists(
+                Annotation.objects.filter(
+                    document=OuterRef("pk"), tags__key=filters.tag
+                )
+            )
+        )
+    if filters.status == "unassigned":
+        queryset = queryset.filter(
+            ~Exists(Assignment.objects.filter(document=OuterRef("pk")))
+        )
+    elif filters.status:
+        queryset = queryset.filter(
+            Exists(
+                Assignment.objects.filter(
+                    document=OuterRef("pk"), status=filters.status
+                )
+            )
+        )
+    if filters.assignee:
+        queryset = queryset.filter(
+            Exists(
+                Assignment.objects.filter(
+                    document=OuterRef("pk"), annotator_id=filters.assignee
+                )
+            )
+        )
+    truncated = False
+    query = filters.q.strip()
+    if query and connection.vendor == "postgresql":
+        ranked = _documents_ranked_ids(queryset, query)
+        truncated = len(ranked) > SEARCH_CANDIDATES
+        return RankedDocuments(ranked[:SEARCH_CANDIDATES]), truncated
+    if query:
+        queryset = queryset.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return queryset.select_related("source"), truncated
+
+
+TSQUERY = "websearch_to_tsquery('english', %s)"
+
+
+def _documents_ranked_ids(queryset: QuerySet[Document], query: str) -> list[int]:
+    """Ids of at most SEARCH_CANDIDATES + 1 matches, best first, in one query.
+
+    The inner query (all other filters + the GIN match) stops after the
+    bound; only those rows are ranked, reading their stored tsvector.
+    """
+    inner = (
+        queryset.extra(  # noqa: S610 (bound parameters, fixed SQL)
+            select={"sv": "corpus_document.search_vector"},
+            where=[f"corpus_document.search_vector @@ {TSQUERY}"],
+            params=[query],
+        )
+        .order_by()
+        .values("pk", "published_at", "sv")[: SEARCH_CANDIDATES + 1]
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.pk FROM ({sql}) c ORDER BY ts_rank(c.sv, {TSQUERY}) DESC, "  # noqa: S608
+            "c.published_at DESC NULLS LAST, c.pk DESC",
+            [*params, query],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class RankedDocuments:
+    """Ranked search results that a Paginator slices: the ids are known, the
+    rows (without bodies) are fetched one page at a time, in rank order."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        chunk = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        rows = (
+            Document.objects.filter(pk__in=chunk)
+            .without_bodies()
+            .select_related("source")
+            .in_bulk()
+        )
+        found = [rows[pk] for pk in chunk if pk in rows]
+        return found if isinstance(index, slice) else found[0]
+
+
+def documents_row_counts(ids: list[int]) -> dict[int, dict[str, int]]:
+    """Annotation and pending-suggestion counts for one page of documents.
+
+    Counted for the page only (two grouped queries), never for the whole
+    filtered set, so the list stays fast on large corpora.
+    """
+    counts = {pk: {"annotations": 0, "pending": 0} for pk in ids}
+    for row in (
+        Annotation.objects.filter(document_id__in=ids)
+        .values("document_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["document_id"]]["annotations"] = row["n"]
+    for row in (
+        Suggestion.objects.filter(document_id__in=ids, status=SuggestionStatus.PENDING)
+        .values("document_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["document_id"]]["pending"] = row["n"]
+    return counts
+
+
+def suggestion_payload(suggestion: Suggestion) -> dict:
+    return {
+        "id": suggestion.pk,
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "quote": suggestion.quote,
+        "tag_key": suggestion.tag.key,
+        "tag_name": suggestion.tag.name,
+        "claimant": suggestion.claimant,
+        "confidence": suggestion.confidence,
+        "rule": suggestion.rule,
+        "explanation": suggestion.explanation,
+    }
+
+
+# --- Dashboard ----------------------------------------------------------------
+
+
+def project_dashboard(*, project: Project) -> dict:
+    """Progress figures for the project dashboard, in a few aggregate queries."""
+    documents = Document.objects.filter(project=project)
+    total = documents.count()
+    annotated = documents.filter(
+        Exists(Annotation.objects.filter(document=OuterRef("pk")))
+    ).count()
+    by_status = dict.fromkeys(DOCUMENT_STATUSES, 0)
+    for row in (
+        Assignment.objects.filter(document__project=project)
+        .values("status")
+        .annotate(n=Count("document", distinct=True))
+    ):
+        by_status[row["status"]] = row["n"]
+    assigned_docs = (
+        Assignment.objects.filter(document__project=project)
+        .values("document")
+        .distinct()
+        .count()
+    )
+    by_status["unassigned"] = total - assigned_docs
+    annotations = Annotation.objects.filter(project=project)
+    annotation_status = {
+        row["status"]: row["n"]
+        for row in annotations.values("status").annotate(n=Count("id"))
+    }
+    analysts: dict[int, dict] = {}
+    for row in annotations.values("author_id", "author__username").annotate(
+        n=Count("id"), docs=Count("document", distinct=True)
+    ):
+        analysts[row["author_id"]] = {
+            "username": row["author__username"],
+            "annotations": row["n"],
+            "documents": row["docs"],
+            "assigned": 0,
+            "submitted": 0,
+        }
+    for row in (
+        Assignment.objects.filter(document__project=project)
+        .values("annotator_id", "annotator__username")
+        .annotate(
+            n=Count("id"),
+            done=Count(
+                "id",
+                filter=Q(
+                    status__in=[
+                        AssignmentStatus.SUBMITTED,
+                        AssignmentStatus.ADJUDICATED,
+                    ]
+                ),
+            ),
+        )
+    ):
+        entry = analysts.setdefault(
+            row["annotator_id"],
+            {
+                "username": row["annotator__username"],
+                "annotations": 0,
+                "documents": 0,
+            },
+        )
+        entry["assigned"] = row["n"]
+        entry["submitted"] = row["done"]
+    tag_counts = list(
+        Tag.objects.filter(project=project)
+        .annotate(n=Count("annotations"))
+        .order_by("-n", "order")
+        .values("key", "name", "colour", "n")
+    )
+    pending = Suggestion.objects.filter(
+        project=project, status=SuggestionStatus.PENDING
+    ).count()
+    recent = (
+        documents.without_bodies().select_related("source").order_by("-captured_at")[:8]
+    )
+    return {
+        "documents_total": total,
+        "documents_annotated": annotated,
+        "documents_by_status": [
+            (key, DOCUMENT_STATUSES[key], by_status.get(key, 0))
+            for key in DOCUMENT_STATUSES
+        ],
+        "annotations_total": sum(annotation_status.values()),
+        "annotations_by_status": [
+            (value, label, annotation_status.get(value, 0))
+            for value, label in AnnotationStatus.choices
+        ],
+        "analysts": sorted(analysts.values(), key=lambda a: a["username"]),
+        "tag_counts": tag_counts,
+        "suggestions_pending": pending,
+        "recent_documents": recent,
+    }

@@ -237,6 +237,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have "kind" and "status" choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "corpus.models.DocumentKind",
+        "SourceKindEnum": "corpus.models.SourceKind",
+        "JobKindEnum": "corpus.models.JobKind",
+        "JobStatusEnum": "corpus.models.JobStatus",
+        "AnalysisStatusEnum": "corpus.models.AnalysisStatus",
+        "ClaimKindEnum": "annotations.models.ClaimKind",
+        "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
+        "SuggestionStatusEnum": "annotations.models.SuggestionStatus",
+        "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
+    },
 }
 
 # --- Glossa -----------------------------------------------------------------

@@ -1,13 +1,20 @@
 """REST API routes of annotations (mounted under /api/)."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from corpus.api.routers import Router
 
 from . import exchange
+from .annotations import AnnotationViewSet
+from .comments import CommentViewSet
 from .legal import AssessmentViewSet, ClaimViewSet, FrameworkViewSet
+from .suggestions import SuggestionViewSet
 from .trust import AgreementView, AssignmentViewSet, HistoryViewSet
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
+router.register("annotations", AnnotationViewSet, basename="annotation")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("tags", exchange.TagViewSet, basename="tag")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("assessments", AssessmentViewSet, basename="assessment")

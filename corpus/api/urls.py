@@ -1,14 +1,15 @@
 """REST API routes of the corpus (mounted under /api/)."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from corpus.api.routers import Router
 
 from . import views
 from .auth import ObtainTokenView
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("projects", views.ProjectViewSet, basename="project")
-router.register("documents", views.DocumentViewSet, basename="document")
+router.register("documents", views.DocumentViewSet, basename="api-document")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

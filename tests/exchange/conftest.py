@@ -143,7 +143,9 @@ def rich_project(project, owner, analyst, media_root):
         ["experts_say_illegal"],
         note='=HYPERLINK("http://evil")',
     )
-    a4 = make_annotation(doc2, owner, "2 fishermen are missing", [], note="")
+    a4 = make_annotation(
+        doc2, owner, "2 fishermen are missing", [], note="Count of the missing."
+    )
     # an update and a deletion, as the services would record them
     before = snapshot(a2)
     a2.status = "submitted"

@@ -74,7 +74,14 @@ def test_w3c_structure(rich_project):
         },
     ]
     untagged = items[-1]
-    assert untagged["motivation"] == "highlighting" and "body" not in untagged
+    assert untagged["motivation"] == "commenting"
+    # A single body is written as an object, not a one-item list.
+    assert untagged["body"] == {
+        "type": "TextualBody",
+        "purpose": "commenting",
+        "value": "Count of the missing.",
+        "format": "text/plain",
+    }
 
 
 def test_csv_has_a_row_per_annotation_and_claim_and_defuses_formulas(rich_project):

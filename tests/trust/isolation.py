@@ -51,7 +51,7 @@ SCOPED_API_LISTS = {
     "assessment-list",
     "framework-list",
     "project-list",
-    "document-list",
+    "api-document-list",
     "tag-list",
 }
 LOGIN_PREFIXES = ("/login/", "/admin/login/")
@@ -70,7 +70,7 @@ QUERIES = {
 # Only 400 is tolerated for them, never 200.
 VALIDATES_BODY_FIRST = {
     "framework-import-framework": "project slug is part of the posted body",
-    "document-capture": "project slug is part of the posted body",
+    "api-document-capture": "project slug is part of the posted body",
 }
 
 

@@ -1,0 +1,190 @@
+"""Writes on annotations: create, update and delete, with optimistic locking.
+
+Every write validates with ``full_clean()``, runs in one transaction and
+records a history entry with snapshots before and after, so the record of
+who tagged what, and when, can always be replayed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from corpus.errors import ConflictError
+from corpus.models import Document, Role
+from corpus.permissions import membership_for
+
+from ..history import history_record, snapshot
+from ..models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
+
+REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
+# Never changed by an update; not re-validated (saves queries on every save).
+FIXED_FIELDS = [
+    "document",
+    "project",
+    "author",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+]
+
+
+def tags_resolve(*, project, tag_keys: list[str], note: str = "") -> list[Tag]:
+    """The project's active tags for ``tag_keys``, or a ValidationError naming
+    the unknown keys. An annotation needs at least one tag or a note: a bare
+    highlight carries no meaning in the record, but a passage with only a
+    note (as W3C commenting annotations are) does."""
+    keys = list(dict.fromkeys(str(key) for key in tag_keys))
+    if not keys and not note.strip():
+        raise ValidationError({"tag_keys": "Choose at least one tag or write a note."})
+    tags = list(Tag.objects.filter(project=project, key__in=keys, is_active=True))
+    unknown = sorted(set(keys) - {tag.key for tag in tags})
+    if unknown:
+        raise ValidationError(
+            {"tag_keys": f"Unknown or inactive tags in this project: {unknown}."}
+        )
+    return tags
+
+
+def _check_version(annotation: Annotation, expected_version: int) -> Annotation:
+    """Lock the row and return it fresh, or raise ConflictError if someone
+    saved it since ``expected_version``."""
+    current = (
+        Annotation.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(pk=annotation.pk)
+        .first()
+    )
+    if current is None:
+        raise ConflictError(
+            "This annotation was deleted by someone else.", current=None
+        )
+    if int(expected_version) != current.version:
+        raise ConflictError(
+            f"Someone else saved this annotation (now version {current.version}, "
+            f"you edited version {expected_version}). Your change was not saved; "
+            "review the current state and apply it again.",
+            current=current,
+        )
+    return current
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    document: Document,
+    author,
+    start: int,
+    end: int,
+    tag_keys: list[str],
+    note: str = "",
+    origin: str = Origin.HUMAN,
+) -> Annotation:
+    """Tag ``document.text[start:end]`` (code points, end-exclusive).
+
+    Quote, prefix and suffix are filled from the text so the span can be
+    re-anchored even if offsets were ever lost.
+    """
+    annotation = Annotation(
+        document=document,
+        project_id=document.project_id,
+        author=author,
+        start=start,
+        end=end,
+        note=note,
+        origin=origin,
+    )
+    if not (0 <= start < end <= len(document.text)):
+        raise ValidationError(
+            {
+                "end": f"Offsets {start}-{end} are outside the document text "
+                f"(0-{len(document.text)}) or empty."
+            }
+        )
+    annotation.anchor()
+    tags = tags_resolve(project=document.project, tag_keys=tag_keys, note=note)
+    annotation.full_clean()
+    annotation.save()
+    annotation.tags.set(tags)
+    history_record(
+        project=document.project,
+        actor=author,
+        obj=annotation,
+        action=HistoryAction.CREATE,
+        after=snapshot(annotation),
+    )
+    return annotation
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    user,
+    expected_version: int,
+    tag_keys: list[str] | None = None,
+    note: str | None = None,
+    status: str | None = None,
+) -> Annotation:
+    """Change tags, note or status if nobody saved since ``expected_version``.
+
+    Raises ``ConflictError`` with the current annotation otherwise, so the
+    caller can show what changed instead of silently overwriting it.
+    Accepting or rejecting (review statuses) needs the reviewer role.
+    """
+    current = _check_version(annotation, expected_version)
+    before = snapshot(current)
+    if status is not None and status != current.status:
+        if status in REVIEW_STATUSES:
+            membership = membership_for(user, current.project)
+            if membership is None or not membership.allows(Role.REVIEWER):
+                raise PermissionDenied(
+                    "Accepting or rejecting an annotation needs the reviewer role."
+                )
+        current.status = status
+    if note is not None:
+        current.note = note
+    tags = None
+    if tag_keys is not None:
+        tags = tags_resolve(
+            project=current.project_id, tag_keys=tag_keys, note=current.note
+        )
+    elif not current.note.strip() and not current.tags.exists():
+        raise ValidationError({"note": "An annotation without tags needs a note."})
+    current.version += 1
+    # The span (offsets, quote) never changes here, so only the edited fields
+    # are validated and written; the anchor was checked when it was created.
+    current.clean_fields(exclude=FIXED_FIELDS)
+    current.save(update_fields=["note", "status", "version", "updated_at"])
+    if tags is not None:
+        current.tags.set(tags)
+    history_record(
+        project=current.project,
+        actor=user,
+        obj=current,
+        action=HistoryAction.UPDATE,
+        before=before,
+        after=snapshot(current),
+    )
+    return current
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, user, expected_version: int) -> None:
+    """Delete if nobody saved since ``expected_version``; the history keeps
+    the last state."""
+    current = _check_version(annotation, expected_version)
+    before = snapshot(current)
+    pk = current.pk
+    project = current.project
+    current.delete()
+    history_record(
+        project=project,
+        actor=user,
+        obj=current,
+        action=HistoryAction.DELETE,
+        before=before,
+        object_id=pk,
+    )

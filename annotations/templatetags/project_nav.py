@@ -1,0 +1,46 @@
+"""``{% project_nav_link 'name' project %}``: a project tab, only if it exists.
+
+Branches add their pages at different times; a tab whose URL name does not
+resolve (yet) renders nothing instead of breaking every project page.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+LABELS = {
+    "project-dashboard": "Dashboard",
+    "document-list": "Documents",
+    "ingest": "Ingest",
+    "claim-list": "Claims",
+    "matrix": "Matrix",
+    "timeline": "Timeline",
+    "agreement": "Agreement",
+    "members": "Members",
+    "export": "Export",
+}
+
+
+@register.simple_tag(takes_context=True)
+def project_nav_link(context, name: str, project, label: str = "") -> str:
+    try:
+        url = reverse(name, kwargs={"slug": project.slug})
+    except NoReverseMatch:
+        return ""
+    request = context.get("request")
+    current = request is not None and (
+        request.path == url
+        or (
+            name == "document-list" and request.path.startswith(f"/p/{project.slug}/d/")
+        )
+    )
+    text = label or LABELS.get(name, name)
+    if current:
+        return format_html(
+            '<a href="{}" aria-current="page" class="current">{}</a>', url, text
+        )
+    return format_html('<a href="{}">{}</a>', url, text)

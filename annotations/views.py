@@ -1,0 +1,233 @@
+"""HTML pages of a project: dashboard, document list and the annotator.
+
+Thin function views: check membership through ``corpus.permissions``, ask
+the selectors, render a TemplateResponse. The annotator's writes go through
+the REST API (``static/js/annotator.js``), never through these views.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from corpus.models import DocumentKind, Role, Source
+from corpus.permissions import access_document, access_project, membership_for
+
+from .models import Tag
+from .selectors import (
+    DOCUMENT_STATUSES,
+    SEARCH_CANDIDATES,
+    DocumentFilters,
+    annotations_payload_json,
+    annotations_visible_to,
+    document_tokens_json,
+    documents_filtered,
+    documents_row_counts,
+    project_dashboard,
+    suggestion_payload,
+    suggestions_pending,
+)
+
+PAGE_SIZE = 50
+
+
+def _url_or_empty(name: str, **kwargs) -> str:
+    """Reverse ``name`` if another branch has built that page, else ''."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def project_dashboard_view(request, slug: str):
+    """Where the project stands: documents, progress, who did what, tags."""
+    project = access_project(request.user, slug)
+    figures = project_dashboard(project=project)
+    top = max([row[2] for row in figures["documents_by_status"]] + [1])
+    top_tag = max([tag["n"] for tag in figures["tag_counts"]] + [1])
+    context = {
+        "project": project,
+        "figures": figures,
+        "status_bars": [
+            {"key": key, "label": label, "n": n, "width": round(100 * n / top, 1)}
+            for key, label, n in figures["documents_by_status"]
+        ],
+        "tag_bars": [
+            {**tag, "width": round(100 * tag["n"] / top_tag, 1)}
+            for tag in figures["tag_counts"]
+            if tag["n"]
+        ],
+        "tags_unused": [tag["name"] for tag in figures["tag_counts"] if not tag["n"]],
+        "ingest_url": _url_or_empty("ingest", slug=slug),
+    }
+    return TemplateResponse(request, "annotations/dashboard.html", context)
+
+
+class DocumentFilterForm(forms.Form):
+    """The document list's query string, validated (bad values are ignored
+    with a message rather than a server error)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "Any kind"), *DocumentKind.choices]
+    )
+    source = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(
+        required=False, label="Published from", widget=forms.DateInput({"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="Published to", widget=forms.DateInput({"type": "date"})
+    )
+    tag = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        required=False,
+        label="Assignment status",
+        choices=[("", "Any status"), *DOCUMENT_STATUSES.items()],
+    )
+    assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [
+            ("", "Any source"),
+            *Source.objects.filter(project=project).values_list("pk", "name"),
+        ]
+        self.fields["tag"].choices = [
+            ("", "Any tag"),
+            *Tag.objects.filter(project=project).values_list("key", "name"),
+        ]
+        members = (
+            get_user_model()
+            .objects.filter(memberships__project=project)
+            .order_by("username")
+            .values_list("pk", "username")
+        )
+        self.fields["assignee"].choices = [("", "Anyone"), *members]
+
+    def filters(self) -> DocumentFilters:
+        """The valid filters; an invalid field is dropped and shown as an error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return DocumentFilters(
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            source=data.get("source"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            tag=data.get("tag") or "",
+            status=data.get("status") or "",
+            assignee=data.get("assignee"),
+        )
+
+
+@login_required
+def document_list_view(request, slug: str):
+    """Search and filter the project's documents, 50 to a page, no bodies."""
+    project = access_project(request.user, slug)
+    form = DocumentFilterForm(request.GET or None, project=project)
+    filters = form.filters() if request.GET else DocumentFilters()
+    queryset, truncated = documents_filtered(project=project, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = documents_row_counts([doc.pk for doc in page.object_list])
+    rows = [(doc, counts[doc.pk]) for doc in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "project": project,
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "truncated": truncated,
+        "candidates": SEARCH_CANDIDATES,
+        "query": query.urlencode(),
+        "ingest_url": _url_or_empty("ingest", slug=slug),
+    }
+    return TemplateResponse(request, "annotations/document_list.html", context)
+
+
+# The escapes of django.utils.html.json_script: JSON inside <script> can
+# never close the element or open a comment.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _paragraphs_html(text: str) -> str:
+    """The text as escaped paragraphs: readable without JavaScript."""
+    # Safe: every paragraph is escaped.
+    return mark_safe(
+        "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line)
+    )
+
+
+@login_required
+def annotator_view(request, slug: str, pk: int):
+    """One document with its annotations, suggestions and provenance.
+
+    The text is rendered escaped by the template (works without JS); the
+    annotator module then re-renders it with highlights from the JSON data.
+    """
+    document = access_document(request.user, pk)
+    if document.project.slug != slug:
+        raise Http404("No such document in this project.")
+    project = document.project
+    membership = membership_for(request.user, project)
+    can_edit = membership.allows(Role.ANALYST)
+    visible = annotations_visible_to(user=request.user, document=document)
+    tags = list(
+        Tag.objects.filter(project=project, is_active=True).values(
+            "key", "name", "colour", "hotkey", "description"
+        )
+    )
+    suggestions = [
+        suggestion_payload(s) for s in suggestions_pending(document=document)
+    ]
+    data = {
+        "document": document.pk,
+        "project": project.slug,
+        "user": request.user.get_username(),
+        "canEdit": can_edit,
+        "canReview": membership.allows(Role.REVIEWER),
+        "text": document.text,
+        "tags": tags,
+        "suggestions": suggestions,
+        "api": {
+            "annotations": reverse("annotation-list"),
+            "suggestions": reverse("suggestion-list"),
+            "comments": reverse("comment-list"),
+            "claims": "/api/claims/",
+        },
+    }
+    # Large parts arrive as ready-made JSON (built by PostgreSQL, or cached).
+    annotations_json = annotations_payload_json(visible)
+    payload = (
+        json.dumps(data)[:-1]
+        + ', "annotations": '
+        + annotations_json
+        + ', "tokens": '
+        + document_tokens_json(document=document)
+        + "}"
+    )
+    context = {
+        "project": project,
+        "document": document,
+        "text_html": _paragraphs_html(document.text),
+        # Safe: JSON with <, > and & escaped, as json_script does.
+        "data_json": mark_safe(payload.translate(JSON_SCRIPT_ESCAPES)),
+        "tags": tags,
+        "can_edit": can_edit,
+        "role": membership.get_role_display(),
+        "original_url": _url_or_empty("document-original", slug=slug, pk=document.pk),
+        "annotation_count": visible.count(),
+        "suggestion_count": len(suggestions),
+    }
+    return TemplateResponse(request, "annotations/annotator.html", context)

@@ -1,0 +1,35 @@
+"""Fixtures for the annotator's services, API and pages."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from corpus.models import Role
+from corpus.services import membership_set
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def viewer(project):
+    user = UserFactory(username="viewer")
+    membership_set(project=project, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def second_analyst(project):
+    user = UserFactory(username="second")
+    membership_set(project=project, user=user, role=Role.ANALYST)
+    return user
+
+
+@pytest.fixture
+def api():
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
