@@ -1,0 +1,197 @@
+"""Turn a ``Doc`` processed by Glossa's components into plain JSON.
+
+Token indices become code-point offsets; every cue, quantity and sentence
+gets the claimant it belongs to: the attribution whose content (or source,
+or cue) contains it, else the document's own voice, else nobody (the
+reporter's own statement, ``unattributed``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from .claimants import UNATTRIBUTED
+from .components import CUES_KEY
+
+
+def _chars(doc, lo: int, hi: int) -> dict[str, Any]:
+    if hi <= lo:
+        return {"start": doc[lo].idx if lo < len(doc) else len(doc.text), "end": doc[lo].idx if lo < len(doc) else len(doc.text), "text": ""}
+    span = doc[lo:hi]
+    return {"start": span.start_char, "end": span.end_char, "text": span.text}
+
+
+def assemble(doc) -> dict[str, Any]:
+    sents = list(doc.sents)
+    starts = [s.start for s in sents]
+
+    def sentence_of(i: int) -> int:
+        return max(0, bisect_right(starts, i) - 1)
+
+    voice = doc._.glossa_voice
+    attributions_raw = doc._.glossa_attributions or []
+    attributions = []
+    for item in attributions_raw:
+        cue_lo, cue_hi = item["cue"]
+        c_lo, c_hi = item["content"]
+        s_lo, s_hi = item["source"]
+        lo = min(cue_lo, c_lo, s_lo)
+        hi = max(cue_hi, c_hi, s_hi)
+        attributions.append(
+            {
+                "start": doc[lo:hi].start_char,
+                "end": doc[lo:hi].end_char,
+                "kind": item["kind"],
+                "source": _chars(doc, s_lo, s_hi),
+                "cue": _chars(doc, cue_lo, cue_hi),
+                "content": _chars(doc, c_lo, c_hi),
+                "cue_lemma": item["cue_lemma"],
+                "family": item["family"],
+                "claimant": item["claimant"],
+                "claimant_type": item["claimant_type"],
+                "platform": item["platform"],
+                "sentence": sentence_of(cue_lo),
+            }
+        )
+
+    def owner(lo: int, hi: int) -> int | None:
+        """The attribution a token span belongs to (innermost content)."""
+        best = None
+        best_size = None
+        for index, item in enumerate(attributions_raw):
+            c_lo, c_hi = item["content"]
+            inside = c_lo <= lo and hi <= c_hi
+            f_lo, f_hi = item["source_full"]
+            in_source = f_lo <= lo and hi <= f_hi
+            cue_lo, cue_hi = item["cue"]
+            is_cue = cue_lo <= lo and hi <= cue_hi + 1
+            if inside or in_source or is_cue:
+                size = c_hi - c_lo
+                if best is None or size < best_size:
+                    best, best_size = index, size
+        return best
+
+    sentence_has_attr = {a["sentence"] for a in attributions}
+    voice_start = voice["sentence_start"] if voice else None
+
+    def claimant_for(lo: int, hi: int) -> tuple[str, str, int | None]:
+        index = owner(lo, hi)
+        if index is not None:
+            item = attributions_raw[index]
+            return item["claimant"], item["claimant_type"], index
+        if voice and sentence_of(lo) != sentence_of(voice_start):
+            return voice["claimant"], voice["claimant_type"], None
+        return "", UNATTRIBUTED, None
+
+    cues = []
+    for span in doc.spans.get(CUES_KEY, []):
+        claimant, kind, index = claimant_for(span.start, span.end)
+        cues.append(
+            {
+                "start": span.start_char,
+                "end": span.end_char,
+                "text": span.text,
+                "label": span.label_,
+                "rule": span.id_,
+                "sentence": sentence_of(span.start),
+                "claimant": claimant,
+                "claimant_type": kind,
+                "attribution": index,
+            }
+        )
+
+    quantities = []
+    for item in doc._.glossa_quantities or []:
+        span = doc[item["start"] : item["end"]]
+        claimant, kind, _ = claimant_for(item["number"], item["number"] + 1)
+        quantities.append(
+            {
+                "start": span.start_char,
+                "end": span.end_char,
+                "text": span.text,
+                "value": item["value"],
+                "counts": item["counts"],
+                "bound": item["bound"],
+                "cumulative": item["cumulative"],
+                "sentence": sentence_of(item["number"]),
+                "claimant": claimant,
+                "claimant_type": kind,
+            }
+        )
+
+    sentences = []
+    renumber: dict[int, int] = {}
+    for index, sent in enumerate(sents):
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        trail = len(text) - len(text.rstrip())
+        start = sent.start_char + lead
+        end = sent.end_char - trail
+        if end <= start:
+            continue
+        renumber[index] = len(sentences)
+        claimant, kind, via = "", UNATTRIBUTED, ""
+        if index in sentence_has_attr:
+            mine = [
+                (i, a) for i, a in enumerate(attributions_raw)
+                if attributions[i]["sentence"] == index
+            ]
+            root = sent.root.i
+            chosen = next((a for _, a in mine if a["cue"][0] == root), None)
+            if chosen is None:
+                # The outermost attribution: its cue is in nobody's content.
+                outer = [
+                    a for _, a in mine
+                    if not any(
+                        b is not a and b["content"][0] <= a["cue"][0] < b["content"][1]
+                        for _, b in mine
+                    )
+                ]
+                chosen = (outer or [mine[0][1]])[0]
+            claimant, kind, via = chosen["claimant"], chosen["claimant_type"], "attribution"
+        elif voice and index != sentence_of(voice_start):
+            claimant, kind, via = voice["claimant"], voice["claimant_type"], "voice"
+        sentences.append(
+            {
+                "start": start,
+                "end": end,
+                "claimant": claimant,
+                "claimant_type": kind,
+                "claimant_via": via,
+                "is_claim": _is_claim(sent),
+            }
+        )
+
+    # Blank "sentences" (whitespace only) are dropped; keep references right.
+    for item in (*attributions, *cues, *quantities):
+        item["sentence"] = renumber.get(item["sentence"], 0)
+    return {
+        "sentences": sentences,
+        "tokens": [
+            {"start": tok.idx, "end": tok.idx + len(tok.text), "lemma": tok.lemma_}
+            for tok in doc
+            if not tok.is_space
+        ],
+        "entities": [
+            {"start": ent.start_char, "end": ent.end_char, "label": ent.label_}
+            for ent in doc.ents
+        ],
+        "attributions": attributions,
+        "cues": cues,
+        "quantities": quantities,
+        "voice": (
+            {"claimant": voice["claimant"], "claimant_type": voice["claimant_type"]}
+            if voice
+            else None
+        ),
+    }
+
+
+def _is_claim(sent) -> bool:
+    """A sentence that asserts something: a clause, not a question or a
+    heading without a verb."""
+    text = sent.text.strip()
+    if text.endswith("?") or len(text) < 12:
+        return False
+    return sent.root.pos_ in ("VERB", "AUX")

@@ -1,0 +1,119 @@
+"""Who is speaking: claimant types for attribution sources.
+
+The strings match ``annotations.models.ClaimantType`` values; ``corpus``
+never imports ``annotations``, so they are repeated here. Typing is lexical
+(see ``patterns/claimants.yaml``): the first type in ``order`` whose lemma
+or phrase occurs in the source's noun phrase wins. Officials of a state
+other than the acting one (the state whose forces did the killing, found
+by ``acting_state``) become ``other_government``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OFFICIAL = "official"
+MILITARY = "military"
+OTHER_GOVERNMENT = "other_government"
+EXPERT = "expert"
+UN_BODY = "un_body"
+NGO = "ngo"
+JOURNALIST = "journalist"
+LEGISLATOR = "legislator"
+WITNESS = "witness"
+UNATTRIBUTED = "unattributed"
+
+CLAIMANT_TYPES = (
+    OFFICIAL,
+    MILITARY,
+    OTHER_GOVERNMENT,
+    EXPERT,
+    UN_BODY,
+    NGO,
+    JOURNALIST,
+    LEGISLATOR,
+    WITNESS,
+    UNATTRIBUTED,
+)
+STATE_TYPES = frozenset({OFFICIAL, MILITARY, OTHER_GOVERNMENT})
+STATE_ENTITY_LABELS = frozenset({"GPE", "NORP"})
+VIOLENT_LEMMAS = frozenset(
+    {"kill", "strike", "attack", "destroy", "sink", "bomb", "shoot", "target", "hit"}
+)
+
+
+class ClaimantTyper:
+    """Types a source span from the claimant lexicon."""
+
+    def __init__(self, lexicon: dict[str, Any]) -> None:
+        self.order: list[str] = list(lexicon["order"])
+        self.lemmas = {
+            kind: frozenset(lexicon[kind].get("lemmas") or []) for kind in self.order
+        }
+        self.phrases = {
+            kind: tuple(lexicon[kind].get("phrases") or []) for kind in self.order
+        }
+        self.aliases: dict[str, int] = {}
+        for index, group in enumerate(lexicon.get("state_aliases") or []):
+            for name in group:
+                self.aliases[name.lower()] = index
+
+    def type_of(self, tokens) -> str:
+        """The claimant type of a sequence of tokens, or "" if none fits."""
+        lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+        text = " ".join(t.lower_ for t in tokens)
+        for kind in self.order:
+            if lemmas & self.lemmas[kind]:
+                return kind
+            if any(f" {p} " in f" {text} " for p in self.phrases[kind]):
+                return kind
+        if any(t.ent_type_ == "GPE" for t in tokens):
+            # A state named as a speaker ("Venezuela said") is its government.
+            return OFFICIAL
+        return ""
+
+    def state_key(self, name: str) -> str:
+        """A comparable key for a state name, demonym or alias."""
+        name = name.lower().strip()
+        if name.startswith("the "):
+            name = name[4:]
+        if name in self.aliases:
+            return f"alias:{self.aliases[name]}"
+        # "Veridian"/"Veridia", "Mexican"/"Mexico": compare stems.
+        return name[:5]
+
+    def states_in(self, tokens) -> set[str]:
+        """Keys of the states named (as GPE/NORP entities or aliases)."""
+        keys: set[str] = set()
+        seen: set[int] = set()
+        for tok in tokens:
+            if tok.ent_type_ in STATE_ENTITY_LABELS and tok.i not in seen:
+                ent = _entity_of(tok)
+                if ent is not None:
+                    seen.update(range(ent.start, ent.end))
+                    keys.add(self.state_key(ent.text))
+            elif tok.lower_ in self.aliases:
+                keys.add(self.state_key(tok.lower_))
+        return keys
+
+    def acting_state(self, verbs) -> set[str]:
+        """The state(s) whose forces used force: the states named in the
+        subject of the first violent verb ("US forces killed ...").
+
+        ``verbs`` are the candidate verb tokens in document order (found by
+        a matcher, so the whole document is never walked in Python)."""
+        for tok in verbs:
+            if tok.lemma_ in VIOLENT_LEMMAS:
+                for child in tok.children:
+                    if child.dep_ in ("nsubj", "agent"):
+                        states = self.states_in(list(child.subtree))
+                        if states:
+                            return states
+        return set()
+
+
+def _entity_of(token):
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
