@@ -194,4 +194,7 @@ def _is_claim(sent) -> bool:
     text = sent.text.strip()
     if text.endswith("?") or len(text) < 12:
         return False
-    return sent.root.pos_ in ("VERB", "AUX")
+    if sent.root.pos_ in ("VERB", "AUX"):
+        return True
+    # Headlines drop the verb: "Dozens missing after boat capsizes".
+    return any(t.pos_ in ("VERB", "AUX", "NUM") for t in sent)

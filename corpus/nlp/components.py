@@ -515,10 +515,12 @@ class AttributionFinder(DataComponent):
 
     # The document's own voice: "Statement by the Ministry of Defence".
     def _voice(self, doc: Doc) -> dict[str, Any] | None:
-        for sent in list(doc.sents)[:2]:
+        for sent in list(doc.sents)[:1]:
             lemmas = {t.lemma_.lower() for t in sent}
             if not lemmas & VOICE_LEMMAS or len(sent) > 25:
                 continue
+            if sent.root.pos_ in ("VERB", "AUX"):
+                continue  # a sentence, not a heading naming the author
             kind = self.typer.type_of(list(sent))
             if kind:
                 ents = [e for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE")]
@@ -552,6 +554,8 @@ class AttributionFinder(DataComponent):
         }
 
     def _reported(self, verb) -> dict[str, Any] | None:
+        if _negated(verb):
+            return None  # "did not say how": a non-answer, not an attribution
         subject = self._subject(verb)
         if subject is None:
             return None
@@ -675,12 +679,13 @@ class AttributionFinder(DataComponent):
                         kind = ct.OTHER_GOVERNMENT
             elif key in last:
                 name, kind = last[key]
-        elif person:
+        elif person or tok.pos_ == "PROPN":
             surname = tok.lower_
             if kind:
                 memory[surname] = (name, kind)
             elif surname in memory:
                 name, kind = memory[surname]
+                person = True
         if kind in (ct.OFFICIAL, ct.MILITARY) and acting:
             states = self.typer.states_in(list(core))
             if states and not states & acting:
@@ -691,6 +696,17 @@ class AttributionFinder(DataComponent):
             last["group"] = (name, kind)
         item["claimant"] = name
         item["claimant_type"] = kind or ct.UNATTRIBUTED
+
+
+def _negated(verb) -> bool:
+    node = verb
+    for _ in range(2):
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.dep_ != "conj":
+            return False
+        node = node.head
+    return False
 
 
 def _core(token) -> tuple[int, int]:
