@@ -94,6 +94,10 @@ class ClaimantTyper:
                     keys.add(self.state_key(ent.text))
             elif tok.lower_ in self.aliases:
                 keys.add(self.state_key(tok.lower_))
+            elif tok.is_title and _looks_like_state(tok):
+                # Names the model does not know: "Oskarian jets",
+                # "Marenna's foreign minister".
+                keys.add(self.state_key(tok.text))
         return keys
 
     def acting_state(self, verbs) -> set[str]:
@@ -110,6 +114,15 @@ class ClaimantTyper:
                         if states:
                             return states
         return set()
+
+
+DEMONYM_ENDINGS = ("ian", "an", "ese", "ish", "i")
+
+
+def _looks_like_state(tok) -> bool:
+    if tok.pos_ == "ADJ" and tok.lower_.endswith(DEMONYM_ENDINGS):
+        return True
+    return tok.pos_ == "PROPN" and tok.dep_ == "poss"
 
 
 def _entity_of(token):
