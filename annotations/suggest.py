@@ -181,9 +181,8 @@ def rule_fires(rule: dict, view: SentenceView) -> str | None:
     elif kinds is not None:
         if sentence.get("claimant_type") not in kinds:
             return None
-        reasons.append(
-            f"the sentence's claimant is {CLAIMANT_WORDS.get(sentence['claimant_type'])}"
-        )
+        who = CLAIMANT_WORDS.get(sentence["claimant_type"])
+        reasons.append(f"the sentence's claimant is {who}")
     attribution = rule.get("attribution")
     if attribution is not None:
         a_kinds = _as_set(attribution.get("claimant_type"))

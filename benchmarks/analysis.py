@@ -77,7 +77,8 @@ def main() -> None:
     full_wps = words / statistics.median(full_times)
     ratio = full_wps / bare_wps
     print(f"texts: {len(docs)} documents, {words} words, batch_size {batch}")
-    print(f"bare {settings.GLOSSA_SPACY_MODEL}: {bare_wps:,.0f} words/s (median of {args.repeats})")
+    model = settings.GLOSSA_SPACY_MODEL
+    print(f"bare {model}: {bare_wps:,.0f} words/s (median of {args.repeats})")
     print(f"full Glossa analysis: {full_wps:,.0f} words/s (median of {args.repeats})")
     print(f"ratio {ratio:.3f} (target >= {TARGET})")
     print(

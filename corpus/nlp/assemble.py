@@ -17,7 +17,11 @@ from .components import CUES_KEY
 
 def _chars(doc, lo: int, hi: int) -> dict[str, Any]:
     if hi <= lo:
-        return {"start": doc[lo].idx if lo < len(doc) else len(doc.text), "end": doc[lo].idx if lo < len(doc) else len(doc.text), "text": ""}
+        return {
+            "start": doc[lo].idx if lo < len(doc) else len(doc.text),
+            "end": doc[lo].idx if lo < len(doc) else len(doc.text),
+            "text": "",
+        }
     span = doc[lo:hi]
     return {"start": span.start_char, "end": span.end_char, "text": span.text}
 
@@ -134,7 +138,8 @@ def assemble(doc) -> dict[str, Any]:
         claimant, kind, via = "", UNATTRIBUTED, ""
         if index in sentence_has_attr:
             mine = [
-                (i, a) for i, a in enumerate(attributions_raw)
+                (i, a)
+                for i, a in enumerate(attributions_raw)
                 if attributions[i]["sentence"] == index
             ]
             root = sent.root.i
@@ -142,14 +147,19 @@ def assemble(doc) -> dict[str, Any]:
             if chosen is None:
                 # The outermost attribution: its cue is in nobody's content.
                 outer = [
-                    a for _, a in mine
+                    a
+                    for _, a in mine
                     if not any(
                         b is not a and b["content"][0] <= a["cue"][0] < b["content"][1]
                         for _, b in mine
                     )
                 ]
                 chosen = (outer or [mine[0][1]])[0]
-            claimant, kind, via = chosen["claimant"], chosen["claimant_type"], "attribution"
+            claimant, kind, via = (
+                chosen["claimant"],
+                chosen["claimant_type"],
+                "attribution",
+            )
         elif voice and index != sentence_of(voice_start):
             claimant, kind, via = voice["claimant"], voice["claimant_type"], "voice"
         sentences.append(

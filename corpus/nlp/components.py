@@ -22,6 +22,7 @@ offsets by ``corpus.nlp.doc_to_data``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from spacy.language import Language
@@ -134,9 +135,7 @@ class CueMatcher(DataComponent):
         for match_id, start, end in self.matcher(doc):
             rule = strings[match_id]
             label = self.labels[rule]
-            if label == "legal_illegal" and not self._characterises_act(
-                doc[start:end]
-            ):
+            if label == "legal_illegal" and not self._characterises_act(doc[start:end]):
                 continue
             key = (start, end, label)
             if key not in seen:
@@ -158,15 +157,13 @@ class CueMatcher(DataComponent):
             return False
         if tok.dep_ == "amod":
             return tok.head.lemma_.lower() in self.act_nouns
-        if tok.dep_ == "compound" and tok.lemma_.lower() not in {"murder"}:
-            return False
-        return True
+        return not (tok.dep_ == "compound" and tok.lemma_.lower() not in {"murder"})
 
     def _scare_quotes(self, doc: Doc) -> list[Span]:
         """Short quoted noun phrases naming people ("narco-terrorists")."""
         found = []
         positions = [start for _, start, _ in self.quote_matcher(doc)]
-        for open_i, close_i in zip(positions, positions[1:], strict=False):
+        for open_i, close_i in itertools.pairwise(positions):
             inner = doc[open_i + 1 : close_i]
             if not 1 <= len(inner) <= 5 or doc[open_i].sent != doc[close_i].sent:
                 continue
@@ -189,9 +186,7 @@ class CueMatcher(DataComponent):
     "glossa_quantities_v1",
     default_config={"data": {"@misc": "glossa.quantity_lexicon.v1"}},
 )
-def make_quantities(
-    nlp: Language, name: str, data: dict[str, Any]
-) -> QuantityFinder:
+def make_quantities(nlp: Language, name: str, data: dict[str, Any]) -> QuantityFinder:
     return QuantityFinder(nlp, name, data=data)
 
 
@@ -321,9 +316,14 @@ class QuantityFinder(DataComponent):
     def _counts(self, tok) -> tuple[str | None, bool]:
         """What ``tok`` counts, and whether it is a running total."""
         noun = tok.head if tok.dep_ in ("nummod", "quantmod") else tok
-        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ in (
-            "NOUN",
-            "PROPN",
+        if (
+            tok.dep_ == "pobj"
+            and tok.head.lower_ == "of"
+            and tok.head.head.pos_
+            in (
+                "NOUN",
+                "PROPN",
+            )
         ):
             # "a death toll of 57", "the bodies of 9"
             noun = tok
@@ -351,9 +351,12 @@ class QuantityFinder(DataComponent):
                 hit = self.event_counts.get(child.lemma_.lower())
                 if hit:
                     return hit
-            if child.dep_ == "prep" and child.lower_ == "on":
-                if any(g.lower_ == "board" for g in child.children):
-                    return "aboard"
+            if (
+                child.dep_ == "prep"
+                and child.lower_ == "on"
+                and any(g.lower_ == "board" for g in child.children)
+            ):
+                return "aboard"
         if noun.lemma_.lower() in self.noun_counts and noun.pos_ != "NUM":
             return self.noun_counts[noun.lemma_.lower()]
         head = noun
@@ -424,9 +427,7 @@ class QuantityFinder(DataComponent):
 def make_attribution(
     nlp: Language, name: str, verbs: dict[str, Any], claimants: dict[str, Any]
 ) -> AttributionFinder:
-    return AttributionFinder(
-        nlp, name, data={"verbs": verbs, "claimants": claimants}
-    )
+    return AttributionFinder(nlp, name, data={"verbs": verbs, "claimants": claimants})
 
 
 PLATFORMS = {
@@ -445,11 +446,42 @@ PLATFORMS = {
 # ("..., Relk said") or a plain object ("denied the report") as content.
 SPEECH_LEMMAS = frozenset(
     {
-        "say", "tell", "add", "write", "post", "state", "announce", "claim",
-        "insist", "allege", "deny", "report", "tweet", "note", "explain", "warn",
-        "argue", "declare", "confirm", "acknowledge", "admit", "maintain",
-        "contend", "reject", "dispute", "describe", "call", "label", "brand",
-        "testify", "respond", "reply", "assert", "dismiss", "refute", "conclude",
+        "say",
+        "tell",
+        "add",
+        "write",
+        "post",
+        "state",
+        "announce",
+        "claim",
+        "insist",
+        "allege",
+        "deny",
+        "report",
+        "tweet",
+        "note",
+        "explain",
+        "warn",
+        "argue",
+        "declare",
+        "confirm",
+        "acknowledge",
+        "admit",
+        "maintain",
+        "contend",
+        "reject",
+        "dispute",
+        "describe",
+        "call",
+        "label",
+        "brand",
+        "testify",
+        "respond",
+        "reply",
+        "assert",
+        "dismiss",
+        "refute",
+        "conclude",
     }
 )
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
@@ -481,9 +513,7 @@ class AttributionFinder(DataComponent):
             "VERB",
             [[{"LEMMA": {"IN": sorted(self.family)}, "POS": {"IN": ["VERB"]}}]],
         )
-        self.matcher.add(
-            "ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]]
-        )
+        self.matcher.add("ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]])
         self.matcher.add(
             "VIOLENT",
             [[{"LEMMA": {"IN": sorted(ct.VIOLENT_LEMMAS)}, "POS": "VERB"}]],
@@ -525,7 +555,11 @@ class AttributionFinder(DataComponent):
             if kind:
                 ents = [e for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE")]
                 name = ents[0].text if ents else sent.text.strip()
-                return {"claimant": name, "claimant_type": kind, "sentence_start": sent.start}
+                return {
+                    "claimant": name,
+                    "claimant_type": kind,
+                    "sentence_start": sent.start,
+                }
         return None
 
     def _according(self, doc: Doc, start: int, end: int) -> dict[str, Any] | None:
@@ -536,10 +570,7 @@ class AttributionFinder(DataComponent):
         source = objects[0]
         sent = doc[start].sent
         phrase_end = max(t.i for t in source.subtree) + 1
-        if start == sent.start:
-            content = (phrase_end, sent.end)
-        else:
-            content = (sent.start, start)
+        content = (phrase_end, sent.end) if start == sent.start else (sent.start, start)
         content = _trim(doc, *content)
         return {
             "kind": "according_to",
@@ -588,9 +619,13 @@ class AttributionFinder(DataComponent):
         subject = AttributionFinder._find_subject(verb)
         if subject is not None and subject.tag_ in ("WDT", "WP", "WRB"):
             return None
-        if subject is not None and subject.lower_ in ("which", "what", "that", "who"):
-            if subject.dep_ == "nsubj" and verb.dep_ != "relcl":
-                return None
+        if (
+            subject is not None
+            and subject.lower_ in ("which", "what", "that", "who")
+            and subject.dep_ == "nsubj"
+            and verb.dep_ != "relcl"
+        ):
+            return None
         return subject
 
     @staticmethod
@@ -644,8 +679,10 @@ class AttributionFinder(DataComponent):
         lo = max(0, pronoun.sent.start - 60)
         for i in range(pronoun.i - 1, lo - 1, -1):
             tok = doc[i]
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and (
-                tok.ent_type_ in ("GPE", "ORG", "NORP")
+            if (
+                tok.dep_ in ("nsubj", "nsubjpass")
+                and tok.pos_ == "PROPN"
+                and (tok.ent_type_ in ("GPE", "ORG", "NORP"))
             ):
                 return tok
         return None
@@ -654,7 +691,9 @@ class AttributionFinder(DataComponent):
         for tok in verb.subtree:
             if tok.dep_ == "pobj" and tok.head.lower_ == "on":
                 name = PLATFORMS.get(tok.lower_)
-                if name and (tok.lower_ != "media" or tok.i and tok.nbor(-1).lower_ == "social"):
+                if name and (
+                    tok.lower_ != "media" or (tok.i and tok.nbor(-1).lower_ == "social")
+                ):
                     return name
         return ""
 
@@ -721,22 +760,33 @@ def _core(token) -> tuple[int, int]:
     for i in sorted(kept):
         if i > hi and i == hi + 1:
             hi = i
-    while lo < token.i and token.doc[lo].dep_ in ("det", "punct", "cc") and token.doc[lo].lower_ in ("the", "a", "an", ",", "and", "but"):
+    while (
+        lo < token.i
+        and token.doc[lo].dep_ in ("det", "punct", "cc")
+        and token.doc[lo].lower_ in ("the", "a", "an", ",", "and", "but")
+    ):
         lo += 1
     return lo, hi + 1
 
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
-    while lo < hi and (doc[lo].is_punct or doc[lo].is_space) and doc[lo].text not in QUOTES:
+    while (
+        lo < hi
+        and (doc[lo].is_punct or doc[lo].is_space)
+        and doc[lo].text not in QUOTES
+    ):
         lo += 1
-    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space) and doc[hi - 1].text not in QUOTES:
+    while (
+        hi > lo
+        and (doc[hi - 1].is_punct or doc[hi - 1].is_space)
+        and doc[hi - 1].text not in QUOTES
+    ):
         hi -= 1
     return lo, hi
 
 
 def _adjacent_quote(verb) -> tuple[int, int] | None:
     """A quotation that ends just before the verb's clause or starts after."""
-    doc = verb.doc
     sent = verb.sent
     quotes = [t.i for t in sent if t.text in QUOTES]
     if len(quotes) < 2:

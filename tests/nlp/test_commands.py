@@ -25,10 +25,21 @@ def test_suggest_prints_one_object_per_sentence(tmp_path):
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(lines) == 2
     first = lines[0]
-    assert set(first) == {"start", "end", "text", "tags", "claimant", "claimant_type", "numbers"}
+    assert set(first) == {
+        "start",
+        "end",
+        "text",
+        "tags",
+        "claimant",
+        "claimant_type",
+        "numbers",
+    }
     assert first["tags"] == ["official_claim", "casualty_figure"]
     assert first["numbers"][0] | {"bound": "exact"} == {
-        "value": 6, "counts": "killed", "cumulative": False, "bound": "exact",
+        "value": 6,
+        "counts": "killed",
+        "cumulative": False,
+        "bound": "exact",
         "text": "Six",
     }
     assert lines[1]["tags"] == ["refusal_or_non_answer"]

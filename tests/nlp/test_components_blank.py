@@ -46,7 +46,11 @@ def test_initialize_replaces_the_patterns():
     nlp = blank_with_cues()
     cues = nlp.get_pipe("glossa_cues_v1")
     cues.initialize(
-        data={"cues": [{"label": "hedge", "id": "t.x", "pattern": [{"LOWER": "ostensibly"}]}]}
+        data={
+            "cues": [
+                {"label": "hedge", "id": "t.x", "pattern": [{"LOWER": "ostensibly"}]}
+            ]
+        }
     )
     doc = nlp("It was allegedly and ostensibly armed.")
     assert labels(doc) == [("ostensibly", "hedge")]
@@ -65,7 +69,11 @@ def test_cue_component_round_trips_its_data(tmp_path, via):
     nlp = blank_with_cues()
     cues = nlp.get_pipe("glossa_cues_v1")
     cues.initialize(
-        data={"cues": [{"label": "denial", "id": "t.y", "pattern": [{"LOWER": "hogwash"}]}]}
+        data={
+            "cues": [
+                {"label": "denial", "id": "t.y", "pattern": [{"LOWER": "hogwash"}]}
+            ]
+        }
     )
     if via == "bytes":
         other = blank_with_cues()

@@ -33,7 +33,14 @@ def find(predictions, start):
 
 def test_analysis_keeps_old_keys_and_adds_new_ones(report):
     data, _, _ = report
-    for key in ("sentences", "tokens", "entities", "attributions", "cues", "quantities"):
+    for key in (
+        "sentences",
+        "tokens",
+        "entities",
+        "attributions",
+        "cues",
+        "quantities",
+    ):
         assert key in data
     assert data["tokens"][0] == {"start": 0, "end": 4, "lemma": "Navy"} or (
         data["tokens"][0]["start"] == 0 and "lemma" in data["tokens"][0]
@@ -76,7 +83,9 @@ def test_minister_post_is_an_official_claim_with_figures(report):
 def test_running_total_is_cumulative_and_bounded(report):
     _, _, predictions = report
     p = find(predictions, "The Oskarian navy")
-    numbers = {(n["value"], n["counts"], n["cumulative"], n["bound"]) for n in p["numbers"]}
+    numbers = {
+        (n["value"], n["counts"], n["cumulative"], n["bound"]) for n in p["numbers"]
+    }
     assert (63, "killed", True, "at_least") in numbers
     assert (12, "killed", False, "exact") in numbers
     assert (2, "strikes", False, "exact") in numbers
@@ -101,12 +110,26 @@ def test_refusals_and_withheld_details(report):
 @pytest.mark.parametrize(
     ("text", "absent"),
     [
-        ("The minister said the fleet would stop illegal fishing near the coast.",
-         "experts_say_illegal"),
-        ("There were no civilian casualties, a navy spokesperson said.", "casualty_figure"),
-        ("The navy said it had destroyed three boats in two strikes.", "casualty_figure"),
-        ('"We will hunt them down and kill them," the minister said.', "official_claim"),
-        ("A columnist wrote that the killings were plain murder.", "experts_say_illegal"),
+        (
+            "The minister said the fleet would stop illegal fishing near the coast.",
+            "experts_say_illegal",
+        ),
+        (
+            "There were no civilian casualties, a navy spokesperson said.",
+            "casualty_figure",
+        ),
+        (
+            "The navy said it had destroyed three boats in two strikes.",
+            "casualty_figure",
+        ),
+        (
+            '"We will hunt them down and kill them," the minister said.',
+            "official_claim",
+        ),
+        (
+            "A columnist wrote that the killings were plain murder.",
+            "experts_say_illegal",
+        ),
         ("It is unclear whether the boats carried drugs.", "no_evidence_provided"),
     ],
 )

@@ -11,22 +11,46 @@ TEXT = "The ministry said six people died. Experts call it unlawful."
 def data(**extra):
     base = {
         "sentences": [
-            {"start": 0, "end": 34, "claimant": "the ministry",
-             "claimant_type": "official", "claimant_via": "attribution",
-             "is_claim": True},
-            {"start": 35, "end": 60, "claimant": "", "claimant_type": "unattributed",
-             "claimant_via": "", "is_claim": True},
+            {
+                "start": 0,
+                "end": 34,
+                "claimant": "the ministry",
+                "claimant_type": "official",
+                "claimant_via": "attribution",
+                "is_claim": True,
+            },
+            {
+                "start": 35,
+                "end": 60,
+                "claimant": "",
+                "claimant_type": "unattributed",
+                "claimant_via": "",
+                "is_claim": True,
+            },
         ],
         "tokens": [],
         "attributions": [
-            {"sentence": 0, "claimant": "the ministry", "claimant_type": "official",
-             "family": "neutral", "platform": "", "source": {"text": "The ministry"},
-             "cue": {"text": "said"}, "content": {"text": "six people died at sea"}},
+            {
+                "sentence": 0,
+                "claimant": "the ministry",
+                "claimant_type": "official",
+                "family": "neutral",
+                "platform": "",
+                "source": {"text": "The ministry"},
+                "cue": {"text": "said"},
+                "content": {"text": "six people died at sea"},
+            },
         ],
         "cues": [],
         "quantities": [
-            {"sentence": 0, "text": "six", "value": 6, "counts": "killed",
-             "bound": "exact", "cumulative": False},
+            {
+                "sentence": 0,
+                "text": "six",
+                "value": 6,
+                "counts": "killed",
+                "bound": "exact",
+                "cumulative": False,
+            },
         ],
     }
     base.update(extra)
@@ -56,8 +80,14 @@ def test_official_attribution_and_figure_fire_with_explanations():
 
 
 def test_expert_rule_needs_an_independent_claimant():
-    cue = {"sentence": 1, "label": "legal_illegal", "rule": "illegal.adjective",
-           "text": "unlawful", "claimant": "", "claimant_type": "unattributed"}
+    cue = {
+        "sentence": 1,
+        "label": "legal_illegal",
+        "rule": "illegal.adjective",
+        "text": "unlawful",
+        "claimant": "",
+        "claimant_type": "unattributed",
+    }
     assert sentence_predictions(data(cues=[cue]), TEXT)[1]["tags"] == []
     expert = dict(cue, claimant="Experts", claimant_type="expert")
     assert sentence_predictions(data(cues=[expert]), TEXT)[1]["tags"] == [
@@ -66,8 +96,14 @@ def test_expert_rule_needs_an_independent_claimant():
 
 
 def test_threat_cue_blocks_official_claim_and_zero_is_no_figure():
-    threat = {"sentence": 0, "label": "threat", "rule": "threat.will",
-              "text": "will hunt", "claimant": "x", "claimant_type": "official"}
+    threat = {
+        "sentence": 0,
+        "label": "threat",
+        "rule": "threat.will",
+        "text": "will hunt",
+        "claimant": "x",
+        "claimant_type": "official",
+    }
     zero = data(cues=[threat])
     zero["quantities"][0]["value"] = 0
     first = sentence_predictions(zero, TEXT)[0]
