@@ -127,6 +127,7 @@ class CueMatcher(DataComponent):
         self.act_nouns = frozenset(self.data.get("act_nouns") or [])
         self.negations = frozenset(self.data.get("negations") or [])
         self.quote_labels = frozenset(self.data.get("scare_quote_labels") or [])
+        self.organisation_nouns = frozenset(self.data.get("organisation_nouns") or [])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -159,6 +160,16 @@ class CueMatcher(DataComponent):
             return tok.head.lemma_.lower() in self.act_nouns
         return not (tok.dep_ == "compound" and tok.lemma_.lower() not in {"murder"})
 
+    def _names_organisation(self, span: Span) -> bool:
+        tok = span.root
+        if tok.dep_ not in ("compound", "amod"):
+            return False
+        # "the rescue charity", "the rescue charity Blue Line"
+        near = {tok.head.lemma_.lower()} | {
+            c.lemma_.lower() for c in tok.head.children if c.dep_ == "compound"
+        }
+        return bool(near & self.organisation_nouns)
+
     def _scare_quotes(self, doc: Doc) -> list[Span]:
         """Short quoted noun phrases naming people ("narco-terrorists")."""
         found = []
@@ -190,6 +201,8 @@ def make_quantities(nlp: Language, name: str, data: dict[str, Any]) -> QuantityF
     return QuantityFinder(nlp, name, data=data)
 
 
+# Nouns naming a running figure: "death toll", "number of people killed".
+AGGREGATE_NOUNS = frozenset({"toll", "tally", "number", "total", "count"})
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
 
 
@@ -338,8 +351,8 @@ class QuantityFinder(DataComponent):
         cumulative = False
         toll = self._toll(tok)
         if toll is not None:
-            counts = counts or "killed"
-            cumulative = toll
+            counts = toll[0] or counts or "killed"
+            cumulative = toll[1]
         elif counts is not None:
             cumulative = self._is_cumulative(tok)
         return counts, cumulative
@@ -381,19 +394,40 @@ class QuantityFinder(DataComponent):
                     return hit
         return None
 
-    def _toll(self, tok) -> bool | None:
-        """None unless the number is a death toll; then whether it is a
-        campaign total ("bringing the death toll to at least 57")."""
+    def _toll(self, tok) -> tuple[str | None, bool] | None:
+        """None unless the number is a toll or tally ("bringing the death
+        toll to at least 57", "the number of people killed rose to 112");
+        then what it counts (if the phrase says) and whether it is a
+        campaign total."""
         node = tok
         for _ in range(3):
             head = node.head
             if head is node:
                 break
             near = [head, *head.children]
-            if any(t.lemma_.lower() in ("toll", "tally") for t in near):
-                if head.lemma_.lower() in self.cumulative_heads:
-                    return True
-                return self._is_cumulative(tok)
+            aggregate = next(
+                (t for t in near if t.lemma_.lower() in AGGREGATE_NOUNS), None
+            )
+            if aggregate is None and head.lemma_.lower() in self.cumulative_heads:
+                # "police killings rose to 230": the subject says what.
+                for child in head.children:
+                    if child.dep_ in ("nsubj", "nsubjpass"):
+                        hit = self.event_counts.get(child.lemma_.lower())
+                        if hit:
+                            return hit, self._is_cumulative(tok) or True
+            if aggregate is not None:
+                counts = None
+                if aggregate.lemma_.lower() in ("toll", "tally"):
+                    counts = "killed"
+                for t in aggregate.subtree:
+                    hit = self.event_counts.get(t.lemma_.lower())
+                    if hit and t.i != tok.i:
+                        counts = hit
+                        break
+                if aggregate.lemma_.lower() not in ("toll", "tally") and not counts:
+                    return None
+                cumulative = head.lemma_.lower() in self.cumulative_heads
+                return counts, cumulative or self._is_cumulative(tok)
             node = head
         return None
 
@@ -484,6 +518,8 @@ SPEECH_LEMMAS = frozenset(
         "conclude",
     }
 )
+# A reporting verb under these ("declined to say") reports nothing.
+NON_ANSWER_HEADS = frozenset({"decline", "refuse", "fail", "avoid", "hesitate"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
 SKIP_SUBTREE_DEPS = frozenset({"relcl", "acl", "appos", "punct", "advcl", "cc"})
 VOICE_LEMMAS = frozenset(
@@ -567,7 +603,7 @@ class AttributionFinder(DataComponent):
         objects = [c for c in to.children if c.dep_ == "pobj"]
         if not objects:
             return None
-        source = objects[0]
+        source = self._speaker_of(objects[0])
         sent = doc[start].sent
         phrase_end = max(t.i for t in source.subtree) + 1
         content = (phrase_end, sent.end) if start == sent.start else (sent.start, start)
@@ -587,14 +623,14 @@ class AttributionFinder(DataComponent):
     def _reported(self, verb) -> dict[str, Any] | None:
         if _negated(verb):
             return None  # "did not say how": a non-answer, not an attribution
+        if verb.dep_ == "xcomp" and (
+            verb.head.lemma_.lower() in NON_ANSWER_HEADS or _negated(verb.head)
+        ):
+            return None  # "declined to say whether": a refusal
         subject = self._subject(verb)
         if subject is None:
             return None
-        source = subject
-        if subject.lemma_.lower() in self.speech_nouns:
-            owners = [c for c in subject.children if c.dep_ == "poss"]
-            if owners:
-                source = owners[0]
+        source = self._speaker_of(subject)
         content = self._content(verb, subject)
         if content is None:
             return None
@@ -613,6 +649,20 @@ class AttributionFinder(DataComponent):
             "content": content,
             "platform": self._platform(verb),
         }
+
+    def _speaker_of(self, noun):
+        """The speaker behind a speech noun: "Relk's post", "a statement
+        from the ministry", "a tally by the group"; else the noun itself."""
+        if noun.lemma_.lower() not in self.speech_nouns:
+            return noun
+        for child in noun.children:
+            if child.dep_ == "poss":
+                return child
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from", "of"):
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        return noun
 
     @staticmethod
     def _subject(verb):
@@ -666,7 +716,12 @@ class AttributionFinder(DataComponent):
         if verb.dep_ == "ROOT" and subject.i > verb.i and verb.i - sent.start >= 3:
             # '"...," said Ines Markova': the clause before the verb.
             return _trim(doc, sent.start, verb.i)
-        objects = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
+        objects = [
+            c
+            for c in verb.children
+            if c.dep_ in ("dobj", "oprd", "xcomp")
+            or (c.dep_ == "prep" and c.lower_ == "as")
+        ]
         if objects and verb.lemma_.lower() not in {"show", "find", "note"}:
             lo = min(o.left_edge.i for o in objects)
             hi = max(o.right_edge.i for o in objects) + 1
@@ -718,6 +773,13 @@ class AttributionFinder(DataComponent):
                         kind = ct.OTHER_GOVERNMENT
             elif key in last:
                 name, kind = last[key]
+        elif (
+            tok.pos_ == "NOUN"
+            and tok.lemma_.lower() in memory
+            and (not kind or any(c.lower_ == "the" for c in tok.children))
+        ):
+            # "the group said", after "Citizens' Watch, a monitoring group".
+            name, kind = memory[tok.lemma_.lower()]
         elif person or tok.pos_ == "PROPN":
             surname = tok.lower_
             if kind:
@@ -729,6 +791,13 @@ class AttributionFinder(DataComponent):
             states = self.typer.states_in(list(core))
             if states and not states & acting:
                 kind = ct.OTHER_GOVERNMENT
+        if kind and tok.pos_ == "PROPN":
+            # Remember descriptions for later "the group", "the agency".
+            for child in tok.children:
+                if child.dep_ == "appos":
+                    memory.setdefault(child.lemma_.lower(), (name, kind))
+        if kind and tok.pos_ == "NOUN" and name == core.text.strip():
+            memory.setdefault(tok.lemma_.lower(), (name, kind))
         if person or tok.lower_ in ("he", "she"):
             last["person"] = (name, kind)
         elif tok.pos_ in ("PROPN", "NOUN"):
