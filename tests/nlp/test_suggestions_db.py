@@ -56,3 +56,18 @@ def test_owner_edited_patterns_drive_suggestions(project):
     rescue = Suggestion.objects.get(document=document, tag=tag)
     assert rescue.rule == "rescue_or_survivor:strike-word"
     assert rescue.confidence == 0.4
+
+
+def test_a_missing_model_marks_documents_failed(project, monkeypatch, settings):
+    """A misconfigured model name fails loudly and leaves no document
+    "running"."""
+    import corpus.nlp
+
+    monkeypatch.setattr(corpus.nlp, "_nlp", None)  # restored after the test
+    settings.GLOSSA_SPACY_MODEL = "no_such_model_installed"
+    document = DocumentFactory(project=project, text=TEXT)
+    with pytest.raises(RuntimeError, match="not installed"):
+        analyse_documents([document.pk])
+    document.refresh_from_db()
+    assert document.analysis_status == AnalysisStatus.FAILED
+    assert "no_such_model_installed" in document.analysis_error
