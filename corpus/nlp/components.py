@@ -201,6 +201,8 @@ def make_quantities(nlp: Language, name: str, data: dict[str, Any]) -> QuantityF
     return QuantityFinder(nlp, name, data=data)
 
 
+# Verbs that make "<killings> rose to N" a running total.
+RISING_LEMMAS = frozenset({"rise", "climb", "reach", "increase", "grow", "jump"})
 # Nouns naming a running figure: "death toll", "number of people killed".
 AGGREGATE_NOUNS = frozenset({"toll", "tally", "number", "total", "count"})
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
@@ -372,6 +374,15 @@ class QuantityFinder(DataComponent):
                 return "aboard"
         if noun.lemma_.lower() in self.noun_counts and noun.pos_ != "NUM":
             return self.noun_counts[noun.lemma_.lower()]
+        for child in noun.children:
+            # "three of the dead", "two of the survivors"
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    lemma = obj.lemma_.lower()
+                    if obj.dep_ == "pobj" and lemma in self.noun_counts:
+                        return self.noun_counts[lemma]
+                    if obj.dep_ == "pobj" and lemma in self.event_counts:
+                        return self.event_counts[lemma]
         head = noun
         dep = noun.dep_
         while dep == "conj" and head.head is not head:
@@ -408,13 +419,17 @@ class QuantityFinder(DataComponent):
             aggregate = next(
                 (t for t in near if t.lemma_.lower() in AGGREGATE_NOUNS), None
             )
-            if aggregate is None and head.lemma_.lower() in self.cumulative_heads:
+            if (
+                aggregate is None
+                and head.lemma_.lower() in RISING_LEMMAS
+                and tok.head.lower_ == "to"
+            ):
                 # "police killings rose to 230": the subject says what.
                 for child in head.children:
                     if child.dep_ in ("nsubj", "nsubjpass"):
                         hit = self.event_counts.get(child.lemma_.lower())
                         if hit:
-                            return hit, self._is_cumulative(tok) or True
+                            return hit, True
             if aggregate is not None:
                 counts = None
                 if aggregate.lemma_.lower() in ("toll", "tally"):
@@ -517,6 +532,10 @@ SPEECH_LEMMAS = frozenset(
         "refute",
         "conclude",
     }
+)
+# Under a negated verb of telling, nothing inside is asserted.
+WITHHOLDING_HEADS = frozenset(
+    {"say", "explain", "specify", "disclose", "reveal", "tell", "show", "detail"}
 )
 # A reporting verb under these ("declined to say") reports nothing.
 NON_ANSWER_HEADS = frozenset({"decline", "refuse", "fail", "avoid", "hesitate"})
@@ -627,6 +646,11 @@ class AttributionFinder(DataComponent):
             verb.head.lemma_.lower() in NON_ANSWER_HEADS or _negated(verb.head)
         ):
             return None  # "declined to say whether": a refusal
+        for depth, ancestor in enumerate(verb.ancestors):
+            if depth >= 3:
+                break
+            if ancestor.lemma_.lower() in WITHHOLDING_HEADS and _negated(ancestor):
+                return None  # "did not say how they determined that ..."
         subject = self._subject(verb)
         if subject is None:
             return None
