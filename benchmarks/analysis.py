@@ -60,11 +60,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument(
+        "--join",
+        type=int,
+        default=1,
+        help="Join every N texts into one long document (long-document check).",
+    )
     args = parser.parse_args()
     batch = settings.GLOSSA_SPACY_BATCH_SIZE
     bare = load_model(settings.GLOSSA_SPACY_MODEL)
     full = add_components(load_model(settings.GLOSSA_SPACY_MODEL))
     docs = texts(args.copies)
+    if args.join > 1:
+        docs = [
+            "\n\n".join(docs[i : i + args.join]) for i in range(0, len(docs), args.join)
+        ]
     words = sum(len(t.split()) for t in docs)
     run(bare, docs[:4], batch, False)  # warm up both
     run(full, docs[:4], batch, True)

@@ -59,11 +59,18 @@ def assemble(doc) -> dict[str, Any]:
             }
         )
 
+    by_sentence: dict[int, list[int]] = {}
+    for index, item in enumerate(attributions):
+        by_sentence.setdefault(item["sentence"], []).append(index)
+
     def owner(lo: int, hi: int) -> int | None:
-        """The attribution a token span belongs to (innermost content)."""
+        """The attribution a token span belongs to (innermost content);
+        only the span's own sentence is searched, so long documents stay
+        linear."""
         best = None
         best_size = None
-        for index, item in enumerate(attributions_raw):
+        for index in by_sentence.get(sentence_of(lo), ()):
+            item = attributions_raw[index]
             c_lo, c_hi = item["content"]
             inside = c_lo <= lo and hi <= c_hi
             f_lo, f_hi = item["source_full"]

@@ -26,7 +26,7 @@ import itertools
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
 from . import claimants as ct
@@ -117,12 +117,34 @@ class CueMatcher(DataComponent):
         super().__init__(nlp, name, data=data)
 
     def _build(self) -> None:
-        self.matcher = Matcher(self.nlp.vocab)
+        # Single-word cues go to hash-based PhraseMatchers (one per
+        # attribute); the token Matcher, whose cost grows with the number of
+        # patterns tried at every token, keeps only multi-word patterns.
+        vocab = self.nlp.vocab
+        self.matcher = Matcher(vocab)
+        self.phrase_matchers = {
+            "LOWER": PhraseMatcher(vocab, attr="LOWER"),
+            "LEMMA": PhraseMatcher(vocab, attr="LEMMA"),
+        }
+        self.pos_filter: dict[str, set[str]] = {}
         self.labels: dict[str, str] = {}
         for cue in self.data["cues"]:
-            self.matcher.add(cue["id"], [cue["pattern"]])
             self.labels[cue["id"]] = cue["label"]
-        self.quote_matcher = Matcher(self.nlp.vocab)
+            single = _single_word(cue["pattern"])
+            if single is None:
+                self.matcher.add(cue["id"], [cue["pattern"]])
+                continue
+            attr, words, pos = single
+            docs = [
+                Doc(vocab, words=[w], lemmas=[w])
+                if attr == "LEMMA"
+                else self.nlp.make_doc(w)  # "so-called" is three tokens
+                for w in words
+            ]
+            self.phrase_matchers[attr].add(cue["id"], docs)
+            if pos:
+                self.pos_filter[cue["id"]] = pos
+        self.quote_matcher = Matcher(vocab)
         self.quote_matcher.add("QUOTE", [[{"ORTH": {"IN": QUOTES}}]])
         self.act_nouns = frozenset(self.data.get("act_nouns") or [])
         self.negations = frozenset(self.data.get("negations") or [])
@@ -133,9 +155,16 @@ class CueMatcher(DataComponent):
         spans = []
         seen: set[tuple[int, int, str]] = set()
         strings = self.nlp.vocab.strings
-        for match_id, start, end in self.matcher(doc):
+        matches = list(self.matcher(doc)) if len(self.matcher) else []
+        for phrase_matcher in self.phrase_matchers.values():
+            if len(phrase_matcher):
+                matches.extend(phrase_matcher(doc))
+        for match_id, start, end in matches:
             rule = strings[match_id]
             label = self.labels[rule]
+            pos = self.pos_filter.get(rule)
+            if pos and doc[start].pos_ not in pos:
+                continue
             if label == "legal_illegal" and not self._characterises_act(doc[start:end]):
                 continue
             key = (start, end, label)
@@ -188,6 +217,35 @@ class CueMatcher(DataComponent):
                     )
                 )
         return found
+
+
+def _single_word(pattern) -> tuple[str, list[str], set[str]] | None:
+    """(attribute, words, allowed POS) for a one-token LOWER or LEMMA
+    pattern without operators, else None."""
+    if len(pattern) != 1:
+        return None
+    token = dict(pattern[0])
+    pos = token.pop("POS", None)
+    if len(token) != 1:
+        return None
+    attr, value = next(iter(token.items()))
+    if attr not in ("LOWER", "LEMMA"):
+        return None
+    if isinstance(value, str):
+        words = [value]
+    elif isinstance(value, dict) and set(value) == {"IN"}:
+        words = list(value["IN"])
+    else:
+        return None
+    if any(" " in w or not w for w in words):
+        return None
+    if isinstance(pos, str):
+        pos = {pos}
+    elif isinstance(pos, dict) and set(pos) == {"IN"}:
+        pos = set(pos["IN"])
+    elif pos is not None:
+        return None
+    return attr, words, pos or set()
 
 
 # --- quantities ---------------------------------------------------------------
