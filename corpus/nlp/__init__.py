@@ -11,7 +11,8 @@ both Python and spaCy count.
 
 - ``sentences``: ``{start, end, claimant, claimant_type, claimant_via,
   is_claim}``; ``start``/``end`` exclude surrounding whitespace;
-  ``claimant_via`` is ``attribution``, ``voice`` (the document is itself a
+  ``claimant_via`` is ``attribution``, ``quotation`` (inside a quotation
+  spanning several sentences), ``voice`` (the document is itself a
   statement by the claimant) or ``""``.
 - ``tokens``: ``{start, end, lemma}`` for every non-space token.
 - ``entities``: ``{start, end, label}``.

@@ -85,9 +85,12 @@ def assemble(doc) -> dict[str, Any]:
 
     sentence_has_attr = {a["sentence"] for a in attributions}
     voice_start = voice["sentence_start"] if voice else None
+    quoted_by = _quotation_speakers(sents, attributions, attributions_raw)
 
     def claimant_for(lo: int, hi: int) -> tuple[str, str, int | None]:
         index = owner(lo, hi)
+        if index is None:
+            index = quoted_by.get(sentence_of(lo))
         if index is not None:
             item = attributions_raw[index]
             return item["claimant"], item["claimant_type"], index
@@ -167,6 +170,10 @@ def assemble(doc) -> dict[str, Any]:
                 chosen["claimant_type"],
                 "attribution",
             )
+        elif index in quoted_by:
+            chosen = attributions_raw[quoted_by[index]]
+            claimant, kind = chosen["claimant"], chosen["claimant_type"]
+            via = "quotation"
         elif voice and index != sentence_of(voice_start):
             claimant, kind, via = voice["claimant"], voice["claimant_type"], "voice"
         sentences.append(
@@ -203,6 +210,38 @@ def assemble(doc) -> dict[str, Any]:
             else None
         ),
     }
+
+
+QUOTE_CHARS = ('"', "\u201c", "\u201d")
+
+
+def _quotation_speakers(sents, attributions, attributions_raw) -> dict[int, int]:
+    """Sentences inside a quotation that spans several sentences, mapped to
+    the attribution of the speaker named in the run ('"We struck. We will
+    strike again," the minister said.')."""
+    speakers: dict[int, int] = {}
+    run: list[int] = []
+    open_quote = False
+    for index, sent in enumerate(sents):
+        text = sent.text
+        marks = sum(text.count(q) for q in QUOTE_CHARS)
+        if open_quote or marks:
+            run.append(index)
+        open_quote = (marks % 2 == 1) != open_quote
+        if open_quote:
+            continue
+        if len(run) > 1:
+            direct = [
+                i
+                for i, a in enumerate(attributions)
+                if a["sentence"] in run and attributions_raw[i]["kind"] == "direct"
+            ]
+            if direct:
+                for member in run:
+                    if not any(attributions[i]["sentence"] == member for i in direct):
+                        speakers[member] = direct[0]
+        run = []
+    return speakers
 
 
 def _is_claim(sent) -> bool:

@@ -64,6 +64,9 @@ class SentenceBreaks:
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("LINE", [[{"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}, {}]])
         self.matcher.add(
+            "OPEN_QUOTE", [[{"ORTH": {"IN": QUOTES}}, {"IS_SPACE": False}]]
+        )
+        self.matcher.add(
             "CLOSE_QUOTE",
             [
                 [
@@ -80,6 +83,16 @@ class SentenceBreaks:
             if label == "LINE":
                 if not last.is_space:
                     last.is_sent_start = True
+            elif label == "OPEN_QUOTE":
+                quote = doc[start]
+                opens = (
+                    start == 0
+                    or doc[start - 1].is_space
+                    or (doc[start - 1].whitespace_)
+                )
+                if opens and not quote.whitespace_:
+                    # An opening quote and its first word stay together.
+                    last.is_sent_start = False
             elif not doc[start].whitespace_:
                 # A quote glued to sentence-final punctuation closes it.
                 last.is_sent_start = False
@@ -589,6 +602,12 @@ SPEECH_LEMMAS = frozenset(
         "dismiss",
         "refute",
         "conclude",
+        "designate",
+        "classify",
+        "deem",
+        "consider",
+        "dub",
+        "term",
     }
 )
 # Under a negated verb of telling, nothing inside is asserted.

@@ -161,3 +161,46 @@ def test_denial_and_rescue(analyse):
     assert {(n["value"], n["counts"]) for n in predictions[1]["numbers"]} == {
         (14, "survivors")
     }
+
+
+def test_a_quotation_over_several_sentences_keeps_its_speaker(analyse):
+    text = (
+        '"We sank a boat run by narco-terrorists. Four of them were killed," '
+        "Defence Minister Ola Brant said on Tuesday."
+    )
+    _, predictions = analyse(text)
+    assert len(predictions) == 2
+    first, second = predictions
+    assert first["text"].startswith('"We sank')
+    assert first["claimant"] == second["claimant"] == "Defence Minister Ola Brant"
+    assert "legal_characterization_by_official" in first["tags"]
+    assert "official_claim" in first["tags"]
+    assert {(n["value"], n["counts"]) for n in second["numbers"]} == {(4, "killed")}
+
+
+def test_running_totals_phrased_without_a_toll(analyse):
+    _, predictions = analyse(
+        "Police killings in the province rose to 230 this year, a monitoring "
+        "group said. The raids bring to 41 the number of people killed since June."
+    )
+    first = {
+        (n["value"], n["counts"], n["cumulative"]) for n in predictions[0]["numbers"]
+    }
+    second = {
+        (n["value"], n["counts"], n["cumulative"]) for n in predictions[1]["numbers"]
+    }
+    assert (230, "killed", True) in first
+    assert (41, "killed", True) in second
+    assert predictions[0]["claimant_type"] == "ngo"
+
+
+def test_nothing_is_attributed_under_a_refusal(analyse):
+    _, predictions = analyse(
+        "Defence Minister Ola Brant spoke on Monday. "
+        "Officials have not said how they determined that the boat carried drugs. "
+        "He declined to say whether the crew was armed."
+    )
+    for p in predictions[1:]:
+        assert "official_claim" not in p["tags"], p["text"]
+        assert "refusal_or_non_answer" in p["tags"], p["text"]
+    assert "no_evidence_provided" in predictions[1]["tags"]
