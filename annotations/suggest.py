@@ -154,9 +154,12 @@ def _views(data: dict[str, Any], text: str) -> list[SentenceView]:
     return views
 
 
-def rule_fires(rule: dict, view: SentenceView) -> str | None:
-    """An explanation if ``rule`` fires on the sentence, else None."""
+def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
+    """None, or what fired: ``explanation`` in words, and the ``claimant``
+    and ``claimant_type`` of the evidence the rule used (the cue's or the
+    attribution's claimant, else the sentence's)."""
     sentence = view.sentence
+    who_said = (sentence.get("claimant", ""), sentence.get("claimant_type", ""))
     if rule.get("claims_only", True) and not sentence.get("is_claim", True):
         return None
     unless = _as_set(rule.get("unless_cue"))
@@ -172,6 +175,7 @@ def rule_fires(rule: dict, view: SentenceView) -> str | None:
         if not cues:
             return None
         cue = cues[0]
+        who_said = (cue.get("claimant", ""), cue.get("claimant_type", ""))
         who = CLAIMANT_WORDS.get(cue.get("claimant_type", ""), "someone")
         named = f" ({cue['claimant']})" if cue.get("claimant") else ""
         reasons.append(
@@ -198,6 +202,7 @@ def rule_fires(rule: dict, view: SentenceView) -> str | None:
         if not found:
             return None
         a = found[0]
+        who_said = (a["claimant"], a["claimant_type"])
         reasons.append(
             f"{a['claimant'] or a['source']['text']} "
             f"({CLAIMANT_WORDS.get(a['claimant_type'], a['claimant_type'])}) "
@@ -212,9 +217,11 @@ def rule_fires(rule: dict, view: SentenceView) -> str | None:
             return None
         if s_kinds is not None and sentence.get("claimant_type") not in s_kinds:
             return None
-        reasons.append(
-            f"the document is a statement by {sentence.get('claimant') or 'its author'}"
-        )
+        speaker = sentence.get("claimant") or "its author"
+        if sentence.get("claimant_via") == "quotation":
+            reasons.append(f"inside a quotation of {speaker}")
+        else:
+            reasons.append(f"the document is a statement by {speaker}")
     quantity = rule.get("quantity")
     if quantity is not None:
         counts = _as_set(quantity.get("counts"))
@@ -245,7 +252,11 @@ def rule_fires(rule: dict, view: SentenceView) -> str | None:
         reasons.append(f"word {', '.join(hits)}")
     if not reasons:
         return None
-    return "; ".join(reasons)
+    return {
+        "explanation": "; ".join(reasons),
+        "claimant": who_said[0],
+        "claimant_type": who_said[1] or "unattributed",
+    }
 
 
 def tag_rules(tags: Iterable[dict]) -> list[tuple[str, list[dict]]]:
@@ -264,7 +275,8 @@ def sentence_predictions(
     Each item: ``start``, ``end``, ``text``, ``tags`` (keys), ``claimant``,
     ``claimant_type``, ``numbers`` (``value``, ``counts``, ``cumulative``,
     ``bound``, ``text``) and ``fired``: {tag key: {rule, confidence,
-    explanation}}.
+    explanation, claimant, claimant_type}} (the claimant of the evidence
+    that fired, which for a cue may differ from the sentence's).
     """
     rules = default_tag_rules() if rules is None else rules
     out = []
@@ -272,15 +284,15 @@ def sentence_predictions(
         fired: dict[str, dict[str, Any]] = {}
         for key, patterns in rules:
             for index, rule in enumerate(patterns):
-                explanation = rule_fires(rule, view)
-                if explanation is None:
+                hit = rule_fires(rule, view)
+                if hit is None:
                     continue
                 confidence = float(rule.get("confidence", DEFAULT_CONFIDENCE))
                 if key not in fired or confidence > fired[key]["confidence"]:
                     fired[key] = {
                         "rule": f"{key}:{rule.get('name') or index + 1}",
                         "confidence": confidence,
-                        "explanation": explanation,
+                        **hit,
                     }
         sentence = view.sentence
         out.append(
@@ -362,8 +374,8 @@ def suggestions_create_for_document(
                 quote=quote,
                 prefix=prefix,
                 suffix=suffix,
-                claimant=prediction["claimant"][:300],
-                claimant_type=prediction["claimant_type"],
+                claimant=fired["claimant"][:300],
+                claimant_type=fired["claimant_type"],
                 confidence=fired["confidence"],
                 rule=fired["rule"][:200],
                 explanation=fired["explanation"],

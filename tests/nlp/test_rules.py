@@ -117,3 +117,18 @@ def test_lemma_rules_read_token_lemmas():
     tokens = [{"start": 35, "end": 42, "lemma": "survive"}]
     out = sentence_predictions(data(tokens=tokens), TEXT, rules)
     assert [o["tags"] for o in out] == [[], ["rescue_or_survivor"]]
+
+
+def test_a_cue_rule_reports_the_cue_claimant_not_the_sentence():
+    cue = {
+        "sentence": 0,
+        "label": "no_evidence",
+        "rule": "no_evidence.yet_to",
+        "text": "yet to provide",
+        "claimant": "",
+        "claimant_type": "unattributed",
+    }
+    fired = sentence_predictions(data(cues=[cue]), TEXT)[0]["fired"]
+    assert fired["no_evidence_provided"]["claimant_type"] == "unattributed"
+    assert fired["official_claim"]["claimant"] == "the ministry"
+    assert fired["official_claim"]["claimant_type"] == "official"

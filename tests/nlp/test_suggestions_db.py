@@ -30,6 +30,7 @@ def test_analysis_creates_explained_sentence_suggestions(project):
     assert figure.rule == "casualty_figure:people-count"
     assert "nine" in figure.explanation and figure.claimant_type == "official"
     assert figure.pipeline_version == "2"
+    assert rows["no_evidence_provided"].claimant_type == "unattributed"
     assert rows["no_evidence_provided"].start == TEXT.index("The ministry has")
 
 
