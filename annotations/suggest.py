@@ -19,7 +19,8 @@ must hold, keys left out are not checked)::
       "attribution": {                   # an attribution in the sentence with
         "claimant_type": ["official"],   #   these claimant types,
         "family": ["neutral"],           #   reporting-verb families,
-        "min_content_words": 4           #   and at least this much content
+        "min_content_words": 2,          #   at least this much content,
+        "unless_content_cue": ["denial"] #   and no such cue in its content
       },
       "sentence": {"via": ["voice"],     # the sentence's claimant came from
                    "claimant_type": [...]},  # the document's own voice
@@ -192,12 +193,24 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         a_kinds = _as_set(attribution.get("claimant_type"))
         families = _as_set(attribution.get("family"))
         min_words = int(attribution.get("min_content_words", 0))
+        barred = _as_set(attribution.get("unless_content_cue")) or set()
+
+        def content_barred(a: dict) -> bool:
+            if not barred:
+                return False
+            lo, hi = a["content"].get("start", 0), a["content"].get("end", 0)
+            return any(
+                c["label"] in barred and lo <= c["start"] and c["end"] <= hi
+                for c in view.cues
+            )
+
         found = [
             a
             for a in view.attributions
             if (a_kinds is None or a["claimant_type"] in a_kinds)
             and (families is None or a["family"] in families)
             and len(a["content"]["text"].split()) >= min_words
+            and not content_barred(a)
         ]
         if not found:
             return None

@@ -431,18 +431,14 @@ class QuantityFinder(DataComponent):
         return counts, cumulative
 
     def _event_of(self, noun) -> str | None:
-        """For a count of people: what happened to them."""
+        """For a count of people: what happened to them. Direct modifiers
+        first ("14 dead"), then the verb ("were killed", "killing all 11
+        on board"), then where they were ("30 people aboard")."""
         for child in noun.children:
-            if child.dep_ in ("amod", "acomp", "advmod", "acl", "relcl"):
+            if child.dep_ in ("amod", "acomp", "acl", "relcl"):
                 hit = self.event_counts.get(child.lemma_.lower())
                 if hit:
                     return hit
-            if (
-                child.dep_ == "prep"
-                and child.lower_ == "on"
-                and any(g.lower_ == "board" for g in child.children)
-            ):
-                return "aboard"
         if noun.lemma_.lower() in self.noun_counts and noun.pos_ != "NUM":
             return self.noun_counts[noun.lemma_.lower()]
         for child in noun.children:
@@ -454,6 +450,23 @@ class QuantityFinder(DataComponent):
                         return self.noun_counts[lemma]
                     if obj.dep_ == "pobj" and lemma in self.event_counts:
                         return self.event_counts[lemma]
+        hit = self._event_of_verb(noun)
+        if hit:
+            return hit
+        for child in noun.children:
+            if child.dep_ == "advmod":
+                hit = self.event_counts.get(child.lemma_.lower())
+                if hit:
+                    return hit
+            if (
+                child.dep_ == "prep"
+                and child.lower_ == "on"
+                and any(g.lower_ == "board" for g in child.children)
+            ):
+                return "aboard"
+        return None
+
+    def _event_of_verb(self, noun) -> str | None:
         head = noun
         dep = noun.dep_
         while dep == "conj" and head.head is not head:
@@ -603,6 +616,11 @@ SPEECH_LEMMAS = frozenset(
         "refute",
         "conclude",
         "designate",
+        "condemn",
+        "denounce",
+        "decry",
+        "criticise",
+        "criticize",
         "classify",
         "deem",
         "consider",
@@ -829,6 +847,21 @@ class AttributionFinder(DataComponent):
             return _trim(doc, lo, hi)
         return None
 
+    def _introduction(self, tok) -> tuple[str, str] | None:
+        """An earlier mention of the same person with a title or role:
+        "Defence Minister Ola Brant ordered ..." before "Brant said"."""
+        for ent in tok.doc.ents:
+            if ent.start >= tok.i:
+                break
+            if ent.label_ != "PERSON" or ent[-1].lower_ != tok.lower_:
+                continue
+            root = ent.root
+            kind = self.typer.type_of(list(root.subtree))
+            if kind:
+                lo, hi = _core(root)
+                return tok.doc[lo:hi].text.strip(), kind
+        return None
+
     def _antecedent(self, pronoun):
         """For "it": the nearest earlier subject naming a state or body."""
         doc = pronoun.doc
@@ -888,6 +921,12 @@ class AttributionFinder(DataComponent):
             elif surname in memory:
                 name, kind = memory[surname]
                 person = True
+            else:
+                introduced = self._introduction(tok)
+                if introduced is not None:
+                    name, kind = introduced
+                    memory[surname] = introduced
+                    person = True
         if kind in (ct.OFFICIAL, ct.MILITARY) and acting:
             states = self.typer.states_in(list(core))
             if states and not states & acting:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from annotations.defaults import default_tags
 from annotations.suggest import patterns_validate, sentence_predictions
 
-TEXT = "The ministry said six people died. Experts call it unlawful."
+TEXT = "The ministry said six people died at sea. Experts call it unlawful."
 
 
 def data(**extra):
@@ -114,7 +114,7 @@ def test_threat_cue_blocks_official_claim_and_zero_is_no_figure():
 
 def test_lemma_rules_read_token_lemmas():
     rules = [("rescue_or_survivor", [{"lemma": ["survive"], "name": "lem"}])]
-    tokens = [{"start": 35, "end": 42, "lemma": "survive"}]
+    tokens = [{"start": 42, "end": 49, "lemma": "survive"}]
     out = sentence_predictions(data(tokens=tokens), TEXT, rules)
     assert [o["tags"] for o in out] == [[], ["rescue_or_survivor"]]
 
@@ -132,3 +132,19 @@ def test_a_cue_rule_reports_the_cue_claimant_not_the_sentence():
     assert fired["no_evidence_provided"]["claimant_type"] == "unattributed"
     assert fired["official_claim"]["claimant"] == "the ministry"
     assert fired["official_claim"]["claimant_type"] == "official"
+
+
+def test_a_denial_inside_the_content_is_no_official_claim():
+    denial = {
+        "sentence": 0,
+        "label": "denial",
+        "rule": "denial.false",
+        "text": "died",
+        "start": 29,
+        "end": 33,
+        "claimant": "the ministry",
+        "claimant_type": "official",
+    }
+    first = sentence_predictions(data(cues=[denial]), TEXT)[0]
+    assert "official_claim" not in first["tags"]
+    assert "denial_or_rebuttal" in first["tags"]
