@@ -20,7 +20,8 @@ must hold, keys left out are not checked)::
         "claimant_type": ["official"],   #   these claimant types,
         "family": ["neutral"],           #   reporting-verb families,
         "min_content_words": 2,          #   at least this much content,
-        "unless_content_cue": ["denial"] #   and no such cue in its content
+        "unless_content_cue": ["denial"],#   and no such cue in a content
+        "bare_content_words": 6          #   this short (a bare rebuttal)
       },
       "sentence": {"via": ["voice"],     # the sentence's claimant came from
                    "claimant_type": [...]},  # the document's own voice
@@ -195,8 +196,12 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         min_words = int(attribution.get("min_content_words", 0))
         barred = _as_set(attribution.get("unless_content_cue")) or set()
 
+        bare_words = int(attribution.get("bare_content_words", 6))
+
         def content_barred(a: dict) -> bool:
-            if not barred:
+            """A short content that is mostly a denial or threat ("calling
+            it fake news") asserts no fact of its own."""
+            if not barred or len(a["content"]["text"].split()) > bare_words:
                 return False
             lo, hi = a["content"].get("start", 0), a["content"].get("end", 0)
             return any(

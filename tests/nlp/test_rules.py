@@ -38,7 +38,7 @@ def data(**extra):
                 "platform": "",
                 "source": {"text": "The ministry"},
                 "cue": {"text": "said"},
-                "content": {"text": "six people died at sea"},
+                "content": {"text": "six people died at sea", "start": 18, "end": 40},
             },
         ],
         "cues": [],
