@@ -678,6 +678,13 @@ class AttributionFinder(DataComponent):
         last: dict[str, tuple[str, str]] = {}
         voice = self._voice(doc)
         doc._.glossa_voice = voice
+        if voice:
+            # "Tidewatch condemns ..." in Tidewatch's own statement.
+            for word in voice["claimant"].split():
+                if word[:1].isupper() and word.lower() not in ("the", "of"):
+                    memory.setdefault(
+                        word.lower(), (voice["claimant"], voice["claimant_type"])
+                    )
         found = []
         for label, start, end in matches:
             if label == "VIOLENT":
@@ -703,10 +710,8 @@ class AttributionFinder(DataComponent):
                 continue  # a sentence, not a heading naming the author
             kind = self.typer.type_of(list(sent))
             if kind:
-                ents = [e for e in sent.ents if e.label_ in ("ORG", "PERSON", "GPE")]
-                name = ents[0].text if ents else sent.text.strip()
                 return {
-                    "claimant": name,
+                    "claimant": _heading_author(sent),
                     "claimant_type": kind,
                     "sentence_start": sent.start,
                 }
@@ -893,6 +898,13 @@ class AttributionFinder(DataComponent):
         full = list(doc[lo:hi])
         core = doc[item["source"][0] : item["source"][1]]
         name = core.text.strip()
+        named = [
+            c for c in tok.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"
+        ]
+        if named and tok.ent_type_ != "PERSON":
+            # "Veridia's foreign minister, Lia Domar": role and name.
+            lo, hi = _core(named[0])
+            name = f"{name}, {doc[lo:hi].text.strip()}"
         kind = self.typer.type_of(full)
         person = tok.ent_type_ == "PERSON"
         if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
@@ -944,6 +956,29 @@ class AttributionFinder(DataComponent):
             last["group"] = (name, kind)
         item["claimant"] = name
         item["claimant_type"] = kind or ct.UNATTRIBUTED
+
+
+HEADING_CUTS = (",", " on ", " about ", " regarding ", " concerning ", " following ")
+
+
+def _heading_author(sent) -> str:
+    """Who a heading names as author: "Statement by the Ministry of
+    Defence" -> "Ministry of Defence"."""
+    text = sent.text.strip()
+    lowered = text.lower()
+    for marker in (" by ", " from ", " of "):
+        at = lowered.find(marker)
+        if at >= 0:
+            text = text[at + len(marker) :]
+            break
+    for cut in HEADING_CUTS:
+        at = text.lower().find(cut)
+        if at > 0:
+            text = text[:at]
+    text = text.strip()
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
 
 
 def _negated(verb) -> bool:
