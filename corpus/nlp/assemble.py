@@ -244,13 +244,34 @@ def _quotation_speakers(sents, attributions, attributions_raw) -> dict[int, int]
     return speakers
 
 
+DEMAND_LEMMAS = frozenset({"call", "urge", "demand", "appeal", "implore", "press"})
+
+
+def _is_demand(root) -> bool:
+    """A bare demand ("We call on all states to ...", "They urged X to
+    halt"): no claim of fact, per the labelling conventions."""
+    if root.lemma_.lower() not in DEMAND_LEMMAS:
+        return False
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "for", "upon"):
+            return True
+        if child.dep_ in ("xcomp", "ccomp") and any(
+            g.lower_ == "to" for g in child.children
+        ):
+            return True
+    return False
+
+
 def _is_claim(sent) -> bool:
     """A sentence that asserts something: a clause, not a question or a
     heading without a verb."""
     text = sent.text.strip()
     if text.endswith("?") or len(text) < 12:
         return False
-    if sent.root.pos_ in ("VERB", "AUX"):
+    root = sent.root
+    if _is_demand(root):
+        return False
+    if root.pos_ in ("VERB", "AUX"):
         return True
     # Headlines drop the verb: "Dozens missing after boat capsizes".
     return any(t.pos_ in ("VERB", "AUX", "NUM") for t in sent)

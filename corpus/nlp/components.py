@@ -180,6 +180,8 @@ class CueMatcher(DataComponent):
                 continue
             if label == "legal_illegal" and not self._characterises_act(doc[start:end]):
                 continue
+            if label == "rescue" and self._names_organisation(doc[start:end]):
+                continue
             key = (start, end, label)
             if key not in seen:
                 seen.add(key)
@@ -418,9 +420,7 @@ class QuantityFinder(DataComponent):
         if noun is not tok and lemma in self.noun_counts:
             counts = self.noun_counts[lemma]
         else:
-            counts = self._event_of(noun)
-            if counts is None and noun is tok:
-                counts = self._event_of(tok)
+            counts = self._event_of(noun, bare=noun is tok)
         cumulative = False
         toll = self._toll(tok)
         if toll is not None:
@@ -430,7 +430,7 @@ class QuantityFinder(DataComponent):
             cumulative = self._is_cumulative(tok)
         return counts, cumulative
 
-    def _event_of(self, noun) -> str | None:
+    def _event_of(self, noun, *, bare: bool = False) -> str | None:
         """For a count of people: what happened to them. Direct modifiers
         first ("14 dead"), then the verb ("were killed", "killing all 11
         on board"), then where they were ("30 people aboard")."""
@@ -453,6 +453,16 @@ class QuantityFinder(DataComponent):
         hit = self._event_of_verb(noun)
         if hit:
             return hit
+        if (
+            bare
+            and noun.dep_ == "pobj"
+            and noun.head.lower_ == "of"
+            and noun.head.head.pos_ in ("NOUN", "PROPN")
+        ):
+            # "kills a family of five": the group noun takes the verb.
+            hit = self._event_of_verb(noun.head.head)
+            if hit:
+                return hit
         for child in noun.children:
             if child.dep_ == "advmod":
                 hit = self.event_counts.get(child.lemma_.lower())
@@ -616,6 +626,9 @@ SPEECH_LEMMAS = frozenset(
         "refute",
         "conclude",
         "designate",
+        "urge",
+        "demand",
+        "appeal",
         "condemn",
         "denounce",
         "decry",

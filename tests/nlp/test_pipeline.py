@@ -204,3 +204,16 @@ def test_nothing_is_attributed_under_a_refusal(analyse):
         assert "official_claim" not in p["tags"], p["text"]
         assert "refusal_or_non_answer" in p["tags"], p["text"]
     assert "no_evidence_provided" in predictions[1]["tags"]
+
+
+def test_bare_demands_are_not_claims_but_embedded_illegality_counts(analyse):
+    _, predictions = analyse(
+        "We call on all states to make sure search and rescue is never delayed. "
+        "Amnesty International urged Oskaria to end its unlawful killings at sea. "
+        "A strike killed a family of five, residents said."
+    )
+    assert predictions[0]["tags"] == []
+    assert predictions[1]["tags"] == ["experts_say_illegal"]
+    assert {(n["value"], n["counts"]) for n in predictions[2]["numbers"]} == {
+        (5, "killed")
+    }
