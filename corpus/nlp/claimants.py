@@ -53,6 +53,8 @@ class ClaimantTyper:
         self.phrases = {
             kind: tuple(lexicon[kind].get("phrases") or []) for kind in self.order
         }
+        self.former = frozenset(lexicon.get("former_markers") or [])
+        self.legal_roles = frozenset(lexicon.get("legal_roles") or [])
         self.aliases: dict[str, int] = {}
         for index, group in enumerate(lexicon.get("state_aliases") or []):
             for name in group:
@@ -61,6 +63,8 @@ class ClaimantTyper:
     def type_of(self, tokens) -> str:
         """The claimant type of a sequence of tokens, or "" if none fits."""
         lemmas = {t.lemma_.lower() for t in tokens} | {t.lower_ for t in tokens}
+        if lemmas & self.former and lemmas & self.legal_roles:
+            return EXPERT
         text = " ".join(t.lower_ for t in tokens)
         for kind in self.order:
             if lemmas & self.lemmas[kind]:

@@ -163,6 +163,7 @@ class CueMatcher(DataComponent):
         self.negations = frozenset(self.data.get("negations") or [])
         self.quote_labels = frozenset(self.data.get("scare_quote_labels") or [])
         self.organisation_nouns = frozenset(self.data.get("organisation_nouns") or [])
+        self.denial_not_objects = frozenset(self.data.get("denial_not_objects") or [])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -181,6 +182,8 @@ class CueMatcher(DataComponent):
             if label == "legal_illegal" and not self._characterises_act(doc[start:end]):
                 continue
             if label == "rescue" and self._names_organisation(doc[start:end]):
+                continue
+            if label == "denial" and self._rejects_a_demand(doc[start:end]):
                 continue
             key = (start, end, label)
             if key not in seen:
@@ -204,6 +207,12 @@ class CueMatcher(DataComponent):
             return tok.head.lemma_.lower() in self.act_nouns
         return not (tok.dep_ == "compound" and tok.lemma_.lower() not in {"murder"})
 
+    def _rejects_a_demand(self, span: Span) -> bool:
+        objects = [c for c in span.root.children if c.dep_ == "dobj"]
+        return bool(objects) and all(
+            o.lemma_.lower() in self.denial_not_objects for o in objects
+        )
+
     def _names_organisation(self, span: Span) -> bool:
         tok = span.root
         if tok.dep_ not in ("compound", "amod"):
@@ -222,8 +231,11 @@ class CueMatcher(DataComponent):
             inner = doc[open_i + 1 : close_i]
             if not 1 <= len(inner) <= 5 or doc[open_i].sent != doc[close_i].sent:
                 continue
-            if any(t.pos_ in ("VERB", "AUX", "PRON") for t in inner):
-                continue
+            if any(
+                t.pos_ in ("AUX", "PRON") or (t.pos_ == "VERB" and t.dep_ != "amod")
+                for t in inner
+            ):
+                continue  # a quoted clause, not a label
             words = {t.lemma_.lower() for t in inner} | {t.lower_ for t in inner}
             if words & self.quote_labels:
                 found.append(
@@ -865,6 +877,17 @@ class AttributionFinder(DataComponent):
             return _trim(doc, lo, hi)
         return None
 
+    def _named_earlier(self, tok) -> tuple[str, str] | None:
+        """An earlier organisation whose name ends in this noun."""
+        lemma = tok.lemma_.lower()
+        found = None
+        for ent in tok.doc.ents:
+            if ent.start >= tok.i:
+                break
+            if ent.label_ in ("ORG", "NORP", "FAC") and ent[-1].lemma_.lower() == lemma:
+                found = (ent.text, self.typer.type_of(list(ent)))
+        return found
+
     def _introduction(self, tok) -> tuple[str, str] | None:
         """An earlier mention of the same person with a title or role:
         "Defence Minister Ola Brant ordered ..." before "Brant said"."""
@@ -939,6 +962,11 @@ class AttributionFinder(DataComponent):
         ):
             # "the group said", after "Citizens' Watch, a monitoring group".
             name, kind = memory[tok.lemma_.lower()]
+        elif tok.pos_ == "NOUN" and any(c.lower_ == "the" for c in tok.children):
+            # "the network said", after "Harbour Rights Network documented".
+            named = self._named_earlier(tok)
+            if named is not None and (named[1] or not kind):
+                name, kind = named[0], named[1] or kind
         elif person or tok.pos_ == "PROPN":
             surname = tok.lower_
             if kind:
