@@ -349,7 +349,23 @@ class QuantityFinder(DataComponent):
         return doc
 
     def _value(self, tok) -> tuple[int, str] | None:
+        doc = tok.doc
         text = tok.lower_.replace(",", "")
+        # "forty-two" is three tokens: the tens word stands for the whole,
+        # the unit word is skipped.
+        if (
+            tok.i + 2 < len(doc)
+            and doc[tok.i + 1].text == "-"
+            and doc[tok.i + 2].lower_ in self.words
+            and self.words.get(text, 0) >= 20
+        ):
+            return self.words[text] + self.words[doc[tok.i + 2].lower_], ""
+        if (
+            tok.i >= 2
+            and doc[tok.i - 1].text == "-"
+            and self.words.get(doc[tok.i - 2].lower_, 0) >= 20
+        ):
+            return None
         if text.isdigit():
             return int(text), ""
         if text in self.vague:
@@ -376,7 +392,15 @@ class QuantityFinder(DataComponent):
             return None  # a year
         if value <= 0:
             return None  # a stated zero is not a figure
-        counts, cumulative = self._counts(tok)
+        # In "forty-two" the unit word carries the syntax.
+        syn = tok
+        if (
+            tok.i + 2 < len(doc)
+            and doc[tok.i + 1].text == "-"
+            and tok.dep_ == "compound"
+        ):
+            syn = doc[tok.i + 2]
+        counts, cumulative = self._counts(syn)
         if counts is None:
             return None
         bound = vague_bound or self._bound(tok)
@@ -385,7 +409,7 @@ class QuantityFinder(DataComponent):
             start = self._bound_start(tok)
         return {
             "start": start,
-            "end": tok.i + 1,
+            "end": syn.i + 1,
             "number": tok.i,
             "value": value,
             "counts": counts,
@@ -509,6 +533,14 @@ class QuantityFinder(DataComponent):
                 hit = self.event_counts.get(child.lemma_.lower())
                 if hit:
                     return hit
+            if child.dep_ == "prep" and child.lower_ in ("among", "of"):
+                # "Two children were among those rescued"
+                for obj in child.children:
+                    for mod in obj.children:
+                        if mod.dep_ in ("acl", "relcl", "amod"):
+                            hit = self.event_counts.get(mod.lemma_.lower())
+                            if hit:
+                                return hit
         return None
 
     def _toll(self, tok) -> tuple[str | None, bool] | None:
@@ -662,7 +694,20 @@ NON_ANSWER_HEADS = frozenset({"decline", "refuse", "fail", "avoid", "hesitate"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
 SKIP_SUBTREE_DEPS = frozenset({"relcl", "acl", "appos", "punct", "advcl", "cc"})
 VOICE_LEMMAS = frozenset(
-    {"statement", "release", "communique", "communiqué", "readout", "briefing"}
+    {
+        "statement",
+        "release",
+        "communique",
+        "communiqué",
+        "readout",
+        "briefing",
+        "remark",
+        "remarks",
+        "speech",
+        "address",
+        "bulletin",
+        "declaration",
+    }
 )
 
 
