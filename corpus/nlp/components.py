@@ -110,7 +110,7 @@ class SentenceBreaks:
     },
 )
 def make_cues(
-    nlp: Language, name: str, data: dict[str, Any], scare_quotes: bool
+    nlp: Language, name: str, *, data: dict[str, Any], scare_quotes: bool
 ) -> CueMatcher:
     return CueMatcher(nlp, name, data=data, scare_quotes=scare_quotes)
 
@@ -282,7 +282,9 @@ def _single_word(pattern) -> tuple[str, list[str], set[str]] | None:
     "glossa_quantities_v1",
     default_config={"data": {"@misc": "glossa.quantity_lexicon.v1"}},
 )
-def make_quantities(nlp: Language, name: str, data: dict[str, Any]) -> QuantityFinder:
+def make_quantities(
+    nlp: Language, name: str, *, data: dict[str, Any]
+) -> QuantityFinder:
     return QuantityFinder(nlp, name, data=data)
 
 
@@ -612,7 +614,7 @@ class QuantityFinder(DataComponent):
     },
 )
 def make_attribution(
-    nlp: Language, name: str, verbs: dict[str, Any], claimants: dict[str, Any]
+    nlp: Language, name: str, *, verbs: dict[str, Any], claimants: dict[str, Any]
 ) -> AttributionFinder:
     return AttributionFinder(nlp, name, data={"verbs": verbs, "claimants": claimants})
 

@@ -104,3 +104,15 @@ def test_line_breaks_start_sentences_and_closing_quotes_do_not():
     assert "The" in starts
     closing = [t for t in doc if t.text == '"'][-1]
     assert closing.is_sent_start is False
+
+
+def test_scare_quotes_can_be_switched_off_in_the_config():
+    from corpus.nlp.patterns import cue_patterns_v1
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    cues = nlp.add_pipe("glossa_cues_v1", config={"scare_quotes": False})
+    cues.initialize(data=surface_only(cue_patterns_v1()))
+    doc = nlp('Officials said six "narco-terrorists" died.')
+    assert not any(s.id_ == "hedge.quotes" for s in doc.spans[CUES_KEY])
+    assert nlp.config["components"]["glossa_cues_v1"]["scare_quotes"] is False
