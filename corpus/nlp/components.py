@@ -25,6 +25,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -34,6 +36,7 @@ from . import patterns as _patterns  # noqa: F401  (registers the loaders)
 from .base import DataComponent
 
 CUES_KEY = "glossa_cues"
+NOT_SENT_START = numpy.uint64(2**64 - 1)  # -1 in Doc.to_array's uint64
 QUOTES = ['"', "\u201c", "\u201d"]
 
 for _name in ("glossa_quantities", "glossa_attributions"):
@@ -56,46 +59,48 @@ class SentenceBreaks:
 
     News text puts headlines, datelines and paragraphs on their own lines;
     the parser alone often glues a headline to the first sentence, or a
-    closing quote to the next sentence.
+    closing quote to the next sentence. Patterns use only equality and flag
+    checks (no set or regex predicates), and the starts are written in one
+    ``from_array`` call: setting ``token.is_sent_start`` one by one rescans
+    the document each time.
     """
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("LINE", [[{"IS_SPACE": True, "TEXT": {"REGEX": "\n"}}, {}]])
+        self.matcher.add("LINE", [[{"IS_SPACE": True}, {"IS_SPACE": False}]])
         self.matcher.add(
-            "OPEN_QUOTE", [[{"ORTH": {"IN": QUOTES}}, {"IS_SPACE": False}]]
+            "OPEN_QUOTE", [[{"ORTH": q}, {"IS_SPACE": False}] for q in QUOTES]
         )
         self.matcher.add(
             "CLOSE_QUOTE",
-            [
-                [
-                    {"IS_PUNCT": True, "ORTH": {"IN": [".", "!", "?", ","]}},
-                    {"ORTH": {"IN": QUOTES}},
-                ]
-            ],
+            [[{"ORTH": p}, {"ORTH": q}] for p in (".", "!", "?", ",") for q in QUOTES],
         )
 
     def __call__(self, doc: Doc) -> Doc:
+        starts: dict[int, int] = {}
+        strings = self.matcher.vocab.strings
         for match_id, start, end in self.matcher(doc):
-            label = self.matcher.vocab.strings[match_id]
-            last = doc[end - 1]
+            label = strings[match_id]
+            last = end - 1
             if label == "LINE":
-                if not last.is_space:
-                    last.is_sent_start = True
+                if "\n" in doc[start].text:
+                    starts[last] = 1
             elif label == "OPEN_QUOTE":
-                quote = doc[start]
-                opens = (
-                    start == 0
-                    or doc[start - 1].is_space
-                    or (doc[start - 1].whitespace_)
-                )
-                if opens and not quote.whitespace_:
+                before = doc[start - 1] if start else None
+                opens = before is None or before.is_space or bool(before.whitespace_)
+                if opens and not doc[start].whitespace_:
                     # An opening quote and its first word stay together.
-                    last.is_sent_start = False
+                    starts[last] = -1
             elif not doc[start].whitespace_:
                 # A quote glued to sentence-final punctuation closes it.
-                last.is_sent_start = False
+                starts[last] = -1
+        if starts:
+            values = doc.to_array([SENT_START])  # uint64: -1 wraps around
+            for i, value in starts.items():
+                if i != 0:
+                    values[i] = value if value > 0 else NOT_SENT_START
+            doc.from_array([SENT_START], values)
         return doc
 
 
