@@ -208,7 +208,7 @@ class CueMatcher(DataComponent):
             c.lower_ in self.negations for c in tok.head.children
         ):
             return False
-        if tok.dep_ == "amod":
+        if tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN"):
             return tok.head.lemma_.lower() in self.act_nouns
         return not (tok.dep_ == "compound" and tok.lemma_.lower() not in {"murder"})
 
@@ -522,7 +522,7 @@ class QuantityFinder(DataComponent):
     def _event_of_verb(self, noun) -> str | None:
         head = noun
         dep = noun.dep_
-        while dep == "conj" and head.head is not head:
+        while dep == "conj" and head.head.i != head.i:
             head = head.head
             dep = head.dep_
         if dep == "pobj" and head.head.dep_ == "prep":
@@ -558,7 +558,7 @@ class QuantityFinder(DataComponent):
         node = tok
         for _ in range(3):
             head = node.head
-            if head is node:
+            if head.i == node.i:
                 break
             near = [head, *head.children]
             aggregate = next(
@@ -830,9 +830,17 @@ class AttributionFinder(DataComponent):
                 return None  # "did not say how they determined that ..."
         subject = self._subject(verb)
         if subject is None:
-            return None
-        source = self._speaker_of(subject)
-        content = self._content(verb, subject)
+            agent = _passive_agent(verb)
+            if agent is None:
+                return None
+            # "The strikes were condemned as unlawful by UN experts."
+            source = self._speaker_of(agent)
+            content = _trim(verb.doc, verb.left_edge.i, agent.head.i)
+            if content[1] <= content[0]:
+                return None
+        else:
+            source = self._speaker_of(subject)
+            content = self._content(verb, subject)
         if content is None:
             return None
         doc = verb.doc
@@ -885,10 +893,10 @@ class AttributionFinder(DataComponent):
         for _ in range(3):
             for child in node.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != verb.i:
-                    if child.dep_ == "nsubjpass" and node is verb:
+                    if child.dep_ == "nsubjpass" and node.i == verb.i:
                         return None  # "was told", "were described": no speaker
                     return child
-            if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            if node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
                 node = node.head
             else:
                 break
@@ -1072,6 +1080,20 @@ def _heading_author(sent) -> str:
     if text.lower().startswith("the "):
         text = text[4:]
     return text
+
+
+def _passive_agent(verb):
+    """The "by" speaker of a passive reporting verb, if any."""
+    if not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    # The parser attaches "by" to the verb (agent) or, after "as X", to X.
+    for tok in verb.subtree:
+        if tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ == "by"):
+            objects = [g for g in tok.children if g.dep_ == "pobj"]
+            ancestors = [a.i for a in itertools.islice(tok.ancestors, 3)]
+            if objects and verb.i in ancestors:
+                return objects[0]
+    return None
 
 
 def _negated(verb) -> bool:

@@ -217,3 +217,11 @@ def test_bare_demands_are_not_claims_but_embedded_illegality_counts(analyse):
     assert {(n["value"], n["counts"]) for n in predictions[2]["numbers"]} == {
         (5, "killed")
     }
+
+
+def test_passive_reporting_with_a_by_phrase(analyse):
+    _, predictions = analyse(
+        "The strikes have been condemned as unlawful by UN human rights experts."
+    )
+    assert predictions[0]["tags"] == ["experts_say_illegal"]
+    assert predictions[0]["claimant_type"] == "un_body"
