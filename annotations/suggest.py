@@ -16,6 +16,8 @@ must hold, keys left out are not checked)::
       "claimant_type": ["expert", "ngo"],# ... whose claimant has one of these
                                          #     types (without "cue": the
                                          #     sentence's claimant)
+      "attributed": true,                # ... said by a named source (true)
+                                         #     or in the reporter's voice
       "attribution": {                   # an attribution in the sentence with
         "claimant_type": ["official"],   #   these claimant types,
         "family": ["neutral"],           #   reporting-verb families,
@@ -69,6 +71,7 @@ RULE_KEYS = frozenset(
         "quantity",
         "lemma",
         "unless_cue",
+        "attributed",
         "claims_only",
         "confidence",
     }
@@ -174,6 +177,9 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         cues = [c for c in view.cues if c["label"] in labels]
         if kinds is not None:
             cues = [c for c in cues if c.get("claimant_type") in kinds]
+        if rule.get("attributed") is not None:
+            wanted = bool(rule["attributed"])
+            cues = [c for c in cues if (c.get("attribution") is not None) == wanted]
         if not cues:
             return None
         cue = cues[0]

@@ -148,3 +148,20 @@ def test_a_denial_inside_the_content_is_no_official_claim():
     first = sentence_predictions(data(cues=[denial]), TEXT)[0]
     assert "official_claim" not in first["tags"]
     assert "denial_or_rebuttal" in first["tags"]
+
+
+def test_unidentified_speakers_get_a_low_confidence_illegality_suggestion():
+    attributed = {
+        "sentence": 1,
+        "label": "legal_illegal",
+        "rule": "illegal.adjective",
+        "text": "unlawful",
+        "claimant": "Critics",
+        "claimant_type": "unattributed",
+        "attribution": 0,
+    }
+    fired = sentence_predictions(data(cues=[attributed]), TEXT)[1]["fired"]
+    assert fired["experts_say_illegal"]["confidence"] < 0.5
+    assert fired["experts_say_illegal"]["rule"].endswith("unidentified-source")
+    reporter = dict(attributed, claimant="", attribution=None)
+    assert sentence_predictions(data(cues=[reporter]), TEXT)[1]["tags"] == []
