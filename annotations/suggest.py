@@ -27,6 +27,9 @@ must hold, keys left out are not checked)::
       },
       "sentence": {"via": ["voice"],     # the sentence's claimant came from
                    "claimant_type": [...]},  # the document's own voice
+                                         #   ("voice"), a quotation spanning
+                                         #   sentences ("quotation") or an
+                                         #   attribution ("attribution")
       "quantity": {"counts": ["killed"], "min_value": 1, "cumulative": true},
       "lemma": ["survivor", "rescue"],   # a token with one of these lemmas
       "unless_cue": ["threat"],          # no cue of these labels in the sentence
