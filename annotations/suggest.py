@@ -54,6 +54,7 @@ left as it is).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,6 +63,8 @@ from django.db import transaction
 from annotations.defaults import default_tags
 from annotations.models import Suggestion, Tag
 from corpus.models import Document
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CONFIDENCE = 0.6
 RULE_KEYS = frozenset(
@@ -109,6 +112,18 @@ def patterns_validate(patterns: Any) -> list[str]:
             )
         if not set(rule) - {"name", "confidence", "claims_only", "unless_cue"}:
             errors.append(f"Rule {index} has no condition.")
+        for key in ("attribution", "sentence", "quantity"):
+            if key in rule and not isinstance(rule[key], dict):
+                errors.append(f"Rule {index}: '{key}' must be an object.")
+        for key in ("cue", "claimant_type", "lemma", "unless_cue"):
+            value = rule.get(key)
+            if value is not None and not (
+                isinstance(value, str)
+                or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+            ):
+                errors.append(
+                    f"Rule {index}: '{key}' must be a word or a list of words."
+                )
         confidence = rule.get("confidence", DEFAULT_CONFIDENCE)
         if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
             errors.append(f"Rule {index}: confidence must be between 0 and 1.")
@@ -371,7 +386,16 @@ def suggestions_create_for_document(
             return []
         data = analysis.data
     tags = list(Tag.objects.filter(project_id=document.project_id, is_active=True))
-    rules = [(t.key, list(t.patterns or [])) for t in tags]
+    rules = []
+    for tag in tags:
+        problems = patterns_validate(tag.patterns or [])
+        if problems:
+            # An owner's broken rule must not stop analysis of the document.
+            logger.warning(
+                "Skipping suggestion rules of tag %r: %s", tag.key, " ".join(problems)
+            )
+            continue
+        rules.append((tag.key, list(tag.patterns or [])))
     by_key = {t.key: t for t in tags}
     text = document.text
     wanted = []

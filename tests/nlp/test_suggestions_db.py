@@ -72,3 +72,17 @@ def test_a_missing_model_marks_documents_failed(project, monkeypatch, settings):
     document.refresh_from_db()
     assert document.analysis_status == AnalysisStatus.FAILED
     assert "no_such_model_installed" in document.analysis_error
+
+
+def test_a_broken_owner_rule_is_skipped_not_fatal(project, caplog):
+    tag = project.tags.get(key="casualty_figure")
+    tag.patterns = [{"quantity": "lots"}]
+    tag.save()
+    document = DocumentFactory(project=project, text=TEXT)
+    assert analyse_documents([document.pk]) == 1
+    keys = set(
+        Suggestion.objects.filter(document=document).values_list("tag__key", flat=True)
+    )
+    assert "casualty_figure" not in keys
+    assert "official_claim" in keys
+    assert "casualty_figure" in caplog.text
