@@ -272,6 +272,10 @@ def _is_claim(sent) -> bool:
     if _is_demand(root):
         return False
     if root.pos_ in ("VERB", "AUX"):
-        return True
+        # "Issued in Port Alder, 4 March": a dateline, not a claim.
+        has_subject = any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children
+        )
+        return has_subject or len(sent) > 8
     # Headlines drop the verb: "Dozens missing after boat capsizes".
     return any(t.pos_ in ("VERB", "AUX", "NUM") for t in sent)
