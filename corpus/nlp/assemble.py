@@ -11,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH
+
 from .claimants import UNATTRIBUTED
 from .components import CUES_KEY
 
@@ -192,11 +194,7 @@ def assemble(doc) -> dict[str, Any]:
         item["sentence"] = renumber.get(item["sentence"], 0)
     return {
         "sentences": sentences,
-        "tokens": [
-            {"start": tok.idx, "end": tok.idx + len(tok.text), "lemma": tok.lemma_}
-            for tok in doc
-            if not tok.is_space
-        ],
+        "tokens": _tokens(doc),
         "entities": [
             {"start": ent.start_char, "end": ent.end_char, "label": ent.label_}
             for ent in doc.ents
@@ -210,6 +208,18 @@ def assemble(doc) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def _tokens(doc) -> list[dict[str, Any]]:
+    """Non-space tokens with offsets and lemmas, read from arrays rather
+    than by creating a Token object per token."""
+    strings = doc.vocab.strings
+    rows = doc.to_array([IDX, LENGTH, LEMMA, IS_SPACE]).tolist()
+    return [
+        {"start": idx, "end": idx + length, "lemma": strings[lemma]}
+        for idx, length, lemma, is_space in rows
+        if not is_space
+    ]
 
 
 QUOTE_CHARS = ('"', "\u201c", "\u201d")

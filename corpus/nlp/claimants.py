@@ -130,7 +130,15 @@ def _looks_like_state(tok) -> bool:
 
 
 def _entity_of(token):
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    """The entity span around ``token`` from its IOB tags (no scan of
+    ``doc.ents``, which rebuilds every entity span on each access)."""
+    if not token.ent_type_:
+        return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]

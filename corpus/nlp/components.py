@@ -749,6 +749,7 @@ class AttributionFinder(DataComponent):
     def __call__(self, doc: Doc) -> Doc:
         strings = self.nlp.vocab.strings
         matches = [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+        ents = list(doc.ents)  # doc.ents rebuilds its spans on each access
         violent = [doc[s] for label, s, _ in matches if label == "VIOLENT"]
         acting = self.typer.acting_state(violent)
         memory: dict[str, tuple[str, str]] = {}
@@ -772,7 +773,7 @@ class AttributionFinder(DataComponent):
                 item = self._reported(doc[start])
             if item is None:
                 continue
-            self._name(doc, item, acting, memory, last)
+            self._name(doc, item, acting, memory, last, ents)
             found.append(item)
         doc._.glossa_attributions = found
         return doc
@@ -937,21 +938,21 @@ class AttributionFinder(DataComponent):
             return _trim(doc, lo, hi)
         return None
 
-    def _named_earlier(self, tok) -> tuple[str, str] | None:
+    def _named_earlier(self, tok, ents) -> tuple[str, str] | None:
         """An earlier organisation whose name ends in this noun."""
         lemma = tok.lemma_.lower()
         found = None
-        for ent in tok.doc.ents:
+        for ent in ents:
             if ent.start >= tok.i:
                 break
             if ent.label_ in ("ORG", "NORP", "FAC") and ent[-1].lemma_.lower() == lemma:
                 found = (ent.text, self.typer.type_of(list(ent)))
         return found
 
-    def _introduction(self, tok) -> tuple[str, str] | None:
+    def _introduction(self, tok, ents) -> tuple[str, str] | None:
         """An earlier mention of the same person with a title or role:
         "Defence Minister Ola Brant ordered ..." before "Brant said"."""
-        for ent in tok.doc.ents:
+        for ent in ents:
             if ent.start >= tok.i:
                 break
             if ent.label_ != "PERSON" or ent[-1].lower_ != tok.lower_:
@@ -987,7 +988,7 @@ class AttributionFinder(DataComponent):
                     return name
         return ""
 
-    def _name(self, doc, item, acting, memory, last) -> None:
+    def _name(self, doc, item, acting, memory, last, ents) -> None:
         """Fill claimant and claimant_type, resolving pronouns and surnames."""
         tok = doc[item["source_token"]]
         lo, hi = item["source_full"]
@@ -1024,7 +1025,7 @@ class AttributionFinder(DataComponent):
             name, kind = memory[tok.lemma_.lower()]
         elif tok.pos_ == "NOUN" and any(c.lower_ == "the" for c in tok.children):
             # "the network said", after "Harbour Rights Network documented".
-            named = self._named_earlier(tok)
+            named = self._named_earlier(tok, ents)
             if named is not None and (named[1] or not kind):
                 name, kind = named[0], named[1] or kind
         elif person or tok.pos_ == "PROPN":
@@ -1035,7 +1036,7 @@ class AttributionFinder(DataComponent):
                 name, kind = memory[surname]
                 person = True
             else:
-                introduced = self._introduction(tok)
+                introduced = self._introduction(tok, ents)
                 if introduced is not None:
                     name, kind = introduced
                     memory[surname] = introduced
