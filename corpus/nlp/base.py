@@ -13,8 +13,15 @@ from typing import Any
 
 import srsly
 from spacy.language import Language
+from spacy.tokens import Doc
 
 DATA_FILE = "data.json"
+QUOTES = ['"', "\u201c", "\u201d"]
+
+# Results of Glossa's components on a Doc (plain lists and dicts).
+for _name in ("glossa_quantities", "glossa_attributions", "glossa_voice"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
 class DataComponent:
