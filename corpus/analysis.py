@@ -1,7 +1,9 @@
 """Running the spaCy analysis over stored documents and keeping the result.
 
 ``analyse_documents`` is idempotent: a document already analysed by the
-current pipeline version is skipped unless ``force`` is given. After each
+current pipeline version is skipped unless ``force`` is given. If the
+pipeline fails, the documents not yet stored are marked failed with the
+error, and the exception propagates. After each
 document is stored, ``document_analysed`` is sent so that ``annotations``
 can turn the analysis into suggestions.
 """
@@ -39,9 +41,19 @@ def analyse_documents(
         analysis_status=AnalysisStatus.RUNNING
     )
     done = 0
-    for document, data in zip(
-        documents, analyse_texts(d.text for d in documents), strict=True
-    ):
+    results = analyse_texts(d.text for d in documents)
+    for document in documents:
+        try:
+            data = next(results)
+        except Exception as exc:
+            # Leave no document "running" forever: record why, then let the
+            # caller (a Celery task, a command) see the failure.
+            pending = [d.pk for d in documents[done:]]
+            Document.objects.filter(pk__in=pending).update(
+                analysis_status=AnalysisStatus.FAILED,
+                analysis_error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+            raise
         with transaction.atomic():
             DocumentAnalysis.objects.update_or_create(
                 document=document,

