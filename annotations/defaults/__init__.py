@@ -38,10 +38,17 @@ def defaults_load(*, project: Project) -> None:
     """Load the default tags and framework into ``project``, idempotently.
 
     Tags that already exist (matched by key) are left as the owner edited
-    them; missing ones are created. The framework is merged by key (see
+    them, except that a default tag with no suggestion patterns at all gets
+    the default ones (projects created before the patterns shipped); missing
+    tags are created. The framework is merged by key (see
     ``framework_load``).
     """
     existing = set(project.tags.values_list("key", flat=True))
+    for data in default_tags():
+        if data["key"] in existing and data.get("patterns"):
+            project.tags.filter(key=data["key"], patterns=[]).update(
+                patterns=data["patterns"]
+            )
     taken_hotkeys = set(
         project.tags.exclude(hotkey="").values_list("hotkey", flat=True)
     )

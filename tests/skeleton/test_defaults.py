@@ -82,3 +82,16 @@ def test_each_project_gets_its_own_copy(owner):
     assert not set(first.tags.values_list("pk", flat=True)) & set(
         second.tags.values_list("pk", flat=True)
     )
+
+
+def test_load_defaults_fills_missing_patterns_but_keeps_edited_ones(project):
+    defaults = {t["key"]: t for t in default_tags()}
+    project.tags.filter(key="official_claim").update(patterns=[])
+    edited = [{"lemma": ["proclaim"]}]
+    project.tags.filter(key="casualty_figure").update(patterns=edited)
+    call_command("load_defaults", project=project.slug)
+    assert (
+        project.tags.get(key="official_claim").patterns
+        == defaults["official_claim"]["patterns"]
+    )
+    assert project.tags.get(key="casualty_figure").patterns == edited
