@@ -75,6 +75,7 @@ def document_create(
     captured_at: datetime | None = None,
     extractor: str = "",
     extractor_version: str = "",
+    warc: bytes = b"",
     **fields,
 ) -> Document:
     """Store one document: its original bytes, hashes and normalised text.
@@ -82,7 +83,8 @@ def document_create(
     This is the single write path for documents (ingestion, API, samples).
     ``text`` is normalised here, once. Raises ``DuplicateDocument`` if the
     same bytes are already in the project, ``ValidationError`` for bad
-    fields; either way nothing is written.
+    fields; either way nothing is written (stored files are removed again).
+    ``warc`` is the WARC capture of a URL, kept next to the original.
     """
     digest = sha256_hex(original)
     existing = Document.objects.filter(project=project, sha256=digest).first()
@@ -108,9 +110,13 @@ def document_create(
         original_name or "original", ContentFile(original), save=False
     )
     try:
+        if warc:
+            document.warc.save(f"{digest}.warc.gz", ContentFile(warc), save=False)
         document.full_clean(exclude=["original", "warc"])
         document.save()
     except BaseException:
         document.original.delete(save=False)
+        if document.warc:
+            document.warc.delete(save=False)
         raise
     return document

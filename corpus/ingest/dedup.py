@@ -1,0 +1,102 @@
+"""Near-duplicates by MinHash over word 5-gram shingles, with LSH banding.
+
+Jaccard similarity of shingle sets is estimated by the share of equal
+MinHash values. Signatures are split into ``BANDS`` bands of ``ROWS``
+values; two texts sharing any band become candidates (a text with Jaccard
+0.5 to another is a candidate with probability above 0.99), and candidates
+are confirmed with the full signature against ``THRESHOLD``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+from corpus.models import Document, DocumentFingerprint, FingerprintBand
+
+SCHEME = "minhash64-w5-v1"
+PERMUTATIONS = 64
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+SHINGLE = 5
+THRESHOLD = 0.5
+_PRIME = np.uint64(4294967311)  # smallest prime above 2**32
+_rng = np.random.default_rng(20250304)
+_A = _rng.integers(1, 2**31, size=PERMUTATIONS, dtype=np.uint64)
+_B = _rng.integers(0, 2**31, size=PERMUTATIONS, dtype=np.uint64)
+_WORD = re.compile(r"\w+")
+
+
+def signature(text: str) -> list[int] | None:
+    """MinHash signature of the word 5-grams, or None for very short texts."""
+    words = _WORD.findall(text.lower())
+    if len(words) < SHINGLE * 2:
+        return None
+    shingles = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
+        for i in range(len(words) - SHINGLE + 1)
+    }
+    hashes = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
+    # (a*x + b) mod p for each permutation; a, x < 2**32 so no overflow.
+    values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
+    return values.min(axis=1).tolist()
+
+
+def band_values(sig: list[int]) -> list[int]:
+    """One signed 63-bit hash per band (fits a bigint column)."""
+    out = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS : (band + 1) * ROWS]
+        digest = zlib.crc32(repr(chunk).encode()) | (band << 32)
+        out.append(digest)
+    return out
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def find_near_duplicate(
+    *, project, sig: list[int], exclude: set[int] | None = None
+) -> tuple[Document | None, float]:
+    """The earliest document in ``project`` whose text is a near-duplicate."""
+    bands = band_values(sig)
+    query = None
+    from django.db.models import Q
+
+    for band, value in enumerate(bands):
+        clause = Q(band=band, value=value)
+        query = clause if query is None else query | clause
+    candidate_ids = set(
+        FingerprintBand.objects.filter(project=project)
+        .filter(query)
+        .values_list("document_id", flat=True)
+    )
+    candidate_ids -= exclude or set()
+    if not candidate_ids:
+        return None, 0.0
+    best: tuple[int, float] | None = None
+    for doc_id, other in DocumentFingerprint.objects.filter(
+        document_id__in=candidate_ids, scheme=SCHEME
+    ).values_list("document_id", "signature"):
+        score = similarity(sig, other)
+        if score >= THRESHOLD and (best is None or doc_id < best[0]):
+            best = (doc_id, score)
+    if best is None:
+        return None, 0.0
+    return Document.objects.get(pk=best[0]), best[1]
+
+
+def fingerprint_store(*, document: Document, sig: list[int]) -> None:
+    """Keep the signature and its bands so later documents can find this one."""
+    DocumentFingerprint.objects.create(
+        document=document, project_id=document.project_id, scheme=SCHEME, signature=sig
+    )
+    FingerprintBand.objects.bulk_create(
+        FingerprintBand(
+            project_id=document.project_id, document=document, band=band, value=value
+        )
+        for band, value in enumerate(band_values(sig))
+    )

@@ -1,0 +1,140 @@
+"""Celery tasks: thin wrappers that keep a ``Job`` up to date.
+
+With no broker configured they run in process (``task_always_eager``).
+Both tasks are idempotent: a finished job is not run again, and
+``analyse_documents`` skips documents the current pipeline already analysed,
+so a redelivered message (``acks_late``) does no harm.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AnalysisStatus, Document, Job, JobStatus
+
+logger = logging.getLogger(__name__)
+
+# Progress is written at most this often (seconds), and always at the end.
+PROGRESS_INTERVAL = 0.5
+
+
+def _job_update(job_id: int, **fields) -> None:
+    Job.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+
+
+@shared_task(name="corpus.analyse_documents")
+def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
+    """Analyse documents with spaCy and record progress on the job."""
+    from .analysis import analyse_documents
+
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        logger.warning("Analysis job %s no longer exists; skipped.", job_id)
+        return {"skipped": True}
+    if job.status == JobStatus.DONE:
+        return job.report
+    ids = list(document_ids)
+    existing = set(Document.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    _job_update(
+        job_id,
+        status=JobStatus.RUNNING,
+        total=len(ids),
+        done=len(ids) - len(existing),
+        error="",
+    )
+    last = [0.0]
+
+    def progress(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL:
+            last[0] = now
+            # Documents already analysed are skipped, so count them as done.
+            _job_update(job_id, done=min(len(ids), len(ids) - len(pending) + done))
+
+    pending = list(
+        Document.objects.filter(pk__in=existing)
+        .exclude(analysis_status=AnalysisStatus.DONE)
+        .values_list("pk", flat=True)
+    )
+    try:
+        analysed = analyse_documents(sorted(existing), progress=progress)
+    except Exception as exc:
+        logger.exception("Analysis job %s failed", job_id)
+        with transaction.atomic():
+            Document.objects.filter(
+                pk__in=existing, analysis_status=AnalysisStatus.RUNNING
+            ).update(analysis_status=AnalysisStatus.FAILED, analysis_error=str(exc))
+            _job_update(
+                job_id,
+                status=JobStatus.FAILED,
+                error=f"Analysis failed: {exc}",
+                finished_at=timezone.now(),
+            )
+        return {"failed": str(exc)}
+    report = {
+        **(job.report or {}),
+        "analysed": analysed,
+        "skipped": len(existing) - analysed,
+        "missing": len(ids) - len(existing),
+    }
+    _job_update(
+        job_id,
+        status=JobStatus.DONE,
+        done=len(ids),
+        report=report,
+        finished_at=timezone.now(),
+    )
+    return report
+
+
+@shared_task(name="corpus.ingest_files")
+def ingest_files_task(
+    job_id: int, files: list[dict], options: dict | None = None
+) -> dict:
+    """Ingest files sent through the broker (``{"name", "data_b64"}``).
+
+    Used to spread bulk ingestion over workers on several machines: the
+    worker extracts, stores and then analyses the batch itself, so ``nlp.pipe``
+    runs where the documents were made.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .ingest import ingest_batch
+
+    job = Job.objects.select_related("project").filter(pk=job_id).first()
+    if job is None:
+        return {"skipped": True}
+    if job.status == JobStatus.DONE:
+        return job.report
+    options = dict(options or {})
+    user = None
+    if options.pop("user_id", None) is not None and job.created_by_id:
+        user = get_user_model().objects.filter(pk=job.created_by_id).first()
+    _job_update(job_id, status=JobStatus.RUNNING, total=len(files))
+    decoded = [(f["name"], base64.b64decode(f["data_b64"])) for f in files]
+    result = ingest_batch(
+        project=job.project, files=decoded, user=user, analyse=False, **options
+    )
+    analysed = 0
+    # Duplicates count too: a redelivered message finds its documents
+    # already stored, and they still need analysing if the first run died.
+    ids = [d.pk for d in result.documents] + [d.pk for _, d in result.duplicates]
+    if ids:
+        from .analysis import analyse_documents
+
+        analysed = analyse_documents(ids)
+    report = {**result.as_report(), "analysed": analysed}
+    _job_update(
+        job_id,
+        status=JobStatus.DONE,
+        done=len(files),
+        report=report,
+        finished_at=timezone.now(),
+    )
+    return report
