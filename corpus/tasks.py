@@ -38,7 +38,7 @@ def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
         logger.warning("Analysis job %s no longer exists; skipped.", job_id)
         return {"skipped": True}
     if job.status == JobStatus.DONE:
-        return job.report
+        return {"already_done": True}
     ids = list(document_ids)
     existing = set(Document.objects.filter(pk__in=ids).values_list("pk", flat=True))
     _job_update(
@@ -77,8 +77,7 @@ def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
                 finished_at=timezone.now(),
             )
         return {"failed": str(exc)}
-    report = {
-        **(job.report or {}),
+    summary = {
         "analysed": analysed,
         "skipped": len(existing) - analysed,
         "missing": len(ids) - len(existing),
@@ -87,10 +86,10 @@ def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
         job_id,
         status=JobStatus.DONE,
         done=len(ids),
-        report=report,
+        report={**(job.report or {}), **summary},
         finished_at=timezone.now(),
     )
-    return report
+    return summary
 
 
 @shared_task(name="corpus.ingest_files")
@@ -111,7 +110,7 @@ def ingest_files_task(
     if job is None:
         return {"skipped": True}
     if job.status == JobStatus.DONE:
-        return job.report
+        return {"already_done": True}
     options = dict(options or {})
     user = None
     if options.pop("user_id", None) is not None and job.created_by_id:
@@ -137,4 +136,4 @@ def ingest_files_task(
         report=report,
         finished_at=timezone.now(),
     )
-    return report
+    return {k: report[k] for k in ("stored", "duplicates", "failed", "analysed")}

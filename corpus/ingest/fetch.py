@@ -103,6 +103,22 @@ def address_allowed(ip: str) -> bool:
     return True
 
 
+def private_allowed(ip: str) -> bool:
+    """Whether settings allow this non-public address.
+
+    ``GLOSSA_URL_ALLOW_PRIVATE`` is normally a boolean; it may also be a list
+    of networks (e.g. ``["127.0.0.1/32"]``) to trust only those, such as one
+    internal archive server or a test server.
+    """
+    allowed = settings.GLOSSA_URL_ALLOW_PRIVATE
+    if isinstance(allowed, bool) or not allowed:
+        return bool(allowed)
+    address = ipaddress.ip_address(ip.split("%", 1)[0])
+    return any(
+        address in ipaddress.ip_network(network, strict=False) for network in allowed
+    )
+
+
 def resolve_checked(host: str, port: int) -> str:
     """Resolve ``host`` and return an address it is safe to connect to.
 
@@ -116,14 +132,13 @@ def resolve_checked(host: str, port: int) -> str:
     addresses = [info[4][0] for info in infos]
     if not addresses:
         raise FetchError(f"The host name {host!r} has no address.")
-    if not settings.GLOSSA_URL_ALLOW_PRIVATE:
-        for ip in addresses:
-            if not address_allowed(ip):
-                raise FetchError(
-                    f"Refused: {host} resolves to {ip}, a private, loopback, "
-                    "link-local or reserved address. Only public web addresses "
-                    "can be captured."
-                )
+    for ip in addresses:
+        if not address_allowed(ip) and not private_allowed(ip):
+            raise FetchError(
+                f"Refused: {host} resolves to {ip}, a private, loopback, "
+                "link-local or reserved address. Only public web addresses "
+                "can be captured."
+            )
     return addresses[0]
 
 
