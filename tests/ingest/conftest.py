@@ -123,7 +123,7 @@ def make_pdf(pages: list[str], *, info_title: str = "") -> bytes:
     return out.getvalue()
 
 
-def make_encrypted_pdf(pages: list[str], password: str = "s3cret") -> bytes:
+def make_encrypted_pdf(pages: list[str], password: str = "s3cret") -> bytes:  # noqa: S107
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()

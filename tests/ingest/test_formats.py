@@ -170,7 +170,8 @@ RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <link>https://courier.example/world/strikes-isla-merino</link>
 <guid>courier-1</guid><author>desk@courier.example (Ana Reyes)</author>
 <pubDate>Tue, 04 Mar 2025 10:00:00 GMT</pubDate>
-<description><![CDATA[<p>Officials said two boats were hit.</p><script>alert(1)</script>]]></description>
+<description><![CDATA[<p>Officials said two boats were hit.</p>
+<script>alert(1)</script>]]></description>
 </item>
 <item><title>Families ask for bodies to be returned</title>
 <link>https://courier.example/world/families</link><guid>courier-2</guid>
@@ -184,7 +185,8 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <entry><title>Statement on maritime operations</title><id>urn:mod:1</id>
 <link href="https://mod.example/releases/1"/><updated>2025-03-04T12:00:00Z</updated>
 <author><name>Press Office</name></author>
-<content type="html">&lt;p&gt;Our forces acted against narco-terrorist vessels.&lt;/p&gt;</content>
+<content type="html">&lt;p&gt;Our forces acted against narco-terrorist vessels.
+&lt;/p&gt;</content>
 </entry></feed>"""
 
 
@@ -192,7 +194,9 @@ def test_rss_feed_one_document_per_entry(project, analyst):
     result = ingest_file(project=project, name="world.rss", data=RSS, user=analyst)
     assert result.errors == []
     assert len(result.documents) == 2
-    first = Document.objects.get(url="https://courier.example/world/strikes-isla-merino")
+    first = Document.objects.get(
+        url="https://courier.example/world/strikes-isla-merino"
+    )
     assert first.title == "Strikes reported near Isla Merino"
     assert first.text == "Officials said two boats were hit."
     assert first.published_at.isoformat() == "2025-03-04T10:00:00+00:00"
@@ -243,9 +247,9 @@ def test_jsonl_records_with_fields_and_metadata(project, analyst):
 def test_csv_records(project, analyst):
     data = (
         b"title,text,speaker,date\n"
-        b"Briefing,\"The admiral said, again, that the boats were armed.\","
+        b'Briefing,"The admiral said, again, that the boats were armed.",'
         b"Ines Varda,2025-03-05\n"
-        b"Answer,\"No comment on the survivors.\",Leo Amsel,2025-03-06\n"
+        b'Answer,"No comment on the survivors.",Leo Amsel,2025-03-06\n'
     )
     result = ingest_file(project=project, name="quotes.csv", data=data, user=analyst)
     assert result.errors == []
@@ -257,7 +261,9 @@ def test_csv_records(project, analyst):
 
 
 def test_zip_and_tar_archives_recursively(project, analyst):
-    inner = make_zip({"nested/note.txt": b"A note from the nested archive about boats."})
+    inner = make_zip(
+        {"nested/note.txt": b"A note from the nested archive about boats."}
+    )
     tar_buffer = io.BytesIO()
     with tarfile.open(fileobj=tar_buffer, mode="w:gz") as archive:
         body = b"A statement inside a tarball, written for this test."
@@ -317,4 +323,6 @@ def test_user_metadata_overrides_a_single_document(project, analyst):
 
 def test_unknown_metadata_field_is_a_programming_error(project, analyst):
     with pytest.raises(TypeError, match="colour"):
-        ingest_file(project=project, name="a.txt", data=b"Text.", user=analyst, colour=1)
+        ingest_file(
+            project=project, name="a.txt", data=b"Text.", user=analyst, colour=1
+        )
