@@ -26,6 +26,7 @@ from corpus.models import (
     DocumentKind,
     Job,
     JobKind,
+    JobStatus,
     Project,
     Source,
     normalize_text,
@@ -509,3 +510,24 @@ def ingest_text(
         [item], project=project, user=user, kind=kind, source=source, meta=meta
     )
     return _finish(result, project=project, user=user, analyse=analyse)
+
+
+def ingest_job_record(
+    *, project: Project, user, result: IngestResult, how: str = ""
+) -> Job:
+    """Keep the outcome of an ingestion as a finished INGEST job (its report)."""
+    report = result.as_report()
+    report["how"] = how
+    if result.job is not None:
+        report["analysis_job"] = result.job.pk
+    now = timezone.now()
+    return Job.objects.create(
+        project=project,
+        kind=JobKind.INGEST,
+        status=JobStatus.DONE,
+        total=len(result.outcomes),
+        done=len(result.outcomes),
+        report=report,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        finished_at=now,
+    )
