@@ -111,7 +111,7 @@ def test_paste_a_statement(analyst_client, project, analyst):
         f"/p/{project.slug}/ingest/",
         {
             "form": "paste",
-            "paste-text": "Our forces struck three vessels operated by narco-terrorists.",
+            "paste-text": "Our forces struck three vessels run by narco-terrorists.",
             "paste-title": "Minister's post",
             "paste-speaker": "Tomas Relk",
             "paste-role": "Minister of Defence",
