@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
 
 from celery import shared_task
 from django.db import transaction
@@ -20,19 +19,31 @@ from .models import AnalysisStatus, Document, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
-# Progress is written at most this often (seconds), and always at the end.
-PROGRESS_INTERVAL = 0.5
+# Documents analysed (and committed) together; progress is written after each.
+ANALYSIS_CHUNK = 32
 
 
 def _job_update(job_id: int, **fields) -> None:
     Job.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
 
 
+def analyse_in_chunks(ids: list[int], on_chunk=None) -> int:
+    """Analyse ``ids`` chunk by chunk; return how many were (re)analysed."""
+    from .analysis import analyse_documents
+
+    analysed = 0
+    for start in range(0, len(ids), ANALYSIS_CHUNK):
+        chunk = ids[start : start + ANALYSIS_CHUNK]
+        with transaction.atomic():
+            analysed += analyse_documents(chunk)
+        if on_chunk is not None:
+            on_chunk(start + len(chunk))
+    return analysed
+
+
 @shared_task(name="corpus.analyse_documents")
 def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
     """Analyse documents with spaCy and record progress on the job."""
-    from .analysis import analyse_documents
-
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         logger.warning("Analysis job %s no longer exists; skipped.", job_id)
@@ -48,27 +59,19 @@ def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
         done=len(ids) - len(existing),
         error="",
     )
-    last = [0.0]
-
-    def progress(done: int) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_INTERVAL:
-            last[0] = now
-            # Documents already analysed are skipped, so count them as done.
-            _job_update(job_id, done=min(len(ids), len(ids) - len(pending) + done))
-
-    pending = list(
-        Document.objects.filter(pk__in=existing)
-        .exclude(analysis_status=AnalysisStatus.DONE)
-        .values_list("pk", flat=True)
-    )
+    # Documents are analysed in chunks, each in one transaction: nlp.pipe
+    # still sees many documents at once, the database commits once per chunk
+    # instead of once per document, and progress is visible after each chunk.
+    todo = sorted(existing)
     try:
-        analysed = analyse_documents(sorted(existing), progress=progress)
+        analysed = analyse_in_chunks(
+            todo, on_chunk=lambda n: _job_update(job_id, done=len(ids) - len(todo) + n)
+        )
     except Exception as exc:
         logger.exception("Analysis job %s failed", job_id)
         with transaction.atomic():
-            Document.objects.filter(
-                pk__in=existing, analysis_status=AnalysisStatus.RUNNING
+            Document.objects.filter(pk__in=existing).exclude(
+                analysis_status=AnalysisStatus.DONE
             ).update(analysis_status=AnalysisStatus.FAILED, analysis_error=str(exc))
             _job_update(
                 job_id,
@@ -125,9 +128,7 @@ def ingest_files_task(
     # already stored, and they still need analysing if the first run died.
     ids = [d.pk for d in result.documents] + [d.pk for _, d in result.duplicates]
     if ids:
-        from .analysis import analyse_documents
-
-        analysed = analyse_documents(ids)
+        analysed = analyse_in_chunks(ids)
     report = {**result.as_report(), "analysed": analysed}
     _job_update(
         job_id,

@@ -143,6 +143,8 @@ def extract_csv(data: bytes, name: str) -> list[Extracted | RecordError]:
     delimiter = "\t" if name.lower().endswith(".tsv") else ","
     with contextlib.suppress(csv.Error):
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    # Long articles in one cell exceed csv's default 128 KB field limit.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)

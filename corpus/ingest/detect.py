@@ -97,7 +97,7 @@ def sniff(data: bytes, name: str = "") -> str:
         raise ExtractionError("The file is empty.")
     by_name = extension_format(name)
     head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-" or data[:1024].find(b"%PDF-") != -1:
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n\x00")[:5] == b"%PDF-":
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(data, by_name)
@@ -138,7 +138,11 @@ def sniff(data: bytes, name: str = "") -> str:
         or start.startswith("<head")
         or start.startswith("<body")
         or (by_name == "html" and start.startswith("<"))
-        or ("<body" in text[:8192].lower() and "</" in text[:8192])
+        or (
+            by_name in {None, "text"}
+            and "<body" in text[:8192].lower()
+            and "</" in text[:8192]
+        )
     ):
         return "html"
     if by_name in {"jsonl", "csv", "markdown", "text"}:

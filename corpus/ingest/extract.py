@@ -8,6 +8,7 @@ member) never stops the others.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.conf import settings
 from . import archives, bulk, docx, feeds, html, markdown, pdf, text
 from .base import Extracted, ExtractionError
 from .detect import MEDIA_TYPES, extension_format, sniff
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,17 @@ def extract_all(
         return [Failure(name, str(exc))]
     except RecursionError:
         return [Failure(name, "The file is nested too deeply to be read.")]
+    except Exception as exc:
+        # Hostile files can trip any parser in unforeseen ways; one bad file
+        # must still be one clear failure, never a crash of the whole batch.
+        logger.warning("Extractor %s failed on %s", fmt, name, exc_info=True)
+        return [
+            Failure(
+                name,
+                f"The file could not be read as {fmt.upper()} "
+                f"({exc.__class__.__name__}: {exc}).",
+            )
+        ]
     out: list[Extracted | Failure] = []
     claimed = extension_format(name)
     for item in items:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corpus.models import (
@@ -30,6 +30,7 @@ from corpus.models import (
     Project,
     Source,
     normalize_text,
+    sha256_hex,
 )
 from corpus.services import DuplicateDocument, document_create
 from corpus.signals import document_ingested
@@ -142,7 +143,7 @@ def _store_one(
     project: Project,
     user,
     kind: str,
-    source: Source | None,
+    source: Source | str | None,
     meta: dict[str, Any],
     override: bool,
     warc: bytes = b"",
@@ -208,7 +209,7 @@ def _store_one(
                 extractor=item.extractor,
                 extractor_version=item.extractor_version[:40],
                 warc=warc,
-                source=_source_for(project, record_source) or source,
+                source=_source_for(project, record_source or source),
                 previous_version=previous,
                 near_duplicate_of=near,
                 metadata=metadata,
@@ -225,6 +226,14 @@ def _store_one(
         return Outcome(item.name, DUPLICATE, exc.existing, str(exc))
     except ValidationError as exc:
         return Outcome(item.name, FAILED, message=_validation_message(exc))
+    except IntegrityError:
+        # Another worker stored the same bytes between our check and insert.
+        existing = Document.objects.filter(
+            project=project, sha256=sha256_hex(item.original)
+        ).first()
+        if existing is None:
+            raise
+        return Outcome(item.name, DUPLICATE, existing, str(DuplicateDocument(existing)))
     if stored_files is not None:
         stored_files.append(document)
     message = ""
@@ -239,8 +248,6 @@ def _store_one(
 
 
 def _text_hash(text: str) -> str:
-    from corpus.models import sha256_hex
-
     return sha256_hex(text)
 
 
@@ -283,7 +290,6 @@ def _store_items(
     documents_in = sum(1 for i in items if isinstance(i, Extracted))
     try:
         with transaction.atomic():
-            source_obj = _source_for(project, source)
             for item in items:
                 if isinstance(item, Failure):
                     result.outcomes.append(
@@ -296,7 +302,7 @@ def _store_items(
                         project=project,
                         user=user,
                         kind=kind,
-                        source=source_obj,
+                        source=source,
                         meta=meta,
                         override=documents_in == 1,
                         warc=warc,

@@ -23,7 +23,7 @@ class DocumentFingerprint(models.Model):
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     scheme = models.CharField(
-        max_length=40, help_text="Shingling and hashing scheme, e.g. minhash64-w5-v1."
+        max_length=40, help_text="Shingling and hashing scheme, e.g. minhash128-w5-v1."
     )
     signature = models.JSONField(help_text="The MinHash values, one per permutation.")
 
@@ -39,13 +39,13 @@ class FingerprintBand(models.Model):
         Document, on_delete=models.CASCADE, related_name="fingerprint_bands"
     )
     band = models.PositiveSmallIntegerField()
-    value = models.BigIntegerField()
+    value = models.BigIntegerField(
+        help_text="Hash of the band's MinHash values; the band number is in bits 32+."
+    )
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["project", "band", "value"], name="fingerprint_band_lookup"
-            )
+            models.Index(fields=["project", "value"], name="fingerprint_band_lookup")
         ]
 
     def __str__(self) -> str:
