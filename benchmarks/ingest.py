@@ -315,17 +315,17 @@ def run_workers(args, texts, project, user, broker, media, nlp, size) -> dict:
             )
         )
     try:
-        # Workers load spaCy on their first task; give them a warm-up job.
-        warm = Job.objects.create(project=project, kind=JobKind.INGEST, created_by=user)
-        warm_files = [
-            {
-                "name": "warm.txt",
-                "data_b64": base64.b64encode(b"Warm-up text for the workers.").decode(),
-            }
-        ]
-        for _ in workers:
-            ingest_files_task.apply_async((warm.pk, warm_files, {}), queue=queue)
-        _wait([warm.pk], timeout=300)
+        # Workers load spaCy on their first task; give each a warm-up job.
+        warm_jobs = []
+        for index, _ in enumerate(workers):
+            warm = Job.objects.create(
+                project=project, kind=JobKind.INGEST, created_by=user
+            )
+            text = f"Warm-up text number {index} for the workers.".encode()
+            files = [{"name": "warm.txt", "data_b64": base64.b64encode(text).decode()}]
+            ingest_files_task.apply_async((warm.pk, files, {}), queue=queue)
+            warm_jobs.append(warm.pk)
+        _wait(warm_jobs, timeout=300)
         Document.objects.filter(project=project).delete()
         jobs = []
         t1 = time.perf_counter()

@@ -105,19 +105,15 @@ def ingest_files_task(
     worker extracts, stores and then analyses the batch itself, so ``nlp.pipe``
     runs where the documents were made.
     """
-    from django.contrib.auth import get_user_model
-
     from .ingest import ingest_batch
 
-    job = Job.objects.select_related("project").filter(pk=job_id).first()
+    job = Job.objects.select_related("project", "created_by").filter(pk=job_id).first()
     if job is None:
         return {"skipped": True}
     if job.status == JobStatus.DONE:
         return {"already_done": True}
     options = dict(options or {})
-    user = None
-    if options.pop("user_id", None) is not None and job.created_by_id:
-        user = get_user_model().objects.filter(pk=job.created_by_id).first()
+    user = job.created_by  # who queued the files is who captured them
     _job_update(job_id, status=JobStatus.RUNNING, total=len(files))
     decoded = [(f["name"], base64.b64decode(f["data_b64"])) for f in files]
     result = ingest_batch(

@@ -5,33 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corpus', '0002_document_immutable_trigger'),
+        ("corpus", "0002_document_immutable_trigger"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DocumentFingerprint',
+            name="DocumentFingerprint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(help_text='Shingling and hashing scheme, e.g. minhash128-w5-v1.', max_length=40)),
-                ('signature', models.JSONField(help_text='The MinHash values, one per permutation.')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='fingerprint', to='corpus.document')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='corpus.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        help_text="Shingling and hashing scheme, e.g. minhash128-w5-v1.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "signature",
+                    models.JSONField(
+                        help_text="The MinHash values, one per permutation."
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fingerprint",
+                        to="corpus.document",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="corpus.project",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FingerprintBand',
+            name="FingerprintBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('band', models.PositiveSmallIntegerField()),
-                ('value', models.BigIntegerField(help_text="Hash of the band's MinHash values; the band number is in bits 32+.")),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fingerprint_bands', to='corpus.document')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='corpus.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("band", models.PositiveSmallIntegerField()),
+                (
+                    "value",
+                    models.BigIntegerField(
+                        help_text="Hash of the band's MinHash values; the band number is in bits 32+."
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fingerprint_bands",
+                        to="corpus.document",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="corpus.project",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['project', 'value'], name='fingerprint_band_lookup')],
+                "indexes": [
+                    models.Index(
+                        fields=["project", "value"], name="fingerprint_band_lookup"
+                    )
+                ],
             },
         ),
     ]

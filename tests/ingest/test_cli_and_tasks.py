@@ -159,3 +159,26 @@ def test_cli_with_analysis_in_process(project, tmp_path):
     assert document.analysis_status == AnalysisStatus.DONE
     job = Job.objects.get(kind="analyse")
     assert job.status == JobStatus.DONE and job.done == 1
+
+
+@pytest.mark.spacy
+def test_ingest_files_task_stores_and_analyses(project, owner):
+    import base64
+
+    from corpus.models import JobKind
+    from corpus.tasks import ingest_files_task
+
+    job = Job.objects.create(project=project, kind=JobKind.INGEST, created_by=owner)
+    files = [
+        {"name": "w.txt", "data_b64": base64.b64encode(ARTICLE.encode()).decode()},
+        {"name": "bad.txt", "data_b64": ""},
+    ]
+    summary = ingest_files_task(job.pk, files, {"kind": "report"})
+    assert summary == {"stored": 1, "duplicates": 0, "failed": 1, "analysed": 1}
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.done == 2
+    document = Document.objects.get()
+    assert document.kind == "report" and document.captured_by == owner
+    assert document.analysis_status == AnalysisStatus.DONE
+    # Redelivery is harmless: the job is done.
+    assert ingest_files_task(job.pk, files, {}) == {"already_done": True}

@@ -253,3 +253,15 @@ def test_download_permissions(client, project, analyst):
     client.force_login(analyst)
     assert client.get(f"/p/{other.slug}/d/{document.pk}/original/").status_code == 404
     assert client.get(f"/p/{project.slug}/d/{document.pk}/warc/").status_code == 404
+
+
+def test_hostile_file_names_are_escaped_in_the_report(analyst_client, project):
+    name = '<img src=x onerror="alert(1)">.txt'
+    response = csrf_post(
+        analyst_client,
+        f"/p/{project.slug}/ingest/",
+        {"form": "upload", "upload-files": [SimpleUploadedFile(name, b"")]},
+    )
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=" in page
