@@ -13,6 +13,7 @@ sees the whole batch.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -267,6 +268,25 @@ def _delete_files(document: Document) -> None:
         document.warc.delete(save=False)
 
 
+@contextmanager
+def _atomic_with_file_cleanup():
+    """One transaction for a whole ingestion; yields the list of stored documents.
+
+    Files are written to MEDIA_ROOT before the transaction commits; if it
+    fails, the files of every document stored in it are removed again so
+    MEDIA_ROOT never holds files without a Document. (Callers that wrap the
+    ingestion in a longer transaction of their own take on that duty.)
+    """
+    stored: list[Document] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for document in stored:
+            _delete_files(document)
+        raise
+
+
 def _store_items(
     items: Iterable[Extracted | Failure],
     *,
@@ -275,45 +295,33 @@ def _store_items(
     kind: str,
     source,
     meta: dict[str, Any],
+    stored: list[Document],
     warc: bytes = b"",
     captured_at: datetime | None = None,
 ) -> IngestResult:
-    """Store extracted items; the whole call is one transaction with savepoints.
-
-    If the surrounding transaction fails after files were written, they are
-    removed so MEDIA_ROOT never holds files without a Document.
-    """
+    """Store extracted items, each in its own savepoint; failures become outcomes."""
     items = list(items)
     meta = _check_meta(meta)
     result = IngestResult()
-    stored: list[Document] = []
     documents_in = sum(1 for i in items if isinstance(i, Extracted))
-    try:
-        with transaction.atomic():
-            for item in items:
-                if isinstance(item, Failure):
-                    result.outcomes.append(
-                        Outcome(item.name, FAILED, message=item.reason)
-                    )
-                    continue
-                result.outcomes.append(
-                    _store_one(
-                        item,
-                        project=project,
-                        user=user,
-                        kind=kind,
-                        source=source,
-                        meta=meta,
-                        override=documents_in == 1,
-                        warc=warc,
-                        captured_at=captured_at,
-                        stored_files=stored,
-                    )
-                )
-    except BaseException:
-        for document in stored:
-            _delete_files(document)
-        raise
+    for item in items:
+        if isinstance(item, Failure):
+            result.outcomes.append(Outcome(item.name, FAILED, message=item.reason))
+            continue
+        result.outcomes.append(
+            _store_one(
+                item,
+                project=project,
+                user=user,
+                kind=kind,
+                source=source,
+                meta=meta,
+                override=documents_in == 1,
+                warc=warc,
+                captured_at=captured_at,
+                stored_files=stored,
+            )
+        )
     return result
 
 
@@ -386,17 +394,20 @@ def ingest_batch(
     document, and only fill gaps when it yields many (feeds, bulk, archives).
     """
     result = IngestResult()
-    for name, data in files:
-        result.extend(
-            _store_items(
-                extract_all(data, name),
-                project=project,
-                user=user,
-                kind=kind,
-                source=source,
-                meta=dict(meta),
+    # One commit for the whole batch (each item still has its own savepoint).
+    with _atomic_with_file_cleanup() as stored:
+        for name, data in files:
+            result.extend(
+                _store_items(
+                    extract_all(data, name),
+                    project=project,
+                    user=user,
+                    kind=kind,
+                    source=source,
+                    meta=dict(meta),
+                    stored=stored,
+                )
             )
-        )
     return _finish(result, project=project, user=user, analyse=analyse)
 
 
@@ -451,18 +462,20 @@ def ingest_url(
                 # later capture of it becomes a new version of this one.
                 item.url = url
                 item.name = url
-    result.extend(
-        _store_items(
-            items,
-            project=project,
-            user=user,
-            kind=kind,
-            source=source,
-            meta=meta,
-            warc=warc_bytes(capture),
-            captured_at=captured_at,
+    with _atomic_with_file_cleanup() as stored:
+        result.extend(
+            _store_items(
+                items,
+                project=project,
+                user=user,
+                kind=kind,
+                source=source,
+                meta=meta,
+                stored=stored,
+                warc=warc_bytes(capture),
+                captured_at=captured_at,
+            )
         )
-    )
     return _finish(result, project=project, user=user, analyse=analyse)
 
 
@@ -512,9 +525,16 @@ def ingest_text(
             "url": url,
         }
     )
-    result = _store_items(
-        [item], project=project, user=user, kind=kind, source=source, meta=meta
-    )
+    with _atomic_with_file_cleanup() as stored:
+        result = _store_items(
+            [item],
+            project=project,
+            user=user,
+            kind=kind,
+            source=source,
+            meta=meta,
+            stored=stored,
+        )
     return _finish(result, project=project, user=user, analyse=analyse)
 
 

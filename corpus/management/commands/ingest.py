@@ -25,6 +25,8 @@ from corpus.ingest.service import FAILED
 from corpus.models import DocumentKind, Job, JobKind, JobStatus, Project
 
 ANALYSIS_CHUNK = 64
+BATCH_FILES = 32
+BATCH_BYTES = 64 * 1024 * 1024
 
 
 def iter_files(paths: list[str]):
@@ -73,16 +75,38 @@ class Command(BaseCommand):
         limit = settings.GLOSSA_MAX_UPLOAD_BYTES
         cli_meta = {"captured_via": "cli", "os_user": _os_user()}
         show = options["verbosity"] > 0
+        pending: list[tuple[str, bytes]] = []
+        pending_bytes = 0
+
+        def flush() -> None:
+            nonlocal pending_bytes
+            if pending:
+                result.extend(
+                    ingest_batch(
+                        project=project,
+                        files=pending,
+                        user=user,
+                        kind=options["kind"],
+                        source=options["source"] or None,
+                        analyse=False,
+                        metadata=cli_meta,
+                    )
+                )
+            pending.clear()
+            pending_bytes = 0
+
+        # Files are stored in batches (one commit each) bounded in count and bytes.
         for path in tqdm(files, desc="Ingesting", unit="file", disable=not show):
             name = str(path)
             try:
-                if path.stat().st_size > limit:
+                size = path.stat().st_size
+                if size > limit:
                     result.outcomes.append(
                         Outcome(
                             name,
                             FAILED,
-                            message=f"The file is too large ({path.stat().st_size:,}"
-                            f" bytes; the limit is {limit:,} bytes).",
+                            message=f"The file is too large ({size:,} bytes; the "
+                            f"limit is {limit:,} bytes).",
                         )
                     )
                     continue
@@ -90,17 +114,11 @@ class Command(BaseCommand):
             except OSError as exc:
                 result.outcomes.append(Outcome(name, FAILED, message=str(exc)))
                 continue
-            result.extend(
-                ingest_batch(
-                    project=project,
-                    files=[(name, data)],
-                    user=user,
-                    kind=options["kind"],
-                    source=options["source"] or None,
-                    analyse=False,
-                    metadata=cli_meta,
-                )
-            )
+            pending.append((name, data))
+            pending_bytes += len(data)
+            if len(pending) >= BATCH_FILES or pending_bytes >= BATCH_BYTES:
+                flush()
+        flush()
         if not options["no_analyse"]:
             self._analyse(project, user, result, options, show)
         self._summary(result)
