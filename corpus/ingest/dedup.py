@@ -62,27 +62,96 @@ def similarity(a: list[int], b: list[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
+class PendingFingerprints:
+    """Fingerprints of documents stored in the current batch, not yet written.
+
+    They are written in two bulk inserts when the batch ends (``flush``), and
+    meanwhile searched in memory, so a near-duplicate inside the same batch
+    is found too.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Document, list[int]]] = []
+        self.by_band: dict[int, list[int]] = {}
+
+    def add(self, document: Document, sig: list[int]) -> None:
+        index = len(self.items)
+        self.items.append((document, sig))
+        for value in band_values(sig):
+            self.by_band.setdefault(value, []).append(index)
+
+    def candidates(self, bands: list[int], exclude: set[int]) -> list[tuple[int, list]]:
+        counts: dict[int, int] = {}
+        for value in bands:
+            for index in self.by_band.get(value, ()):
+                counts[index] = counts.get(index, 0) + 1
+        best = sorted(counts, key=lambda i: (-counts[i], i))[:MAX_CANDIDATES]
+        return [
+            (self.items[i][0].pk, self.items[i][1])
+            for i in best
+            if self.items[i][0].pk not in exclude
+        ]
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        DocumentFingerprint.objects.bulk_create(
+            DocumentFingerprint(
+                document=document,
+                project_id=document.project_id,
+                scheme=SCHEME,
+                signature=sig,
+            )
+            for document, sig in self.items
+        )
+        FingerprintBand.objects.bulk_create(
+            (
+                FingerprintBand(
+                    project_id=document.project_id,
+                    document=document,
+                    band=band,
+                    value=value,
+                )
+                for document, sig in self.items
+                for band, value in enumerate(band_values(sig))
+            ),
+            batch_size=5000,
+        )
+        self.items.clear()
+        self.by_band.clear()
+
+
 def find_near_duplicate(
-    *, project, sig: list[int], exclude: set[int] | None = None
+    *,
+    project,
+    sig: list[int],
+    exclude: set[int] | None = None,
+    pending: PendingFingerprints | None = None,
 ) -> tuple[Document | None, float]:
     """The earliest document in ``project`` whose text is a near-duplicate."""
+    exclude = exclude or set()
     # Each band value carries its band number in its high bits, so one IN
     # query over (project, value) finds documents sharing any band.
     bands = band_values(sig)
-    candidates = (
+    rows = (
         FingerprintBand.objects.filter(project=project, value__in=bands)
-        .exclude(document_id__in=exclude or ())
+        .exclude(document_id__in=exclude)
         .values("document_id")
         .annotate(shared=Count("id"))
         .order_by("-shared", "document_id")[:MAX_CANDIDATES]
     )
-    candidate_ids = {row["document_id"] for row in candidates}
-    if not candidate_ids:
-        return None, 0.0
+    candidate_ids = {row["document_id"] for row in rows}
+    signatures: list[tuple[int, list]] = []
+    if candidate_ids:
+        signatures = list(
+            DocumentFingerprint.objects.filter(
+                document_id__in=candidate_ids, scheme=SCHEME
+            ).values_list("document_id", "signature")
+        )
+    if pending is not None:
+        signatures += pending.candidates(bands, exclude)
     best: tuple[int, float] | None = None
-    for doc_id, other in DocumentFingerprint.objects.filter(
-        document_id__in=candidate_ids, scheme=SCHEME
-    ).values_list("document_id", "signature"):
+    for doc_id, other in signatures:
         score = similarity(sig, other)
         if score >= THRESHOLD and (best is None or doc_id < best[0]):
             best = (doc_id, score)
@@ -92,13 +161,7 @@ def find_near_duplicate(
 
 
 def fingerprint_store(*, document: Document, sig: list[int]) -> None:
-    """Keep the signature and its bands so later documents can find this one."""
-    DocumentFingerprint.objects.create(
-        document=document, project_id=document.project_id, scheme=SCHEME, signature=sig
-    )
-    FingerprintBand.objects.bulk_create(
-        FingerprintBand(
-            project_id=document.project_id, document=document, band=band, value=value
-        )
-        for band, value in enumerate(band_values(sig))
-    )
+    """Keep one signature and its bands now (outside a batch)."""
+    pending = PendingFingerprints()
+    pending.add(document, sig)
+    pending.flush()

@@ -149,9 +149,13 @@ def _store_one(
     override: bool,
     warc: bytes = b"",
     captured_at: datetime | None = None,
-    stored_files: list | None = None,
+    batch: _Batch,
 ) -> Outcome:
-    """Store one extracted document in its own savepoint; never raises for input."""
+    """Store one extracted document; never raises for bad input.
+
+    ``document_create`` runs in its own savepoint, so a refused item leaves
+    nothing behind; the fingerprint waits in ``batch`` for one bulk insert.
+    """
     fields: dict[str, Any] = {
         "title": item.title[:500],
         "author": item.author[:300],
@@ -180,25 +184,25 @@ def _store_one(
     if not text:
         return Outcome(item.name, FAILED, message="The document has no text.")
     try:
-        with transaction.atomic():
-            previous = _previous_capture(project, fields["url"])
-            if previous is not None and previous.text_sha256 == _text_hash(text):
-                raise DuplicateDocument(previous)
-            sig = dedup.signature(text)
-            near, score = None, 0.0
-            if sig is not None:
-                exclude = set()
-                if fields["url"]:
-                    exclude = set(
-                        Document.objects.filter(
-                            project=project, url=fields["url"]
-                        ).values_list("pk", flat=True)
-                    )
-                near, score = dedup.find_near_duplicate(
-                    project=project, sig=sig, exclude=exclude
+        previous = _previous_capture(project, fields["url"])
+        if previous is not None and previous.text_sha256 == _text_hash(text):
+            raise DuplicateDocument(previous)
+        sig = dedup.signature(text)
+        near, score = None, 0.0
+        if sig is not None:
+            exclude = set()
+            if fields["url"]:
+                exclude = set(
+                    Document.objects.filter(
+                        project=project, url=fields["url"]
+                    ).values_list("pk", flat=True)
                 )
-                if near is not None:
-                    metadata["near_duplicate_score"] = round(score, 3)
+            near, score = dedup.find_near_duplicate(
+                project=project, sig=sig, exclude=exclude, pending=batch.fingerprints
+            )
+            if near is not None:
+                metadata["near_duplicate_score"] = round(score, 3)
+        with transaction.atomic():
             document = document_create(
                 project=project,
                 original=item.original,
@@ -217,12 +221,13 @@ def _store_one(
                 **fields,
             )
             try:
-                if sig is not None:
-                    dedup.fingerprint_store(document=document, sig=sig)
                 document_ingested.send(sender=Document, document=document)
             except BaseException:
                 _delete_files(document)
                 raise
+            batch.stored.append(document)
+        if sig is not None:
+            batch.fingerprints.add(document, sig)
     except DuplicateDocument as exc:
         return Outcome(item.name, DUPLICATE, exc.existing, str(exc))
     except ValidationError as exc:
@@ -235,8 +240,6 @@ def _store_one(
         if existing is None:
             raise
         return Outcome(item.name, DUPLICATE, existing, str(DuplicateDocument(existing)))
-    if stored_files is not None:
-        stored_files.append(document)
     message = ""
     if previous is not None:
         message = f"New version of document {previous.pk} (same URL, new content)."
@@ -268,21 +271,31 @@ def _delete_files(document: Document) -> None:
         document.warc.delete(save=False)
 
 
-@contextmanager
-def _atomic_with_file_cleanup():
-    """One transaction for a whole ingestion; yields the list of stored documents.
+class _Batch:
+    """State of one ingestion transaction: stored documents, pending fingerprints."""
 
-    Files are written to MEDIA_ROOT before the transaction commits; if it
-    fails, the files of every document stored in it are removed again so
-    MEDIA_ROOT never holds files without a Document. (Callers that wrap the
-    ingestion in a longer transaction of their own take on that duty.)
+    def __init__(self) -> None:
+        self.stored: list[Document] = []
+        self.fingerprints = dedup.PendingFingerprints()
+
+
+@contextmanager
+def _atomic_batch():
+    """One transaction for a whole ingestion, yielding its ``_Batch``.
+
+    Fingerprints are written in bulk at the end. Files are written to
+    MEDIA_ROOT before the transaction commits; if it fails, the files of
+    every document stored in it are removed again so MEDIA_ROOT never holds
+    files without a Document. (Callers that wrap the ingestion in a longer
+    transaction of their own take on that duty.)
     """
-    stored: list[Document] = []
+    batch = _Batch()
     try:
         with transaction.atomic():
-            yield stored
+            yield batch
+            batch.fingerprints.flush()
     except BaseException:
-        for document in stored:
+        for document in batch.stored:
             _delete_files(document)
         raise
 
@@ -295,7 +308,7 @@ def _store_items(
     kind: str,
     source,
     meta: dict[str, Any],
-    stored: list[Document],
+    batch: _Batch,
     warc: bytes = b"",
     captured_at: datetime | None = None,
 ) -> IngestResult:
@@ -319,7 +332,7 @@ def _store_items(
                 override=documents_in == 1,
                 warc=warc,
                 captured_at=captured_at,
-                stored_files=stored,
+                batch=batch,
             )
         )
     return result
@@ -395,7 +408,7 @@ def ingest_batch(
     """
     result = IngestResult()
     # One commit for the whole batch (each item still has its own savepoint).
-    with _atomic_with_file_cleanup() as stored:
+    with _atomic_batch() as batch:
         for name, data in files:
             result.extend(
                 _store_items(
@@ -405,7 +418,7 @@ def ingest_batch(
                     kind=kind,
                     source=source,
                     meta=dict(meta),
-                    stored=stored,
+                    batch=batch,
                 )
             )
     return _finish(result, project=project, user=user, analyse=analyse)
@@ -462,7 +475,7 @@ def ingest_url(
                 # later capture of it becomes a new version of this one.
                 item.url = url
                 item.name = url
-    with _atomic_with_file_cleanup() as stored:
+    with _atomic_batch() as batch:
         result.extend(
             _store_items(
                 items,
@@ -471,7 +484,7 @@ def ingest_url(
                 kind=kind,
                 source=source,
                 meta=meta,
-                stored=stored,
+                batch=batch,
                 warc=warc_bytes(capture),
                 captured_at=captured_at,
             )
@@ -525,7 +538,7 @@ def ingest_text(
             "url": url,
         }
     )
-    with _atomic_with_file_cleanup() as stored:
+    with _atomic_batch() as batch:
         result = _store_items(
             [item],
             project=project,
@@ -533,7 +546,7 @@ def ingest_text(
             kind=kind,
             source=source,
             meta=meta,
-            stored=stored,
+            batch=batch,
         )
     return _finish(result, project=project, user=user, analyse=analyse)
 

@@ -236,14 +236,36 @@ def test_csv_without_text_column(project, analyst):
 def test_failure_after_files_are_written_leaves_no_orphans(
     project, analyst, media_root, monkeypatch
 ):
-    """If storing the fingerprint fails, the document and its file are gone."""
+    """If the batch fails at its end, no document and no file remains."""
     from corpus.ingest import dedup
 
-    def explode(**kwargs):
+    def explode(self):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(dedup, "fingerprint_store", explode)
+    monkeypatch.setattr(dedup.PendingFingerprints, "flush", explode)
+    files = [("a.txt", ARTICLE.encode()), ("b.txt", OTHER_ARTICLE.encode())]
     with pytest.raises(RuntimeError):
-        ingest_file(project=project, name="a.txt", data=ARTICLE.encode(), user=analyst)
+        ingest_batch(project=project, files=files, user=analyst)
     assert Document.objects.count() == 0
     assert media_files(media_root) == []
+
+
+def test_failing_receiver_rolls_back_only_its_document(project, analyst, media_root):
+    """A document_ingested receiver that refuses one document: it alone fails."""
+    from django.core.exceptions import ValidationError
+
+    from corpus.signals import document_ingested
+
+    def refuse(sender, document, **kwargs):
+        if "festival" in document.text.lower():
+            raise ValidationError("Refused by a receiver.")
+
+    document_ingested.connect(refuse, dispatch_uid="test-refuse")
+    try:
+        files = [("a.txt", ARTICLE.encode()), ("b.txt", OTHER_ARTICLE.encode())]
+        result = ingest_batch(project=project, files=files, user=analyst)
+    finally:
+        document_ingested.disconnect(dispatch_uid="test-refuse")
+    assert [d.original_name for d in result.documents] == ["a.txt"]
+    assert result.errors == [("b.txt", "Refused by a receiver.")]
+    assert len(media_files(media_root)) == 1
