@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .base import Extracted, ExtractionError, package_version
 
 NAME = "glossa.text"
@@ -40,14 +42,15 @@ def decode_text(data: bytes, *, partial: bool = False) -> tuple[str, str]:
     return text, encoding
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _control_ratio(text: str) -> float:
+    """Share of control and replacement characters in the first 64 KB."""
     if not text:
         return 0.0
     sample = text[:65536]
-    bad = sum(
-        1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd"
-    )
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 def first_line_title(text: str, limit: int = 200) -> str:
