@@ -40,7 +40,7 @@ class Budget:
     def from_settings(cls) -> Budget:
         return cls(
             bytes_left=settings.GLOSSA_MAX_ARCHIVE_BYTES,
-            members_left=getattr(settings, "GLOSSA_MAX_ARCHIVE_MEMBERS", 10_000),
+            members_left=settings.GLOSSA_MAX_ARCHIVE_MEMBERS,
         )
 
     def take_member(self, archive: str) -> None:
@@ -48,7 +48,7 @@ class Budget:
         if self.members_left < 0:
             raise ArchiveRefused(
                 f"{archive} has too many files (more than "
-                f"{getattr(settings, 'GLOSSA_MAX_ARCHIVE_MEMBERS', 10_000)}); "
+                f"{settings.GLOSSA_MAX_ARCHIVE_MEMBERS}); "
                 "refused as a possible archive bomb."
             )
 

@@ -424,6 +424,27 @@ def ingest_batch(
     return _finish(result, project=project, user=user, analyse=analyse)
 
 
+def _extract_capture(capture, name: str) -> list[Extracted | Failure]:
+    """Extract a fetched body; HTML gets its URL so relative metadata resolves.
+
+    The format is sniffed from the bytes like any upload: a server that says
+    text/html but sends a PDF gets its PDF read as a PDF.
+    """
+    from . import html
+    from .detect import sniff
+
+    try:
+        fmt = sniff(capture.body, name)
+    except ExtractionError as exc:
+        return [Failure(capture.url, str(exc))]
+    if fmt != "html":
+        return extract_all(capture.body, name)
+    try:
+        return list(html.extract(capture.body, name, url=capture.final_url))
+    except ExtractionError as exc:
+        return [Failure(capture.url, str(exc))]
+
+
 def ingest_url(
     *,
     project: Project,
@@ -449,17 +470,7 @@ def ingest_url(
         result.outcomes.append(Outcome(url, FAILED, message=str(exc)))
         return result
     name = capture.final_url.rsplit("/", 1)[-1].split("?", 1)[0] or "index.html"
-    if capture.media_type in {"text/html", "application/xhtml+xml"}:
-        from . import html
-
-        try:
-            items: list[Extracted | Failure] = html.extract(
-                capture.body, name, url=capture.final_url
-            )
-        except ExtractionError as exc:
-            items = [Failure(url, str(exc))]
-    else:
-        items = extract_all(capture.body, name)
+    items = _extract_capture(capture, name)
     for item in items:
         if isinstance(item, Extracted):
             item.metadata.update(

@@ -274,3 +274,20 @@ def test_warc_stream_is_valid_gzip_members(project, analyst, site, allow_local):
     raw = document.warc.open("rb").read()
     assert gzip.decompress(raw).startswith(b"WARC/1.")
     assert list(ArchiveIterator(io.BytesIO(raw)))
+
+
+def test_body_is_sniffed_not_trusted(project, analyst, site, allow_local):
+    """A server that says text/html but sends a PDF gets it read as a PDF."""
+    from .conftest import make_pdf
+
+    site.routes["/doc"] = (
+        200,
+        {"Content-Type": "text/html"},
+        make_pdf(["Report served with the wrong type."]),
+    )
+    document = ingest_url(
+        project=project, url=site.url("/doc"), user=analyst
+    ).documents[0]
+    assert document.extractor == "glossa.pdf"
+    assert document.text == "Report served with the wrong type."
+    assert document.url == site.url("/doc")
