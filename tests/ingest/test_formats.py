@@ -326,3 +326,28 @@ def test_unknown_metadata_field_is_a_programming_error(project, analyst):
         ingest_file(
             project=project, name="a.txt", data=b"Text.", user=analyst, colour=1
         )
+
+
+def test_json_array_and_tsv(project, analyst):
+    data = json.dumps(
+        [
+            {"text": "First record of an exported array.", "title": "One"},
+            {"body": "Second record uses the body key.", "title": "Two"},
+        ]
+    ).encode()
+    result = ingest_file(project=project, name="export.json", data=data, user=analyst)
+    assert result.errors == []
+    assert sorted(d.title for d in result.documents) == ["One", "Two"]
+    tsv = b"title\ttext\nTabbed\tA statement separated by tabs, with a comma.\n"
+    result = ingest_file(project=project, name="quotes.tsv", data=tsv, user=analyst)
+    document = only_document(result)
+    assert document.text == "A statement separated by tabs, with a comma."
+
+
+def test_text_file_holding_html_source_is_read_as_html(project, analyst):
+    result = ingest_file(
+        project=project, name="saved.txt", data=HOSTILE_HTML, user=analyst
+    )
+    document = only_document(result)
+    assert document.extractor == "glossa.html"
+    assert "alert" not in document.text
