@@ -13,7 +13,7 @@ sees the whole batch.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -202,7 +202,11 @@ def _store_one(
             )
             if near is not None:
                 metadata["near_duplicate_score"] = round(score, 3)
-        with transaction.atomic():
+        # document_create has its own savepoint; a second one, so that a
+        # failing receiver also undoes the document, is only needed when
+        # someone listens (it costs two queries per document).
+        listening = document_ingested.has_listeners(Document)
+        with transaction.atomic() if listening else nullcontext():
             document = document_create(
                 project=project,
                 original=item.original,
@@ -220,11 +224,12 @@ def _store_one(
                 metadata=metadata,
                 **fields,
             )
-            try:
-                document_ingested.send(sender=Document, document=document)
-            except BaseException:
-                _delete_files(document)
-                raise
+            if listening:
+                try:
+                    document_ingested.send(sender=Document, document=document)
+                except BaseException:
+                    _delete_files(document)
+                    raise
             batch.stored.append(document)
         if sig is not None:
             batch.fingerprints.add(document, sig)
