@@ -118,11 +118,8 @@ def document_create(
         # related objects are instances the caller already holds; the
         # database enforces all of them again. Skipping the per-constraint
         # and per-foreign-key queries keeps bulk ingestion fast.
-        related = [
-            f.name
-            for f in Document._meta.concrete_fields
-            if f.is_relation and isinstance(getattr(document, f.name, None), Model)
-        ]
+        given = {"project": project, "captured_by": captured_by, **fields}
+        related = [name for name, value in given.items() if isinstance(value, Model)]
         document.full_clean(
             exclude=["original", "warc", *related], validate_constraints=False
         )
