@@ -144,7 +144,11 @@ def resolve_checked(host: str, port: int) -> str:
 
 def check_url(url: str) -> tuple[str, str, int, str]:
     """Validate a URL; return (scheme, host, port, path with query)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        raise FetchError(f"The URL is malformed ({exc}).") from exc
     if parts.scheme not in {"http", "https"}:
         raise FetchError("Only http:// and https:// URLs can be captured.")
     if not parts.hostname:

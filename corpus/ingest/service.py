@@ -448,6 +448,9 @@ def _extract_capture(capture, name: str) -> list[Extracted | Failure]:
         return list(html.extract(capture.body, name, url=capture.final_url))
     except ExtractionError as exc:
         return [Failure(capture.url, str(exc))]
+    except Exception as exc:
+        # As in extract_all: a hostile page is one clear failure, not a crash.
+        return [Failure(capture.url, f"The page could not be read ({exc}).")]
 
 
 def ingest_url(

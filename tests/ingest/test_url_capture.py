@@ -57,6 +57,8 @@ def test_resolver_check_on_literal_addresses(settings, ip):
         ("file:///etc/passwd", "Only http"),
         ("http://user:pw@courier.example/", "user name or password"),
         ("http:///nohost", "no host"),
+        ("http://[::1/", "malformed"),
+        ("http://courier.example:99999/", "Port out of range"),
     ],
 )
 def test_bad_urls(url, reason):
