@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
@@ -28,8 +27,10 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture
-def page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop; Django's ORM calls from the
+    # test body are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
