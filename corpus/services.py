@@ -12,6 +12,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -121,6 +122,7 @@ def document_create(
     captured_at: datetime | None = None,
     extractor: str = "",
     extractor_version: str = "",
+    warc: bytes = b"",
     **fields,
 ) -> Document:
     """Store one document: its original bytes, hashes and normalised text.
@@ -128,7 +130,8 @@ def document_create(
     This is the single write path for documents (ingestion, API, samples).
     ``text`` is normalised here, once. Raises ``DuplicateDocument`` if the
     same bytes are already in the project, ``ValidationError`` for bad
-    fields; either way nothing is written.
+    fields; either way nothing is written (stored files are removed again).
+    ``warc`` is the WARC capture of a URL, kept next to the original.
     """
     digest = sha256_hex(original)
     existing = Document.objects.filter(project=project, sha256=digest).first()
@@ -154,10 +157,23 @@ def document_create(
         original_name or "original", ContentFile(original), save=False
     )
     try:
-        document.full_clean(exclude=["original", "warc"])
+        if warc:
+            document.warc.save(f"{digest}.warc.gz", ContentFile(warc), save=False)
+        # Field validation only: the unique original and the empty text are
+        # checked above with clear messages, ``kind`` by its choices, and
+        # related objects are instances the caller already holds; the
+        # database enforces all of them again. Skipping the per-constraint
+        # and per-foreign-key queries keeps bulk ingestion fast.
+        given = {"project": project, "captured_by": captured_by, **fields}
+        related = [name for name, value in given.items() if isinstance(value, Model)]
+        document.full_clean(
+            exclude=["original", "warc", *related], validate_constraints=False
+        )
         document.save()
     except BaseException:
         document.original.delete(save=False)
+        if document.warc:
+            document.warc.delete(save=False)
         raise
     return document
 

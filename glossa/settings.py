@@ -262,6 +262,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GLOSSA_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Total bytes an archive may expand to before it is refused (zip bombs).
 GLOSSA_MAX_ARCHIVE_BYTES = env_int("GLOSSA_MAX_ARCHIVE_BYTES", 200 * 1024 * 1024)
+# Most files an archive (all nesting levels together) may hold.
+GLOSSA_MAX_ARCHIVE_MEMBERS = env_int("GLOSSA_MAX_ARCHIVE_MEMBERS", 10_000)
 # URL capture: allow private/loopback addresses only in tests and labs.
 GLOSSA_URL_ALLOW_PRIVATE = env_bool("GLOSSA_URL_ALLOW_PRIVATE", False)
 GLOSSA_URL_TIMEOUT = env_int("GLOSSA_URL_TIMEOUT", 20)

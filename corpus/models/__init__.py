@@ -1,6 +1,7 @@
 """Corpus models, re-exported so callers import from ``corpus.models``."""
 
 from .analysis import DocumentAnalysis
+from .dedup import DocumentFingerprint, FingerprintBand
 from .documents import (
     AnalysisStatus,
     Document,
@@ -17,7 +18,9 @@ __all__ = [
     "AnalysisStatus",
     "Document",
     "DocumentAnalysis",
+    "DocumentFingerprint",
     "DocumentKind",
+    "FingerprintBand",
     "Job",
     "JobKind",
     "JobStatus",

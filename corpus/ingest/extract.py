@@ -1,0 +1,138 @@
+"""One entry point from bytes to extracted documents, whatever the format.
+
+``extract_all`` never raises for bad input: it returns extracted documents
+and ``Failure`` items side by side, so one bad file (or record, or archive
+member) never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from . import archives, bulk, docx, feeds, html, markdown, pdf, text
+from .base import Extracted, ExtractionError
+from .detect import MEDIA_TYPES, extension_format, sniff
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file, record or archive member that could not be ingested, and why."""
+
+    name: str
+    reason: str
+
+
+EXTRACTORS = {
+    "text": text.extract,
+    "markdown": markdown.extract,
+    "html": html.extract,
+    "pdf": pdf.extract,
+    "docx": docx.extract,
+    "feed": feeds.extract,
+    "jsonl": bulk.extract_jsonl,
+    "csv": bulk.extract_csv,
+}
+
+
+def extract_all(
+    data: bytes,
+    name: str,
+    *,
+    budget: archives.Budget | None = None,
+    depth: int = 0,
+    container: dict | None = None,
+) -> list[Extracted | Failure]:
+    """Extract every document in ``data`` (a file, feed, bulk file or archive)."""
+    limit = settings.GLOSSA_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        return [
+            Failure(
+                name,
+                f"The file is too large ({len(data):,} bytes; the limit is "
+                f"{limit:,} bytes, GLOSSA_MAX_UPLOAD_BYTES).",
+            )
+        ]
+    try:
+        fmt = sniff(data, name)
+    except ExtractionError as exc:
+        return [Failure(name, str(exc))]
+    if fmt in {"zip", "tar"}:
+        return _extract_archive(data, name, fmt, budget, depth)
+    try:
+        items = EXTRACTORS[fmt](data, name)
+    except ExtractionError as exc:
+        return [Failure(name, str(exc))]
+    except RecursionError:
+        return [Failure(name, "The file is nested too deeply to be read.")]
+    except Exception as exc:
+        # Hostile files can trip any parser in unforeseen ways; one bad file
+        # must still be one clear failure, never a crash of the whole batch.
+        logger.warning("Extractor %s failed on %s", fmt, name, exc_info=True)
+        return [
+            Failure(
+                name,
+                f"The file could not be read as {fmt.upper()} "
+                f"({exc.__class__.__name__}: {exc}).",
+            )
+        ]
+    out: list[Extracted | Failure] = []
+    claimed = extension_format(name)
+    for item in items:
+        if isinstance(item, bulk.RecordError):
+            out.append(Failure(item.name, str(item)))
+            continue
+        if claimed and claimed != fmt and not (claimed == "feed" and fmt == "html"):
+            item.metadata["detected_format"] = fmt
+            item.metadata["warning"] = (
+                f"The name says {claimed.upper()} but the content is "
+                f"{fmt.upper()}; it was read as {fmt.upper()}."
+            )
+        if item.original is not data:
+            item.metadata.setdefault("container", name)
+            item.metadata.setdefault(
+                "container_sha256", hashlib.sha256(data).hexdigest()
+            )
+        if container:
+            for key, value in container.items():
+                item.metadata.setdefault(key, value)
+        out.append(item)
+    return out
+
+
+def _extract_archive(
+    data: bytes, name: str, fmt: str, budget: archives.Budget | None, depth: int
+) -> list[Extracted | Failure]:
+    if depth >= archives.MAX_DEPTH:
+        return [Failure(name, "Archives nested more than 3 deep are not opened.")]
+    budget = budget or archives.Budget.from_settings()
+    members = archives.zip_members if fmt == "zip" else archives.tar_members
+    out: list[Extracted | Failure] = []
+    container = {
+        "archive": name,
+        "archive_sha256": hashlib.sha256(data).hexdigest(),
+        "archive_media_type": MEDIA_TYPES[fmt],
+    }
+    try:
+        for member, content in members(data, name, budget):
+            if isinstance(content, ExtractionError):
+                out.append(Failure(member, str(content)))
+                continue
+            for item in extract_all(
+                content, member, budget=budget, depth=depth + 1, container=container
+            ):
+                out.append(item)
+    except archives.ArchiveRefused as exc:
+        # Refused as a whole, up to the top-level archive: nothing from a bomb
+        # (even one nested inside an innocent archive) is kept.
+        if depth > 0:
+            raise
+        return [Failure(name, str(exc))]
+    if not out:
+        return [Failure(name, "The archive contains no files.")]
+    return out
