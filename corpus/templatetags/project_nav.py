@@ -15,12 +15,14 @@ register = template.Library()
 LABELS = {
     "project-dashboard": "Dashboard",
     "document-list": "Documents",
-    "ingest": "Ingest",
+    "ingest": "Add documents",
     "claim-list": "Claims",
     "matrix": "Matrix",
     "timeline": "Timeline",
+    "reports": "Reports",
+    "framework": "Framework",
     "agreement": "Agreement",
-    "members": "Members",
+    "members": "Team",
     "export": "Export",
 }
 
