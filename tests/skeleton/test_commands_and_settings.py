@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from annotations.models import Suggestion
 from corpus.models import Document, Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +26,15 @@ def test_load_demo_creates_user_project_and_samples_idempotently(
     kinds = set(Document.objects.values_list("kind", flat=True))
     assert kinds == {"article", "statement"}
     assert project.tags.exists()
+    # The samples are analysed, so the demo opens with suggestions.
+    assert {d.analysis_status for d in Document.objects.filter(project=project)} == {
+        "done"
+    }
+    report = Document.objects.get(project=project, kind="article")
+    tags = set(
+        Suggestion.objects.filter(document=report).values_list("tag__key", flat=True)
+    )
+    assert {"no_evidence_provided", "experts_say_illegal", "casualty_figure"} <= tags
     out = capsys.readouterr().out
     assert "demo" in out and "a-long-demo-password" in out
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from corpus.analysis import analyse_documents
 from corpus.models import DocumentKind, Project, Role, Source, SourceKind
 from corpus.services import (
     DuplicateDocument,
@@ -103,10 +104,14 @@ class Command(BaseCommand):
                 loaded += 1
             except DuplicateDocument:
                 pass
+        # Analyse now (idempotent) so the demo opens with suggestions.
+        pending = project.documents.values_list("pk", flat=True)
+        analysed = analyse_documents(list(pending))
         note = "" if created else " (unless you changed it since)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo project '{project.name}': {loaded} new sample documents.\n"
+                f"Demo project '{project.name}': {loaded} new sample documents, "
+                f"{analysed} analysed.\n"
                 f"Log in at http://127.0.0.1:8000/ with username {username!r} "
                 f"and password {password!r}{note}."
             )
