@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
 from annotations.services.annotations import annotation_create, annotation_update
 
-from .conftest import add_statement, login, select_text
+from tests.browser_support import login, select_text
+
+from .conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 
 from annotations.services.annotations import annotation_create
 
-from .conftest import add_statement, login
+from tests.browser_support import login
+
+from .conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
