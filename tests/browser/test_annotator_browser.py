@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
 from annotations.services.annotations import annotation_create, annotation_update
-
 from tests.browser_support import login, select_text
 
 from .conftest import add_statement

@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.services.annotations import annotation_create
-
 from tests.browser_support import login
 
 from .conftest import add_statement
