@@ -363,3 +363,27 @@ def test_offsets_after_emoji_and_combining_accent(page, team):
     )
     assert highlighted == "three fishermen were killed"
     assert re.search(r"Sp.n\u0308al", page.locator("#doc-text").inner_text())
+
+
+def test_two_quick_hotkeys_give_one_annotation_with_both_tags(page, team):
+    """The second hotkey, pressed before the first save returns, adds its tag
+    to the same annotation instead of creating a duplicate."""
+    project, analyst = team["project"], team["analyst"]
+    document = add_statement(project, analyst, STATEMENT, "Statement")
+    login(page, "amara.analyst")
+    page.goto(f"/p/{project.slug}/d/{document.pk}/")
+    expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
+    phrase = "Eleven narco-terrorists were killed"
+    select_text(page, phrase)
+    page.keyboard.press("o")
+    select_text(page, phrase)
+    page.keyboard.press("c")
+    expect(page.locator("#save-state")).to_contain_text("Casualty figure")
+    wait_saved(page)
+    annotation = Annotation.objects.get(document=document)
+    assert annotation.quote == phrase
+    assert sorted(annotation.tags.values_list("key", flat=True)) == [
+        "casualty_figure",
+        "official_claim",
+    ]
+    assert annotation.version == 2
