@@ -1,6 +1,15 @@
-"""Fixtures shared by the suite."""
+"""Fixtures shared by the suite, including the one real browser.
+
+Browser tests (marked ``browser``, in any folder) share one Chromium for the
+session: Playwright's sync API allows one instance per thread. Helpers to
+log in and select text are in ``tests/browser_support.py``.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +47,82 @@ def analyst(project):
 @pytest.fixture
 def document(project):
     return DocumentFactory(project=project)
+
+
+# --- Real browser ---------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run browser tests last, so no other test sees DJANGO_ALLOW_ASYNC_UNSAFE
+    (``check --deploy`` subprocess tests refuse it)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium (never ``playwright install``), once per session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium; "
+            ".ci/run installs it)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, so Django
+    # refuses ORM calls as if they came from async code. The tests' ORM calls
+    # are synchronous: allow them while the browser runs (browser tests run
+    # last, see above).
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh browser context (own cookies) on the live server."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1360, "height": 900},
+        accept_downloads=True,
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page whose uncaught script errors are collected in ``page.errors``."""
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where screenshots go (not committed)."""
+    path = Path(os.environ.get("GLOSSA_ARTIFACTS_DIR", "var/artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -51,7 +51,8 @@ class IngestOutcome:
 def _outcome(result) -> IngestOutcome:
     return IngestOutcome(
         documents=list(result.documents),
-        duplicates=list(result.duplicates),
+        # The ingest pipeline reports duplicates as (name, existing document).
+        duplicates=[existing for _name, existing in result.duplicates],
         errors=[{"name": n, "reason": r} for n, r in result.errors],
     )
 

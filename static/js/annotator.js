@@ -387,12 +387,19 @@ class Annotator {
 
   // ---- Annotation writes ------------------------------------------------------
 
-  async tagSelection(tagKey) {
+  tagSelection(tagKey) {
     const span = this.selection || this.readSelection();
-    if (!span) return;
+    if (!span) return Promise.resolve();
     window.getSelection().removeAllRanges();
     this.selection = null;
     this.onSelectionChange();
+    // One tag write at a time: a second hotkey pressed before the first save
+    // returns must add its tag to that annotation, not create a duplicate.
+    this.tagQueue = (this.tagQueue || Promise.resolve()).then(() => this.tagSpan(span, tagKey));
+    return this.tagQueue;
+  }
+
+  async tagSpan(span, tagKey) {
     const same = [...this.annotations.values()].find(
       (a) => a.start === span.start && a.end === span.end && a.author === this.data.user);
     const tagName = (this.tags.get(tagKey) || { name: tagKey }).name;

@@ -3,17 +3,30 @@ text, read-only viewers and offsets after astral and combining characters."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
+from annotations.models import (
+    Annotation,
+    Claim,
+    ClaimMention,
+    Suggestion,
+    SuggestionStatus,
+    Tag,
+)
+from annotations.selectors import suggestions_pending
 from annotations.services.annotations import annotation_create, annotation_update
+from corpus.models import AnalysisStatus, Document
+from tests.browser_support import login, select_text
 
-from .conftest import add_statement, login, select_text
+from .conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+# test_analyst_day pastes through the ingest form, whose analysis loads spaCy.
 
 STATEMENT = (
     "Statement by the Ministry of Defence of Costa Verde, 3 September 2025.\n\n"
@@ -47,18 +60,42 @@ def wait_saved(page) -> None:
     expect(page.locator("#save-state")).to_have_attribute("data-state", "saved")
 
 
+@pytest.mark.spacy
 def test_analyst_day(page, team, artifacts_dir):
     project, analyst = team["project"], team["analyst"]
     login(page, "amara.analyst")
-    # Paste a statement (ingest branch's form not on this branch: see docstring
-    # of add_statement), then open it from the document list.
-    document = add_statement(
-        project, analyst, STATEMENT, "Ministry statement on the 3 September strike"
+    # Paste a statement through the ingest form; its analysis (real spaCy,
+    # eager Celery) queues suggestions before the job page is shown.
+    page.goto(f"/p/{project.slug}/ingest/")
+    page.fill("#id_paste-text", STATEMENT)
+    page.fill("#id_paste-title", "Ministry statement on the 3 September strike")
+    page.fill("#id_paste-speaker", "Colonel Ines Albarran")
+    page.fill("#id_paste-role", "Ministry spokesperson")
+    page.fill("#id_paste-platform", "Press conference")
+    page.get_by_role("button", name="Add statement").click()
+    page.wait_for_url("**/jobs/*/")
+    expect(page.locator("main")).to_contain_text("1 stored")
+    expect(page.locator(".job-progress label")).to_contain_text("Done")
+    document = Document.objects.get(project=project)
+    assert document.text == STATEMENT
+    assert document.captured_by == analyst
+    assert document.kind == "statement"
+    assert document.author == "Colonel Ines Albarran"
+    assert document.speaker_role == "Ministry spokesperson"
+    # The original is the form's bytes as sent (browsers send CRLF line
+    # breaks); the text is normalised to LF.
+    with document.original.open("rb") as original:
+        sent = original.read()
+    assert sent == STATEMENT.replace("\n", "\r\n").encode()
+    assert document.sha256 == hashlib.sha256(sent).hexdigest()
+    assert document.analysis_status == AnalysisStatus.DONE
+    pending = list(suggestions_pending(document=document))
+    casualty = next(
+        i
+        for i, s in enumerate(pending)
+        if s.tag.key == "casualty_figure" and s.quote.startswith("Eleven")
     )
-    suggestion = suggest(
-        document, "Eleven narco-terrorists were killed", "casualty_figure"
-    )
-    wrong = suggest(document, "Legal scholars", "official_claim")
+    assert casualty > 0  # there is something to walk past
 
     page.goto(f"/p/{project.slug}/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
@@ -67,24 +104,37 @@ def test_analyst_day(page, team, artifacts_dir):
         "link", name="Ministry statement on the 3 September strike"
     ).click()
     expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
-    expect(page.locator("#suggestions li.current")).to_contain_text("Eleven")
+    current = page.locator("#suggestions li.current")
+    expect(current).to_have_attribute("data-id", str(pending[0].pk))
 
-    # Walk the queue with j/k, accept with Enter, reject with Backspace.
-    expect(page.locator("#suggestion-count")).to_have_text("2")
-    page.keyboard.press("j")
-    expect(page.locator("#suggestions li.current")).to_contain_text("Legal scholars")
+    # Walk the queue with j/k to the casualty figure, accept it with Enter,
+    # reject the next one with Backspace.
+    expect(page.locator("#suggestion-count")).to_have_text(str(len(pending)))
+    for _ in range(casualty):
+        page.keyboard.press("j")
+    expect(current).to_have_attribute("data-id", str(pending[casualty].pk))
+    expect(current).to_contain_text("Eleven narco-terrorists were killed")
     page.keyboard.press("k")
-    expect(page.locator("#suggestions li.current")).to_contain_text("Eleven")
+    expect(current).to_have_attribute("data-id", str(pending[casualty - 1].pk))
+    page.keyboard.press("j")
+    expect(current).to_have_attribute("data-id", str(pending[casualty].pk))
     page.keyboard.press("Enter")
     wait_saved(page)
-    expect(page.locator("#suggestion-count")).to_have_text("1")
-    suggestion.refresh_from_db()
-    assert suggestion.status == SuggestionStatus.ACCEPTED
+    expect(page.locator("#suggestion-count")).to_have_text(str(len(pending) - 1))
+    accepted = Suggestion.objects.get(pk=pending[casualty].pk)
+    assert accepted.status == SuggestionStatus.ACCEPTED
+    next_id = int(current.get_attribute("data-id"))
+    assert next_id != accepted.pk
     page.keyboard.press("Backspace")
     wait_saved(page)
-    expect(page.locator("#suggestion-count")).to_have_text("0")
-    wrong.refresh_from_db()
-    assert wrong.status == SuggestionStatus.REJECTED
+    expect(page.locator("#suggestion-count")).to_have_text(str(len(pending) - 2))
+    assert Suggestion.objects.get(pk=next_id).status == SuggestionStatus.REJECTED
+    assert (
+        Suggestion.objects.filter(
+            document=document, status=SuggestionStatus.PENDING
+        ).count()
+        == len(pending) - 2
+    )
 
     # Select text and tag it with a hotkey (n = No evidence provided).
     select_text(page, "the evidence would not be released")
@@ -115,8 +165,43 @@ def test_analyst_day(page, team, artifacts_dir):
     assert tagged.note.startswith("Spokesperson refuses")
     assert tagged.version == 2
     expect(page.locator("#detail")).to_contain_text("version 2")
-    # Claims live on the legal branch; until then the panel says so.
-    expect(page.locator("#detail")).to_contain_text("Claims are not available")
+    # Start a claim from the annotation in the claim panel.
+    new_claim = page.locator("#detail form.new-claim")
+    expect(new_claim).to_contain_text("Or start a new claim")
+    proposition = new_claim.get_by_label("Proposition (one sentence)")
+    expect(proposition).to_have_value("the evidence would not be released")
+    proposition.fill("The ministry will not release evidence for the strike.")
+    new_claim.get_by_label("Claimant", exact=True).fill("Colonel Ines Albarran")
+    new_claim.get_by_label("Claimant type").select_option("military")
+    evidence = new_claim.get_by_label("Evidence status")
+    expect(evidence).to_have_value("not_provided")  # from the tag
+    evidence.select_option("not_provided")
+    new_claim.get_by_role("button", name="Create claim and attach").click()
+    claim_list = page.locator("#detail .claim-list")
+    expect(claim_list).to_contain_text(
+        "The ministry will not release evidence for the strike."
+    )
+    expect(claim_list).to_contain_text("Evidence: not provided")
+    claim = Claim.objects.get(project=project)
+    assert claim.proposition == "The ministry will not release evidence for the strike."
+    assert claim.claimant == "Colonel Ines Albarran"
+    assert claim.claimant_type == "military"
+    assert claim.evidence_status == "not_provided"
+    assert claim.created_by == analyst
+    assert list(
+        ClaimMention.objects.filter(claim=claim).values_list("annotation_id", flat=True)
+    ) == [tagged.pk]
+    # Correct the claimant and the evidence status from the panel.
+    editor = page.locator("#detail form.claim-edit")
+    editor.get_by_label("Claimant").fill("Colonel Ines Albarran, spokesperson")
+    editor.get_by_label("Evidence status").select_option("disputed")
+    editor.get_by_role("button", name="Save claim").click()
+    expect(claim_list).to_contain_text("Evidence: disputed")
+    expect(claim_list).to_contain_text("Colonel Ines Albarran, spokesperson")
+    claim.refresh_from_db()
+    assert claim.claimant == "Colonel Ines Albarran, spokesperson"
+    assert claim.evidence_status == "disputed"
+    assert claim.version == 2
     # Comment on the annotation.
     page.get_by_label("Add a comment").fill(
         "Ask the ministry for the annex <b>now</b>."
@@ -278,3 +363,27 @@ def test_offsets_after_emoji_and_combining_accent(page, team):
     )
     assert highlighted == "three fishermen were killed"
     assert re.search(r"Sp.n\u0308al", page.locator("#doc-text").inner_text())
+
+
+def test_two_quick_hotkeys_give_one_annotation_with_both_tags(page, team):
+    """The second hotkey, pressed before the first save returns, adds its tag
+    to the same annotation instead of creating a duplicate."""
+    project, analyst = team["project"], team["analyst"]
+    document = add_statement(project, analyst, STATEMENT, "Statement")
+    login(page, "amara.analyst")
+    page.goto(f"/p/{project.slug}/d/{document.pk}/")
+    expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
+    phrase = "Eleven narco-terrorists were killed"
+    select_text(page, phrase)
+    page.keyboard.press("o")
+    select_text(page, phrase)
+    page.keyboard.press("c")
+    expect(page.locator("#save-state")).to_contain_text("Casualty figure")
+    wait_saved(page)
+    annotation = Annotation.objects.get(document=document)
+    assert annotation.quote == phrase
+    assert sorted(annotation.tags.values_list("key", flat=True)) == [
+        "casualty_figure",
+        "official_claim",
+    ]
+    assert annotation.version == 2

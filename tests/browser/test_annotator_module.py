@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.services.annotations import annotation_create
+from tests.browser_support import login
 
-from .conftest import add_statement, login
+from .conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from corpus.models import Document
+from tests.browser_support import login
 
 # The upload queues the analysis, which runs in process (no broker) once the
 # live server commits, so this test loads spaCy too.
@@ -17,46 +16,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop; Django's ORM calls from the
-    # test body are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=LAUNCH_ARGS
-        )
-        context = browser.new_context()
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def login(page, live_server, client, user) -> None:
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
-    )
-
-
-def test_drop_files_then_upload(page, live_server, client, project, analyst):
-    login(page, live_server, client, analyst)
-    page.goto(f"{live_server.url}/p/{project.slug}/ingest/")
+def test_drop_files_then_upload(page, project, analyst):
+    login(page, "analyst")
+    page.goto(f"/p/{project.slug}/ingest/")
     page.wait_for_selector(".dropzone-ready")
     assert page.is_visible(".dropzone-hint")
     # A file chosen the normal way, then two more dropped: all three are kept.

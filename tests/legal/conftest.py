@@ -1,11 +1,9 @@
 """Fixtures for the legal analysis tests: sourced documents, annotations made
-directly through the models (the annotator's services live on another
-branch), and a Playwright browser for the walk-through."""
+directly through the models (test set-up; the browser walk tags through the
+annotator page), the browser itself is shared (``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -140,45 +138,3 @@ def mentions(docs, analyst):
             tags=["rescue_or_survivor"],
         ),
     }
-
-
-# --- Browser ------------------------------------------------------------------
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's chromium (never ``playwright install``), one per module.
-
-    Playwright's sync API keeps an event loop running in the test thread
-    while it is started, so Django refuses ORM calls from that thread unless
-    DJANGO_ALLOW_ASYNC_UNSAFE is set. Module scope confines both the loop and
-    the variable to the browser tests: session scope would leak them into
-    every later test (and into ``check --deploy``, which rejects the variable).
-    """
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS, headless=True
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
