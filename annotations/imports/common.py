@@ -26,7 +26,7 @@ from corpus.services import DuplicateDocument, document_create
 
 from ..history import history_record, snapshot
 from ..models import CONTEXT_CHARS, Annotation, Origin, Tag
-from ..services.tags import tag_create
+from ..services.taxonomy import tag_create
 
 try:  # the annotator branch's service, once merged
     from ..services.annotations import annotation_create

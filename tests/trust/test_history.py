@@ -155,14 +155,18 @@ def test_tag_changes_are_recorded_and_validated(project, owner):
         name="Vessel seized",
         colour="#112233",
         hotkey="7",
-        patterns='["seized", {"lemma": "board"}]',
+        patterns='[{"lemma": ["seize", "board"]}, {"cue": "hedge"}]',
     )
-    assert tag.patterns == ["seized", {"lemma": "board"}]
+    assert tag.patterns == [{"lemma": ["seize", "board"]}, {"cue": "hedge"}]
     tag_update(tag=tag, user=owner, name="Vessel seized or boarded", hotkey="8")
     with pytest.raises(ValidationError, match="not valid JSON"):
         tag_update(tag=tag, user=owner, patterns="[oops")
-    with pytest.raises(ValidationError, match="string or an object"):
+    with pytest.raises(ValidationError, match="Rule 1 must be an object"):
         tag_update(tag=tag, user=owner, patterns="[1, 2]")
+    with pytest.raises(ValidationError, match="unknown keys: colour"):
+        tag_update(tag=tag, user=owner, patterns='[{"cue": "x", "colour": "red"}]')
+    with pytest.raises(ValidationError, match="must be a list"):
+        tag_update(tag=tag, user=owner, patterns='{"cue": "x"}')
     with pytest.raises(ValidationError):
         tag_update(tag=tag, user=owner, colour="red")
     taken = project.tags.exclude(pk=tag.pk).exclude(hotkey="").first().hotkey
