@@ -13,7 +13,7 @@ from annotations.imports.common import ImportRefused, find_anchor
 from annotations.imports.spans import import_spans
 from annotations.imports.w3c import import_w3c
 from annotations.models import Annotation, HistoryEntry, Origin, Tag
-from corpus.models import Document
+from corpus.models import Document, Job, JobKind
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,8 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
     ]
     annotation = Annotation.objects.filter(document=document).first()
     assert annotation.origin == Origin.IMPORT and annotation.author == owner
+    job = Job.objects.get(project=project, kind=JobKind.ANALYSE)
+    assert job.report["document_ids"] == [document.pk]
     assert (
         HistoryEntry.objects.filter(
             object_type="annotation", action="create", actor=owner
