@@ -81,11 +81,14 @@ def annotation_create(
     tag_keys: list[str],
     note: str = "",
     origin: str = Origin.HUMAN,
+    status: str | None = None,
 ) -> Annotation:
     """Tag ``document.text[start:end]`` (code points, end-exclusive).
 
     Quote, prefix and suffix are filled from the text so the span can be
-    re-anchored even if offsets were ever lost.
+    re-anchored even if offsets were ever lost. ``status`` is for callers
+    that create an already-reviewed annotation (adjudication creates its
+    reconciled spans accepted); by default the model's initial status.
     """
     annotation = Annotation(
         document=document,
@@ -96,6 +99,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
+    if status is not None:
+        annotation.status = status
     if not (0 <= start < end <= len(document.text)):
         raise ValidationError(
             {
