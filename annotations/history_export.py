@@ -14,6 +14,7 @@ from corpus.models import Membership, Project, Role
 
 from .agreement import csv_safe
 from .models import HistoryAction, HistoryEntry
+from .params import parse_id
 
 
 def history_allowed(membership: Membership | None, project: Project) -> bool:
@@ -38,8 +39,8 @@ def history_filter_entries(entries, params) -> QuerySet[HistoryEntry]:
     entries = entries.select_related("actor")
     if value := params.get("type"):
         entries = entries.filter(object_type=value)
-    if (value := params.get("id")) and str(value).isdigit():
-        entries = entries.filter(object_id=int(value))
+    if (value := parse_id(params.get("id"))) is not None:
+        entries = entries.filter(object_id=value)
     if (value := params.get("action")) in HistoryAction.values:
         entries = entries.filter(action=value)
     if value := params.get("actor"):

@@ -211,7 +211,7 @@ class AnnotationViewSet(
     def destroy(self, request, pk=None):
         annotation = self.get_object()
         version = request.query_params.get("version", "")
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit()):
             raise ValidationError(
                 {"version": "Give ?version=<the version you read> to delete."}
             )
