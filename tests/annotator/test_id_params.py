@@ -15,6 +15,7 @@ def test_unicode_and_oversized_ids_are_refused_not_crashing(api, owner, value):
     for path in (
         f"/api/comments/?annotation={value}",
         f"/api/suggestions/?document={value}",
+        f"/api/annotations/?document={value}",
     ):
         response = client.get(path)
         assert response.status_code == 400, (path, response.status_code)
