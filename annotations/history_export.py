@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from corpus.models import Membership, Project, Role
 
-from .agreement import csv_safe
+from .exports.base import spreadsheet_safe
 from .models import HistoryAction, HistoryEntry
 from .params import parse_id
 
@@ -92,12 +92,12 @@ def history_csv(entries: QuerySet[HistoryEntry]) -> Iterator[str]:
             [
                 data["id"],
                 data["at"].isoformat(),
-                csv_safe(data["actor"] or ""),
+                spreadsheet_safe(data["actor"] or ""),
                 data["object_type"],
                 data["object_id"],
                 data["action"],
-                csv_safe(json.dumps(data["before"], cls=DjangoJSONEncoder)),
-                csv_safe(json.dumps(data["after"], cls=DjangoJSONEncoder)),
+                spreadsheet_safe(json.dumps(data["before"], cls=DjangoJSONEncoder)),
+                spreadsheet_safe(json.dumps(data["after"], cls=DjangoJSONEncoder)),
             ]
         )
         yield buffer.getvalue()
