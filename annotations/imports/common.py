@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from corpus.errors import ApplicationError
-from corpus.ingest import queue_analysis
 from corpus.models import Document, Project, normalize_text
 from corpus.services import DuplicateDocument, document_create
 
@@ -43,6 +42,8 @@ class ImportResult:
     annotations_skipped: int = 0
     tags_created: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # Documents this import created, analysed as one job when it finishes.
+    new_documents: list[Document] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -197,7 +198,7 @@ def document_for_text(
         result.documents_reused += 1
         return dup.existing
     result.documents_created += 1
-    queue_analysis(project=project, documents=[document], user=user)
+    result.new_documents.append(document)
     return document
 
 

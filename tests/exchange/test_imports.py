@@ -40,6 +40,7 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
     )
     result = import_spans(data, tool="doccano", project=project, user=owner)
     assert (result.documents_created, result.annotations_created) == (1, 2)
+    assert [d.text for d in result.new_documents] == [TEXT]
     document = Document.objects.get(project=project)
     assert document.text == TEXT and document.extractor == "doccano-import"
     assert spans_of(document) == [
@@ -78,6 +79,8 @@ def test_doccano_entities_form_and_reimport_is_idempotent(project, owner):
     assert (again.documents_reused, again.annotations_created) == (1, 0)
     assert again.annotations_skipped == 1
     assert Annotation.objects.filter(project=project).count() == 1
+    # A re-import creates no document, so it queues no analysis.
+    assert Job.objects.filter(project=project, kind=JobKind.ANALYSE).count() == 1
 
 
 def test_unknown_labels_refuse_everything_unless_asked(project, owner):
