@@ -9,10 +9,8 @@ creates (or extends) a reconciled annotation with ``origin=adjudication``
 authored by the reviewer and marks the annotators' matching annotations
 accepted; rejecting marks them rejected. Every write is recorded in the
 history. Finishing marks the document's submitted assignments adjudicated.
-
-The reconciled annotations are created here rather than through
-``annotation_create`` so that this module works on its own; both write the
-same fields and history (integrator: switch when the annotator branch lands).
+Reconciled annotations are created through ``annotation_create`` (origin
+``adjudication``, status accepted), like every other annotation.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from corpus.errors import ApplicationError
@@ -37,6 +36,7 @@ from .models import (
     Origin,
     Tag,
 )
+from .services.annotations import annotation_create
 from .services.assignments import assignments_mark_adjudicated
 
 
@@ -227,31 +227,23 @@ def adjudication_accept(
         .first()
     )
     if reconciled is None:
-        reconciled = Annotation(
-            project=document.project,
-            document=document,
-            start=start,
-            end=end,
-            author=reviewer,
-            note=note,
-            origin=Origin.ADJUDICATION,
-            status=AnnotationStatus.ACCEPTED,
-        )
         if not (0 <= start < end <= len(document.text)):
             raise ApplicationError(
                 f"Offsets {start}-{end} are outside the document text."
             )
-        reconciled.anchor()
-        reconciled.full_clean()
-        reconciled.save()
-        reconciled.tags.set([tag])
-        history_record(
-            project=document.project,
-            actor=reviewer,
-            obj=reconciled,
-            action=HistoryAction.CREATE,
-            after=snapshot(reconciled),
-        )
+        try:
+            reconciled = annotation_create(
+                document=document,
+                author=reviewer,
+                start=start,
+                end=end,
+                tag_keys=[tag.key],
+                note=note,
+                origin=Origin.ADJUDICATION,
+                status=AnnotationStatus.ACCEPTED,
+            )
+        except ValidationError as exc:
+            raise ApplicationError(" ".join(exc.messages)) from exc
     elif not reconciled.tags.filter(pk=tag.pk).exists():
         before = snapshot(reconciled)
         reconciled.tags.add(tag)

@@ -41,6 +41,7 @@ from django.contrib.auth import get_user_model
 
 from corpus.models import Document, Project
 
+from .exports.base import spreadsheet_safe
 from .models import Annotation, Assignment, AssignmentStatus, Origin, Tag
 
 _CLOSERS = "\"')]\u201d\u2019"  # quotes and brackets that may end a sentence
@@ -362,13 +363,6 @@ CSV_HEADER = [
 ]
 
 
-def csv_safe(value):
-    """Neutralise spreadsheet formulas: prefix cells starting =, +, -, @."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def agreement_csv(report: AgreementReport) -> str:
     """The report as CSV: one row per tag (all annotators), one per pair."""
 
@@ -387,8 +381,8 @@ def agreement_csv(report: AgreementReport) -> str:
             writer.writerow(
                 [
                     tag.key,
-                    csv_safe(pair.annotator_a),
-                    csv_safe(pair.annotator_b),
+                    spreadsheet_safe(pair.annotator_a),
+                    spreadsheet_safe(pair.annotator_b),
                     pair.units,
                     "",
                     fmt(pair.observed),

@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 
 from corpus.models import Membership, Project, Role
 
-from .agreement import csv_safe
+from .exports.base import spreadsheet_safe
 from .models import HistoryAction, HistoryEntry
+from .params import parse_id
 
 
 def history_allowed(membership: Membership | None, project: Project) -> bool:
@@ -38,8 +39,8 @@ def history_filter_entries(entries, params) -> QuerySet[HistoryEntry]:
     entries = entries.select_related("actor")
     if value := params.get("type"):
         entries = entries.filter(object_type=value)
-    if (value := params.get("id")) and str(value).isdigit():
-        entries = entries.filter(object_id=int(value))
+    if (value := parse_id(params.get("id"))) is not None:
+        entries = entries.filter(object_id=value)
     if (value := params.get("action")) in HistoryAction.values:
         entries = entries.filter(action=value)
     if value := params.get("actor"):
@@ -91,12 +92,12 @@ def history_csv(entries: QuerySet[HistoryEntry]) -> Iterator[str]:
             [
                 data["id"],
                 data["at"].isoformat(),
-                csv_safe(data["actor"] or ""),
+                spreadsheet_safe(data["actor"] or ""),
                 data["object_type"],
                 data["object_id"],
                 data["action"],
-                csv_safe(json.dumps(data["before"], cls=DjangoJSONEncoder)),
-                csv_safe(json.dumps(data["after"], cls=DjangoJSONEncoder)),
+                spreadsheet_safe(json.dumps(data["before"], cls=DjangoJSONEncoder)),
+                spreadsheet_safe(json.dumps(data["after"], cls=DjangoJSONEncoder)),
             ]
         )
         yield buffer.getvalue()

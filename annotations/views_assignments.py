@@ -17,6 +17,7 @@ from corpus.permissions import project_view
 from corpus.services import project_set_blind_mode
 
 from .models import Annotation, Assignment, AssignmentStatus
+from .params import parse_id
 from .services.assignments import (
     assignment_delete,
     assignment_reopen,
@@ -89,7 +90,7 @@ def assignments_view(request, slug: str):
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [i for v in values if (i := parse_id(v)) is not None]
 
 
 @project_view(Role.OWNER)

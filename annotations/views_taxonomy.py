@@ -33,7 +33,10 @@ class TagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         required=False,
         initial="[]",
-        help_text="A JSON list of suggestion rules (strings or objects).",
+        help_text=(
+            "A JSON list of suggestion rules, each an object such as "
+            '{"cue": "hedge", "confidence": 0.6} (see docs/suggestions.md).'
+        ),
     )
     order = forms.IntegerField(min_value=0, required=False)
     is_active = forms.BooleanField(required=False, initial=True)

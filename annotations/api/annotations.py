@@ -19,6 +19,7 @@ from corpus.models import Role
 from corpus.permissions import ProjectRolePermission, access_document
 
 from ..models import Annotation, AnnotationStatus
+from ..params import parse_id
 from ..selectors import (
     annotation_visible,
     annotations_for_display,
@@ -145,10 +146,9 @@ class AnnotationViewSet(
             )
         document_id = self.request.query_params.get("document")
         if self.action == "list" and document_id:
-            try:
-                document = access_document(self.request.user, int(document_id))
-            except ValueError as exc:
-                raise ApplicationError("document must be a number.") from exc
+            if parse_id(document_id) is None:
+                raise ApplicationError("document must be a number.")
+            document = access_document(self.request.user, parse_id(document_id))
             queryset = annotations_visible_to(user=self.request.user, document=document)
         else:
             queryset = annotations_visible_in_projects(user=self.request.user)
@@ -211,7 +211,7 @@ class AnnotationViewSet(
     def destroy(self, request, pk=None):
         annotation = self.get_object()
         version = request.query_params.get("version", "")
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit()):
             raise ValidationError(
                 {"version": "Give ?version=<the version you read> to delete."}
             )

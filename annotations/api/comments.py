@@ -12,6 +12,7 @@ from corpus.models import Role
 from corpus.permissions import ProjectRolePermission, check_role
 
 from ..models import Comment
+from ..params import parse_id
 from ..selectors import annotations_visible_in_projects
 from ..services.comments import comment_create
 
@@ -53,9 +54,9 @@ class CommentViewSet(
         )
         annotation_id = self.request.query_params.get("annotation")
         if self.action == "list" and annotation_id:
-            if not annotation_id.isdigit():
+            if parse_id(annotation_id) is None:
                 raise ApplicationError("annotation must be a number.")
-            queryset = queryset.filter(annotation_id=int(annotation_id))
+            queryset = queryset.filter(annotation_id=parse_id(annotation_id))
         return queryset.order_by("created_at", "pk")
 
     @extend_schema(request=CommentCreateSerializer, responses=CommentOutputSerializer)

@@ -27,7 +27,7 @@ from ..exports import FORMATS
 from ..imports.archive import import_archive
 from ..imports.formats import IMPORTERS
 from ..models import Tag
-from ..services.tags import tag_create, tag_delete, tag_update
+from ..services.taxonomy import tag_create, tag_delete, tag_update
 from .serializers import (
     ArchiveImportInput,
     ArchiveImportOutput,

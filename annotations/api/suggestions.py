@@ -16,6 +16,7 @@ from corpus.errors import ApplicationError
 from corpus.permissions import ProjectRolePermission, access_document
 
 from ..models import Suggestion, SuggestionStatus
+from ..params import parse_id
 from ..services.suggestions import (
     suggestion_accept,
     suggestion_edit,
@@ -87,9 +88,9 @@ class SuggestionViewSet(
         if self.action == "list":
             document_id = params.get("document")
             if document_id:
-                if not document_id.isdigit():
+                if parse_id(document_id) is None:
                     raise ApplicationError("document must be a number.")
-                document = access_document(self.request.user, int(document_id))
+                document = access_document(self.request.user, parse_id(document_id))
                 queryset = queryset.filter(document=document)
             wanted = params.get("status", SuggestionStatus.PENDING)
             if wanted != "all":

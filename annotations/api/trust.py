@@ -20,6 +20,7 @@ from corpus.permissions import ProjectRolePermission, access_project, check_role
 from ..agreement import agreement_compute
 from ..history_export import history_filter_entries
 from ..models import Assignment, HistoryEntry
+from ..params import parse_id
 from ..services.assignments import (
     assignment_create,
     assignment_delete,
@@ -97,8 +98,8 @@ class AssignmentViewSet(
         params = self.request.query_params
         if slug := params.get("project"):
             queryset = queryset.filter(document__project__slug=slug)
-        if (doc := params.get("document")) and doc.isdigit():
-            queryset = queryset.filter(document_id=int(doc))
+        if (doc := parse_id(params.get("document"))) is not None:
+            queryset = queryset.filter(document_id=doc)
         if status := params.get("status"):
             queryset = queryset.filter(status=status)
         return queryset
@@ -115,10 +116,10 @@ class AssignmentViewSet(
     def create(self, request, *args, **kwargs):
         # The role check comes before validation, so a low role learns
         # nothing from validation errors.
-        doc_id = str(request.data.get("document", ""))
+        doc_id = parse_id(request.data.get("document"))
         document = (
             Document.objects.for_user(request.user).filter(pk=doc_id).first()
-            if doc_id.isdigit()
+            if doc_id is not None
             else None
         )
         if document is None:

@@ -19,19 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from corpus.api.ingestion import queue_analysis
 from corpus.errors import ApplicationError
 from corpus.models import Document, Project, normalize_text
 from corpus.services import DuplicateDocument, document_create
 
-from ..history import history_record, snapshot
 from ..models import CONTEXT_CHARS, Annotation, Origin, Tag
-from ..services.tags import tag_create
-
-try:  # the annotator branch's service, once merged
-    from ..services.annotations import annotation_create
-except ImportError:  # pragma: no cover - depends on which branches are merged
-    annotation_create = None
+from ..services.annotations import annotation_create
+from ..services.taxonomy import tag_create
 
 MAX_LABEL = 120
 
@@ -48,6 +42,8 @@ class ImportResult:
     annotations_skipped: int = 0
     tags_created: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # Documents this import created, analysed as one job when it finishes.
+    new_documents: list[Document] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -202,7 +198,7 @@ def document_for_text(
         result.documents_reused += 1
         return dup.existing
     result.documents_created += 1
-    queue_analysis([document.pk])
+    result.new_documents.append(document)
     return document
 
 
@@ -247,10 +243,9 @@ def annotation_add(
 ) -> Annotation | None:
     """Create one imported annotation (origin ``import``), with history.
 
-    Uses the annotator branch's ``annotation_create`` service when it is
-    installed; until then the same contract inline (anchor, full_clean,
-    history "create"). An identical annotation (same span, same tags)
-    already present is skipped, so re-imports are safe.
+    Goes through ``annotation_create`` (anchoring, validation, history
+    "create"). An identical annotation (same span, same tags) already
+    present is skipped, so re-imports are safe.
     """
     tags = list(dict.fromkeys(tags))
     same_span = Annotation.objects.filter(document=document, start=start, end=end)
@@ -259,50 +254,21 @@ def annotation_add(
         if sorted(t.pk for t in existing.tags.all()) == tag_ids:
             result.annotations_skipped += 1
             return None
-    if annotation_create is not None:
-        try:
-            with transaction.atomic():
-                created = annotation_create(
-                    document=document,
-                    author=user,
-                    start=start,
-                    end=end,
-                    tag_keys=[t.key for t in tags],
-                    note=note,
-                    origin=Origin.IMPORT,
-                )
-        except (ValidationError, IntegrityError, ApplicationError) as exc:
-            raise ValueError(
-                f"the span {start}-{end} cannot be stored ({exc})"
-            ) from exc
-        result.annotations_created += 1
-        return created
-    annotation = Annotation(
-        project=document.project,
-        document=document,
-        author=user,
-        start=start,
-        end=end,
-        note=note,
-        origin=Origin.IMPORT,
-    )
-    annotation.anchor()
     try:
-        annotation.full_clean()
         with transaction.atomic():
-            annotation.save()
-    except (ValidationError, IntegrityError) as exc:
+            created = annotation_create(
+                document=document,
+                author=user,
+                start=start,
+                end=end,
+                tag_keys=[t.key for t in tags],
+                note=note,
+                origin=Origin.IMPORT,
+            )
+    except (ValidationError, IntegrityError, ApplicationError) as exc:
         raise ValueError(f"the span {start}-{end} cannot be stored ({exc})") from exc
-    annotation.tags.set(tags)
-    history_record(
-        project=document.project,
-        actor=user,
-        obj=annotation,
-        action="create",
-        after=snapshot(annotation),
-    )
     result.annotations_created += 1
-    return annotation
+    return created
 
 
 def check_text(value: object, where: str) -> str:

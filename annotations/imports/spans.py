@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 
+from corpus.ingest import queue_analysis
 from corpus.models import Project
 
 from .common import (
@@ -172,4 +173,6 @@ def import_spans(
     if count == 0:
         raise ImportRefused(f"{name} holds no records.")
     result.tags_created = resolver.created
+    # One analysis job for every new document, started once the import commits.
+    queue_analysis(project=project, documents=result.new_documents, user=user)
     return result

@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from corpus.errors import ConflictError
 from corpus.models import Document, Role
 from corpus.permissions import membership_for
 
 from ..history import history_record, snapshot
 from ..models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
+from .versioning import locked_at_version
 
 REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
 # Never changed by an update; not re-validated (saves queries on every save).
@@ -49,26 +49,12 @@ def tags_resolve(*, project, tag_keys: list[str], note: str = "") -> list[Tag]:
 
 
 def _check_version(annotation: Annotation, expected_version: int) -> Annotation:
-    """Lock the row and return it fresh, or raise ConflictError if someone
-    saved it since ``expected_version``."""
-    current = (
-        Annotation.objects.select_for_update(of=("self",))
-        .select_related("project")
-        .filter(pk=annotation.pk)
-        .first()
+    return locked_at_version(
+        Annotation.objects.select_related("project"),
+        pk=annotation.pk,
+        expected_version=expected_version,
+        noun="this annotation",
     )
-    if current is None:
-        raise ConflictError(
-            "This annotation was deleted by someone else.", current=None
-        )
-    if int(expected_version) != current.version:
-        raise ConflictError(
-            f"Someone else saved this annotation (now version {current.version}, "
-            f"you edited version {expected_version}). Your change was not saved; "
-            "review the current state and apply it again.",
-            current=current,
-        )
-    return current
 
 
 @transaction.atomic
@@ -81,11 +67,14 @@ def annotation_create(
     tag_keys: list[str],
     note: str = "",
     origin: str = Origin.HUMAN,
+    status: str | None = None,
 ) -> Annotation:
     """Tag ``document.text[start:end]`` (code points, end-exclusive).
 
     Quote, prefix and suffix are filled from the text so the span can be
-    re-anchored even if offsets were ever lost.
+    re-anchored even if offsets were ever lost. ``status`` is for callers
+    that create an already-reviewed annotation (adjudication creates its
+    reconciled spans accepted); by default the model's initial status.
     """
     annotation = Annotation(
         document=document,
@@ -96,6 +85,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
+    if status is not None:
+        annotation.status = status
     if not (0 <= start < end <= len(document.text)):
         raise ValidationError(
             {

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from corpus.errors import ApplicationError, ConflictError
+from corpus.errors import ApplicationError
 from corpus.models import Role
 from corpus.permissions import membership_for
 
 from ..history import history_record, snapshot
 from ..models import Annotation, Assessment, Claim, Criterion, Element, Finding
+from .versioning import locked_at_version
 
 
 def _clean_rationale(rationale: str | None) -> str:
@@ -152,17 +153,12 @@ def assessment_update(
     sources: Iterable[Annotation | int] | None = None,
 ) -> Assessment:
     """Change a finding, rationale or cited sources (optimistic locking)."""
-    current = (
-        Assessment.objects.select_for_update()
-        .select_related("claim", "project")
-        .get(pk=assessment.pk)
+    current = locked_at_version(
+        Assessment.objects.select_related("claim", "project"),
+        pk=assessment.pk,
+        expected_version=expected_version,
+        noun="this assessment",
     )
-    if int(expected_version) != current.version:
-        raise ConflictError(
-            f"Someone changed this assessment since you opened it (your version "
-            f"{expected_version}, now {current.version}).",
-            current=current,
-        )
     before = snapshot(current)
     if finding is not None:
         current.finding = _clean_finding(finding)
@@ -187,12 +183,12 @@ def assessment_update(
 @transaction.atomic
 def assessment_delete(*, assessment: Assessment, user, expected_version: int) -> None:
     """Delete an assessment if it is still at ``expected_version``."""
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if int(expected_version) != current.version:
-        raise ConflictError(
-            "Someone changed this assessment since you opened it; reload first.",
-            current=current,
-        )
+    current = locked_at_version(
+        Assessment.objects.all(),
+        pk=assessment.pk,
+        expected_version=expected_version,
+        noun="this assessment",
+    )
     before = snapshot(current)
     pk = current.pk
     project = current.project

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from corpus.errors import ApplicationError, ConflictError
+from corpus.errors import ApplicationError
 from corpus.models import Project
 
 from ..history import history_record, snapshot
@@ -28,6 +28,7 @@ from ..models import (
     EvidenceStatus,
     QuantityBound,
 )
+from .versioning import locked_at_version
 
 #: Fields ``claim_update`` may change.
 CLAIM_EDITABLE_FIELDS = (
@@ -118,14 +119,12 @@ def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) ->
             f"These fields cannot be changed: {', '.join(unknown)}.",
             extra={"fields": unknown},
         )
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if int(expected_version) != current.version:
-        raise ConflictError(
-            f"Someone changed this claim since you opened it (your version "
-            f"{expected_version}, now {current.version}). Review their change and "
-            "try again.",
-            current=current,
-        )
+    current = locked_at_version(
+        Claim.objects.all(),
+        pk=claim.pk,
+        expected_version=expected_version,
+        noun="this claim",
+    )
     before = snapshot(current)
     for name, value in fields.items():
         if isinstance(value, str) and name != "note":
@@ -148,12 +147,12 @@ def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) ->
 @transaction.atomic
 def claim_delete(*, claim: Claim, user, expected_version: int) -> None:
     """Delete a claim with its mentions, quantities and assessments."""
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if int(expected_version) != current.version:
-        raise ConflictError(
-            "Someone changed this claim since you opened it; reload before deleting.",
-            current=current,
-        )
+    current = locked_at_version(
+        Claim.objects.all(),
+        pk=claim.pk,
+        expected_version=expected_version,
+        noun="this claim",
+    )
     before = snapshot(current)
     pk = current.pk
     project = current.project

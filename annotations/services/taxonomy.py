@@ -13,6 +13,7 @@ from corpus.models import Project
 
 from ..history import history_record, snapshot
 from ..models import HistoryAction, Tag
+from ..suggest import patterns_validate as suggest_patterns_problems
 
 TAG_FIELDS = (
     "key",
@@ -28,12 +29,12 @@ MAX_PATTERNS_BYTES = 64 * 1024
 
 
 def patterns_validate(patterns: Any) -> list:
-    """Check suggestion patterns are a JSON list of strings or objects.
+    """Parse and check a tag's suggestion rules; return them as data.
 
     Accepts a JSON string (from a form) or already-parsed data. The rule
-    language inside each item belongs to ``annotations/suggest.py``; here we
-    refuse anything that is not a list of strings or string-keyed objects,
-    and anything too large to be a hand-written rule set.
+    language belongs to ``annotations/suggest.py``, whose checker we apply so
+    an owner learns of a broken rule when saving it, not when analysis
+    silently skips it. We also refuse anything too large to be hand-written.
     """
     if isinstance(patterns, str):
         text = patterns.strip() or "[]"
@@ -48,21 +49,9 @@ def patterns_validate(patterns: Any) -> list:
                     f"(line {exc.lineno}, column {exc.colno})."
                 }
             ) from exc
-    if not isinstance(patterns, list):
-        raise ValidationError({"patterns": "Patterns must be a JSON list."})
-    for index, item in enumerate(patterns, start=1):
-        if isinstance(item, str):
-            if not item.strip():
-                raise ValidationError({"patterns": f"Pattern {index} is empty."})
-        elif isinstance(item, dict):
-            if not item or not all(isinstance(key, str) for key in item):
-                raise ValidationError(
-                    {"patterns": f"Pattern {index} must be a non-empty object."}
-                )
-        else:
-            raise ValidationError(
-                {"patterns": f"Pattern {index} must be a string or an object."}
-            )
+    problems = suggest_patterns_problems(patterns)
+    if problems:
+        raise ValidationError({"patterns": problems})
     if len(json.dumps(patterns).encode()) > MAX_PATTERNS_BYTES:
         raise ValidationError({"patterns": "Patterns are larger than 64 KB."})
     return patterns
@@ -135,12 +124,15 @@ def tag_update(*, tag: Tag, user, **fields) -> Tag:
 
 @transaction.atomic
 def tag_delete(*, tag: Tag, user) -> None:
-    """Delete an unused tag; a used one can only be deactivated."""
+    """Delete an unused tag; a used one can only be deactivated (deleting it
+    would silently strip it from annotations and pending suggestions)."""
     tag = Tag.objects.select_for_update().get(pk=tag.pk)
-    if tag.annotations.exists():
+    used = tag.annotations.count()
+    if used or tag.suggestions.exists():
         raise ApplicationError(
-            f"Tag {tag.key} is used by annotations; deactivate it instead "
-            "so the record stays complete."
+            f"Tag {tag.key} is used by {used} annotation(s) or by suggestions; "
+            "deactivate it instead so the record stays complete.",
+            extra={"annotations": used},
         )
     before = snapshot(tag)
     pk = tag.pk

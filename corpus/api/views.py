@@ -159,7 +159,6 @@ class DocumentViewSet(
             user=request.user,
             name=upload.name or "upload",
             data=upload.read(),
-            media_type=upload.content_type or "",
             title=values.get("title", ""),
             kind=values.get("kind", ""),
         )

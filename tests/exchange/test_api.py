@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from annotations.models import HistoryEntry, Tag
-from corpus.models import Document, Role
+from corpus.models import Document, Job, JobKind, Role
 from corpus.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
+from tests.ingest.conftest import make_pdf
 
 from .conftest import api_for
 
 pytestmark = pytest.mark.django_db
-HAS_INGEST = importlib.util.find_spec("corpus.ingest") is not None
 
 
 def test_token_authentication(owner, project):
@@ -144,28 +142,52 @@ def test_upload_plain_text(api, project, analyst, media_root):
     )
 
 
-@pytest.mark.skipif(HAS_INGEST, reason="the full ingestion pipeline is installed")
-def test_without_the_ingest_pipeline_other_files_are_refused_clearly(
-    api, project, media_root
+def test_upload_any_supported_format_and_refuse_garbage_clearly(
+    api, project, media_root, settings
 ):
+    """The API ingests through ``corpus.ingest`` (a PDF becomes a document
+    and one analysis job is queued); input that yields nothing is a 400
+    naming the file and the problem, with nothing stored."""
+    pdf = make_pdf(["Minister Ostrava said the vessel carried 9 crew."])
     response = api.post(
         "/api/documents/",
         {
             "project": "strikes",
+            "file": SimpleUploadedFile("brief.pdf", pdf, content_type="text/plain"),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.data
+    document = Document.objects.get(pk=response.data["documents"][0]["id"])
+    assert "the vessel carried 9 crew" in document.text
+    assert document.original.read() == pdf
+    assert Job.objects.filter(project=project, kind=JobKind.ANALYSE).count() == 1
+
+    garbage = api.post(
+        "/api/documents/",
+        {
+            "project": "strikes",
             "file": SimpleUploadedFile(
-                "scan.pdf", b"%PDF-1.7 ...", content_type="application/pdf"
+                "scan.pdf",
+                b"%PDF-1.7 \x00\x01 not a pdf",
+                content_type="application/pdf",
             ),
         },
         format="multipart",
     )
-    assert response.status_code == 415
-    assert "only plain-text files" in response.data["message"]
+    assert garbage.status_code == 400
+    assert garbage.data["message"].startswith("scan.pdf: ")
+    assert garbage.data["extra"]["errors"][0]["name"] == "scan.pdf"
+    assert Document.objects.filter(project=project).count() == 1
+
+    settings.GLOSSA_URL_ALLOW_PRIVATE = False
     capture = api.post(
         "/api/documents/capture/",
-        {"project": "strikes", "url": "https://example.org/a"},
+        {"project": "strikes", "url": "http://127.0.0.1:9/statement"},
         format="json",
     )
-    assert capture.status_code == 400 and "URL capture" in capture.data["message"]
+    assert capture.status_code == 400 and "Refused" in capture.data["message"]
+    assert Document.objects.filter(project=project).count() == 1
 
 
 def test_tags_owner_writes_with_history(api, project, analyst):

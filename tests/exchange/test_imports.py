@@ -13,7 +13,7 @@ from annotations.imports.common import ImportRefused, find_anchor
 from annotations.imports.spans import import_spans
 from annotations.imports.w3c import import_w3c
 from annotations.models import Annotation, HistoryEntry, Origin, Tag
-from corpus.models import Document
+from corpus.models import Document, Job, JobKind
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
     )
     result = import_spans(data, tool="doccano", project=project, user=owner)
     assert (result.documents_created, result.annotations_created) == (1, 2)
+    assert [d.text for d in result.new_documents] == [TEXT]
     document = Document.objects.get(project=project)
     assert document.text == TEXT and document.extractor == "doccano-import"
     assert spans_of(document) == [
@@ -48,6 +49,8 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
     ]
     annotation = Annotation.objects.filter(document=document).first()
     assert annotation.origin == Origin.IMPORT and annotation.author == owner
+    job = Job.objects.get(project=project, kind=JobKind.ANALYSE)
+    assert job.report["document_ids"] == [document.pk]
     assert (
         HistoryEntry.objects.filter(
             object_type="annotation", action="create", actor=owner
@@ -76,6 +79,8 @@ def test_doccano_entities_form_and_reimport_is_idempotent(project, owner):
     assert (again.documents_reused, again.annotations_created) == (1, 0)
     assert again.annotations_skipped == 1
     assert Annotation.objects.filter(project=project).count() == 1
+    # A re-import creates no document, so it queues no analysis.
+    assert Job.objects.filter(project=project, kind=JobKind.ANALYSE).count() == 1
 
 
 def test_unknown_labels_refuse_everything_unless_asked(project, owner):

@@ -246,7 +246,7 @@ def test_claim_create_and_edit_through_forms(client, project, analyst):
         {"version": 1, "proposition": "Overwritten"},
         follow=True,
     )
-    assert "Someone changed this claim" in stale.text
+    assert "Someone else saved this claim" in stale.text
     claim.refresh_from_db()
     assert claim.proposition == "Boats known to intelligence"
 
@@ -301,7 +301,7 @@ def test_claim_delete_page_keeps_history(client, project, analyst, viewer):
     assert client.post(url, {"version": 1}).status_code == 403
     client.force_login(analyst)
     stale = client.post(url, {"version": 7}, follow=True)
-    assert "Someone changed this claim" in stale.text
+    assert "Someone else saved this claim" in stale.text
     assert client.post(url, {"version": 1}).status_code == 302
     assert not project.claims.exists()
     actions = list(

@@ -84,6 +84,15 @@ def test_reconciled_version_with_history(two_versions, reviewer):
     reconciled = Annotation.objects.filter(document=doc, origin=Origin.ADJUDICATION)
     assert reconciled.count() == 3
     assert set(reconciled.values_list("author__username", flat=True)) == {"reviewer"}
+    # Created through annotation_create: accepted, anchored, one "create" each.
+    assert set(reconciled.values_list("status", flat=True)) == {"accepted"}
+    assert all(r.quote == doc.text[r.start : r.end] for r in reconciled.all())
+    assert reconciled.filter(note="Missed by both").count() == 1
+    for r in reconciled.all():
+        creates = HistoryEntry.objects.filter(
+            object_type="annotation", object_id=r.pk, action="create"
+        )
+        assert list(creates.values_list("actor__username", flat=True)) == ["reviewer"]
     ben_casualty = Annotation.objects.get(author=ben, tags=casualty)
     assert ben_casualty.status == "rejected"
     ana_casualty = Annotation.objects.get(author=ana, tags=casualty)

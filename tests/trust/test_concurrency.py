@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 
 from annotations.models import Annotation, HistoryAction, HistoryEntry
+from annotations.services.annotations import annotation_update
 from corpus.errors import ConflictError
 from corpus.models import Role
 from corpus.services import membership_set, project_create
@@ -29,21 +30,9 @@ THREADS = 8
 ROUNDS = 6
 
 
-def _annotation_update():
-    try:
-        from annotations.services.annotations import annotation_update
-    except ImportError:
-        pytest.skip(
-            "annotations.services.annotations.annotation_update is not on this "
-            "branch yet (annotator branch); the integrator runs this after merging."
-        )
-    return annotation_update
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_clients_lose_no_update():
-    annotation_update = _annotation_update()
     owner = UserFactory(username="owner")
     project = project_create(name="Concurrency", slug="concurrency", created_by=owner)
     document = DocumentFactory(

@@ -18,6 +18,7 @@ from annotations.history import (
     snapshot,
 )
 from annotations.models import Annotation, HistoryAction, HistoryEntry, Tag
+from annotations.services.annotations import annotation_update
 from annotations.services.assignments import assignment_create, assignment_submit
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
 from corpus.errors import ApplicationError
@@ -102,11 +103,7 @@ def test_replay_reproduces_every_state(sample_document, analyst, reviewer, owner
 
 
 def test_replay_with_annotation_update(sample_document, analyst):
-    """The same through the annotator branch's service, when merged."""
-    try:
-        from annotations.services.annotations import annotation_update
-    except ImportError:
-        pytest.skip("annotation_update is not on this branch (integrator: merge).")
+    """The same through the annotator's ``annotation_update`` service."""
     ann = make_annotation(sample_document, analyst, 0, 16, ["official_claim"])
     history_record(
         project=ann.project,
@@ -155,14 +152,18 @@ def test_tag_changes_are_recorded_and_validated(project, owner):
         name="Vessel seized",
         colour="#112233",
         hotkey="7",
-        patterns='["seized", {"lemma": "board"}]',
+        patterns='[{"lemma": ["seize", "board"]}, {"cue": "hedge"}]',
     )
-    assert tag.patterns == ["seized", {"lemma": "board"}]
+    assert tag.patterns == [{"lemma": ["seize", "board"]}, {"cue": "hedge"}]
     tag_update(tag=tag, user=owner, name="Vessel seized or boarded", hotkey="8")
     with pytest.raises(ValidationError, match="not valid JSON"):
         tag_update(tag=tag, user=owner, patterns="[oops")
-    with pytest.raises(ValidationError, match="string or an object"):
+    with pytest.raises(ValidationError, match="Rule 1 must be an object"):
         tag_update(tag=tag, user=owner, patterns="[1, 2]")
+    with pytest.raises(ValidationError, match="unknown keys: colour"):
+        tag_update(tag=tag, user=owner, patterns='[{"cue": "x", "colour": "red"}]')
+    with pytest.raises(ValidationError, match="must be a list"):
+        tag_update(tag=tag, user=owner, patterns='{"cue": "x"}')
     with pytest.raises(ValidationError):
         tag_update(tag=tag, user=owner, colour="red")
     taken = project.tags.exclude(pk=tag.pk).exclude(hotkey="").first().hotkey

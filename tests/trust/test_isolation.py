@@ -14,7 +14,14 @@ import pytest
 from django.urls import clear_url_caches
 
 from annotations.history import history_record, snapshot
-from annotations.models import Assignment, Claim, HistoryAction, HistoryEntry
+from annotations.models import (
+    Assignment,
+    Claim,
+    Framework,
+    HistoryAction,
+    HistoryEntry,
+    Tag,
+)
 from annotations.services.taxonomy import tag_update
 from corpus.models import DocumentAnalysis, Job
 from tests.factories import DocumentFactory
@@ -94,9 +101,22 @@ def path_values(project, ids) -> dict[str, list[str]]:
     }
 
 
+def drop_outsider_objects_sharing_ids(other_project, ids) -> None:
+    """Ids are probed on every ``<pk>`` route, so one of project A's ids (a
+    tag's, say) may be the pk of the outsider's *own* framework or tag, which
+    the outsider may rightly read. Remove such look-alikes from the outsider's
+    project (its default tags and frameworks) so every 200 is a real leak."""
+    probed = {int(v) for v in ids.values()}
+    for model in (Framework, Tag, HistoryEntry):
+        model.objects.filter(project=other_project, pk__in=probed).delete()
+
+
 @pytest.mark.postgres
-def test_every_route_refuses_outsiders_and_anonymous(client, project_a, outsider):
+def test_every_route_refuses_outsiders_and_anonymous(
+    client, project_a, outsider, other_project
+):
     project, ids = project_a
+    drop_outsider_objects_sharing_ids(other_project, ids)
     values = path_values(project, ids)
     problems = probe(client, "anonymous", values, SECRETS)
 

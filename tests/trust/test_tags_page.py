@@ -14,7 +14,7 @@ def form(**overrides):
         "description": "",
         "colour": "#334455",
         "hotkey": "9",
-        "patterns": '["seized"]',
+        "patterns": '[{"lemma": "seize"}]',
         "order": "",
         "is_active": "on",
     }
@@ -28,14 +28,17 @@ def test_owner_creates_and_edits_a_tag(client, project, owner):
     bad = client.post(url, form(patterns="{not json"))
     assert bad.status_code == 400
     assert b"not valid JSON" in bad.content
+    no_condition = client.post(url, form(patterns='[{"confidence": 0.5}]'))
+    assert no_condition.status_code == 400
+    assert b"has no condition" in no_condition.content
     assert not Tag.objects.filter(project=project, key="vessel_seized").exists()
     taken = client.post(url, form(key="official_claim"))
     assert taken.status_code == 400
     assert client.post(url, form()).status_code == 302
     tag = Tag.objects.get(project=project, key="vessel_seized")
-    assert (tag.hotkey, tag.patterns) == ("9", ["seized"])
+    assert (tag.hotkey, tag.patterns) == ("9", [{"lemma": "seize"}])
     edit = f"/p/{project.slug}/tags/{tag.pk}/"
-    assert b"&quot;seized&quot;" in client.get(edit).content
+    assert b"&quot;seize&quot;" in client.get(edit).content
     client.post(edit, form(name="Vessel seized or boarded", hotkey="", patterns="[]"))
     tag.refresh_from_db()
     assert (tag.name, tag.hotkey, tag.patterns) == ("Vessel seized or boarded", "", [])
