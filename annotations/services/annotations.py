@@ -15,7 +15,7 @@ from corpus.permissions import membership_for
 
 from ..history import history_record, snapshot
 from ..models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
-from .versioning import locked_at_version
+from .versioning import delete_at_version, locked_at_version
 
 REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
 # Never changed by an update; not re-validated (saves queries on every save).
@@ -166,16 +166,10 @@ def annotation_update(
 def annotation_delete(*, annotation: Annotation, user, expected_version: int) -> None:
     """Delete if nobody saved since ``expected_version``; the history keeps
     the last state."""
-    current = _check_version(annotation, expected_version)
-    before = snapshot(current)
-    pk = current.pk
-    project = current.project
-    current.delete()
-    history_record(
-        project=project,
-        actor=user,
-        obj=current,
-        action=HistoryAction.DELETE,
-        before=before,
-        object_id=pk,
+    delete_at_version(
+        Annotation.objects.select_related("project"),
+        pk=annotation.pk,
+        expected_version=expected_version,
+        noun="this annotation",
+        user=user,
     )

@@ -17,7 +17,7 @@ from corpus.permissions import membership_for
 
 from ..history import history_record, snapshot
 from ..models import Annotation, Assessment, Claim, Criterion, Element, Finding
-from .versioning import locked_at_version
+from .versioning import delete_at_version, locked_at_version
 
 
 def _clean_rationale(rationale: str | None) -> str:
@@ -183,21 +183,10 @@ def assessment_update(
 @transaction.atomic
 def assessment_delete(*, assessment: Assessment, user, expected_version: int) -> None:
     """Delete an assessment if it is still at ``expected_version``."""
-    current = locked_at_version(
+    delete_at_version(
         Assessment.objects.all(),
         pk=assessment.pk,
         expected_version=expected_version,
         noun="this assessment",
-    )
-    before = snapshot(current)
-    pk = current.pk
-    project = current.project
-    current.delete()
-    history_record(
-        project=project,
-        actor=user,
-        obj=assessment,
-        action="delete",
-        before=before,
-        object_id=pk,
+        user=user,
     )

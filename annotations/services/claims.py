@@ -28,7 +28,7 @@ from ..models import (
     EvidenceStatus,
     QuantityBound,
 )
-from .versioning import locked_at_version
+from .versioning import delete_at_version, locked_at_version
 
 #: Fields ``claim_update`` may change.
 CLAIM_EDITABLE_FIELDS = (
@@ -147,23 +147,12 @@ def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) ->
 @transaction.atomic
 def claim_delete(*, claim: Claim, user, expected_version: int) -> None:
     """Delete a claim with its mentions, quantities and assessments."""
-    current = locked_at_version(
+    delete_at_version(
         Claim.objects.all(),
         pk=claim.pk,
         expected_version=expected_version,
         noun="this claim",
-    )
-    before = snapshot(current)
-    pk = current.pk
-    project = current.project
-    current.delete()
-    history_record(
-        project=project,
-        actor=user,
-        obj=claim,
-        action="delete",
-        before=before,
-        object_id=pk,
+        user=user,
     )
 
 

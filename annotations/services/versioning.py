@@ -14,6 +14,9 @@ from django.db import models
 
 from corpus.errors import ConflictError
 
+from ..history import history_record, snapshot
+from ..models import HistoryAction
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -34,3 +37,25 @@ def locked_at_version(
             current=current,
         )
     return current
+
+
+def delete_at_version(
+    queryset: models.QuerySet[M], *, pk: int, expected_version: int, noun: str, user
+) -> None:
+    """Delete row ``pk`` if it is still at ``expected_version`` and record the
+    deletion with the last state, so the history can show what was removed.
+    Call inside a transaction; the row must have a ``project``."""
+    current = locked_at_version(
+        queryset, pk=pk, expected_version=expected_version, noun=noun
+    )
+    before = snapshot(current)
+    project = current.project
+    current.delete()
+    history_record(
+        project=project,
+        actor=user,
+        obj=current,
+        action=HistoryAction.DELETE,
+        before=before,
+        object_id=pk,
+    )
