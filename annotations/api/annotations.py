@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from corpus.api.exceptions import conflict_with_current
 from corpus.errors import ApplicationError, ConflictError
 from corpus.models import Role
 from corpus.permissions import ProjectRolePermission, access_document
@@ -111,15 +112,6 @@ class AnnotationUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AnnotationStatus.choices, required=False)
 
 
-def _with_current(exc: ConflictError) -> ConflictError:
-    """Put the current annotation into the 409 body (``extra.current``)."""
-    if isinstance(exc.current, Annotation):
-        exc.extra["current"] = annotation_data(exc.current)
-    else:
-        exc.extra["current"] = None
-    return exc
-
-
 class AnnotationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -199,7 +191,7 @@ class AnnotationViewSet(
                 status=values.get("status"),
             )
         except ConflictError as exc:
-            raise _with_current(exc) from None
+            raise conflict_with_current(exc, annotation_data) from None
         return Response(annotation_data(annotation))
 
     @extend_schema(
@@ -220,5 +212,5 @@ class AnnotationViewSet(
                 annotation=annotation, user=request.user, expected_version=int(version)
             )
         except ConflictError as exc:
-            raise _with_current(exc) from None
+            raise conflict_with_current(exc, annotation_data) from None
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from corpus.api.exceptions import conflict_with_current
 from corpus.errors import ConflictError
 from corpus.models import Project, Role
 from corpus.permissions import ProjectRolePermission, check_role
@@ -229,11 +230,7 @@ class ClaimViewSet(
                 claim=claim, user=request.user, expected_version=version, **fields
             )
         except ConflictError as exc:
-            raise ConflictError(
-                exc.message,
-                current=exc.current,
-                extra={"current": self._out(exc.current)},
-            ) from exc
+            raise conflict_with_current(exc, self._out) from exc
         return Response(self._out(claim))
 
     @extend_schema(
@@ -247,11 +244,7 @@ class ClaimViewSet(
                 claim=claim, user=request.user, expected_version=_version(request)
             )
         except ConflictError as exc:
-            raise ConflictError(
-                exc.message,
-                current=exc.current,
-                extra={"current": self._out(exc.current)},
-            ) from exc
+            raise conflict_with_current(exc, self._out) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=MentionInput, responses={200: ClaimOutput})
@@ -428,11 +421,7 @@ class AssessmentViewSet(
                 **v,
             )
         except ConflictError as exc:
-            raise ConflictError(
-                exc.message,
-                current=exc.current,
-                extra={"current": self._out(exc.current)},
-            ) from exc
+            raise conflict_with_current(exc, self._out) from exc
         return Response(self._out(assessment))
 
     @extend_schema(

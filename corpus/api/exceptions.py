@@ -49,3 +49,10 @@ def exception_handler(exc, context):
         )
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+def conflict_with_current(exc: ConflictError, render) -> ConflictError:
+    """Put the record's current state, rendered for the API by ``render``,
+    into the 409 body as ``extra.current`` (``None`` if it was deleted)."""
+    exc.extra["current"] = None if exc.current is None else render(exc.current)
+    return exc
