@@ -25,6 +25,25 @@ LABELS = {
     "members": "Team",
     "export": "Export",
 }
+# Pages that belong to a tab without being its own URL: the tab stays
+# highlighted on them (paths below /p/<slug>/).
+SECTIONS = {
+    "document-list": ("d/",),
+    "ingest": ("jobs/",),
+    "claim-list": ("claims/",),
+    "matrix": ("matrix/",),
+    "reports": ("reports/",),
+    "framework": ("framework/",),
+    "members": (
+        "queue/",
+        "assignments/",
+        "adjudicate/",
+        "agreement/",
+        "history/",
+        "tags/",
+    ),
+    "export": ("export/",),
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -34,10 +53,11 @@ def project_nav_link(context, name: str, project, label: str = "") -> str:
     except NoReverseMatch:
         return ""
     request = context.get("request")
+    base = f"/p/{project.slug}/"
     current = request is not None and (
         request.path == url
-        or (
-            name == "document-list" and request.path.startswith(f"/p/{project.slug}/d/")
+        or any(
+            request.path.startswith(base + prefix) for prefix in SECTIONS.get(name, ())
         )
     )
     text = label or LABELS.get(name, name)

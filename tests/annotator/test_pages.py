@@ -233,3 +233,18 @@ def test_search_finds_words_on_any_database(client, project, analyst):
     response = client.get(f"/p/{project.slug}/documents/?q=nowhere-to-be-found")
     assert response.context["rows"] == []
     assert "No documents match" in response.content.decode()
+
+
+def test_nav_keeps_the_section_tab_current_on_its_sub_pages(
+    client, project, owner, document
+):
+    client.force_login(owner)
+    team = '<a href="/p/strikes/members/" aria-current="page" class="current">Team</a>'
+    assert team in client.get(f"/p/{project.slug}/assignments/").content.decode()
+    docs = (
+        '<a href="/p/strikes/documents/" aria-current="page" class="current">'
+        "Documents</a>"
+    )
+    html = client.get(f"/p/{project.slug}/d/{document.pk}/").content.decode()
+    assert docs in html
+    assert team not in html
