@@ -111,6 +111,15 @@ def _pk(value) -> int:
     return parsed
 
 
+def _assessments_for(user, project, claim) -> list:
+    """The claim's assessments, each marked ``editable`` for ``user``."""
+    membership = membership_for(user, project)
+    assessments = list(claim_assessments(claim))
+    for assessment in assessments:
+        assessment.editable = assessment_can_edit(user, assessment, membership)
+    return assessments
+
+
 def _base(request, project, **extra) -> dict:
     membership = membership_for(request.user, project)
     return {
@@ -230,10 +239,7 @@ def claim_detail_view(request, slug, pk):
     }
     elements = list(_elements_for(project))
     suggested = [e for e in elements if mention_tags & set(e.tags)][:12]
-    assessments = list(claim_assessments(claim))
-    membership = membership_for(request.user, project)
-    for a in assessments:
-        a.editable = assessment_can_edit(request.user, a, membership)
+    assessments = _assessments_for(request.user, project, claim)
     return TemplateResponse(
         request,
         "annotations/legal/claim_detail.html",
@@ -389,10 +395,7 @@ def _assessment_response(request, project, claim, assessment=None, error="", for
         else:
             messages.success(request, "Assessment saved.")
         return redirect("claim-detail", slug=project.slug, pk=claim.pk)
-    assessments = list(claim_assessments(claim))
-    membership = membership_for(request.user, project)
-    for a in assessments:
-        a.editable = assessment_can_edit(request.user, a, membership)
+    assessments = _assessments_for(request.user, project, claim)
     return TemplateResponse(
         request,
         "annotations/legal/_assessments.html",

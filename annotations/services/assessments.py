@@ -17,7 +17,7 @@ from corpus.permissions import membership_for
 
 from ..history import history_record, snapshot
 from ..models import Annotation, Assessment, Claim, Criterion, Element, Finding
-from .versioning import delete_at_version, locked_at_version
+from .versioning import delete_at_version, locked_at_version, save_next_version
 
 
 def _clean_rationale(rationale: str | None) -> str:
@@ -167,17 +167,7 @@ def assessment_update(
     if sources is not None:
         current.sources.set(_clean_sources(current.claim, sources))
     current.full_clean(validate_constraints=False)
-    current.version += 1
-    current.save()
-    history_record(
-        project=current.project,
-        actor=user,
-        obj=current,
-        action="update",
-        before=before,
-        after=snapshot(current),
-    )
-    return current
+    return save_next_version(current, user=user, before=before)
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from ..models import (
     EvidenceStatus,
     QuantityBound,
 )
-from .versioning import delete_at_version, locked_at_version
+from .versioning import delete_at_version, locked_at_version, save_next_version
 
 #: Fields ``claim_update`` may change.
 CLAIM_EDITABLE_FIELDS = (
@@ -131,17 +131,7 @@ def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) ->
             value = value.strip()
         setattr(current, name, value)
     current.full_clean()
-    current.version += 1
-    current.save()
-    history_record(
-        project=current.project,
-        actor=user,
-        obj=current,
-        action="update",
-        before=before,
-        after=snapshot(current),
-    )
-    return current
+    return save_next_version(current, user=user, before=before)
 
 
 @transaction.atomic

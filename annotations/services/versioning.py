@@ -59,3 +59,19 @@ def delete_at_version(
         before=before,
         object_id=pk,
     )
+
+
+def save_next_version(current: M, *, user, before: dict) -> M:
+    """Save an already validated, locked record as its next version and
+    record the change (``before`` is its snapshot from before the edit)."""
+    current.version += 1
+    current.save()
+    history_record(
+        project=current.project,
+        actor=user,
+        obj=current,
+        action=HistoryAction.UPDATE,
+        before=before,
+        after=snapshot(current),
+    )
+    return current
