@@ -45,6 +45,20 @@ def analyst(project):
 
 
 @pytest.fixture
+def viewer(project):
+    user = UserFactory(username="viewer")
+    membership_set(project=project, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def reviewer(project):
+    user = UserFactory(username="reviewer")
+    membership_set(project=project, user=user, role=Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
 def document(project):
     return DocumentFactory(project=project)
 

@@ -11,13 +11,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def viewer(project):
-    user = UserFactory(username="viewer")
-    membership_set(project=project, user=user, role=Role.VIEWER)
-    return user
-
-
-@pytest.fixture
 def second_analyst(project):
     user = UserFactory(username="second")
     membership_set(project=project, user=user, role=Role.ANALYST)

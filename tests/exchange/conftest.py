@@ -25,8 +25,8 @@ from annotations.models import (
     Element,
     Suggestion,
 )
-from corpus.models import Role, Source
-from corpus.services import document_create, membership_set
+from corpus.models import Source
+from corpus.services import document_create
 from tests.factories import UserFactory
 
 STATEMENT = (
@@ -72,13 +72,6 @@ def make_annotation(document, author, quote, tag_keys, note="", **extra):
         after=snapshot(annotation),
     )
     return annotation
-
-
-@pytest.fixture
-def viewer(project):
-    user = UserFactory(username="viewer")
-    membership_set(project=project, user=user, role=Role.VIEWER)
-    return user
 
 
 @pytest.fixture

@@ -12,10 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from corpus.models import Role
-from corpus.services import membership_set
-from tests.factories import UserFactory
-
 ARTICLE = (
     "Coast guard says three boats were struck near Porto Lenta\n\n"
     "The Ministry of Defence of Veridia said on Tuesday that its forces struck "
@@ -51,13 +47,6 @@ OTHER_ARTICLE = (
 def _media(media_root):
     """Every ingestion test stores originals under a temporary MEDIA_ROOT."""
     return media_root
-
-
-@pytest.fixture
-def viewer(project):
-    user = UserFactory(username="viewer")
-    membership_set(project=project, user=user, role=Role.VIEWER)
-    return user
 
 
 def media_files(root) -> list:

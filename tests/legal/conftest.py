@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from annotations.models import Annotation, Tag
-from corpus.models import Role, Source
-from corpus.services import membership_set
+from corpus.models import Source
 from tests.factories import DocumentFactory, UserFactory
 
 STATEMENT = (
@@ -45,20 +44,6 @@ def make_annotation(document, author, needle: str, tags=(), note="") -> Annotati
     if tags:
         annotation.tags.set(Tag.objects.filter(project=document.project, key__in=tags))
     return annotation
-
-
-@pytest.fixture
-def viewer(project):
-    user = UserFactory(username="viewer")
-    membership_set(project=project, user=user, role=Role.VIEWER)
-    return user
-
-
-@pytest.fixture
-def reviewer(project):
-    user = UserFactory(username="reviewer")
-    membership_set(project=project, user=user, role=Role.REVIEWER)
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Annotation, Origin, Tag
-from corpus.models import Role
 from corpus.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
@@ -39,16 +38,6 @@ def member(project, username: str, role: str):
     user = UserFactory(username=username)
     membership_set(project=project, user=user, role=role)
     return user
-
-
-@pytest.fixture
-def reviewer(project):
-    return member(project, "reviewer", Role.REVIEWER)
-
-
-@pytest.fixture
-def viewer(project):
-    return member(project, "viewer", Role.VIEWER)
 
 
 @pytest.fixture
