@@ -25,19 +25,11 @@ from corpus.errors import ApplicationError
 from corpus.models import Document, Role
 from corpus.permissions import check_role
 
-from .agreement import document_sentences
-from .history import history_record, snapshot
-from .models import (
-    Annotation,
-    AnnotationStatus,
-    Assignment,
-    AssignmentStatus,
-    HistoryAction,
-    Origin,
-    Tag,
-)
-from .services.annotations import annotation_create
-from .services.assignments import assignments_mark_adjudicated
+from annotations.agreement import document_sentences
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, AnnotationStatus, Assignment, AssignmentStatus, HistoryAction, Origin, Tag
+from annotations.services.annotations import annotation_create
+from annotations.services.assignments import assignments_mark_adjudicated
 
 
 @dataclass

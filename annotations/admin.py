@@ -1,20 +1,6 @@
 from django.contrib import admin
 
-from .models import (
-    Annotation,
-    Assessment,
-    Assignment,
-    Claim,
-    ClaimMention,
-    ClaimQuantity,
-    Comment,
-    Criterion,
-    Element,
-    Framework,
-    HistoryEntry,
-    Suggestion,
-    Tag,
-)
+from annotations.models import Annotation, Assessment, Assignment, Claim, ClaimMention, ClaimQuantity, Comment, Criterion, Element, Framework, HistoryEntry, Suggestion, Tag
 
 
 @admin.register(Tag)

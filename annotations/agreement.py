@@ -41,8 +41,8 @@ from django.contrib.auth import get_user_model
 
 from corpus.models import Document, Project
 
-from .exports.base import spreadsheet_safe
-from .models import Annotation, Assignment, AssignmentStatus, Origin, Tag
+from annotations.exports.base import spreadsheet_safe
+from annotations.models import Annotation, Assignment, AssignmentStatus, Origin, Tag
 
 _CLOSERS = "\"')]\u201d\u2019"  # quotes and brackets that may end a sentence
 _BOUNDARY = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .agreement import AgreementReport
+from annotations.agreement import AgreementReport
 
 SERIES = (
     ("alpha", "Krippendorff's \u03b1", "#1c4e80"),

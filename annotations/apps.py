@@ -7,6 +7,6 @@ class AnnotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from annotations import signal_handlers
 
         signal_handlers.connect()

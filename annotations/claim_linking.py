@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from .models import Annotation, Claim, ClaimQuantity
+from annotations.models import Annotation, Claim, ClaimQuantity
 
 #: How many candidates are compared at most (the newest first).
 MAX_CANDIDATES = 3000

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from corpus.models import Document, Project
 
-from .models import Annotation, Assessment, Claim, ClaimMention
+from annotations.models import Annotation, Assessment, Claim, ClaimMention
 
 #: A mention's report date: publication, else capture.
 _REPORTED = Coalesce(

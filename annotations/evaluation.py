@@ -179,7 +179,7 @@ def predict_texts(texts: list[str]) -> list[list[dict[str, Any]]]:
     """Default-taxonomy predictions for many texts, parsed in batches."""
     from corpus.nlp import analyse_texts
 
-    from .suggest import sentence_predictions
+    from annotations.suggest import sentence_predictions
 
     return [
         sentence_predictions(data, text)

@@ -21,10 +21,10 @@ from corpus.errors import ApplicationError
 from corpus.models import Job, JobKind, JobStatus, Membership, Role
 from corpus.permissions import access_project, check_role
 
-from .api.exchange import export_response, export_role
-from .exports import FORMATS
-from .exports.jobs import export_job_create
-from .imports.formats import IMPORTERS
+from annotations.api.exchange import export_response, export_role
+from annotations.exports import FORMATS
+from annotations.exports.jobs import export_job_create
+from annotations.imports.formats import IMPORTERS
 
 
 class ImportForm(forms.Form):

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from corpus.models import Project
 
-from .models import Criterion, Element, Framework
+from annotations.models import Criterion, Element, Framework
 
 
 def _require(mapping: Any, field: str, where: str) -> Any:

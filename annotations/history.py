@@ -13,7 +13,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .models import HistoryAction, HistoryEntry
+from annotations.models import HistoryAction, HistoryEntry
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:

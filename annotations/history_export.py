@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 
 from corpus.models import Membership, Project, Role
 
-from .exports.base import spreadsheet_safe
-from .models import HistoryAction, HistoryEntry
-from .params import parse_id
+from annotations.exports.base import spreadsheet_safe
+from annotations.models import HistoryAction, HistoryEntry
+from annotations.params import parse_id
 
 
 def history_allowed(membership: Membership | None, project: Project) -> bool:

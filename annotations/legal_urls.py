@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import legal_views as views
+from annotations import legal_views as views
 
 urlpatterns = [
     path("p/<slug:slug>/claims/", views.claim_list_view, name="claim-list"),

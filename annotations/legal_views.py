@@ -27,54 +27,17 @@ from corpus.errors import ApplicationError, ConflictError
 from corpus.models import Role
 from corpus.permissions import access_project, membership_for
 
-from .claim_linking import (
-    propose_claims_for_annotation,
-    propose_mentions_for_claim,
-    propose_similar_claims,
-)
-from .claim_selectors import claim_assessments, claim_list, claim_overview
-from .frameworks import framework_dump, framework_parse
-from .matrix import matrix_build, matrix_drilldown
-from .models import (
-    Annotation,
-    Assessment,
-    Claim,
-    ClaimantType,
-    ClaimKind,
-    ClaimQuantity,
-    Criterion,
-    Element,
-    EvidenceStatus,
-    Finding,
-    Framework,
-    QuantityBound,
-    QuantityCounts,
-)
-from .params import parse_id
-from .reports import brief_filename, brief_html, brief_pdf
-from .services.assessments import (
-    assessment_can_edit,
-    assessment_create,
-    assessment_delete,
-    assessment_update,
-)
-from .services.claims import (
-    claim_create,
-    claim_delete,
-    claim_link_mention,
-    claim_quantity_add,
-    claim_quantity_remove,
-    claim_unlink_mention,
-    claim_update,
-)
-from .services.frameworks import (
-    criterion_create,
-    criterion_update,
-    element_create,
-    element_update,
-    framework_import,
-)
-from .timeline import claims_by_first_report, timeline_build, timeline_chart
+from annotations.claim_linking import propose_claims_for_annotation, propose_mentions_for_claim, propose_similar_claims
+from annotations.claim_selectors import claim_assessments, claim_list, claim_overview
+from annotations.frameworks import framework_dump, framework_parse
+from annotations.matrix import matrix_build, matrix_drilldown
+from annotations.models import Annotation, Assessment, Claim, ClaimantType, ClaimKind, ClaimQuantity, Criterion, Element, EvidenceStatus, Finding, Framework, QuantityBound, QuantityCounts
+from annotations.params import parse_id
+from annotations.reports import brief_filename, brief_html, brief_pdf
+from annotations.services.assessments import assessment_can_edit, assessment_create, assessment_delete, assessment_update
+from annotations.services.claims import claim_create, claim_delete, claim_link_mention, claim_quantity_add, claim_quantity_remove, claim_unlink_mention, claim_update
+from annotations.services.frameworks import criterion_create, criterion_update, element_create, element_update, framework_import
+from annotations.timeline import claims_by_first_report, timeline_build, timeline_chart
 
 
 def _error_text(exc: Exception) -> str:

@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from corpus.models import Project
 
-from .models import Annotation, Assessment, Claim, Criterion, Element, Finding
+from annotations.models import Annotation, Assessment, Claim, Criterion, Element, Finding
 
 #: Findings that address an element; "not applicable" does not.
 ADDRESSING = (Finding.SUPPORTS, Finding.UNDERMINES, Finding.INCONCLUSIVE)

@@ -19,17 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from corpus.models import Document, DocumentAnalysis, Project, Role
 from corpus.permissions import membership_for
 
-from .models import (
-    Annotation,
-    AnnotationStatus,
-    Assignment,
-    AssignmentStatus,
-    ClaimMention,
-    Comment,
-    Suggestion,
-    SuggestionStatus,
-    Tag,
-)
+from annotations.models import Annotation, AnnotationStatus, Assignment, AssignmentStatus, ClaimMention, Comment, Suggestion, SuggestionStatus, Tag
 
 OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # How many full-text matches are ranked; beyond this the list says "more".

@@ -6,13 +6,13 @@ from corpus.signals import document_analysed, project_created
 
 
 def on_project_created(sender, project, created_by=None, **kwargs) -> None:
-    from .defaults import defaults_load
+    from annotations.defaults import defaults_load
 
     defaults_load(project=project)
 
 
 def on_document_analysed(sender, document, data=None, **kwargs) -> None:
-    from .suggest import suggestions_create_for_document
+    from annotations.suggest import suggestions_create_for_document
 
     suggestions_create_for_document(document=document, data=data)
 

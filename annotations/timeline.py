@@ -16,10 +16,10 @@ from django.db.models.functions import Coalesce
 
 from corpus.models import Document, Project
 
-from .charts import ChartPoint, timeline_svg
-from .claim_selectors import report_date, source_name
-from .contradictions import Contradiction, Report, describe, find_contradictions
-from .models import Claim, ClaimMention, ClaimQuantity, QuantityCounts
+from annotations.charts import ChartPoint, timeline_svg
+from annotations.claim_selectors import report_date, source_name
+from annotations.contradictions import Contradiction, Report, describe, find_contradictions
+from annotations.models import Claim, ClaimMention, ClaimQuantity, QuantityCounts
 
 MARKERS = {"at_least": "up", "more_than": "up", "up_to": "down", "about": "diamond"}
 

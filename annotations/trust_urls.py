@@ -3,13 +3,7 @@ adjudication, history, tags). Included from ``annotations/urls.py``."""
 
 from django.urls import path
 
-from . import (
-    views_adjudication,
-    views_agreement,
-    views_assignments,
-    views_history,
-    views_taxonomy,
-)
+from annotations import views_adjudication, views_agreement, views_assignments, views_history, views_taxonomy
 
 urlpatterns = [
     path(

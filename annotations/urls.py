@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import exchange_views, views
+from annotations import exchange_views, views
 
 urlpatterns: list = [
     path("p/<slug:slug>/", views.project_dashboard_view, name="project-dashboard"),

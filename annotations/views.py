@@ -22,20 +22,8 @@ from django.utils.safestring import mark_safe
 from corpus.models import DocumentKind, Role, Source
 from corpus.permissions import access_document, access_project, membership_for
 
-from .models import Tag
-from .selectors import (
-    DOCUMENT_STATUSES,
-    SEARCH_CANDIDATES,
-    DocumentFilters,
-    annotations_payload_json,
-    annotations_visible_to,
-    document_tokens_json,
-    documents_filtered,
-    documents_row_counts,
-    project_dashboard,
-    suggestion_payload,
-    suggestions_pending,
-)
+from annotations.models import Tag
+from annotations.selectors import DOCUMENT_STATUSES, SEARCH_CANDIDATES, DocumentFilters, annotations_payload_json, annotations_visible_to, document_tokens_json, documents_filtered, documents_row_counts, project_dashboard, suggestion_payload, suggestions_pending
 
 PAGE_SIZE = 50
 

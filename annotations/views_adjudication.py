@@ -13,14 +13,8 @@ from corpus.errors import ApplicationError
 from corpus.models import Document, Role
 from corpus.permissions import project_document, project_view
 
-from .adjudication import (
-    adjudication_accept,
-    adjudication_accept_agreements,
-    adjudication_finish,
-    adjudication_reject,
-    adjudication_view_data,
-)
-from .models import AssignmentStatus, Tag
+from annotations.adjudication import adjudication_accept, adjudication_accept_agreements, adjudication_finish, adjudication_reject, adjudication_view_data
+from annotations.models import AssignmentStatus, Tag
 
 
 @project_view(Role.REVIEWER)

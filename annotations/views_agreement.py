@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from corpus.models import Role
 from corpus.permissions import project_view
 
-from .agreement import agreement_compute, agreement_csv
-from .agreement_chart import agreement_svg
+from annotations.agreement import agreement_compute, agreement_csv
+from annotations.agreement_chart import agreement_svg
 
 
 @project_view(Role.REVIEWER)

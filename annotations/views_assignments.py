@@ -16,14 +16,9 @@ from corpus.models import Document, Role
 from corpus.permissions import project_view
 from corpus.services import project_set_blind_mode
 
-from .models import Annotation, Assignment, AssignmentStatus
-from .params import parse_id
-from .services.assignments import (
-    assignment_delete,
-    assignment_reopen,
-    assignment_submit,
-    assignments_create_bulk,
-)
+from annotations.models import Annotation, Assignment, AssignmentStatus
+from annotations.params import parse_id
+from annotations.services.assignments import assignment_delete, assignment_reopen, assignment_submit, assignments_create_bulk
 
 
 @project_view(Role.REVIEWER)

@@ -10,9 +10,9 @@ from django.template.response import TemplateResponse
 from corpus.models import Role
 from corpus.permissions import project_view
 
-from .history import history_changes
-from .history_export import history_allowed, history_csv, history_filter, history_jsonl
-from .models import HistoryAction, HistoryEntry
+from annotations.history import history_changes
+from annotations.history_export import history_allowed, history_csv, history_filter, history_jsonl
+from annotations.models import HistoryAction, HistoryEntry
 
 
 def _check(request) -> None:

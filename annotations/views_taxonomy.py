@@ -15,8 +15,8 @@ from corpus.errors import ApplicationError
 from corpus.models import Role
 from corpus.permissions import project_view
 
-from .models import Tag
-from .services.taxonomy import patterns_validate, tag_create, tag_delete, tag_update
+from annotations.models import Tag
+from annotations.services.taxonomy import patterns_validate, tag_create, tag_delete, tag_update
 
 
 class TagForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Document, DocumentAnalysis, Job, Membership, Project, Source
+from corpus.models import Document, DocumentAnalysis, Job, Membership, Project, Source
 
 
 class MembershipInline(admin.TabularInline):

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from .models import AnalysisStatus, Document, DocumentAnalysis
-from .nlp import PIPELINE_NAME, PIPELINE_VERSION, analyse_texts
-from .signals import document_analysed
+from corpus.models import AnalysisStatus, Document, DocumentAnalysis
+from corpus.nlp import PIPELINE_NAME, PIPELINE_VERSION, analyse_texts
+from corpus.signals import document_analysed
 
 
 def analyse_documents(

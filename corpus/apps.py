@@ -7,4 +7,4 @@ class CorpusConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the security checks)
+        from corpus import checks  # noqa: F401 (registers the security checks)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import DocumentKind
+from corpus.models import DocumentKind
 
 KIND_CHOICES = [("", "Detect / article"), *DocumentKind.choices]
 

@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Document, Membership, Project, Role
+from corpus.models import Document, Membership, Project, Role
 
 
 def membership_for(user, project: Project) -> Membership | None:

@@ -16,9 +16,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .errors import ApplicationError
-from .models import Document, Membership, Project, Role, normalize_text, sha256_hex
-from .signals import project_created
+from corpus.errors import ApplicationError
+from corpus.models import Document, Membership, Project, Role, normalize_text, sha256_hex
+from corpus.signals import project_created
 
 # Security-relevant changes (who gave whom access) go to this logger; route
 # it to durable storage in production (see docs/security.md).

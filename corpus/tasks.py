@@ -15,7 +15,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AnalysisStatus, Document, Job, JobStatus
+from corpus.models import AnalysisStatus, Document, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _job_update(job_id: int, **fields) -> None:
 
 def analyse_in_chunks(ids: list[int], on_chunk=None) -> int:
     """Analyse ``ids`` chunk by chunk; return how many were (re)analysed."""
-    from .analysis import analyse_documents
+    from corpus.analysis import analyse_documents
 
     analysed = 0
     for start in range(0, len(ids), ANALYSIS_CHUNK):
@@ -105,7 +105,7 @@ def ingest_files_task(
     worker extracts, stores and then analyses the batch itself, so ``nlp.pipe``
     runs where the documents were made.
     """
-    from .ingest import ingest_batch
+    from corpus.ingest import ingest_batch
 
     job = Job.objects.select_related("project", "created_by").filter(pk=job_id).first()
     if job is None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_ingest, views_members
+from corpus import views, views_ingest, views_members
 
 urlpatterns = [
     path("", views.home, name="home"),

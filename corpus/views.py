@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
-from .models import Project
+from corpus.models import Project
 
 
 @login_required

@@ -19,11 +19,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from .forms_ingest import PasteForm, UploadForm, UrlForm
-from .ingest import IngestResult, Outcome, ingest_batch, ingest_text, ingest_url
-from .ingest.service import FAILED, ingest_job_record
-from .models import Document, Job, JobStatus, Role
-from .permissions import access_project
+from corpus.forms_ingest import PasteForm, UploadForm, UrlForm
+from corpus.ingest import IngestResult, Outcome, ingest_batch, ingest_text, ingest_url
+from corpus.ingest.service import FAILED, ingest_job_record
+from corpus.models import Document, Job, JobStatus, Role
+from corpus.permissions import access_project
 
 # Media types never served under their own type: a browser could render them.
 ACTIVE_TYPES = re.compile(r"html|xml|svg|javascript|ecmascript", re.IGNORECASE)

@@ -9,10 +9,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from .errors import ApplicationError
-from .models import Membership, Role
-from .permissions import project_view
-from .services import membership_remove, membership_set
+from corpus.errors import ApplicationError
+from corpus.models import Membership, Role
+from corpus.permissions import project_view
+from corpus.services import membership_remove, membership_set
 
 
 @project_view(Role.VIEWER)

@@ -1,5 +1,5 @@
 """Glossa's configuration package: settings, root URLs, WSGI/ASGI and Celery."""
 
-from .celery import app as celery_app
+from glossa.celery import app as celery_app
 
 __all__ = ("celery_app",)

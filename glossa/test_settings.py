@@ -13,7 +13,7 @@ os.environ.setdefault(
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("GLOSSA_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
 
-from .settings import *  # noqa: F403
+from glossa.settings import *  # noqa: F403
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

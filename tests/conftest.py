@@ -16,7 +16,7 @@ import pytest
 from corpus.models import Role
 from corpus.services import membership_set, project_create
 
-from .factories import DocumentFactory, UserFactory
+from tests.factories import DocumentFactory, UserFactory
 
 
 @pytest.fixture

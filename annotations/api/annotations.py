@@ -19,19 +19,10 @@ from corpus.errors import ApplicationError, ConflictError
 from corpus.models import Role
 from corpus.permissions import ProjectRolePermission, access_document
 
-from ..models import Annotation, AnnotationStatus
-from ..params import parse_id
-from ..selectors import (
-    annotation_visible,
-    annotations_for_display,
-    annotations_visible_in_projects,
-    annotations_visible_to,
-)
-from ..services.annotations import (
-    annotation_create,
-    annotation_delete,
-    annotation_update,
-)
+from annotations.models import Annotation, AnnotationStatus
+from annotations.params import parse_id
+from annotations.selectors import annotation_visible, annotations_for_display, annotations_visible_in_projects, annotations_visible_to
+from annotations.services.annotations import annotation_create, annotation_delete, annotation_update
 
 
 class LargePagination(PageNumberPagination):

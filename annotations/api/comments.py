@@ -11,10 +11,10 @@ from corpus.errors import ApplicationError
 from corpus.models import Role
 from corpus.permissions import ProjectRolePermission, check_role
 
-from ..models import Comment
-from ..params import parse_id
-from ..selectors import annotations_visible_in_projects
-from ..services.comments import comment_create
+from annotations.models import Comment
+from annotations.params import parse_id
+from annotations.selectors import annotations_visible_in_projects
+from annotations.services.comments import comment_create
 
 
 class CommentOutputSerializer(serializers.ModelSerializer):

@@ -23,21 +23,12 @@ from corpus.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
 from corpus.models import Document, Role
 from corpus.permissions import ProjectRolePermission, access_project, check_role
 
-from ..exports import FORMATS
-from ..imports.archive import import_archive
-from ..imports.formats import IMPORTERS
-from ..models import Tag
-from ..services.taxonomy import tag_create, tag_delete, tag_update
-from .serializers import (
-    ArchiveImportInput,
-    ArchiveImportOutput,
-    ExportInput,
-    ImportInput,
-    ImportOutput,
-    TagCreateInput,
-    TagOutput,
-    TagUpdateInput,
-)
+from annotations.exports import FORMATS
+from annotations.imports.archive import import_archive
+from annotations.imports.formats import IMPORTERS
+from annotations.models import Tag
+from annotations.services.taxonomy import tag_create, tag_delete, tag_update
+from annotations.api.serializers import ArchiveImportInput, ArchiveImportOutput, ExportInput, ImportInput, ImportOutput, TagCreateInput, TagOutput, TagUpdateInput
 
 
 @extend_schema_view(

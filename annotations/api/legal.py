@@ -22,35 +22,14 @@ from corpus.errors import ConflictError
 from corpus.models import Project, Role
 from corpus.permissions import ProjectRolePermission, check_role
 
-from ..claim_linking import propose_claims_for_annotation, propose_mentions_for_claim
-from ..claim_selectors import claims_for_user
-from ..frameworks import framework_dump, framework_parse
-from ..models import (
-    Annotation,
-    Assessment,
-    Claim,
-    ClaimantType,
-    ClaimKind,
-    Element,
-    EvidenceStatus,
-    Finding,
-    Framework,
-)
-from ..params import parse_id
-from ..services.assessments import (
-    assessment_can_edit,
-    assessment_create,
-    assessment_delete,
-    assessment_update,
-)
-from ..services.claims import (
-    claim_create,
-    claim_delete,
-    claim_link_mention,
-    claim_unlink_mention,
-    claim_update,
-)
-from ..services.frameworks import framework_import
+from annotations.claim_linking import propose_claims_for_annotation, propose_mentions_for_claim
+from annotations.claim_selectors import claims_for_user
+from annotations.frameworks import framework_dump, framework_parse
+from annotations.models import Annotation, Assessment, Claim, ClaimantType, ClaimKind, Element, EvidenceStatus, Finding, Framework
+from annotations.params import parse_id
+from annotations.services.assessments import assessment_can_edit, assessment_create, assessment_delete, assessment_update
+from annotations.services.claims import claim_create, claim_delete, claim_link_mention, claim_unlink_mention, claim_update
+from annotations.services.frameworks import framework_import
 
 MAX_ID = 2**63 - 1
 

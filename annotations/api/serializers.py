@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..exports import FORMATS
-from ..imports.formats import IMPORTERS
-from ..models import Tag
+from annotations.exports import FORMATS
+from annotations.imports.formats import IMPORTERS
+from annotations.models import Tag
 
 
 class TagOutput(serializers.ModelSerializer):

@@ -15,18 +15,10 @@ from rest_framework.response import Response
 from corpus.errors import ApplicationError
 from corpus.permissions import ProjectRolePermission, access_document
 
-from ..models import Suggestion, SuggestionStatus
-from ..params import parse_id
-from ..services.suggestions import (
-    suggestion_accept,
-    suggestion_edit,
-    suggestion_reject,
-)
-from .annotations import (
-    AnnotationOutputSerializer,
-    LargePagination,
-    annotation_data,
-)
+from annotations.models import Suggestion, SuggestionStatus
+from annotations.params import parse_id
+from annotations.services.suggestions import suggestion_accept, suggestion_edit, suggestion_reject
+from annotations.api.annotations import AnnotationOutputSerializer, LargePagination, annotation_data
 
 
 class SuggestionOutputSerializer(serializers.ModelSerializer):

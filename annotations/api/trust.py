@@ -17,16 +17,11 @@ from rest_framework.views import APIView
 from corpus.models import Document, Membership, Project, Role
 from corpus.permissions import ProjectRolePermission, access_project, check_role
 
-from ..agreement import agreement_compute
-from ..history_export import history_filter_entries
-from ..models import Assignment, HistoryEntry
-from ..params import parse_id
-from ..services.assignments import (
-    assignment_create,
-    assignment_delete,
-    assignment_reopen,
-    assignment_submit,
-)
+from annotations.agreement import agreement_compute
+from annotations.history_export import history_filter_entries
+from annotations.models import Assignment, HistoryEntry
+from annotations.params import parse_id
+from annotations.services.assignments import assignment_create, assignment_delete, assignment_reopen, assignment_submit
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

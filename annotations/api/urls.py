@@ -4,12 +4,12 @@ from django.urls import path
 
 from corpus.api.routers import Router
 
-from . import exchange
-from .annotations import AnnotationViewSet
-from .comments import CommentViewSet
-from .legal import AssessmentViewSet, ClaimViewSet, FrameworkViewSet
-from .suggestions import SuggestionViewSet
-from .trust import AgreementView, AssignmentViewSet, HistoryViewSet
+from annotations.api import exchange
+from annotations.api.annotations import AnnotationViewSet
+from annotations.api.comments import CommentViewSet
+from annotations.api.legal import AssessmentViewSet, ClaimViewSet, FrameworkViewSet
+from annotations.api.suggestions import SuggestionViewSet
+from annotations.api.trust import AgreementView, AssignmentViewSet, HistoryViewSet
 
 router = Router(trailing_slash=True)
 router.register("annotations", AnnotationViewSet, basename="annotation")

@@ -15,8 +15,8 @@ from django.db import transaction
 
 from corpus.models import Project
 
-from ..frameworks import framework_load
-from ..models import Tag
+from annotations.frameworks import framework_load
+from annotations.models import Tag
 
 DATA_DIR = Path(__file__).resolve().parent
 

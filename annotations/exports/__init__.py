@@ -7,14 +7,14 @@ file extension and the generator). Every generator is called as
 
 from __future__ import annotations
 
-from .archive import stream_archive
-from .base import ExportFormat
-from .claimreview import stream_claimreview
-from .csv_export import stream_csv
-from .docbin import stream_docbin
-from .jsonl import stream_jsonl
-from .w3c import stream_w3c
-from .xlsx import stream_xlsx
+from annotations.exports.archive import stream_archive
+from annotations.exports.base import ExportFormat
+from annotations.exports.claimreview import stream_claimreview
+from annotations.exports.csv_export import stream_csv
+from annotations.exports.docbin import stream_docbin
+from annotations.exports.jsonl import stream_jsonl
+from annotations.exports.w3c import stream_w3c
+from annotations.exports.xlsx import stream_xlsx
 
 FORMATS: dict[str, ExportFormat] = {
     f.key: f

@@ -28,23 +28,9 @@ from django.db.models import FileField, Model, QuerySet
 
 from corpus.models import Document, DocumentAnalysis, Membership, Project, Source
 
-from ..history import snapshot
-from ..models import (
-    Annotation,
-    Assessment,
-    Assignment,
-    Claim,
-    ClaimMention,
-    ClaimQuantity,
-    Comment,
-    Criterion,
-    Element,
-    Framework,
-    HistoryEntry,
-    Suggestion,
-    Tag,
-)
-from .base import Progress, no_progress
+from annotations.history import snapshot
+from annotations.models import Annotation, Assessment, Assignment, Claim, ClaimMention, ClaimQuantity, Comment, Criterion, Element, Framework, HistoryEntry, Suggestion, Tag
+from annotations.exports.base import Progress, no_progress
 
 FORMAT = "glossa-archive"
 FORMAT_VERSION = 1

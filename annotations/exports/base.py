@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from corpus.models import Document, Project
 
-from ..models import Annotation, Claim, Tag
+from annotations.models import Annotation, Claim, Tag
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")

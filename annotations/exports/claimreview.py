@@ -16,17 +16,8 @@ from typing import Any
 
 from corpus.models import Project
 
-from ..models import Claim, ClaimantType
-from .base import (
-    Progress,
-    claim_batches,
-    claims_for_export,
-    document_iri,
-    no_progress,
-    public_base_url,
-    source_label,
-    w3c_datetime,
-)
+from annotations.models import Claim, ClaimantType
+from annotations.exports.base import Progress, claim_batches, claims_for_export, document_iri, no_progress, public_base_url, source_label, w3c_datetime
 
 ORGANISATION_TYPES = {
     ClaimantType.OTHER_GOVERNMENT,

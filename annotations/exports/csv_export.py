@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from corpus.models import Project
 
-from .base import Progress, no_progress, spreadsheet_safe
-from .tabular import rows
+from annotations.exports.base import Progress, no_progress, spreadsheet_safe
+from annotations.exports.tabular import rows
 
 
 def stream_csv(

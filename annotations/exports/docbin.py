@@ -15,8 +15,8 @@ from django.db.models import Prefetch
 from corpus.models import Document, Project
 from corpus.nlp.docbin import docbin_bytes
 
-from ..models import Annotation, AnnotationStatus
-from .base import Progress, no_progress
+from annotations.models import Annotation, AnnotationStatus
+from annotations.exports.base import Progress, no_progress
 
 
 def docbin_records(project: Project, *, include_rejected: bool = False):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from corpus.models import Job, JobKind, JobStatus, Project
 
-from . import FORMATS
+from annotations.exports import FORMATS
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress writes

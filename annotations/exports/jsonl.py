@@ -13,8 +13,8 @@ from django.db.models import Prefetch
 
 from corpus.models import Document, Project
 
-from ..models import Annotation, Tag
-from .base import Progress, batched, no_progress, source_label, w3c_datetime
+from annotations.models import Annotation, Tag
+from annotations.exports.base import Progress, batched, no_progress, source_label, w3c_datetime
 
 DOCS = 25  # documents per batch: their texts are the bulk of the memory
 

@@ -11,18 +11,8 @@ from collections.abc import Iterator
 
 from corpus.models import Project
 
-from ..models import Annotation, Claim, ClaimMention
-from .base import (
-    CHUNK,
-    Progress,
-    annotations_for_export,
-    batched,
-    claim_batches,
-    claims_for_export,
-    no_progress,
-    source_label,
-    w3c_datetime,
-)
+from annotations.models import Annotation, Claim, ClaimMention
+from annotations.exports.base import CHUNK, Progress, annotations_for_export, batched, claim_batches, claims_for_export, no_progress, source_label, w3c_datetime
 
 COLUMNS = [
     "record",

@@ -23,17 +23,8 @@ from typing import Any
 
 from corpus.models import Project
 
-from ..models import Annotation
-from .base import (
-    CHUNK,
-    Progress,
-    annotation_iri,
-    annotations_for_export,
-    document_iri,
-    no_progress,
-    public_base_url,
-    w3c_datetime,
-)
+from annotations.models import Annotation
+from annotations.exports.base import CHUNK, Progress, annotation_iri, annotations_for_export, document_iri, no_progress, public_base_url, w3c_datetime
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 

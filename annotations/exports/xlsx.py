@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from corpus.models import Project
 
-from .base import Progress, no_progress, spreadsheet_safe
-from .tabular import rows
+from annotations.exports.base import Progress, no_progress, spreadsheet_safe
+from annotations.exports.tabular import rows
 
 READ_CHUNK = 1 << 16
 MAX_CELL = 32767  # Excel's limit on characters per cell

@@ -43,22 +43,8 @@ from corpus.models import (
     sha256_hex,
 )
 
-from ..exports.archive import FORMAT, FORMAT_VERSION
-from ..models import (
-    Annotation,
-    Assessment,
-    Assignment,
-    Claim,
-    ClaimMention,
-    ClaimQuantity,
-    Comment,
-    Criterion,
-    Element,
-    Framework,
-    HistoryEntry,
-    Suggestion,
-    Tag,
-)
+from annotations.exports.archive import FORMAT, FORMAT_VERSION
+from annotations.models import Annotation, Assessment, Assignment, Claim, ClaimMention, ClaimQuantity, Comment, Criterion, Element, Framework, HistoryEntry, Suggestion, Tag
 
 READ_CHUNK = 1 << 16
 MAX_MEMBERS = 100_000

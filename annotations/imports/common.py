@@ -23,9 +23,9 @@ from corpus.errors import ApplicationError
 from corpus.models import Document, Project, normalize_text
 from corpus.services import DuplicateDocument, document_create
 
-from ..models import CONTEXT_CHARS, Annotation, Origin, Tag
-from ..services.annotations import annotation_create
-from ..services.taxonomy import tag_create
+from annotations.models import CONTEXT_CHARS, Annotation, Origin, Tag
+from annotations.services.annotations import annotation_create
+from annotations.services.taxonomy import tag_create
 
 MAX_LABEL = 120
 

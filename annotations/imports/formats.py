@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from .spans import import_spans
-from .w3c import import_w3c
+from annotations.imports.spans import import_spans
+from annotations.imports.w3c import import_w3c
 
 IMPORTERS = {
     "doccano": ("doccano JSONL", partial(import_spans, tool="doccano")),

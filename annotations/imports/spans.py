@@ -28,16 +28,7 @@ from django.db import transaction
 from corpus.ingest import queue_analysis
 from corpus.models import Project
 
-from .common import (
-    ImportRefused,
-    ImportResult,
-    TagResolver,
-    annotation_add,
-    check_text,
-    document_for_text,
-    read_records,
-    span_in_document,
-)
+from annotations.imports.common import ImportRefused, ImportResult, TagResolver, annotation_add, check_text, document_for_text, read_records, span_in_document
 
 Span = tuple[object, object, list, str]  # start, end, labels, expected quote
 

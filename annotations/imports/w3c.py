@@ -22,14 +22,7 @@ from django.db import transaction
 
 from corpus.models import Document, Project
 
-from .common import (
-    ImportRefused,
-    ImportResult,
-    TagResolver,
-    annotation_add,
-    find_anchor,
-    read_records,
-)
+from annotations.imports.common import ImportRefused, ImportResult, TagResolver, annotation_add, find_anchor, read_records
 
 DOC_IRI = re.compile(r"/p/(?P<slug>[^/]+)/d/(?P<pk>\d+)/?(?:[#?].*)?$")
 NOTE_PURPOSES = {"commenting", "describing", "replying", "editing", "assessing"}

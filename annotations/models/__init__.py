@@ -1,30 +1,10 @@
 """Annotation models, re-exported so callers import from ``annotations.models``."""
 
-from .claims import (
-    Assessment,
-    Claim,
-    ClaimantType,
-    ClaimKind,
-    ClaimMention,
-    ClaimQuantity,
-    EvidenceStatus,
-    Finding,
-    QuantityBound,
-    QuantityCounts,
-)
-from .history import HistoryAction, HistoryEntry
-from .spans import (
-    CONTEXT_CHARS,
-    Annotation,
-    AnnotationStatus,
-    Comment,
-    Origin,
-    Suggestion,
-    SuggestionStatus,
-    check_span,
-)
-from .taxonomy import Criterion, Element, Framework, Tag
-from .workflow import Assignment, AssignmentStatus
+from annotations.models.claims import Assessment, Claim, ClaimantType, ClaimKind, ClaimMention, ClaimQuantity, EvidenceStatus, Finding, QuantityBound, QuantityCounts
+from annotations.models.history import HistoryAction, HistoryEntry
+from annotations.models.spans import CONTEXT_CHARS, Annotation, AnnotationStatus, Comment, Origin, Suggestion, SuggestionStatus, check_span
+from annotations.models.taxonomy import Criterion, Element, Framework, Tag
+from annotations.models.workflow import Assignment, AssignmentStatus
 
 __all__ = [
     "CONTEXT_CHARS",

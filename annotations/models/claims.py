@@ -8,8 +8,8 @@ from django.db import models
 
 from corpus.models import Project
 
-from .spans import Annotation
-from .taxonomy import Criterion, Element
+from annotations.models.spans import Annotation
+from annotations.models.taxonomy import Criterion, Element
 
 
 class ClaimantType(models.TextChoices):

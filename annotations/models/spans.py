@@ -8,7 +8,7 @@ from django.db import models
 
 from corpus.models import Document, Project
 
-from .taxonomy import Tag
+from annotations.models.taxonomy import Tag
 
 CONTEXT_CHARS = 32
 

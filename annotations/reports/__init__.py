@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from corpus.models import Project
 
-from ..charts import bar_svg
-from ..claim_selectors import claim_overview
-from ..models import Assessment, Claim, Criterion, Tag
-from ..timeline import timeline_build, timeline_chart
+from annotations.charts import bar_svg
+from annotations.claim_selectors import claim_overview
+from annotations.models import Assessment, Claim, Criterion, Tag
+from annotations.timeline import timeline_build, timeline_chart
 
 TEMPLATE = "annotations/reports/brief.html"
 

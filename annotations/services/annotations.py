@@ -13,9 +13,9 @@ from django.db import transaction
 from corpus.models import Document, Role
 from corpus.permissions import membership_for
 
-from ..history import history_record, snapshot
-from ..models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
-from .versioning import delete_at_version, locked_at_version
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
+from annotations.services.versioning import delete_at_version, locked_at_version
 
 REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
 # Never changed by an update; not re-validated (saves queries on every save).

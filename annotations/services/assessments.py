@@ -15,9 +15,9 @@ from corpus.errors import ApplicationError
 from corpus.models import Role
 from corpus.permissions import membership_for
 
-from ..history import history_record, snapshot
-from ..models import Annotation, Assessment, Claim, Criterion, Element, Finding
-from .versioning import delete_at_version, locked_at_version, save_next_version
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, Assessment, Claim, Criterion, Element, Finding
+from annotations.services.versioning import delete_at_version, locked_at_version, save_next_version
 
 
 def _clean_rationale(rationale: str | None) -> str:

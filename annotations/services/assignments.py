@@ -16,14 +16,8 @@ from corpus.errors import ApplicationError
 from corpus.models import Document, Membership, Project, Role
 from corpus.permissions import check_role
 
-from ..history import history_record, snapshot
-from ..models import (
-    Annotation,
-    AnnotationStatus,
-    Assignment,
-    AssignmentStatus,
-    HistoryAction,
-)
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, AnnotationStatus, Assignment, AssignmentStatus, HistoryAction
 
 OPEN_STATUSES = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 

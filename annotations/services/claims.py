@@ -17,18 +17,9 @@ from django.db import transaction
 from corpus.errors import ApplicationError
 from corpus.models import Project
 
-from ..history import history_record, snapshot
-from ..models import (
-    Annotation,
-    Claim,
-    ClaimantType,
-    ClaimKind,
-    ClaimMention,
-    ClaimQuantity,
-    EvidenceStatus,
-    QuantityBound,
-)
-from .versioning import delete_at_version, locked_at_version, save_next_version
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, Claim, ClaimantType, ClaimKind, ClaimMention, ClaimQuantity, EvidenceStatus, QuantityBound
+from annotations.services.versioning import delete_at_version, locked_at_version, save_next_version
 
 #: Fields ``claim_update`` may change.
 CLAIM_EDITABLE_FIELDS = (

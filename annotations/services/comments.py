@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..history import history_record, snapshot
-from ..models import Annotation, Comment, HistoryAction
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, Comment, HistoryAction
 
 MAX_COMMENT_CHARS = 10_000
 

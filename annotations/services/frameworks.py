@@ -15,15 +15,9 @@ from django.db import transaction
 
 from corpus.models import Project
 
-from ..frameworks import (
-    FrameworkPreview,
-    framework_dump,
-    framework_load,
-    framework_preview,
-    framework_validate,
-)
-from ..history import history_record, snapshot
-from ..models import Criterion, Element, Framework
+from annotations.frameworks import FrameworkPreview, framework_dump, framework_load, framework_preview, framework_validate
+from annotations.history import history_record, snapshot
+from annotations.models import Criterion, Element, Framework
 
 
 def framework_import(

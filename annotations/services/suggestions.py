@@ -12,15 +12,9 @@ from django.utils import timezone
 
 from corpus.errors import ConflictError
 
-from ..history import history_record, snapshot
-from ..models import (
-    Annotation,
-    HistoryAction,
-    Origin,
-    Suggestion,
-    SuggestionStatus,
-)
-from .annotations import annotation_create
+from annotations.history import history_record, snapshot
+from annotations.models import Annotation, HistoryAction, Origin, Suggestion, SuggestionStatus
+from annotations.services.annotations import annotation_create
 
 
 def _lock_pending(suggestion: Suggestion) -> Suggestion:

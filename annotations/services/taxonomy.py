@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from corpus.errors import ApplicationError
 from corpus.models import Project
 
-from ..history import history_record, snapshot
-from ..models import HistoryAction, Tag
-from ..suggest import patterns_validate as suggest_patterns_problems
+from annotations.history import history_record, snapshot
+from annotations.models import HistoryAction, Tag
+from annotations.suggest import patterns_validate as suggest_patterns_problems
 
 TAG_FIELDS = (
     "key",

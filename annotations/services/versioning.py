@@ -14,8 +14,8 @@ from django.db import models
 
 from corpus.errors import ConflictError
 
-from ..history import history_record, snapshot
-from ..models import HistoryAction
+from annotations.history import history_record, snapshot
+from annotations.models import HistoryAction
 
 M = TypeVar("M", bound=models.Model)
 

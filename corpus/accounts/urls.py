@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from corpus.accounts import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),

@@ -27,7 +27,7 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .qr import qr_svg
+from corpus.accounts.qr import qr_svg
 
 audit = logging.getLogger("glossa.audit")
 

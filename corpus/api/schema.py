@@ -3,7 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from .serializers import ErrorOutput
+from corpus.api.serializers import ErrorOutput
 
 NOT_FOUND = {
     404: OpenApiResponse(ErrorOutput, description="No such object, or not a member.")

@@ -4,8 +4,8 @@ from django.urls import path
 
 from corpus.api.routers import Router
 
-from . import views
-from .auth import ObtainTokenView
+from corpus.api import views
+from corpus.api.auth import ObtainTokenView
 
 router = Router(trailing_slash=True)
 router.register("projects", views.ProjectViewSet, basename="project")

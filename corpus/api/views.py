@@ -27,22 +27,11 @@ from corpus.models import Document, Membership, Project, Role
 from corpus.permissions import ProjectRolePermission, access_project
 from corpus.services import project_create, project_update
 
-from .filters import DocumentFilter
-from .ingestion import ingest_from_url, ingest_upload
-from .pagination import GlossaPagination
-from .schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
-from .serializers import (
-    DocumentCaptureInput,
-    DocumentDetailOutput,
-    DocumentListOutput,
-    DocumentUploadInput,
-    IngestOutput,
-    ProjectCreateInput,
-    ProjectOutput,
-    ProjectUpdateInput,
-    SearchInput,
-    SearchResultOutput,
-)
+from corpus.api.filters import DocumentFilter
+from corpus.api.ingestion import ingest_from_url, ingest_upload
+from corpus.api.pagination import GlossaPagination
+from corpus.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
+from corpus.api.serializers import DocumentCaptureInput, DocumentDetailOutput, DocumentListOutput, DocumentUploadInput, IngestOutput, ProjectCreateInput, ProjectOutput, ProjectUpdateInput, SearchInput, SearchResultOutput
 
 
 @extend_schema_view(

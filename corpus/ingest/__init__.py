@@ -6,17 +6,9 @@ One module per format (``text``, ``markdown``, ``html``, ``pdf``, ``docx``,
 content, ``fetch`` for guarded URL capture and ``dedup`` for near-duplicates.
 """
 
-from .base import Extracted, ExtractionError
-from .extract import Failure, extract_all
-from .service import (
-    IngestResult,
-    Outcome,
-    ingest_batch,
-    ingest_file,
-    ingest_text,
-    ingest_url,
-    queue_analysis,
-)
+from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.extract import Failure, extract_all
+from corpus.ingest.service import IngestResult, Outcome, ingest_batch, ingest_file, ingest_text, ingest_url, queue_analysis
 
 __all__ = [
     "Extracted",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .base import ExtractionError
+from corpus.ingest.base import ExtractionError
 
 MAX_DEPTH = 3
 SKIPPED_PREFIXES = ("__MACOSX/",)

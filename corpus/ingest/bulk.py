@@ -15,8 +15,8 @@ import io
 import json
 from typing import Any
 
-from .base import Extracted, ExtractionError, parse_date
-from .text import decode_text
+from corpus.ingest.base import Extracted, ExtractionError, parse_date
+from corpus.ingest.text import decode_text
 
 NAME_JSONL = "glossa.jsonl"
 NAME_CSV = "glossa.csv"

@@ -13,7 +13,7 @@ import tarfile
 import zipfile
 from pathlib import PurePosixPath
 
-from .base import ExtractionError
+from corpus.ingest.base import ExtractionError
 
 FORMATS = (
     "text",
@@ -196,7 +196,7 @@ def _is_tar(data: bytes) -> bool:
 
 def _peek_text(data: bytes) -> str | None:
     """Decoded start of the file, or None if it looks like binary data."""
-    from .text import decode_text
+    from corpus.ingest.text import decode_text
 
     try:
         text, _ = decode_text(data[:65536], partial=len(data) > 65536)

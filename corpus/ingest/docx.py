@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .base import Extracted, ExtractionError, package_version
+from corpus.ingest.base import Extracted, ExtractionError, package_version
 
 NAME = "glossa.docx"
 VERSION = "1"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import archives, bulk, docx, feeds, html, markdown, pdf, text
-from .base import Extracted, ExtractionError
-from .detect import MEDIA_TYPES, extension_format, sniff
+from corpus.ingest import archives, bulk, docx, feeds, html, markdown, pdf, text
+from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.detect import MEDIA_TYPES, extension_format, sniff
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from .base import Extracted, ExtractionError, package_version
-from .html import html_fragment_to_text
+from corpus.ingest.base import Extracted, ExtractionError, package_version
+from corpus.ingest.html import html_fragment_to_text
 
 NAME = "glossa.feed"
 VERSION = "1"

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from .base import ExtractionError
+from corpus.ingest.base import ExtractionError
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Glossa/0.1 (evidence capture; +https://github.com/glossa)"

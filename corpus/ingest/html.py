@@ -8,8 +8,8 @@ text of the cleaned tree.
 
 from __future__ import annotations
 
-from .base import Extracted, ExtractionError, package_version, parse_date
-from .text import decode_text
+from corpus.ingest.base import Extracted, ExtractionError, package_version, parse_date
+from corpus.ingest.text import decode_text
 
 NAME = "glossa.html"
 VERSION = "1"

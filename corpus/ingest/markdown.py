@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Extracted, ExtractionError, package_version
-from .text import decode_text
+from corpus.ingest.base import Extracted, ExtractionError, package_version
+from corpus.ingest.text import decode_text
 
 NAME = "glossa.markdown"
 VERSION = "1"

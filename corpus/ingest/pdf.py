@@ -13,7 +13,7 @@ import logging
 
 from corpus.models import normalize_text
 
-from .base import Extracted, ExtractionError, package_version, parse_date
+from corpus.ingest.base import Extracted, ExtractionError, package_version, parse_date
 
 NAME = "glossa.pdf"
 VERSION = "1"

@@ -36,10 +36,10 @@ from corpus.models import (
 from corpus.services import DuplicateDocument, document_create
 from corpus.signals import document_ingested
 
-from . import dedup
-from .base import Extracted, ExtractionError
-from .extract import Failure, extract_all
-from .fetch import fetch, warc_bytes
+from corpus.ingest import dedup
+from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.extract import Failure, extract_all
+from corpus.ingest.fetch import fetch, warc_bytes
 
 STORED = "stored"
 DUPLICATE = "duplicate"
@@ -435,8 +435,8 @@ def _extract_capture(capture, name: str) -> list[Extracted | Failure]:
     The format is sniffed from the bytes like any upload: a server that says
     text/html but sends a PDF gets its PDF read as a PDF.
     """
-    from . import html
-    from .detect import sniff
+    from corpus.ingest import html
+    from corpus.ingest.detect import sniff
 
     try:
         fmt = sniff(capture.body, name)

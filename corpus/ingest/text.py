@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Extracted, ExtractionError, package_version
+from corpus.ingest.base import Extracted, ExtractionError, package_version
 
 NAME = "glossa.text"
 VERSION = "1"

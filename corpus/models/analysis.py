@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from .documents import Document
+from corpus.models.documents import Document
 
 
 class DocumentAnalysis(models.Model):

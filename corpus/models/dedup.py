@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from .documents import Document
-from .projects import Project
+from corpus.models.documents import Document
+from corpus.models.projects import Project
 
 
 class DocumentFingerprint(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .projects import Project
+from corpus.models.projects import Project
 
 
 class SourceKind(models.TextChoices):

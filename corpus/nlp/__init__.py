@@ -81,7 +81,7 @@ def build_pipeline(model: str):
 
 def add_components(nlp):
     """Add Glossa's components to ``nlp`` (which needs a parser and NER)."""
-    from . import components  # noqa: F401  (registers the factories)
+    from corpus.nlp import components  # noqa: F401  (registers the factories)
 
     missing = [p for p in ("parser", "ner", "lemmatizer") if p not in nlp.pipe_names]
     if missing:
@@ -98,7 +98,7 @@ def add_components(nlp):
 
 def doc_to_data(doc) -> dict[str, Any]:
     """Plain-JSON view of a parsed document (see the module docstring)."""
-    from .assemble import assemble
+    from corpus.nlp.assemble import assemble
 
     return assemble(doc)
 

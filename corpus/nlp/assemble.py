@@ -13,8 +13,8 @@ from typing import Any
 
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH
 
-from .claimants import UNATTRIBUTED
-from .components import CUES_KEY
+from corpus.nlp.claimants import UNATTRIBUTED
+from corpus.nlp.components import CUES_KEY
 
 
 def _chars(doc, lo: int, hi: int) -> dict[str, Any]:

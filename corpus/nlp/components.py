@@ -25,11 +25,11 @@ offsets by ``corpus.nlp.doc_to_data``.
 
 from __future__ import annotations
 
-from .attribution import AttributionFinder
-from .base import QUOTES, DataComponent
-from .cues import CUES_KEY, CueMatcher
-from .quantities import QuantityFinder
-from .sentence_breaks import SentenceBreaks
+from corpus.nlp.attribution import AttributionFinder
+from corpus.nlp.base import QUOTES, DataComponent
+from corpus.nlp.cues import CUES_KEY, CueMatcher
+from corpus.nlp.quantities import QuantityFinder
+from corpus.nlp.sentence_breaks import SentenceBreaks
 
 __all__ = [
     "CUES_KEY",

@@ -9,8 +9,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 
-from . import patterns as _patterns  # noqa: F401  (registers the loaders)
-from .base import QUOTES, DataComponent
+from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loaders)
+from corpus.nlp.base import QUOTES, DataComponent
 
 CUES_KEY = "glossa_cues"
 

@@ -8,8 +8,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from . import patterns as _patterns  # noqa: F401  (registers the loaders)
-from .base import QUOTES, DataComponent
+from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loaders)
+from corpus.nlp.base import QUOTES, DataComponent
 
 
 @Language.factory(

@@ -8,8 +8,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from . import patterns as _patterns  # noqa: F401  (registers the loaders)
-from .base import QUOTES
+from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loaders)
+from corpus.nlp.base import QUOTES
 
 NOT_SENT_START = numpy.uint64(2**64 - 1)  # -1 in Doc.to_array's uint64
 

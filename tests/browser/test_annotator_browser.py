@@ -22,7 +22,7 @@ from annotations.services.annotations import annotation_create, annotation_updat
 from corpus.models import AnalysisStatus, Document
 from tests.browser_support import login, select_text
 
-from .conftest import add_statement
+from tests.browser.conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from annotations.services.annotations import annotation_create
 from tests.browser_support import login
 
-from .conftest import add_statement
+from tests.browser.conftest import add_statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

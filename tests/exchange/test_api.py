@@ -12,7 +12,7 @@ from corpus.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 from tests.ingest.conftest import make_pdf
 
-from .conftest import api_for
+from tests.exchange.conftest import api_for
 
 pytestmark = pytest.mark.django_db
 

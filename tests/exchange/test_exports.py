@@ -18,7 +18,7 @@ from annotations.exports import FORMATS
 from annotations.models import Annotation, Claim
 from tests.factories import DocumentFactory
 
-from .conftest import make_annotation
+from tests.exchange.conftest import make_annotation
 
 pytestmark = pytest.mark.django_db
 IRI = re.compile(r"^https?://[^\s/]+/\S*$")

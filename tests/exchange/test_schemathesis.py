@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from .conftest import api_for
+from tests.exchange.conftest import api_for
 
 schema = schemathesis.from_pytest_fixture("api_schema")
 

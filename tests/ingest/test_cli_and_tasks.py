@@ -12,7 +12,7 @@ from corpus.ingest import ingest_file
 from corpus.models import AnalysisStatus, Document, DocumentAnalysis, Job, JobStatus
 from corpus.tasks import analyse_documents_task
 
-from .conftest import ARTICLE, OTHER_ARTICLE, make_docx, make_pdf, make_zip
+from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_docx, make_pdf, make_zip
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from corpus.ingest.dedup import signature, similarity
 from corpus.models import Document, DocumentFingerprint
 from tests.factories import UserFactory
 
-from .conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
+from tests.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,7 @@ import pytest
 from corpus.ingest import ingest_file
 from corpus.models import Document
 
-from .conftest import ARTICLE, make_docx, make_pdf, make_zip
+from tests.ingest.conftest import ARTICLE, make_docx, make_pdf, make_zip
 
 pytestmark = pytest.mark.postgres
 

@@ -13,8 +13,8 @@ from corpus.ingest import ingest_url
 from corpus.ingest.fetch import FetchError, fetch, resolve_checked
 from corpus.models import Document
 
-from .conftest import media_files
-from .test_formats import HOSTILE_HTML
+from tests.ingest.conftest import media_files
+from tests.ingest.test_formats import HOSTILE_HTML
 
 pytestmark = pytest.mark.postgres
 
@@ -280,7 +280,7 @@ def test_warc_stream_is_valid_gzip_members(project, analyst, site, allow_local):
 
 def test_body_is_sniffed_not_trusted(project, analyst, site, allow_local):
     """A server that says text/html but sends a PDF gets it read as a PDF."""
-    from .conftest import make_pdf
+    from tests.ingest.conftest import make_pdf
 
     site.routes["/doc"] = (
         200,

@@ -10,8 +10,8 @@ from corpus.ingest import ingest_file
 from corpus.models import Document, Job, JobKind, JobStatus
 from tests.factories import UserFactory
 
-from .conftest import ARTICLE, OTHER_ARTICLE, make_pdf
-from .test_formats import HOSTILE_HTML
+from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_pdf
+from tests.ingest.test_formats import HOSTILE_HTML
 
 pytestmark = pytest.mark.postgres
 

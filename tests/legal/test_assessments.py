@@ -17,7 +17,7 @@ from corpus.errors import ApplicationError, ConflictError
 from corpus.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
-from .conftest import make_annotation
+from tests.legal.conftest import make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -23,7 +23,7 @@ from annotations.services.claims import (
 from corpus.errors import ApplicationError, ConflictError
 from tests.factories import DocumentFactory, ProjectFactory
 
-from .conftest import make_annotation
+from tests.legal.conftest import make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -21,7 +21,7 @@ from annotations.models import (
 from annotations.services.assignments import assignment_create, assignment_submit
 from corpus.models import Role
 
-from .conftest import make_annotation, member
+from tests.trust.conftest import make_annotation, member
 
 
 def quote_span(document, quote):

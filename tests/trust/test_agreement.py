@@ -22,7 +22,7 @@ from annotations.agreement import (
 from corpus.models import DocumentAnalysis, Role
 from tests.factories import DocumentFactory
 
-from .conftest import make_annotation, member
+from tests.trust.conftest import make_annotation, member
 
 DOC1 = "Alpha said ten died. Beta denied it. Gamma saw boats. Delta left."
 DOC2 = "Echo spoke. Foxtrot agreed."

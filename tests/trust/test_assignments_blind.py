@@ -15,7 +15,7 @@ from corpus.errors import ApplicationError
 from corpus.models import Role
 from tests.factories import DocumentFactory
 
-from .conftest import make_annotation, member
+from tests.trust.conftest import make_annotation, member
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from corpus.models import Role
 from corpus.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
-from .conftest import make_annotation
+from tests.trust.conftest import make_annotation
 
 THREADS = 8
 ROUNDS = 6

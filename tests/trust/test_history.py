@@ -23,7 +23,7 @@ from annotations.services.assignments import assignment_create, assignment_submi
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
 from corpus.errors import ApplicationError
 
-from .conftest import make_annotation
+from tests.trust.conftest import make_annotation
 
 
 def record_edit(annotation: Annotation, user, add_tag=None, **changes) -> dict:

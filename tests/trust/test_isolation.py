@@ -26,8 +26,8 @@ from annotations.services.taxonomy import tag_update
 from corpus.models import DocumentAnalysis, Job
 from tests.factories import DocumentFactory
 
-from .conftest import make_annotation
-from .isolation import PUBLIC_ROUTES, probe, walk
+from tests.trust.conftest import make_annotation
+from tests.trust.isolation import PUBLIC_ROUTES, probe, walk
 
 SECRET = "Zephyrine"
 SECRETS = [SECRET, "Strikes at sea", "Harbour log of the Zephyrine"]

@@ -9,7 +9,7 @@ from corpus.models import Membership, Role
 from corpus.services import membership_remove, membership_set
 from tests.factories import UserFactory
 
-from .conftest import member
+from tests.trust.conftest import member
 
 
 def test_last_owner_cannot_be_removed_or_demoted(project, owner):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotations.models import HistoryEntry, Tag
 
-from .conftest import make_annotation
+from tests.trust.conftest import make_annotation
 
 
 def form(**overrides):
