@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from annotations.models import Annotation, Assessment, Assignment, Claim, ClaimMention, ClaimQuantity, Comment, Criterion, Element, Framework, HistoryEntry, Suggestion, Tag
+from annotations.models import Annotation, Comment, Suggestion, Tag
+from audit.models import HistoryEntry
+from corpus.models import Assignment
+from legal.models import (
+    Assessment,
+    Claim,
+    ClaimMention,
+    ClaimQuantity,
+    Criterion,
+    Element,
+    Framework,
+)
 
 
 @admin.register(Tag)

@@ -177,9 +177,8 @@ def evaluate(
 
 def predict_texts(texts: list[str]) -> list[list[dict[str, Any]]]:
     """Default-taxonomy predictions for many texts, parsed in batches."""
+    from annotations.rules import sentence_predictions
     from corpus.nlp import analyse_texts
-
-    from annotations.suggest import sentence_predictions
 
     return [
         sentence_predictions(data, text)

@@ -16,14 +16,22 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from corpus.models import Document, DocumentAnalysis, Project, Role
-from corpus.permissions import membership_for
-
-from annotations.models import Annotation, AnnotationStatus, Assignment, AssignmentStatus, ClaimMention, Comment, Suggestion, SuggestionStatus, Tag
+from annotations.models import (
+    Annotation,
+    AnnotationStatus,
+    Comment,
+    Suggestion,
+    SuggestionStatus,
+    Tag,
+)
+from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
+from corpus.selectors import RankedDocuments, documents_search
+from legal.models import ClaimMention
+from projects.models import Project, Role
+from projects.permissions import membership_for
 
 OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # How many full-text matches are ranked; beyond this the list says "more".
-SEARCH_CANDIDATES = 1000
 
 
 # --- Annotations --------------------------------------------------------------
@@ -376,68 +384,9 @@ def documents_filtered(
                 )
             )
         )
-    truncated = False
-    query = filters.q.strip()
-    if query and connection.vendor == "postgresql":
-        ranked = _documents_ranked_ids(queryset, query)
-        truncated = len(ranked) > SEARCH_CANDIDATES
-        return RankedDocuments(ranked[:SEARCH_CANDIDATES]), truncated
-    if query:
-        queryset = queryset.filter(Q(title__icontains=query) | Q(text__icontains=query))
-    return queryset.select_related("source"), truncated
-
-
-TSQUERY = "websearch_to_tsquery('english', %s)"
-
-
-def _documents_ranked_ids(queryset: QuerySet[Document], query: str) -> list[int]:
-    """Ids of at most SEARCH_CANDIDATES + 1 matches, best first, in one query.
-
-    The inner query (all other filters + the GIN match) stops after the
-    bound; only those rows are ranked, reading their stored tsvector.
-    """
-    inner = (
-        queryset.extra(  # noqa: S610 (bound parameters, fixed SQL)
-            select={"sv": "corpus_document.search_vector"},
-            where=[f"corpus_document.search_vector @@ {TSQUERY}"],
-            params=[query],
-        )
-        .order_by()
-        .values("pk", "published_at", "sv")[: SEARCH_CANDIDATES + 1]
-    )
-    sql, params = inner.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.pk FROM ({sql}) c ORDER BY ts_rank(c.sv, {TSQUERY}) DESC, "  # noqa: S608
-            "c.published_at DESC NULLS LAST, c.pk DESC",
-            [*params, query],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-class RankedDocuments:
-    """Ranked search results that a Paginator slices: the ids are known, the
-    rows (without bodies) are fetched one page at a time, in rank order."""
-
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):
-        chunk = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
-        rows = (
-            Document.objects.filter(pk__in=chunk)
-            .without_bodies()
-            .select_related("source")
-            .in_bulk()
-        )
-        found = [rows[pk] for pk in chunk if pk in rows]
-        return found if isinstance(index, slice) else found[0]
+    if filters.q.strip():
+        return documents_search(queryset, filters.q)
+    return queryset.select_related("source"), False
 
 
 def documents_row_counts(ids: list[int]) -> dict[int, dict[str, int]]:

@@ -1,18 +1,19 @@
-"""Thin receivers for signals from ``corpus``; each calls a named function."""
+"""Thin receivers for signals from lower apps; each calls a named function."""
 
 from __future__ import annotations
 
-from corpus.signals import document_analysed, project_created
+from corpus.signals import document_analysed
+from projects.signals import project_created
 
 
 def on_project_created(sender, project, created_by=None, **kwargs) -> None:
-    from annotations.defaults import defaults_load
+    from annotations.defaults import tags_load_defaults
 
-    defaults_load(project=project)
+    tags_load_defaults(project=project)
 
 
 def on_document_analysed(sender, document, data=None, **kwargs) -> None:
-    from annotations.suggest import suggestions_create_for_document
+    from annotations.services.suggestions import suggestions_create_for_document
 
     suggestions_create_for_document(document=document, data=data)
 

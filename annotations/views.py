@@ -10,20 +10,48 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
-from corpus.models import DocumentKind, Role, Source
-from corpus.permissions import access_document, access_project, membership_for
-
+from annotations.forms import TagForm
 from annotations.models import Tag
-from annotations.selectors import DOCUMENT_STATUSES, SEARCH_CANDIDATES, DocumentFilters, annotations_payload_json, annotations_visible_to, document_tokens_json, documents_filtered, documents_row_counts, project_dashboard, suggestion_payload, suggestions_pending
+from annotations.selectors import (
+    DOCUMENT_STATUSES,
+    DocumentFilters,
+    annotations_payload_json,
+    annotations_visible_to,
+    document_tokens_json,
+    documents_filtered,
+    documents_row_counts,
+    project_dashboard,
+    suggestion_payload,
+    suggestions_pending,
+)
+from annotations.services.taxonomy import (
+    tag_create,
+    tag_delete,
+    tag_update,
+)
+from corpus.models import DocumentKind, Source
+from corpus.selectors import SEARCH_CANDIDATES
+from projects.errors import ApplicationError
+from projects.models import Role
+from projects.permissions import (
+    access_document,
+    access_project,
+    membership_for,
+    project_view,
+)
 
 PAGE_SIZE = 50
 
@@ -219,3 +247,76 @@ def annotator_view(request, slug: str, pk: int):
         "suggestion_count": len(suggestions),
     }
     return TemplateResponse(request, "annotations/annotator.html", context)
+
+
+@project_view(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def tags_view(request, slug: str):
+    """List tags and add a new one."""
+    project = request.project
+    form = TagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tag = tag_create(project=project, user=request.user, **_fields(form))
+        except (ValidationError, ApplicationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Tag {tag.key} added.")
+            return redirect("tags", slug=slug)
+    return TemplateResponse(
+        request,
+        "annotations/tags.html",
+        {"project": project, "tags": project.tags.all(), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@project_view(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def tag_edit_view(request, slug: str, pk: int):
+    """Edit or delete one tag."""
+    tag = get_object_or_404(Tag, pk=pk, project=request.project)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            tag_delete(tag=tag, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("tag-edit", slug=slug, pk=pk)
+        messages.success(request, f"Tag {tag.key} deleted.")
+        return redirect("tags", slug=slug)
+    initial = {
+        **{f: getattr(tag, f) for f in TagForm.base_fields if f != "patterns"},
+        "patterns": json.dumps(tag.patterns, indent=2, ensure_ascii=False),
+    }
+    form = TagForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tag_update(tag=tag, user=request.user, **_fields(form))
+        except (ValidationError, ApplicationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Tag {form.cleaned_data['key']} saved.")
+            return redirect("tags", slug=slug)
+    return TemplateResponse(
+        request,
+        "annotations/tag_edit.html",
+        {"project": request.project, "tag": tag, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _fields(form: TagForm) -> dict:
+    data = dict(form.cleaned_data)
+    if data.get("order") is None:
+        data.pop("order", None)
+    return data
+
+
+def _apply_errors(form: TagForm, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ApplicationError):
+        form.add_error(None, exc.message)
+    else:
+        form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))

@@ -82,8 +82,9 @@ def make_data(words: int, annotations: int):
     from django.contrib.auth import get_user_model
 
     from annotations.models import Annotation, Suggestion, Tag
-    from corpus.models import Project, Role
-    from corpus.services import document_create, membership_set, project_create
+    from corpus.services import document_create
+    from projects.models import Project, Role
+    from projects.services import membership_set, project_create
 
     rng = random.Random(7)
     Project.objects.filter(slug="bench-annotator").delete()

@@ -32,16 +32,11 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from annotations.exports import FORMATS  # noqa: E402
-from annotations.models import (  # noqa: E402
-    Annotation,
-    Assessment,
-    Claim,
-    ClaimMention,
-    Element,
-)
+from annotations.models import Annotation
 from corpus.models import Document, sha256_hex  # noqa: E402
-from corpus.services import project_create  # noqa: E402
+from exchange.exports import FORMATS
+from legal.models import Assessment, Claim, ClaimMention, Element
+from projects.services import project_create
 
 STREAMING = ["w3c", "csv", "jsonl", "claimreview"]
 SENTENCE = "The minister said {n} people were killed; no evidence was provided. "

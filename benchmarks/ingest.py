@@ -167,7 +167,7 @@ def run(args, broker: str | None, media: str) -> dict:
     from django.db import connection
 
     from corpus.nlp import get_nlp
-    from corpus.services import project_create
+    from projects.services import project_create
 
     rng = random.Random(args.seed)
     texts = [make_text(rng, i) for i in range(args.n)]
@@ -257,7 +257,7 @@ def time_suggestions() -> list[float]:
     suggestion time is measured separately and both ratios are reported.
     The wrapper only times the real function; it changes nothing it does.
     """
-    import annotations.suggest as suggest
+    import annotations.rules as suggest
 
     original = suggest.suggestions_create_for_document
     spent = [0.0]

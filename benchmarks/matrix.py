@@ -60,9 +60,9 @@ def build(n_claims: int, n_elements: int) -> tuple:
     from django.contrib.auth import get_user_model
     from tqdm import tqdm
 
-    from annotations.models import Assessment, Claim, Criterion, Element, Framework
-    from corpus.models import Project
-    from corpus.services import project_create
+    from legal.models import Assessment, Claim, Criterion, Element, Framework
+    from projects.models import Project
+    from projects.services import project_create
 
     User = get_user_model()
     user, _ = User.objects.get_or_create(username="bench-owner")
@@ -158,7 +158,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     project, user = build(args.claims, args.elements)
-    from annotations.models import Assessment, Element
+    from legal.models import Assessment, Element
 
     n_elements = Element.objects.filter(criterion__framework__project=project).count()
     n_assess = Assessment.objects.filter(project=project).count()

@@ -177,8 +177,9 @@ def main() -> None:
 
     from annotations.selectors import documents_filtered
     from annotations.views import DocumentFilterForm
-    from corpus.models import Document, Project
-    from corpus.services import project_create
+    from corpus.models import Document
+    from projects.models import Project
+    from projects.services import project_create
 
     User = get_user_model()
     owner, _ = User.objects.get_or_create(username="bench-search-owner")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from corpus.models import Document, DocumentAnalysis, Job, Membership, Project, Source
+from corpus.models import Document, DocumentAnalysis, Job, Source
+from projects.models import Membership, Project
 
 
 class MembershipInline(admin.TabularInline):

@@ -7,6 +7,7 @@ Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,89 +15,24 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.text import slugify
 
-from corpus.errors import ApplicationError
-from corpus.models import Document, Membership, Project, Role, normalize_text, sha256_hex
-from corpus.signals import project_created
+from annotations.models import Annotation, AnnotationStatus
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
+from corpus.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    normalize_text,
+    sha256_hex,
+)
+from projects.errors import ApplicationError
+from projects.models import Membership, Project, Role
+from projects.permissions import check_role
 
 # Security-relevant changes (who gave whom access) go to this logger; route
 # it to durable storage in production (see docs/security.md).
 audit = logging.getLogger("glossa.audit")
-
-
-@transaction.atomic
-def project_create(
-    *, name: str, created_by=None, slug: str = "", description: str = ""
-) -> Project:
-    """Create a project, make its creator owner, and announce it.
-
-    Listeners of ``project_created`` (the default taxonomy and framework)
-    run inside the same transaction, so a project never exists without them.
-    """
-    project = Project(
-        name=name,
-        slug=slug or slugify(name)[:80],
-        description=description,
-        created_by=created_by,
-    )
-    project.full_clean()
-    project.save()
-    if created_by is not None:
-        Membership.objects.create(project=project, user=created_by, role=Role.OWNER)
-    project_created.send(sender=Project, project=project, created_by=created_by)
-    return project
-
-
-@transaction.atomic
-def membership_set(*, project: Project, user, role: str, actor=None) -> Membership:
-    """Give ``user`` the ``role`` in ``project`` (creating or changing it)."""
-    if role not in Role.values:
-        raise ValueError(f"Unknown role {role!r}; choose one of {Role.values}.")
-    if role != Role.OWNER:
-        _refuse_losing_last_owner(project=project, user=user)
-    membership, _ = Membership.objects.update_or_create(
-        project=project, user=user, defaults={"role": role}
-    )
-    audit.info(
-        "membership_set project=%s user=%s role=%s actor=%s",
-        project.slug,
-        user.get_username(),
-        role,
-        actor.get_username() if actor is not None else "-",
-    )
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, project: Project, user, actor=None) -> None:
-    """Take ``user`` out of ``project``; a project always keeps one owner."""
-    _refuse_losing_last_owner(project=project, user=user)
-    Membership.objects.filter(project=project, user=user).delete()
-    audit.info(
-        "membership_remove project=%s user=%s actor=%s",
-        project.slug,
-        user.get_username(),
-        actor.get_username() if actor is not None else "-",
-    )
-
-
-def _refuse_losing_last_owner(*, project: Project, user) -> None:
-    """Raise ApplicationError if ``user`` is the project's only owner.
-
-    Owners are locked (``select_for_update``) so two owners demoting each
-    other at once cannot leave the project without one.
-    """
-    owners = list(
-        Membership.objects.select_for_update()
-        .filter(project=project, role=Role.OWNER)
-        .values_list("user_id", flat=True)
-    )
-    if owners == [user.pk]:
-        raise ApplicationError(
-            f"{user.get_username()} is the last owner of {project.name}; "
-            "make someone else owner first."
-        )
 
 
 class DuplicateDocument(Exception):
@@ -178,40 +114,168 @@ def document_create(
     return document
 
 
-@transaction.atomic
-def project_set_blind_mode(
-    *, project: Project, blind_mode: bool, actor=None
-) -> Project:
-    """Turn independent (blind) annotation on or off for the project."""
-    Project.objects.filter(pk=project.pk).update(blind_mode=blind_mode)
-    project.blind_mode = blind_mode
-    audit.info(
-        "blind_mode project=%s on=%s actor=%s",
-        project.slug,
-        blind_mode,
-        actor.get_username() if actor is not None else "-",
+OPEN_STATUSES = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
+
+
+def _record(assignment: Assignment, user, action: str, before=None) -> None:
+    history_record(
+        project=assignment.document.project,
+        actor=user,
+        obj=assignment,
+        action=action,
+        before=before,
+        after=snapshot(assignment) if action != HistoryAction.DELETE else None,
+        object_id=assignment.pk,
     )
-    return project
+
+
+def _check_annotator(project: Project, annotator) -> None:
+    membership = Membership.objects.filter(project=project, user=annotator).first()
+    if membership is None or not membership.allows(Role.ANALYST):
+        raise ApplicationError(
+            f"{annotator.get_username()} is not an analyst in {project.name}; "
+            "add them as a member with the analyst role first."
+        )
 
 
 @transaction.atomic
-def project_update(*, project: Project, actor=None, **fields) -> Project:
-    """Change a project's name, description or blind mode (not its slug:
-    URLs, exports and archives cite it)."""
-    allowed = {"name", "description", "blind_mode"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed."))
-    blind_before = project.blind_mode
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.full_clean()
-    project.save()
-    if project.blind_mode != blind_before:
-        audit.info(
-            "blind_mode project=%s on=%s actor=%s",
-            project.slug,
-            project.blind_mode,
-            actor.get_username() if actor is not None else "-",
+def assignment_create(*, document: Document, annotator, assigned_by) -> Assignment:
+    """Assign ``document`` to ``annotator`` (idempotent: returns the existing)."""
+    _check_annotator(document.project, annotator)
+    assignment, created = Assignment.objects.get_or_create(
+        document=document,
+        annotator=annotator,
+        defaults={"assigned_by": assigned_by},
+    )
+    if created:
+        _record(assignment, assigned_by, HistoryAction.CREATE)
+    return assignment
+
+
+@transaction.atomic
+def assignments_create_bulk(
+    *, project: Project, documents: Iterable[Document], annotators, assigned_by
+) -> list[Assignment]:
+    """Assign every document to every annotator; returns the new ones only."""
+    annotators = list(annotators)
+    for annotator in annotators:
+        _check_annotator(project, annotator)
+    created: list[Assignment] = []
+    for document in documents:
+        if document.project_id != project.pk:
+            raise ApplicationError(f"Document {document.pk} is not in this project.")
+        for annotator in annotators:
+            before = Assignment.objects.filter(
+                document=document, annotator=annotator
+            ).exists()
+            assignment = assignment_create(
+                document=document, annotator=annotator, assigned_by=assigned_by
+            )
+            if not before:
+                created.append(assignment)
+    return created
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment, user) -> None:
+    """Withdraw an assignment that has not been submitted yet."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status not in OPEN_STATUSES:
+        raise ApplicationError(
+            "This document was already submitted; reopen it before withdrawing."
         )
-    return project
+    before = snapshot(assignment)
+    document = assignment.document
+    pk = assignment.pk
+    assignment.delete()
+    assignment.pk = pk
+    assignment.document = document
+    _record(assignment, user, HistoryAction.DELETE, before=before)
+
+
+@transaction.atomic
+def assignment_start(*, assignment: Assignment, user) -> Assignment:
+    """Mark an assignment in progress (the annotator opened it)."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status == AssignmentStatus.ASSIGNED:
+        before = snapshot(assignment)
+        assignment.status = AssignmentStatus.IN_PROGRESS
+        assignment.save(update_fields=["status"])
+        _record(assignment, user, HistoryAction.UPDATE, before=before)
+    return assignment
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, user) -> Assignment:
+    """The annotator hands in the document: their drafts become submitted.
+
+    Only the annotator may submit. Each draft annotation of theirs on the
+    document moves to ``submitted`` (version + 1, recorded in the history).
+    """
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("document__project")
+        .get(pk=assignment.pk)
+    )
+    if assignment.annotator_id != user.pk:
+        raise ApplicationError("Only the assigned analyst can submit this document.")
+    if assignment.status not in OPEN_STATUSES:
+        raise ApplicationError(
+            f"This document is already {assignment.get_status_display().lower()}."
+        )
+    drafts = Annotation.objects.select_for_update().filter(
+        document=assignment.document, author=user, status=AnnotationStatus.DRAFT
+    )
+    for annotation in drafts:
+        before = snapshot(annotation)
+        annotation.status = AnnotationStatus.SUBMITTED
+        annotation.version += 1
+        annotation.save(update_fields=["status", "version", "updated_at"])
+        history_record(
+            project=assignment.document.project,
+            actor=user,
+            obj=annotation,
+            action=HistoryAction.UPDATE,
+            before=before,
+            after=snapshot(annotation),
+        )
+    before = snapshot(assignment)
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at"])
+    _record(assignment, user, HistoryAction.UPDATE, before=before)
+    return assignment
+
+
+@transaction.atomic
+def assignment_reopen(*, assignment: Assignment, user) -> Assignment:
+    """A reviewer or owner sends a submitted document back to its annotator."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("document__project")
+        .get(pk=assignment.pk)
+    )
+    check_role(user, assignment.document.project, Role.REVIEWER)
+    if assignment.status in OPEN_STATUSES:
+        return assignment
+    before = snapshot(assignment)
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.submitted_at = None
+    assignment.save(update_fields=["status", "submitted_at"])
+    _record(assignment, user, HistoryAction.UPDATE, before=before)
+    return assignment
+
+
+@transaction.atomic
+def assignments_mark_adjudicated(*, document: Document, user) -> int:
+    """Mark every submitted assignment of ``document`` adjudicated."""
+    count = 0
+    for assignment in Assignment.objects.select_for_update().filter(
+        document=document, status=AssignmentStatus.SUBMITTED
+    ):
+        before = snapshot(assignment)
+        assignment.status = AssignmentStatus.ADJUDICATED
+        assignment.save(update_fields=["status"])
+        _record(assignment, user, HistoryAction.UPDATE, before=before)
+        count += 1
+    return count

@@ -7,6 +7,5 @@ load the default taxonomy and framework.
 
 from django.dispatch import Signal
 
-project_created = Signal()  # kwargs: project, created_by
 document_ingested = Signal()  # kwargs: document
 document_analysed = Signal()  # kwargs: document, data (DocumentAnalysis.data)

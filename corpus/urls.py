@@ -1,22 +1,28 @@
-"""HTML routes of the corpus."""
+"""HTML routes of the corpus: ingestion, jobs, originals and assignments."""
 
 from django.urls import path
 
-from corpus import views, views_ingest, views_members
+from corpus import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("p/<slug:slug>/members/", views_members.members_view, name="members"),
-    path("p/<slug:slug>/ingest/", views_ingest.ingest, name="ingest"),
-    path("p/<slug:slug>/jobs/<int:pk>/", views_ingest.job_detail, name="job-detail"),
+    path("p/<slug:slug>/ingest/", views.ingest, name="ingest"),
+    path("p/<slug:slug>/jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path(
         "p/<slug:slug>/d/<int:pk>/original/",
-        views_ingest.document_original,
+        views.document_original,
         name="document-original",
     ),
+    path("p/<slug:slug>/d/<int:pk>/warc/", views.document_warc, name="document-warc"),
+    path("p/<slug:slug>/assignments/", views.assignments_view, name="assignments"),
     path(
-        "p/<slug:slug>/d/<int:pk>/warc/",
-        views_ingest.document_warc,
-        name="document-warc",
+        "p/<slug:slug>/assignments/settings/",
+        views.blind_mode_view,
+        name="assignments-settings",
     ),
+    path(
+        "p/<slug:slug>/assignments/<int:pk>/<str:action>/",
+        views.assignment_action_view,
+        name="assignment-action",
+    ),
+    path("p/<slug:slug>/queue/", views.my_queue_view, name="my-queue"),
 ]

@@ -2,19 +2,355 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.template.response import TemplateResponse
+import base64
+import binascii
+import mimetypes
+import re
 
-from corpus.models import Project
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from annotations.models import Annotation
+from corpus.forms import PasteForm, UploadForm, UrlForm
+from corpus.ingest import IngestResult, Outcome, ingest_batch, ingest_text, ingest_url
+from corpus.ingest.service import FAILED, ingest_job_record
+from corpus.models import Assignment, AssignmentStatus, Document, Job, JobStatus
+from corpus.services import (
+    assignment_delete,
+    assignment_reopen,
+    assignment_submit,
+    assignments_create_bulk,
+)
+from projects.errors import ApplicationError
+from projects.models import Role
+from projects.params import parse_id
+from projects.permissions import access_project, project_view
+from projects.services import project_set_blind_mode
 
 
 @login_required
-def home(request):
-    """The projects the user belongs to, with their document counts."""
-    projects = (
-        Project.objects.for_user(request.user)
-        .annotate(document_count=Count("documents", distinct=True))
-        .order_by("name")
+@require_http_methods(["GET", "POST"])
+def ingest(request, slug: str):
+    """The three ways in; a successful POST redirects to the ingestion report."""
+    project = access_project(request.user, slug, Role.ANALYST)
+    forms = {
+        "upload": UploadForm(prefix="upload"),
+        "paste": PasteForm(prefix="paste"),
+        "url": UrlForm(prefix="url"),
+    }
+    active = request.POST.get("form", "upload")
+    if request.method == "POST" and active in forms:
+        result = None
+        if active == "upload":
+            form = forms["upload"] = UploadForm(
+                request.POST, request.FILES, prefix="upload"
+            )
+            if form.is_valid():
+                result = _ingest_uploads(project, request.user, form.cleaned_data)
+        elif active == "paste":
+            form = forms["paste"] = PasteForm(request.POST, prefix="paste")
+            if form.is_valid():
+                data = form.cleaned_data
+                result = ingest_text(
+                    project=project,
+                    user=request.user,
+                    text=data["text"],
+                    title=data["title"],
+                    kind=data["kind"],
+                    speaker=data["speaker"],
+                    role=data["role"],
+                    platform=data["platform"],
+                    published_at=data["published_at"],
+                    source=data["source"] or None,
+                    url=data["url"],
+                )
+        else:
+            form = forms["url"] = UrlForm(request.POST, prefix="url")
+            if form.is_valid():
+                data = form.cleaned_data
+                result = ingest_url(
+                    project=project,
+                    user=request.user,
+                    url=data["url"],
+                    kind=data["kind"],
+                    source=data["source"] or None,
+                )
+        if result is not None:
+            job = ingest_job_record(
+                project=project, user=request.user, result=result, how=active
+            )
+            return redirect("job-detail", slug=project.slug, pk=job.pk)
+    context = {
+        "project": project,
+        "forms": forms,
+        "active": active,
+        "max_bytes": settings.GLOSSA_MAX_UPLOAD_BYTES,
+        "recent_jobs": Job.objects.filter(project=project).order_by("-created_at")[:10],
+    }
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(request, "corpus/ingest.html", context, status=status)
+
+
+@login_required
+def job_detail(request, slug: str, pk: int):
+    """A job's progress; htmx polls the ``_job_progress.html`` partial."""
+    project = access_project(request.user, slug, Role.VIEWER)
+    job = get_object_or_404(Job, pk=pk, project=project)
+    analysis = None
+    analysis_id = (job.report or {}).get("analysis_job")
+    if analysis_id:
+        analysis = Job.objects.filter(pk=analysis_id, project=project).first()
+    context = {
+        "project": project,
+        "job": job,
+        "analysis": analysis,
+        "items": (job.report or {}).get("items", []),
+        "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
+    }
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(request, "corpus/_job_progress.html", context)
+    return TemplateResponse(request, "corpus/job_detail.html", context)
+
+
+@login_required
+def document_original(request, slug: str, pk: int):
+    """The original bytes as received, always as a download (never rendered)."""
+    project = access_project(request.user, slug, Role.VIEWER)
+    document = get_object_or_404(
+        Document.objects.without_bodies(), pk=pk, project=project
     )
-    return TemplateResponse(request, "corpus/home.html", {"projects": projects})
+    if not document.original:
+        raise Http404("This document has no stored original.")
+    return _attachment(
+        document.original,
+        name=_download_name(document, ".bin"),
+        media_type=document.media_type,
+        sha256=document.sha256,
+    )
+
+
+@login_required
+def document_warc(request, slug: str, pk: int):
+    """The WARC record of a URL capture (request and response), as a download."""
+    project = access_project(request.user, slug, Role.VIEWER)
+    document = get_object_or_404(
+        Document.objects.without_bodies(), pk=pk, project=project
+    )
+    if not document.warc:
+        raise Http404("This document was not captured from a URL.")
+    return _attachment(
+        document.warc,
+        name=f"document-{document.pk}.warc.gz",
+        media_type="application/warc",
+    )
+
+
+@project_view(Role.REVIEWER)
+@require_http_methods(["GET", "POST"])
+def assignments_view(request, slug: str):
+    """Every assignment of the project; owners assign in bulk."""
+    project = request.project
+    is_owner = request.membership.allows(Role.OWNER)
+    if request.method == "POST":
+        if not is_owner:
+            raise PermissionDenied("Only owners assign documents.")
+        documents = Document.objects.filter(
+            project=project, pk__in=_ids(request.POST.getlist("documents"))
+        )
+        annotators = get_user_model().objects.filter(
+            memberships__project=project,
+            pk__in=_ids(request.POST.getlist("annotators")),
+        )
+        if not documents or not annotators:
+            messages.error(request, "Choose at least one document and one analyst.")
+        else:
+            try:
+                created = assignments_create_bulk(
+                    project=project,
+                    documents=documents,
+                    annotators=annotators,
+                    assigned_by=request.user,
+                )
+                messages.success(request, f"{len(created)} new assignment(s).")
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+        return redirect("assignments", slug=slug)
+    assignments = (
+        Assignment.objects.filter(document__project=project)
+        .select_related("document", "annotator")
+        .order_by("document__title", "document_id", "annotator__username")
+    )
+    status = request.GET.get("status", "")
+    if status in AssignmentStatus.values:
+        assignments = assignments.filter(status=status)
+    analysts = (
+        get_user_model()
+        .objects.filter(
+            memberships__project=project,
+            memberships__role__in=[Role.ANALYST, Role.REVIEWER, Role.OWNER],
+        )
+        .order_by("username")
+    )
+    return TemplateResponse(
+        request,
+        "corpus/assignments.html",
+        {
+            "project": project,
+            "assignments": assignments,
+            "documents": Document.objects.filter(project=project)
+            .without_bodies()
+            .order_by("title", "pk"),
+            "analysts": analysts,
+            "statuses": AssignmentStatus.choices,
+            "status": status,
+            "is_owner": is_owner,
+        },
+    )
+
+
+@project_view(Role.OWNER)
+@require_POST
+def blind_mode_view(request, slug: str):
+    """Owners turn blind (independent) annotation on or off."""
+    blind = request.POST.get("blind_mode") == "on"
+    project_set_blind_mode(
+        project=request.project, blind_mode=blind, actor=request.user
+    )
+    messages.success(
+        request, f"Blind mode is {'on' if blind else 'off'} for {request.project}."
+    )
+    return redirect("assignments", slug=slug)
+
+
+@project_view(Role.ANALYST)
+@require_POST
+def assignment_action_view(request, slug: str, pk: int, action: str):
+    """Submit (the annotator), reopen (reviewers) or withdraw (owners)."""
+    assignment = (
+        Assignment.objects.select_related("document")
+        .filter(pk=pk, document__project=request.project)
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such assignment.")
+    try:
+        if action == "submit":
+            assignment_submit(assignment=assignment, user=request.user)
+            messages.success(request, f"Submitted {assignment.document}.")
+            return redirect("my-queue", slug=slug)
+        if action == "reopen":
+            if not request.membership.allows(Role.REVIEWER):
+                raise PermissionDenied("Only reviewers and owners reopen documents.")
+            assignment_reopen(assignment=assignment, user=request.user)
+            messages.success(request, f"Reopened {assignment.document}.")
+        elif action == "withdraw":
+            if not request.membership.allows(Role.OWNER):
+                raise PermissionDenied("Only owners withdraw assignments.")
+            assignment_delete(assignment=assignment, user=request.user)
+            messages.success(request, "Assignment withdrawn.")
+        else:
+            raise Http404("No such action.")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    back = "my-queue" if request.POST.get("back") == "queue" else "assignments"
+    return redirect(back, slug=slug)
+
+
+@project_view(Role.ANALYST)
+def my_queue_view(request, slug: str):
+    """The documents assigned to me, open ones first, with a submit button."""
+    assignments = list(
+        Assignment.objects.filter(
+            document__project=request.project, annotator=request.user
+        )
+        .select_related("document")
+        .order_by("status", "assigned_at")
+    )
+    counts = {
+        row["document_id"]: row["n"]
+        for row in Annotation.objects.filter(
+            author=request.user, document__in=[a.document_id for a in assignments]
+        )
+        .values("document_id")
+        .annotate(n=Count("id"))
+    }
+    for assignment in assignments:
+        assignment.my_annotations = counts.get(assignment.document_id, 0)
+    return TemplateResponse(
+        request,
+        "corpus/my_queue.html",
+        {"project": request.project, "assignments": assignments},
+    )
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [i for v in values if (i := parse_id(v)) is not None]
+
+
+# Media types never served under their own type: a browser could render them.
+ACTIVE_TYPES = re.compile(r"html|xml|svg|javascript|ecmascript", re.IGNORECASE)
+
+
+def _ingest_uploads(project, user, data) -> IngestResult:
+    """Refuse over-size uploads without reading them; ingest the rest at once."""
+    limit = settings.GLOSSA_MAX_UPLOAD_BYTES
+    refused = IngestResult()
+    files = []
+    for upload in data["files"]:
+        if upload.size > limit:
+            refused.outcomes.append(
+                Outcome(
+                    upload.name,
+                    FAILED,
+                    message=f"The file is too large ({upload.size:,} bytes; the "
+                    f"limit is {limit:,} bytes).",
+                )
+            )
+            continue
+        files.append((upload.name, upload.read()))
+    result = ingest_batch(
+        project=project,
+        files=files,
+        user=user,
+        kind=data["kind"],
+        source=data["source"] or None,
+    )
+    refused.extend(result)
+    refused.job = result.job
+    return refused
+
+
+def _attachment(file, *, name: str, media_type: str, sha256: str = "") -> FileResponse:
+    if not media_type or ACTIVE_TYPES.search(media_type):
+        media_type = "application/octet-stream"
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=media_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    if sha256:
+        try:
+            digest = base64.b64encode(bytes.fromhex(sha256)).decode()
+            response["Repr-Digest"] = f"sha-256=:{digest}:"
+        except (ValueError, binascii.Error):
+            pass
+    return response
+
+
+def _download_name(document: Document, fallback_ext: str) -> str:
+    base = (document.original_name or "").rstrip("/").rsplit("/", 1)[-1]
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .") or f"document-{document.pk}"
+    if "." not in base:
+        base += (
+            mimetypes.guess_extension(document.media_type.split(";")[0]) or fallback_ext
+        )
+    return base[:150]

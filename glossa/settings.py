@@ -78,8 +78,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Glossa's apps, lowest first: each imports only the ones above it.
+    "accounts",
+    "projects",
+    "audit",
     "corpus",
     "annotations",
+    "legal",
+    "review",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -158,7 +165,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # hours. The axes backend comes first so it can refuse before checking the
 # password. See docs/security.md.
 AUTHENTICATION_BACKENDS = [
-    "corpus.accounts.backends.ThrottledLoginBackend",
+    "accounts.backends.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -226,7 +233,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "corpus.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "projects.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Glossa API",
@@ -244,10 +251,10 @@ SPECTACULAR_SETTINGS = {
         "JobKindEnum": "corpus.models.JobKind",
         "JobStatusEnum": "corpus.models.JobStatus",
         "AnalysisStatusEnum": "corpus.models.AnalysisStatus",
-        "ClaimKindEnum": "annotations.models.ClaimKind",
+        "ClaimKindEnum": "legal.models.ClaimKind",
         "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
         "SuggestionStatusEnum": "annotations.models.SuggestionStatus",
-        "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
+        "AssignmentStatusEnum": "corpus.models.AssignmentStatus",
     },
 }
 

@@ -10,8 +10,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 # never through the admin's password-only form.
 admin.site.login = login_required(admin.site.login)
 
+APPS = (
+    "accounts",
+    "projects",
+    "audit",
+    "corpus",
+    "annotations",
+    "legal",
+    "review",
+    "exchange",
+)
+
 urlpatterns = [
-    path("", include("corpus.accounts.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -23,8 +34,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("api/", include("corpus.api.urls")),
-    path("api/", include("annotations.api.urls")),
-    path("", include("corpus.urls")),
-    path("", include("annotations.urls")),
+    # Each app mounts its own routes, lowest app first.
+    *[path("api/", include(f"{app}.api.urls")) for app in APPS],
+    *[path("", include(f"{app}.urls")) for app in APPS if app != "accounts"],
 ]

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.models import Role
-from corpus.services import membership_set, project_create
-
+from projects.models import Role
+from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
 

@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from corpus.models import Document, Membership, Project, Role, sha256_hex
+from corpus.models import Document, sha256_hex
+from projects.models import Membership, Project, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,12 +1,16 @@
-"""Input and output shapes of the exchange API (tags, exports, imports)."""
+"""TODO docstring."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotations.exports import FORMATS
-from annotations.imports.formats import IMPORTERS
-from annotations.models import Tag
+from annotations.models import (
+    Annotation,
+    AnnotationStatus,
+    Comment,
+    Suggestion,
+    Tag,
+)
 
 
 class TagOutput(serializers.ModelSerializer):
@@ -48,43 +52,119 @@ class TagUpdateInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ExportInput(serializers.Serializer):
-    format = serializers.ChoiceField(choices=sorted(FORMATS))
+class ClaimBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="claim.id")
+    proposition = serializers.CharField(source="claim.proposition")
+    claimant = serializers.CharField(source="claim.claimant")
+    claimant_type = serializers.CharField(source="claim.claimant_type")
+    evidence_status = serializers.CharField(source="claim.evidence_status")
+    version = serializers.IntegerField(source="claim.version")
 
 
-class ImportInput(serializers.Serializer):
-    format = serializers.ChoiceField(choices=sorted(IMPORTERS))
-    file = serializers.FileField()
-    create_tags = serializers.BooleanField(
-        default=False, help_text="Create tags for unknown labels (owner only)."
+class AnnotationOutputSerializer(serializers.ModelSerializer):
+    tag_keys = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.get_username")
+    claims = ClaimBriefSerializer(source="claim_links", many=True, read_only=True)
+    comment_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "document",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "tag_keys",
+            "note",
+            "author",
+            "status",
+            "origin",
+            "version",
+            "claims",
+            "comment_count",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_tag_keys(self, obj) -> list[str]:
+        return [tag.key for tag in obj.tags.all()]
+
+    def get_comment_count(self, obj) -> int:
+        count = getattr(obj, "comment_count", None)
+        return obj.comments.count() if count is None else count
+
+
+class AnnotationCreateSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    tag_keys = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50
     )
-    document = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="W3C only: place every annotation on this document.",
+    note = serializers.CharField(allow_blank=True, required=False, max_length=20_000)
+
+
+class AnnotationUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    tag_keys = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50, required=False
+    )
+    note = serializers.CharField(allow_blank=True, required=False, max_length=20_000)
+    status = serializers.ChoiceField(choices=AnnotationStatus.choices, required=False)
+
+
+class CommentOutputSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.get_username")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "annotation", "author", "body", "created_at"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    annotation = serializers.IntegerField()
+    body = serializers.CharField(max_length=10_000)
+
+
+class SuggestionOutputSerializer(serializers.ModelSerializer):
+    tag_key = serializers.CharField(source="tag.key")
+    tag_name = serializers.CharField(source="tag.name")
+    # A plain string in the schema: "status" enums of several models would
+    # otherwise collide in drf-spectacular's component names.
+    status = serializers.CharField(
+        read_only=True, help_text="pending, accepted, edited or rejected"
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id",
+            "document",
+            "start",
+            "end",
+            "quote",
+            "tag_key",
+            "tag_name",
+            "claimant",
+            "claimant_type",
+            "confidence",
+            "rule",
+            "explanation",
+            "status",
+            "annotation",
+        ]
+
+
+class SuggestionEditSerializer(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    tag_keys = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50
     )
 
 
-class RefusedOutput(serializers.Serializer):
-    item = serializers.CharField()
-    reason = serializers.CharField()
-
-
-class ImportOutput(serializers.Serializer):
-    documents_created = serializers.IntegerField()
-    documents_reused = serializers.IntegerField()
-    annotations_created = serializers.IntegerField()
-    annotations_skipped = serializers.IntegerField()
-    tags_created = serializers.ListField(child=serializers.CharField())
-    refused = RefusedOutput(many=True)
-
-
-class ArchiveImportInput(serializers.Serializer):
-    file = serializers.FileField()
-    as_slug = serializers.SlugField(required=False, allow_blank=True, max_length=80)
-
-
-class ArchiveImportOutput(serializers.Serializer):
-    project = serializers.SlugField(source="project.slug")
-    counts = serializers.DictField(child=serializers.IntegerField())
-    users_created = serializers.ListField(child=serializers.CharField())
+class AcceptedSerializer(serializers.Serializer):
+    annotation = AnnotationOutputSerializer()

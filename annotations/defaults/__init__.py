@@ -1,7 +1,8 @@
-"""The default taxonomy and legal framework every project starts with.
+"""The default taxonomy every project starts with.
 
-The data lives beside this module as YAML (``tags.yaml``, ``framework.yaml``)
-so that it can be read and reviewed without reading code.
+The data lives beside this module as YAML (``tags.yaml``) so that it can be
+read and reviewed without reading code. The default legal framework is
+``legal.defaults``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from corpus.models import Project
-
-from annotations.frameworks import framework_load
 from annotations.models import Tag
+from projects.models import Project
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -27,21 +26,14 @@ def default_tags() -> list[dict[str, Any]]:
         return yaml.safe_load(handle)
 
 
-@cache
-def default_framework() -> dict[str, Any]:
-    with open(DATA_DIR / "framework.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
 @transaction.atomic
-def defaults_load(*, project: Project) -> None:
-    """Load the default tags and framework into ``project``, idempotently.
+def tags_load_defaults(*, project: Project) -> None:
+    """Load the default tags into ``project``, idempotently, in bulk.
 
     Tags that already exist (matched by key) are left as the owner edited
     them, except that a default tag with no suggestion patterns at all gets
     the default ones (projects created before the patterns shipped); missing
-    tags are created. The framework is merged by key (see
-    ``framework_load``).
+    tags are created, in one INSERT (the database enforces uniqueness).
     """
     existing = set(project.tags.values_list("key", flat=True))
     for data in default_tags():
@@ -52,6 +44,7 @@ def defaults_load(*, project: Project) -> None:
     taken_hotkeys = set(
         project.tags.exclude(hotkey="").values_list("hotkey", flat=True)
     )
+    new_tags = []
     for order, data in enumerate(default_tags()):
         if data["key"] in existing:
             continue
@@ -66,6 +59,6 @@ def defaults_load(*, project: Project) -> None:
             patterns=data.get("patterns", []),
             order=order,
         )
-        tag.full_clean()
-        tag.save()
-    framework_load(project=project, data=default_framework())
+        tag.full_clean(validate_unique=False, validate_constraints=False)
+        new_tags.append(tag)
+    Tag.objects.bulk_create(new_tags)

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from corpus.models import Document, Project
-
 from annotations.models.taxonomy import Tag
+from corpus.models import Document
+from projects.models import Project
 
 CONTEXT_CHARS = 32
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from corpus.models import Document, Role
-from corpus.permissions import membership_for
-
-from annotations.history import history_record, snapshot
-from annotations.models import Annotation, AnnotationStatus, HistoryAction, Origin, Tag
+from annotations.models import Annotation, AnnotationStatus, Origin, Tag
 from annotations.services.versioning import delete_at_version, locked_at_version
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
+from corpus.models import Document
+from projects.models import Role
+from projects.permissions import membership_for
 
 REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
 # Never changed by an update; not re-validated (saves queries on every save).

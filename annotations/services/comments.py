@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from annotations.history import history_record, snapshot
-from annotations.models import Annotation, Comment, HistoryAction
+from annotations.models import Annotation, Comment
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
 
 MAX_COMMENT_CHARS = 10_000
 

@@ -7,14 +7,21 @@ two analysts walking the same queue never create duplicate annotations.
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
-from corpus.errors import ConflictError
-
-from annotations.history import history_record, snapshot
-from annotations.models import Annotation, HistoryAction, Origin, Suggestion, SuggestionStatus
+from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus, Tag
+from annotations.rules import patterns_validate, sentence_predictions
 from annotations.services.annotations import annotation_create
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
+from corpus.models import Document
+from projects.errors import ConflictError
+
+logger = logging.getLogger(__name__)
 
 
 def _lock_pending(suggestion: Suggestion) -> Suggestion:
@@ -94,3 +101,72 @@ def suggestion_reject(*, suggestion: Suggestion, user) -> Suggestion:
     return _decide(
         current, user=user, status=SuggestionStatus.REJECTED, annotation=None
     )
+
+
+def suggestions_create_for_document(
+    *, document: Document, data: dict[str, Any] | None = None
+) -> list[Suggestion]:
+    """Create pending Suggestions for ``document`` from its analysis.
+
+    Idempotent: a suggestion already stored for the same tag and span (in
+    any status, rejected included) is neither duplicated nor re-created.
+    Returns the suggestions created by this call.
+    """
+    from corpus.nlp import PIPELINE_VERSION
+
+    if data is None:
+        analysis = getattr(document, "analysis", None)
+        if analysis is None:
+            return []
+        data = analysis.data
+    tags = list(Tag.objects.filter(project_id=document.project_id, is_active=True))
+    rules = []
+    for tag in tags:
+        problems = patterns_validate(tag.patterns or [])
+        if problems:
+            # An owner's broken rule must not stop analysis of the document.
+            logger.warning(
+                "Skipping suggestion rules of tag %r: %s", tag.key, " ".join(problems)
+            )
+            continue
+        rules.append((tag.key, list(tag.patterns or [])))
+    by_key = {t.key: t for t in tags}
+    text = document.text
+    wanted = []
+    for prediction in sentence_predictions(data, text, rules):
+        for key, fired in prediction["fired"].items():
+            wanted.append((by_key[key], prediction, fired))
+    if not wanted:
+        return []
+    with transaction.atomic():
+        existing = set(
+            Suggestion.objects.filter(document=document).values_list(
+                "tag_id", "start", "end"
+            )
+        )
+        created = []
+        for tag, prediction, fired in wanted:
+            start, end = prediction["start"], prediction["end"]
+            if (tag.pk, start, end) in existing:
+                continue
+            quote, prefix, suffix = Suggestion.context_for(text, start, end)
+            suggestion = Suggestion(
+                project_id=document.project_id,
+                document=document,
+                tag=tag,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                claimant=fired["claimant"][:300],
+                claimant_type=fired["claimant_type"],
+                confidence=fired["confidence"],
+                rule=fired["rule"][:200],
+                explanation=fired["explanation"],
+                pipeline_version=PIPELINE_VERSION,
+            )
+            created.append(suggestion)
+            existing.add((tag.pk, start, end))
+        Suggestion.objects.bulk_create(created, ignore_conflicts=True)
+    return created

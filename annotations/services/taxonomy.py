@@ -8,12 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from corpus.errors import ApplicationError
-from corpus.models import Project
-
-from annotations.history import history_record, snapshot
-from annotations.models import HistoryAction, Tag
-from annotations.suggest import patterns_validate as suggest_patterns_problems
+from annotations.models import Tag
+from annotations.rules import patterns_validate as suggest_patterns_problems
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
+from projects.errors import ApplicationError
+from projects.models import Project
 
 TAG_FIELDS = (
     "key",

@@ -12,10 +12,9 @@ from typing import TypeVar
 
 from django.db import models
 
-from corpus.errors import ConflictError
-
-from annotations.history import history_record, snapshot
-from annotations.models import HistoryAction
+from audit.models import HistoryAction
+from audit.services import history_record, snapshot
+from projects.errors import ConflictError
 
 M = TypeVar("M", bound=models.Model)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.errors import ApplicationError
 from corpus.ingest import IngestResult, ingest_file, ingest_url
-from corpus.models import Document, Project
+from corpus.models import Document
+from projects.errors import ApplicationError
+from projects.models import Project
 
 
 @dataclass

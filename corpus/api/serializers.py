@@ -5,40 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from corpus.models import Document, DocumentKind, Project
-
-
-class ProjectOutput(serializers.ModelSerializer):
-    role = serializers.SerializerMethodField(help_text="Your role in the project.")
-    document_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Project
-        fields = [
-            "id",
-            "slug",
-            "name",
-            "description",
-            "blind_mode",
-            "created_at",
-            "role",
-            "document_count",
-        ]
-
-    def get_role(self, project: Project) -> str:
-        return getattr(project, "my_role", "") or ""
-
-
-class ProjectCreateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=80, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ProjectUpdateInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
-    blind_mode = serializers.BooleanField(required=False)
+from corpus.models import Assignment, Document, DocumentKind
 
 
 class DocumentListOutput(serializers.ModelSerializer):
@@ -141,8 +108,34 @@ class SearchResultOutput(DocumentListOutput):
         fields = [*DocumentListOutput.Meta.fields, "rank", "headline"]
 
 
-class ErrorOutput(serializers.Serializer):
-    """The single error shape of the API (see corpus/api/exceptions.py)."""
+class AssignmentSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(
+        source="document.project", slug_field="slug", read_only=True
+    )
+    annotator_username = serializers.CharField(
+        source="annotator.username", read_only=True
+    )
 
-    message = serializers.CharField()
-    extra = serializers.DictField()
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "project",
+            "document",
+            "annotator",
+            "annotator_username",
+            "status",
+            "assigned_by",
+            "assigned_at",
+            "submitted_at",
+        ]
+        read_only_fields = ["status", "assigned_by", "assigned_at", "submitted_at"]
+        validators: list = []  # creating an existing assignment returns it
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and "document" in fields:
+            # Only documents the caller can see: no existence oracle.
+            fields["document"].queryset = Document.objects.for_user(request.user)
+        return fields

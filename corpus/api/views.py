@@ -14,89 +14,41 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from corpus.models import Document, Membership, Project, Role
-from corpus.permissions import ProjectRolePermission, access_project
-from corpus.services import project_create, project_update
-
 from corpus.api.filters import DocumentFilter
 from corpus.api.ingestion import ingest_from_url, ingest_upload
-from corpus.api.pagination import GlossaPagination
-from corpus.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
-from corpus.api.serializers import DocumentCaptureInput, DocumentDetailOutput, DocumentListOutput, DocumentUploadInput, IngestOutput, ProjectCreateInput, ProjectOutput, ProjectUpdateInput, SearchInput, SearchResultOutput
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Projects you are a member of"),
-    retrieve=extend_schema(
-        summary="One project",
-        parameters=[SLUG_PARAM],
-        responses={200: ProjectOutput, **NOT_FOUND},
-    ),
+from corpus.api.serializers import (
+    AssignmentSerializer,
+    DocumentCaptureInput,
+    DocumentDetailOutput,
+    DocumentListOutput,
+    DocumentUploadInput,
+    IngestOutput,
+    SearchInput,
+    SearchResultOutput,
 )
-class ProjectViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    serializer_class = ProjectOutput
-    permission_classes = [ProjectRolePermission]
-    pagination_class = GlossaPagination
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    write_role = Role.OWNER
-    filter_backends: list = []
-
-    def get_queryset(self):
-        user = self.request.user
-        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values(
-            "role"
-        )[:1]
-        return (
-            Project.objects.for_user(user)
-            .annotate(
-                my_role=Subquery(role),
-                document_count=Count("documents", distinct=True),
-            )
-            .order_by("name", "pk")
-        )
-
-    @extend_schema(
-        summary="Create a project (you become its owner)",
-        request=ProjectCreateInput,
-        responses={201: ProjectOutput, **WRITE_ERRORS},
-    )
-    def create(self, request, **kwargs):
-        data = ProjectCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        slug = data.validated_data.get("slug") or ""
-        if slug and Project.objects.filter(slug=slug).exists():
-            return Response(
-                {"message": f"The slug {slug!r} is taken.", "extra": {}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        project = project_create(created_by=request.user, **data.validated_data)
-        project = self.get_queryset().get(pk=project.pk)
-        return Response(ProjectOutput(project).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Rename or describe a project (owner)",
-        parameters=[SLUG_PARAM],
-        request=ProjectUpdateInput,
-        responses={200: ProjectOutput, **WRITE_ERRORS},
-    )
-    def partial_update(self, request, slug=None, **kwargs):
-        project = self.get_object()
-        data = ProjectUpdateInput(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        project_update(project=project, actor=request.user, **data.validated_data)
-        return Response(ProjectOutput(self.get_queryset().get(pk=project.pk)).data)
+from corpus.models import Assignment, Document
+from corpus.services import (
+    assignment_create,
+    assignment_delete,
+    assignment_reopen,
+    assignment_submit,
+)
+from projects.api.pagination import GlossaPagination
+from projects.api.schema import NOT_FOUND, WRITE_ERRORS
+from projects.models import Membership, Role
+from projects.params import parse_id
+from projects.permissions import ProjectRolePermission, access_project, check_role
 
 
 @extend_schema_view(
@@ -245,3 +197,92 @@ def _search(documents, q: str):
 
 
 SEARCH_PARAMS = [OpenApiParameter("q", OpenApiTypes.STR, required=True)]
+
+
+class AssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Assignments of documents to analysts.
+
+    Reviewers and owners see every assignment of their projects, analysts
+    their own. Owners create (``document``, ``annotator``) and withdraw;
+    the annotator submits (``POST .../submit/``); reviewers reopen.
+    """
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [ProjectRolePermission]
+    write_role = Role.OWNER
+    queryset = Assignment.objects.none()  # for the schema; see get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        user = self.request.user
+        reviewer_projects = Membership.objects.filter(
+            user=user, role__in=[Role.REVIEWER, Role.OWNER]
+        ).values("project_id")
+        member_projects = Membership.objects.filter(user=user).values("project_id")
+        queryset = (
+            Assignment.objects.filter(document__project__in=member_projects)
+            .filter(Q(document__project__in=reviewer_projects) | Q(annotator=user))
+            .select_related("document__project", "annotator")
+            .order_by("pk")
+        )
+        params = self.request.query_params
+        if slug := params.get("project"):
+            queryset = queryset.filter(document__project__slug=slug)
+        if (doc := parse_id(params.get("document"))) is not None:
+            queryset = queryset.filter(document_id=doc)
+        if status := params.get("status"):
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_object(self):
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        # Assignments expose their project through the document.
+        obj.project = obj.document.project
+        if self.action in ("submit", "reopen"):
+            return obj
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def create(self, request, *args, **kwargs):
+        # The role check comes before validation, so a low role learns
+        # nothing from validation errors.
+        doc_id = parse_id(request.data.get("document"))
+        document = (
+            Document.objects.for_user(request.user).filter(pk=doc_id).first()
+            if doc_id is not None
+            else None
+        )
+        if document is None:
+            raise ValidationError({"document": ["No such document."]})
+        check_role(request.user, document.project, Role.OWNER)
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = assignment_create(
+            document=serializer.validated_data["document"],
+            annotator=serializer.validated_data["annotator"],
+            assigned_by=self.request.user,
+        )
+
+    def perform_destroy(self, instance):
+        assignment_delete(assignment=instance, user=self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None, **kwargs):
+        assignment = self.get_object()
+        check_role(request.user, assignment.project, Role.ANALYST)
+        assignment = assignment_submit(assignment=assignment, user=request.user)
+        return Response(AssignmentSerializer(assignment).data)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None, **kwargs):
+        assignment = self.get_object()
+        assignment = assignment_reopen(assignment=assignment, user=request.user)
+        return Response(AssignmentSerializer(assignment).data)

@@ -8,7 +8,15 @@ content, ``fetch`` for guarded URL capture and ``dedup`` for near-duplicates.
 
 from corpus.ingest.base import Extracted, ExtractionError
 from corpus.ingest.extract import Failure, extract_all
-from corpus.ingest.service import IngestResult, Outcome, ingest_batch, ingest_file, ingest_text, ingest_url, queue_analysis
+from corpus.ingest.service import (
+    IngestResult,
+    Outcome,
+    ingest_batch,
+    ingest_file,
+    ingest_text,
+    ingest_url,
+    queue_analysis,
+)
 
 __all__ = [
     "Extracted",

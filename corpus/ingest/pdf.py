@@ -11,9 +11,8 @@ from __future__ import annotations
 import io
 import logging
 
-from corpus.models import normalize_text
-
 from corpus.ingest.base import Extracted, ExtractionError, package_version, parse_date
+from corpus.models import normalize_text
 
 NAME = "glossa.pdf"
 VERSION = "1"

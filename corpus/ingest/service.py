@@ -22,24 +22,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from corpus.ingest import dedup
+from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.extract import Failure, extract_all
+from corpus.ingest.fetch import fetch, warc_bytes
 from corpus.models import (
     Document,
     DocumentKind,
     Job,
     JobKind,
     JobStatus,
-    Project,
     Source,
     normalize_text,
     sha256_hex,
 )
 from corpus.services import DuplicateDocument, document_create
 from corpus.signals import document_ingested
-
-from corpus.ingest import dedup
-from corpus.ingest.base import Extracted, ExtractionError
-from corpus.ingest.extract import Failure, extract_all
-from corpus.ingest.fetch import fetch, warc_bytes
+from projects.models import Project
 
 STORED = "stored"
 DUPLICATE = "duplicate"

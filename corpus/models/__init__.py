@@ -1,13 +1,23 @@
 """Corpus models, re-exported so callers import from ``corpus.models``."""
 
 from corpus.models.analysis import DocumentAnalysis
+from corpus.models.assignments import Assignment, AssignmentStatus
 from corpus.models.dedup import DocumentFingerprint, FingerprintBand
-from corpus.models.documents import AnalysisStatus, Document, DocumentKind, Source, SourceKind, normalize_text, sha256_hex
+from corpus.models.documents import (
+    AnalysisStatus,
+    Document,
+    DocumentKind,
+    Source,
+    SourceKind,
+    normalize_text,
+    sha256_hex,
+)
 from corpus.models.jobs import Job, JobKind, JobStatus
-from corpus.models.projects import Membership, Project, Role
 
 __all__ = [
     "AnalysisStatus",
+    "Assignment",
+    "AssignmentStatus",
     "Document",
     "DocumentAnalysis",
     "DocumentFingerprint",
@@ -16,9 +26,6 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
-    "Membership",
-    "Project",
-    "Role",
     "Source",
     "SourceKind",
     "normalize_text",

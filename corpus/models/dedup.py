@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from corpus.models.documents import Document
-from corpus.models.projects import Project
+from projects.models import Project
 
 
 class DocumentFingerprint(models.Model):

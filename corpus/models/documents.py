@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from corpus.models.projects import Project
+from projects.models import Project
 
 
 class SourceKind(models.TextChoices):
@@ -247,7 +247,11 @@ class Document(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["project", "-captured_at"]),
+            # The API's document list: newest captures first, per project.
+            models.Index(
+                fields=["project", "-captured_at", "-id"],
+                name="document_project_captured",
+            ),
             models.Index(fields=["project", "published_at"]),
             models.Index(fields=["project", "url"]),
             models.Index(fields=["project", "text_sha256"]),

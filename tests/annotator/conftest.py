@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from corpus.models import Role
-from corpus.services import membership_set
+from projects.models import Role
+from projects.services import membership_set
 from tests.factories import UserFactory
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from annotations.history import history_for
-from annotations.models import Annotation, HistoryEntry, Origin
+from annotations.models import Annotation, Origin
 from annotations.services.annotations import (
     annotation_create,
     annotation_delete,
     annotation_update,
 )
 from annotations.services.comments import comment_create
-from corpus.errors import ConflictError
+from audit.models import HistoryEntry
+from audit.selectors import history_for
+from projects.errors import ConflictError
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -180,7 +180,7 @@ def test_list_query_count_does_not_grow(
 def test_blind_mode_hides_and_protects_others_annotations(
     api, project, document, analyst, second_analyst
 ):
-    from annotations.models import Assignment
+    from corpus.models import Assignment
 
     theirs = make(document, second_analyst)
     mine = make(document, analyst, start=7, end=9)

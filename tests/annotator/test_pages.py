@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations.models import Assignment
 from annotations.services.annotations import annotation_create
-from corpus.models import Source
+from corpus.models import Assignment, Source
 from tests.factories import DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +182,7 @@ def test_annotator_page_is_read_only_for_viewers(client, project, document, view
 
 
 def test_annotator_refuses_a_foreign_slug(client, project, document, owner):
-    from corpus.services import project_create
+    from projects.services import project_create
 
     project_create(name="Other", slug="other", created_by=owner)
     client.force_login(owner)
@@ -192,9 +191,10 @@ def test_annotator_refuses_a_foreign_slug(client, project, document, owner):
 
 @pytest.mark.postgres
 def test_database_built_payload_matches_python_payload(project, analyst, owner):
-    from annotations.models import Annotation, Claim, ClaimMention
+    from annotations.models import Annotation
     from annotations.selectors import annotations_payload, annotations_payload_json
     from annotations.services.comments import comment_create
+    from legal.models import Claim, ClaimMention
 
     document = DocumentFactory(project=project)
     first = annotation_create(

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.models import (
-    Annotation,
-    Assignment,
-    AssignmentStatus,
-    Origin,
-    Suggestion,
-    SuggestionStatus,
-    Tag,
-)
+from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus, Tag
 from annotations.selectors import annotations_visible_to, document_tokens
 from annotations.services.annotations import annotation_create
 from annotations.services.suggestions import (
@@ -20,8 +12,8 @@ from annotations.services.suggestions import (
     suggestion_edit,
     suggestion_reject,
 )
-from corpus.errors import ConflictError
-from corpus.models import DocumentAnalysis
+from corpus.models import Assignment, AssignmentStatus, DocumentAnalysis
+from projects.errors import ConflictError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +70,7 @@ def test_reject_and_edit(document, analyst):
 
 def test_blind_mode_hides_others_until_submitted(project, document, analyst, owner):
     colleague = UserFactory(username="colleague")
-    from corpus.services import membership_set
+    from projects.services import membership_set
 
     membership_set(project=project, user=colleague, role="analyst")
     mine = annotation_create(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.models import Role
-from corpus.services import document_create, membership_set, project_create
+from corpus.services import document_create
+from projects.models import Role
+from projects.services import membership_set, project_create
 from tests.factories import UserFactory
 
 

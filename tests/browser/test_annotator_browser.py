@@ -9,20 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import (
-    Annotation,
-    Claim,
-    ClaimMention,
-    Suggestion,
-    SuggestionStatus,
-    Tag,
-)
+from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
 from annotations.selectors import suggestions_pending
 from annotations.services.annotations import annotation_create, annotation_update
 from corpus.models import AnalysisStatus, Document
-from tests.browser_support import login, select_text
-
+from legal.models import Claim, ClaimMention
 from tests.browser.conftest import add_statement
+from tests.browser_support import login, select_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

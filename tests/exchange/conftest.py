@@ -14,19 +14,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations.history import history_record, snapshot
-from annotations.models import (
-    Annotation,
-    Assessment,
-    Claim,
-    ClaimMention,
-    ClaimQuantity,
-    Comment,
-    Element,
-    Suggestion,
-)
+from annotations.models import Annotation, Comment, Suggestion
+from audit.services import history_record, snapshot
 from corpus.models import Source
 from corpus.services import document_create
+from legal.models import Assessment, Claim, ClaimMention, ClaimQuantity, Element
 from tests.factories import UserFactory
 
 STATEMENT = (

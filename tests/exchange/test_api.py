@@ -6,13 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from annotations.models import HistoryEntry, Tag
-from corpus.models import Document, Job, JobKind, Role
-from corpus.services import membership_set, project_create
+from annotations.models import Tag
+from audit.models import HistoryEntry
+from corpus.models import Document, Job, JobKind
+from projects.models import Role
+from projects.services import membership_set, project_create
+from tests.exchange.conftest import api_for
 from tests.factories import DocumentFactory, UserFactory
 from tests.ingest.conftest import make_pdf
-
-from tests.exchange.conftest import api_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,18 +11,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from annotations.exports.archive import write_archive
-from annotations.imports.archive import ArchiveError, import_archive
-from annotations.models import (
-    Annotation,
-    Assessment,
-    Claim,
-    Comment,
-    HistoryEntry,
-    Suggestion,
-    Tag,
-)
-from corpus.models import Document, Project
+from annotations.models import Annotation, Comment, Suggestion, Tag
+from audit.models import HistoryEntry
+from corpus.models import Document
+from exchange.exports.archive import write_archive
+from exchange.imports.archive import ArchiveError, import_archive
+from legal.models import Assessment, Claim
+from projects.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -14,11 +14,11 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from annotations.exports import FORMATS
-from annotations.models import Annotation, Claim
-from tests.factories import DocumentFactory
-
+from annotations.models import Annotation
+from exchange.exports import FORMATS
+from legal.models import Claim
 from tests.exchange.conftest import make_annotation
+from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 IRI = re.compile(r"^https?://[^\s/]+/\S*$")

@@ -8,12 +8,13 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations.exports.w3c import stream_w3c
-from annotations.imports.common import ImportRefused, find_anchor
-from annotations.imports.spans import import_spans
-from annotations.imports.w3c import import_w3c
-from annotations.models import Annotation, HistoryEntry, Origin, Tag
+from annotations.models import Annotation, Origin, Tag
+from audit.models import HistoryEntry
 from corpus.models import Document, Job, JobKind
+from exchange.exports.w3c import stream_w3c
+from exchange.imports.common import ImportRefused, find_anchor
+from exchange.imports.spans import import_spans
+from exchange.imports.w3c import import_w3c
 
 pytestmark = pytest.mark.django_db
 

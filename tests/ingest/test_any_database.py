@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from corpus.ingest import ingest_batch
-
 from tests.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 
 

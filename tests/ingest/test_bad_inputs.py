@@ -10,8 +10,15 @@ import pytest
 
 from corpus.ingest import ingest_batch, ingest_file
 from corpus.models import Document
-
-from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_docx, make_encrypted_pdf, make_pdf, make_zip, media_files
+from tests.ingest.conftest import (
+    ARTICLE,
+    OTHER_ARTICLE,
+    make_docx,
+    make_encrypted_pdf,
+    make_pdf,
+    make_zip,
+    media_files,
+)
 
 pytestmark = pytest.mark.postgres
 

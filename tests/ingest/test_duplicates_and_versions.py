@@ -8,7 +8,6 @@ from corpus.ingest import ingest_file, ingest_text
 from corpus.ingest.dedup import signature, similarity
 from corpus.models import Document, DocumentFingerprint
 from tests.factories import UserFactory
-
 from tests.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 
 pytestmark = pytest.mark.postgres
@@ -32,7 +31,7 @@ def test_exact_duplicate_is_reported_not_stored(project, analyst, media_root):
 
 
 def test_same_bytes_in_another_project_is_not_a_duplicate(project, analyst):
-    from corpus.services import project_create
+    from projects.services import project_create
 
     other = project_create(name="Other case", created_by=UserFactory(username="o2"))
     ingest_file(project=project, name="a.txt", data=ARTICLE.encode(), user=analyst)

@@ -12,7 +12,6 @@ from warcio.archiveiterator import ArchiveIterator
 from corpus.ingest import ingest_url
 from corpus.ingest.fetch import FetchError, fetch, resolve_checked
 from corpus.models import Document
-
 from tests.ingest.conftest import media_files
 from tests.ingest.test_formats import HOSTILE_HTML
 

@@ -9,7 +9,6 @@ from django.test import Client
 from corpus.ingest import ingest_file
 from corpus.models import Document, Job, JobKind, JobStatus
 from tests.factories import UserFactory
-
 from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_pdf
 from tests.ingest.test_formats import HOSTILE_HTML
 
@@ -200,7 +199,7 @@ def test_job_progress_partial_for_htmx(client, project, analyst, viewer):
 
 
 def test_job_of_another_project_is_404(client, project, analyst):
-    from corpus.services import project_create
+    from projects.services import project_create
 
     other = project_create(name="Other", created_by=UserFactory(username="o"))
     job = Job.objects.create(project=other, kind=JobKind.ANALYSE)
@@ -245,7 +244,7 @@ def test_download_permissions(client, project, analyst):
     client.logout()
     assert client.get(url).status_code == 302
     # A document id from another project under this project's slug is 404.
-    from corpus.services import membership_set, project_create
+    from projects.services import membership_set, project_create
 
     owner2 = UserFactory(username="owner2")
     other = project_create(name="Other case", created_by=owner2)

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from annotations.models import Assessment, Element
-from annotations.services.claims import claim_create
+from legal.models import Assessment, Element
+from legal.services.claims import claim_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.history import history_for
-from annotations.models import Assessment, Element
-from annotations.services.assessments import (
+from audit.selectors import history_for
+from legal.models import Assessment, Element
+from legal.services.assessments import (
     assessment_can_edit,
     assessment_create,
     assessment_delete,
     assessment_update,
 )
-from annotations.services.claims import claim_create
-from corpus.errors import ApplicationError, ConflictError
-from corpus.services import membership_set, project_create
+from legal.services.claims import claim_create
+from projects.errors import ApplicationError, ConflictError
+from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
-
 from tests.legal.conftest import make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

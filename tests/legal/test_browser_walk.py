@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from annotations.models import Annotation, Assessment, Element
+from annotations.models import Annotation
+from legal.models import Assessment, Element
 from tests.browser_support import login, select_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.claim_linking import (
+from audit.models import HistoryEntry
+from audit.selectors import history_for
+from legal.linking import (
     propose_claims_for_annotation,
     propose_mentions_for_claim,
     quantities_in,
     tokens,
 )
-from annotations.claim_selectors import claim_overview
-from annotations.history import history_for
-from annotations.models import ClaimMention, HistoryEntry
-from annotations.services.claims import (
+from legal.models import ClaimMention
+from legal.selectors import claim_overview
+from legal.services.claims import (
     claim_create,
     claim_link_mention,
     claim_quantity_add,
     claim_unlink_mention,
     claim_update,
 )
-from corpus.errors import ApplicationError, ConflictError
+from projects.errors import ApplicationError, ConflictError
 from tests.factories import DocumentFactory, ProjectFactory
-
 from tests.legal.conftest import make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -338,8 +338,8 @@ def test_claim_detail_queries_do_not_grow_with_mentions(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from annotations.models import Element
-    from annotations.services.assessments import assessment_create
+    from legal.models import Element
+    from legal.services.assessments import assessment_create
 
     claim = claim_create(
         project=project, user=analyst, proposition="14 killed",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from annotations.contradictions import Report, allowed_range, find_contradictions
+from legal.contradictions import Report, allowed_range, find_contradictions
 
 
 def r(id, value, source, **kw) -> Report:

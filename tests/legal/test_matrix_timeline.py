@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations.matrix import element_counts, matrix_build
-from annotations.models import Element
-from annotations.services.assessments import assessment_create
-from annotations.services.claims import claim_create, claim_quantity_add
-from annotations.timeline import timeline_build
-from corpus.services import membership_set
+from legal.matrix import element_counts, matrix_build
+from legal.models import Element
+from legal.services.assessments import assessment_create
+from legal.services.claims import claim_create, claim_quantity_add
+from legal.timeline import timeline_build
+from projects.services import membership_set
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -10,17 +10,14 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from annotations.defaults import default_framework
-from annotations.frameworks import (
-    framework_dump,
-    framework_parse,
-    framework_validate,
-)
-from annotations.models import Element, Framework, HistoryEntry
-from annotations.reports import brief_html, brief_pdf
-from annotations.services.assessments import assessment_create
-from annotations.services.claims import claim_create, claim_quantity_add
-from annotations.services.frameworks import framework_import
+from audit.models import HistoryEntry
+from legal.defaults import default_framework
+from legal.framework_format import framework_dump, framework_parse, framework_validate
+from legal.models import Element, Framework
+from legal.reports import brief_html, brief_pdf
+from legal.services.assessments import assessment_create
+from legal.services.claims import claim_create, claim_quantity_add
+from legal.services.frameworks import framework_import
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

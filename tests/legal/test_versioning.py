@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.services.claims import claim_create, claim_delete, claim_update
-from corpus.errors import ConflictError
+from legal.services.claims import claim_create, claim_delete, claim_update
+from projects.errors import ConflictError
 
 pytestmark = pytest.mark.django_db
 

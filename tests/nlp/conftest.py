@@ -15,7 +15,7 @@ def nlp():
 @pytest.fixture(scope="session")
 def analyse(nlp):
     """Text -> (analysis data, per-sentence predictions with default tags)."""
-    from annotations.suggest import sentence_predictions
+    from annotations.rules import sentence_predictions
     from corpus.nlp import doc_to_data
 
     def run(text: str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotations.defaults import default_tags
-from annotations.suggest import patterns_validate, sentence_predictions
+from annotations.rules import patterns_validate, sentence_predictions
 
 TEXT = "The ministry said six people died at sea. Experts call it unlawful."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Suggestion, SuggestionStatus
-from annotations.suggest import suggestions_create_for_document
+from annotations.services.suggestions import suggestions_create_for_document
 from corpus.analysis import analyse_documents
 from corpus.models import AnalysisStatus
 from tests.factories import DocumentFactory

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from corpus.api.exceptions import conflict_with_current, exception_handler
-from corpus.errors import ApplicationError, ConflictError
+from projects.api.exceptions import conflict_with_current, exception_handler
+from projects.errors import ApplicationError, ConflictError
 
 
 def test_conflict_carries_the_rendered_current_state():

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management import call_command
 
 from annotations.models import Suggestion
-from corpus.models import Document, Project
+from corpus.models import Document
+from projects.models import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from annotations.defaults import default_framework, default_tags
-from annotations.models import Criterion, Element, Tag
-from corpus.services import project_create
+from annotations.defaults import default_tags
+from annotations.models import Tag
+from legal.defaults import default_framework
+from legal.models import Criterion, Element
+from projects.services import project_create
 
 REQUIRED_TAGS = {
     "official_claim",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotations.models import Annotation, Origin, Tag
-from corpus.services import membership_set, project_create
+from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
 

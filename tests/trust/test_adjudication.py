@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.adjudication import (
+from annotations.models import Annotation, Origin, Tag
+from audit.models import HistoryEntry
+from corpus.models import AssignmentStatus
+from corpus.services import assignment_create, assignment_submit
+from projects.models import Role
+from review.services import (
     adjudication_accept,
     adjudication_accept_agreements,
     adjudication_finish,
     adjudication_reject,
     adjudication_view_data,
 )
-from annotations.models import (
-    Annotation,
-    AssignmentStatus,
-    HistoryEntry,
-    Origin,
-    Tag,
-)
-from annotations.services.assignments import assignment_create, assignment_submit
-from corpus.models import Role
-
 from tests.trust.conftest import make_annotation, member
 
 

@@ -11,7 +11,9 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotations.agreement import (
+from corpus.models import DocumentAnalysis
+from projects.models import Role
+from review.selectors import (
     agreement_compute,
     agreement_csv,
     cohen_kappa,
@@ -19,9 +21,7 @@ from annotations.agreement import (
     span_f1,
     split_sentences,
 )
-from corpus.models import DocumentAnalysis, Role
 from tests.factories import DocumentFactory
-
 from tests.trust.conftest import make_annotation, member
 
 DOC1 = "Alpha said ten died. Beta denied it. Gamma saw boats. Delta left."

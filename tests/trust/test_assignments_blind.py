@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.models import Assignment, AssignmentStatus, HistoryEntry
 from annotations.selectors import annotations_visible_to
-from annotations.services.assignments import (
-    assignment_create,
-    assignment_reopen,
-    assignment_submit,
-)
-from corpus.errors import ApplicationError
-from corpus.models import Role
+from audit.models import HistoryEntry
+from corpus.models import Assignment, AssignmentStatus
+from corpus.services import assignment_create, assignment_reopen, assignment_submit
+from projects.errors import ApplicationError
+from projects.models import Role
 from tests.factories import DocumentFactory
-
 from tests.trust.conftest import make_annotation, member
 
 

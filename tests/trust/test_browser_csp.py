@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotations.services.assignments import assignment_create
+from corpus.services import assignment_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

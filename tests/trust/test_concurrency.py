@@ -17,13 +17,13 @@ from collections import defaultdict
 import pytest
 from django.db import connection
 
-from annotations.models import Annotation, HistoryAction, HistoryEntry
+from annotations.models import Annotation
 from annotations.services.annotations import annotation_update
-from corpus.errors import ConflictError
-from corpus.models import Role
-from corpus.services import membership_set, project_create
+from audit.models import HistoryAction, HistoryEntry
+from projects.errors import ConflictError
+from projects.models import Role
+from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
-
 from tests.trust.conftest import make_annotation
 
 THREADS = 8

@@ -15,7 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from corpus.accounts.views import PENDING_KEY
+from accounts.views import PENDING_KEY
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,7 +305,7 @@ def test_production_security_settings():
 
 
 def test_second_factor_required_policy(user_with_2fa, db):
-    from corpus.accounts.policy import second_factor_required
+    from accounts.policy import second_factor_required
 
     user, device = user_with_2fa
     assert second_factor_required(user)

@@ -10,19 +10,15 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from annotations.adjudication import adjudication_accept, adjudication_reject
-from annotations.history import (
-    HistoryGapError,
-    history_record,
-    history_replay,
-    snapshot,
-)
-from annotations.models import Annotation, HistoryAction, HistoryEntry, Tag
+from annotations.models import Annotation, Tag
 from annotations.services.annotations import annotation_update
-from annotations.services.assignments import assignment_create, assignment_submit
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
-from corpus.errors import ApplicationError
-
+from audit.models import HistoryAction, HistoryEntry
+from audit.selectors import HistoryGapError, history_replay
+from audit.services import history_record, snapshot
+from corpus.services import assignment_create, assignment_submit
+from projects.errors import ApplicationError
+from review.services import adjudication_accept, adjudication_reject
 from tests.trust.conftest import make_annotation
 
 

@@ -13,19 +13,13 @@ from __future__ import annotations
 import pytest
 from django.urls import clear_url_caches
 
-from annotations.history import history_record, snapshot
-from annotations.models import (
-    Assignment,
-    Claim,
-    Framework,
-    HistoryAction,
-    HistoryEntry,
-    Tag,
-)
+from annotations.models import Tag
 from annotations.services.taxonomy import tag_update
-from corpus.models import DocumentAnalysis, Job
+from audit.models import HistoryAction, HistoryEntry
+from audit.services import history_record, snapshot
+from corpus.models import Assignment, DocumentAnalysis, Job
+from legal.models import Claim, Framework
 from tests.factories import DocumentFactory
-
 from tests.trust.conftest import make_annotation
 from tests.trust.isolation import PUBLIC_ROUTES, probe, walk
 

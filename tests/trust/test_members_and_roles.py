@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.errors import ApplicationError
-from corpus.models import Membership, Role
-from corpus.services import membership_remove, membership_set
+from projects.errors import ApplicationError
+from projects.models import Membership, Role
+from projects.services import membership_remove, membership_set
 from tests.factories import UserFactory
-
 from tests.trust.conftest import member
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from annotations.models import HistoryEntry, Tag
-
+from annotations.models import Tag
+from audit.models import HistoryEntry
 from tests.trust.conftest import make_annotation
 
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, format: str, explain: bool, **options):
-        from annotations.suggest import text_predictions
+        from annotations.rules import text_predictions
         from corpus.models import normalize_text
 
         text = self._read(file)

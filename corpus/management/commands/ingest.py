@@ -22,7 +22,8 @@ from tqdm import tqdm
 
 from corpus.ingest import IngestResult, Outcome, ingest_batch
 from corpus.ingest.service import FAILED
-from corpus.models import DocumentKind, Job, JobKind, JobStatus, Project
+from corpus.models import DocumentKind, Job, JobKind, JobStatus
+from projects.models import Project
 
 ANALYSIS_CHUNK = 64
 BATCH_FILES = 32

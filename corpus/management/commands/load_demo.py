@@ -15,13 +15,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from corpus.analysis import analyse_documents
-from corpus.models import DocumentKind, Project, Role, Source, SourceKind
-from corpus.services import (
-    DuplicateDocument,
-    document_create,
-    membership_set,
-    project_create,
-)
+from corpus.models import DocumentKind, Source, SourceKind
+from corpus.services import DuplicateDocument, document_create
+from projects.models import Project, Role
+from projects.services import membership_set, project_create
 
 SAMPLES = [
     {

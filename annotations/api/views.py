@@ -1,0 +1,351 @@
+"""TODO docstring."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from annotations.api.serializers import (
+    AcceptedSerializer,
+    AnnotationCreateSerializer,
+    AnnotationOutputSerializer,
+    AnnotationUpdateSerializer,
+    CommentCreateSerializer,
+    CommentOutputSerializer,
+    SuggestionEditSerializer,
+    SuggestionOutputSerializer,
+    TagCreateInput,
+    TagOutput,
+    TagUpdateInput,
+)
+from annotations.models import (
+    Annotation,
+    Comment,
+    Suggestion,
+    SuggestionStatus,
+    Tag,
+)
+from annotations.selectors import (
+    annotation_visible,
+    annotations_for_display,
+    annotations_visible_in_projects,
+    annotations_visible_to,
+)
+from annotations.services.annotations import (
+    annotation_create,
+    annotation_delete,
+    annotation_update,
+)
+from annotations.services.comments import comment_create
+from annotations.services.suggestions import (
+    suggestion_accept,
+    suggestion_edit,
+    suggestion_reject,
+)
+from annotations.services.taxonomy import tag_create, tag_delete, tag_update
+from projects.api.exceptions import conflict_with_current
+from projects.api.pagination import GlossaPagination
+from projects.api.schema import NOT_FOUND, WRITE_ERRORS
+from projects.errors import ApplicationError, ConflictError
+from projects.models import Role
+from projects.params import parse_id
+from projects.permissions import (
+    ProjectRolePermission,
+    access_document,
+    access_project,
+    check_role,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Tags of your projects (?project=slug)"),
+    retrieve=extend_schema(summary="One tag", responses={200: TagOutput, **NOT_FOUND}),
+)
+class TagViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Tag.objects.none()  # for the schema; see get_queryset
+    serializer_class = TagOutput
+    permission_classes = [ProjectRolePermission]
+    pagination_class = GlossaPagination
+    write_role = Role.OWNER
+    filterset_fields = {"project__slug": ["exact"], "is_active": ["exact"]}
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:
+            return Tag.objects.none()
+        return (
+            Tag.objects.filter(project__memberships__user=self.request.user)
+            .select_related("project")
+            .order_by("project_id", "order", "key")
+        )
+
+    def list(self, request, *args, **kwargs):
+        slug = request.query_params.get("project__slug")
+        if slug:
+            access_project(request.user, slug)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Add a tag (owner)",
+        request=TagCreateInput,
+        responses={201: TagOutput, **WRITE_ERRORS},
+    )
+    def create(self, request, **kwargs):
+        data = TagCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        project = access_project(request.user, values.pop("project"), Role.OWNER)
+        tag = tag_create(project=project, user=request.user, **values)
+        return Response(TagOutput(tag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a tag (owner); keys never change",
+        request=TagUpdateInput,
+        responses={200: TagOutput, **WRITE_ERRORS},
+    )
+    def partial_update(self, request, pk=None, **kwargs):
+        tag = self.get_object()
+        data = TagUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        tag = tag_update(tag=tag, user=request.user, **data.validated_data)
+        return Response(TagOutput(tag).data)
+
+    @extend_schema(
+        summary="Delete an unused tag (owner)",
+        responses={204: None, **WRITE_ERRORS},
+    )
+    def destroy(self, request, pk=None, **kwargs):
+        tag_delete(tag=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LargePagination(PageNumberPagination):
+    """Pages of 200 by default; ``?page_size=`` up to 2000 for the annotator."""
+
+    page_size = 200
+    page_size_query_param = "page_size"
+    max_page_size = 2000
+
+
+def annotation_data(annotation: Annotation) -> dict:
+    """Serialize one annotation fresh from the database (after a write)."""
+    fresh = annotations_for_display(Annotation.objects.filter(pk=annotation.pk)).get()
+    return AnnotationOutputSerializer(fresh).data
+
+
+class AnnotationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Annotations of documents in your projects. List with ``?document=<id>``.
+
+    Viewers read; analysts write. PATCH and DELETE need the version you read
+    (``version`` in the body, ``?version=`` for DELETE).
+    """
+
+    permission_classes = [ProjectRolePermission]
+    serializer_class = AnnotationOutputSerializer
+    pagination_class = LargePagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Annotation.objects.none()
+        if self.action in ("partial_update", "destroy"):
+            # Writes re-read and lock the row in the service; the blind-mode
+            # rule is checked on the one object (get_object below).
+            return Annotation.objects.for_user(self.request.user).select_related(
+                "project"
+            )
+        document_id = self.request.query_params.get("document")
+        if self.action == "list" and document_id:
+            if parse_id(document_id) is None:
+                raise ApplicationError("document must be a number.")
+            document = access_document(self.request.user, parse_id(document_id))
+            queryset = annotations_visible_to(user=self.request.user, document=document)
+        else:
+            queryset = annotations_visible_in_projects(user=self.request.user)
+        return annotations_for_display(queryset)
+
+    def get_object(self):
+        annotation = super().get_object()
+        if self.action in ("partial_update", "destroy") and not annotation_visible(
+            user=self.request.user, annotation=annotation
+        ):
+            raise Http404("No such annotation.")
+        return annotation
+
+    @extend_schema(
+        request=AnnotationCreateSerializer, responses=AnnotationOutputSerializer
+    )
+    def create(self, request):
+        data = AnnotationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = access_document(
+            request.user, data.validated_data["document"], Role.ANALYST
+        )
+        annotation = annotation_create(
+            document=document,
+            author=request.user,
+            start=data.validated_data["start"],
+            end=data.validated_data["end"],
+            tag_keys=data.validated_data["tag_keys"],
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(annotation_data(annotation), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AnnotationUpdateSerializer, responses=AnnotationOutputSerializer
+    )
+    def partial_update(self, request, pk=None):
+        annotation = self.get_object()
+        data = AnnotationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            annotation = annotation_update(
+                annotation=annotation,
+                user=request.user,
+                expected_version=values["version"],
+                tag_keys=values.get("tag_keys"),
+                note=values.get("note"),
+                status=values.get("status"),
+            )
+        except ConflictError as exc:
+            raise conflict_with_current(exc, annotation_data) from None
+        return Response(annotation_data(annotation))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("version", int, required=True, description="Version read")
+        ],
+        responses={204: None},
+    )
+    def destroy(self, request, pk=None):
+        annotation = self.get_object()
+        version = request.query_params.get("version", "")
+        if not (version.isascii() and version.isdigit()):
+            raise ValidationError(
+                {"version": "Give ?version=<the version you read> to delete."}
+            )
+        try:
+            annotation_delete(
+                annotation=annotation, user=request.user, expected_version=int(version)
+            )
+        except ConflictError as exc:
+            raise conflict_with_current(exc, annotation_data) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentPermission(ProjectRolePermission):
+    """Comments belong to the project of their annotation."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return super().has_object_permission(request, view, obj.annotation)
+
+
+class CommentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Comments on annotations you can see; analysts may post."""
+
+    permission_classes = [CommentPermission]
+    serializer_class = CommentOutputSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Comment.objects.none()
+        visible = annotations_visible_in_projects(user=self.request.user)
+        queryset = Comment.objects.filter(annotation__in=visible).select_related(
+            "author", "annotation__project"
+        )
+        annotation_id = self.request.query_params.get("annotation")
+        if self.action == "list" and annotation_id:
+            if parse_id(annotation_id) is None:
+                raise ApplicationError("annotation must be a number.")
+            queryset = queryset.filter(annotation_id=parse_id(annotation_id))
+        return queryset.order_by("created_at", "pk")
+
+    @extend_schema(request=CommentCreateSerializer, responses=CommentOutputSerializer)
+    def create(self, request):
+        data = CommentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = (
+            annotations_visible_in_projects(user=request.user)
+            .select_related("document__project")
+            .filter(pk=data.validated_data["annotation"])
+            .first()
+        )
+        if annotation is None:
+            raise NotFound("No such annotation.")
+        check_role(request.user, annotation.document.project, Role.ANALYST)
+        comment = comment_create(
+            annotation=annotation,
+            author=request.user,
+            body=data.validated_data["body"],
+        )
+        return Response(
+            CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SuggestionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Suggestions in your projects; ``?document=<id>`` (pending only unless
+    ``?status=all`` or another status). Deciding needs the analyst role."""
+
+    permission_classes = [ProjectRolePermission]
+    serializer_class = SuggestionOutputSerializer
+    pagination_class = LargePagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Suggestion.objects.none()
+        queryset = Suggestion.objects.for_user(self.request.user).select_related("tag")
+        params = self.request.query_params
+        if self.action == "list":
+            document_id = params.get("document")
+            if document_id:
+                if parse_id(document_id) is None:
+                    raise ApplicationError("document must be a number.")
+                document = access_document(self.request.user, parse_id(document_id))
+                queryset = queryset.filter(document=document)
+            wanted = params.get("status", SuggestionStatus.PENDING)
+            if wanted != "all":
+                if wanted not in SuggestionStatus.values:
+                    raise ApplicationError(
+                        f"status must be 'all' or one of {SuggestionStatus.values}."
+                    )
+                queryset = queryset.filter(status=wanted)
+        return queryset.order_by("document", "start", "end", "pk")
+
+    @extend_schema(request=None, responses=AcceptedSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        annotation = suggestion_accept(suggestion=self.get_object(), user=request.user)
+        return Response({"annotation": annotation_data(annotation)})
+
+    @extend_schema(request=None, responses=SuggestionOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        suggestion = suggestion_reject(suggestion=self.get_object(), user=request.user)
+        return Response(SuggestionOutputSerializer(suggestion).data)
+
+    @extend_schema(request=SuggestionEditSerializer, responses=AcceptedSerializer)
+    @action(detail=True, methods=["post"])
+    def edit(self, request, pk=None):
+        suggestion = self.get_object()
+        data = SuggestionEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = suggestion_edit(
+            suggestion=suggestion, user=request.user, **data.validated_data
+        )
+        return Response({"annotation": annotation_data(annotation)})

@@ -1,5 +1,0 @@
-"""Celery tasks of annotations, found by ``app.autodiscover_tasks()``."""
-
-from annotations.exports.jobs import export_job_task
-
-__all__ = ["export_job_task"]

@@ -1,0 +1,81 @@
+"""Exports of a project, one module per format; each streams bytes.
+
+``FORMATS`` maps a format key to its ``ExportFormat`` (label, media type,
+file extension and the generator). Every generator is called as
+``stream(project, progress=..., base_url=...)`` and yields ``bytes``.
+"""
+
+from __future__ import annotations
+
+from exchange.exports.archive import stream_archive
+from exchange.exports.base import ExportFormat
+from exchange.exports.claimreview import stream_claimreview
+from exchange.exports.csv_export import stream_csv
+from exchange.exports.docbin import stream_docbin
+from exchange.exports.jsonl import stream_jsonl
+from exchange.exports.w3c import stream_w3c
+from exchange.exports.xlsx import stream_xlsx
+
+FORMATS: dict[str, ExportFormat] = {
+    f.key: f
+    for f in [
+        ExportFormat(
+            "w3c",
+            "W3C Web Annotation (JSON-LD)",
+            "application/ld+json",
+            "jsonld",
+            stream_w3c,
+            "Annotations with quote and position selectors (Hypothesis-style tools).",
+        ),
+        ExportFormat(
+            "csv",
+            "CSV",
+            "text/csv",
+            "csv",
+            stream_csv,
+            "One row per annotation and per claim, with quote and source.",
+        ),
+        ExportFormat(
+            "xlsx",
+            "Excel workbook (XLSX)",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            stream_xlsx,
+            "The CSV rows as a spreadsheet.",
+        ),
+        ExportFormat(
+            "jsonl",
+            "JSON Lines",
+            "application/jsonl",
+            "jsonl",
+            stream_jsonl,
+            "One line per document with its text and annotations.",
+        ),
+        ExportFormat(
+            "docbin",
+            "spaCy DocBin",
+            "application/octet-stream",
+            "spacy",
+            stream_docbin,
+            "Annotations as spans (group 'sc') for spacy train.",
+        ),
+        ExportFormat(
+            "claimreview",
+            "schema.org ClaimReview (JSON-LD)",
+            "application/ld+json",
+            "claimreview.jsonld",
+            stream_claimreview,
+            "Reviewed claims (with assessments) for publication.",
+        ),
+        ExportFormat(
+            "archive",
+            "Full project archive (zip)",
+            "application/zip",
+            "glossa.zip",
+            stream_archive,
+            "Everything, with originals and hashes; imports into another Glossa.",
+        ),
+    ]
+}
+
+__all__ = ["FORMATS", "ExportFormat"]

@@ -1,0 +1,57 @@
+"""spaCy DocBin export: each document with its annotations as labelled spans.
+
+One span per (annotation, tag) in the span group ``sc`` (configurable), the
+group spaCy's ``spancat`` trains on. The file loads with
+``DocBin().from_disk`` and works as ``--paths.train``/``--paths.dev`` of
+``spacy train``. spaCy itself is only touched in ``corpus.nlp.docbin``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+
+from annotations.models import Annotation, AnnotationStatus
+from corpus.models import Document
+from corpus.nlp.docbin import docbin_bytes
+from exchange.exports.base import Progress, no_progress
+from projects.models import Project
+
+
+def docbin_records(project: Project, *, include_rejected: bool = False):
+    """Yield ``(text, [(start, end, tag_key), ...])`` per document."""
+    annotations = Annotation.objects.prefetch_related("tags").order_by("start", "pk")
+    if not include_rejected:
+        annotations = annotations.exclude(status=AnnotationStatus.REJECTED)
+    documents = (
+        Document.objects.filter(project=project)
+        .prefetch_related(Prefetch("annotations", queryset=annotations))
+        .order_by("pk")
+    )
+    for document in documents.iterator(chunk_size=100):
+        spans = [
+            (a.start, a.end, tag.key)
+            for a in document.annotations.all()
+            for tag in a.tags.all()
+        ]
+        yield document.text, spans
+
+
+def stream_docbin(
+    project: Project,
+    *,
+    progress: Progress = no_progress,
+    spans_key: str = "sc",
+    **_: object,
+) -> Iterator[bytes]:
+    total = Document.objects.filter(project=project).count()
+    progress(0, total)
+    data = docbin_bytes(
+        docbin_records(project),
+        spans_key=spans_key,
+        lang=project.documents.values_list("language", flat=True).first() or "en",
+        progress=lambda done: progress(done, total),
+    )
+    progress(total, total)
+    yield data

@@ -1,0 +1,67 @@
+"""manage.py export --project SLUG --format F [--output PATH]"""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from exchange.exports import FORMATS
+from projects.models import Project
+
+
+class Command(BaseCommand):
+    help = "Export a project in one of the exchange formats, with a progress bar."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--project", required=True, help="The project's slug.")
+        parser.add_argument("--format", required=True, choices=sorted(FORMATS))
+        parser.add_argument(
+            "--output", help="File to write (default: a name made from the project)."
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="Absolute root for IRIs in JSON-LD exports, e.g. https://glossa.example.org",
+        )
+
+        parser.add_argument(
+            "--spans-key",
+            default="sc",
+            help="DocBin only: the span group to fill (spancat reads 'sc').",
+        )
+
+    def handle(self, *args, **options) -> None:
+        project = Project.objects.filter(slug=options["project"]).first()
+        if project is None:
+            raise CommandError(f"No project with the slug {options['project']!r}.")
+        export = FORMATS[options["format"]]
+        path = options["output"] or export.filename(project)
+        bar = tqdm(
+            total=0,
+            unit="item",
+            desc=f"{export.key} export",
+            file=sys.stderr,
+            disable=None,
+        )
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        size = 0
+        try:
+            with open(path, "wb") as handle:
+                for chunk in export.stream(
+                    project,
+                    progress=progress,
+                    base_url=options["base_url"] or None,
+                    spans_key=options["spans_key"],
+                ):
+                    handle.write(chunk)
+                    size += len(chunk)
+        finally:
+            bar.close()
+        self.stdout.write(f"Wrote {path} ({size} bytes, {export.label}).")

@@ -1,0 +1,155 @@
+"""The export and import page of a project (``/p/<slug>/export/``).
+
+GET shows the formats; ``?format=KEY`` streams that export at once (a
+StreamingHttpResponse: the browser's download bar shows it arriving).
+POST ``action=export`` prepares it in the background as a Job whose page
+shows a progress bar polled with htmx, then offers the file. Other POSTs
+import a doccano, Label Studio or W3C file.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+
+from corpus.models import Job, JobKind, JobStatus
+from exchange.api.views import export_response, export_role
+from exchange.exports import FORMATS
+from exchange.exports.jobs import export_job_create
+from exchange.imports.formats import IMPORTERS
+from projects.errors import ApplicationError
+from projects.models import Membership, Role
+from projects.permissions import access_project, check_role
+
+
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _) in IMPORTERS.items()]
+    )
+    file = forms.FileField()
+    create_tags = forms.BooleanField(
+        required=False,
+        label="Create tags for labels the project does not have (owners only)",
+    )
+
+
+@login_required
+def export_page(request, slug: str):
+    project = access_project(request.user, slug)
+    membership = Membership.objects.get(project=project, user=request.user)
+    key = request.GET.get("format")
+    if key:
+        if key not in FORMATS:
+            messages.error(request, f"Unknown export format {key!r}.")
+            return redirect("export", slug=slug)
+        check_role(request.user, project, export_role(key))
+        return export_response(
+            project, key, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    if request.method == "POST" and request.POST.get("action") == "export":
+        key = request.POST.get("format", "")
+        if key not in FORMATS:
+            messages.error(request, f"Unknown export format {key!r}.")
+            return redirect("export", slug=slug)
+        check_role(request.user, project, export_role(key))
+        job = export_job_create(
+            project=project,
+            user=request.user,
+            key=key,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        return redirect("export-job", slug=slug, pk=job.pk)
+    form = ImportForm()
+    if request.method == "POST":
+        check_role(request.user, project, Role.ANALYST)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            if form.cleaned_data["create_tags"]:
+                check_role(request.user, project, Role.OWNER)
+            _, importer = IMPORTERS[form.cleaned_data["format"]]
+            upload = form.cleaned_data["file"]
+            try:
+                result = importer(
+                    upload.open("rb"),
+                    project=project,
+                    user=request.user,
+                    create_tags=form.cleaned_data["create_tags"],
+                    name=upload.name,
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Imported {result.annotations_created} annotations "
+                    f"({result.documents_created} new documents, "
+                    f"{len(result.refused)} refused).",
+                )
+                return TemplateResponse(
+                    request,
+                    "exchange/export.html",
+                    _context(project, membership, ImportForm(), result),
+                )
+    return TemplateResponse(
+        request, "exchange/export.html", _context(project, membership, form, None)
+    )
+
+
+def _export_job(request, slug: str, pk: int):
+    project = access_project(request.user, slug)
+    job = get_object_or_404(Job, pk=pk, project=project, kind=JobKind.EXPORT)
+    check_role(request.user, project, export_role(job.report.get("format", "")))
+    return project, job
+
+
+@login_required
+def export_job(request, slug: str, pk: int):
+    """Progress of an export job; htmx polls the partial until it is done."""
+    project, job = _export_job(request, slug, pk)
+    export = FORMATS.get(job.report.get("format", ""))
+    context = {"project": project, "job": job, "export": export}
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(request, "exchange/_export_job.html", context)
+    return TemplateResponse(request, "exchange/export_job.html", context)
+
+
+@login_required
+def export_job_download(request, slug: str, pk: int):
+    """The finished file of an export job (same roles as the export)."""
+    _, job = _export_job(request, slug, pk)
+    name = job.report.get("file")
+    if job.status != JobStatus.DONE or not name:
+        raise Http404("This export is not ready.")
+    export = FORMATS[job.report["format"]]
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=name.rsplit("/", 1)[-1].split("-", 1)[-1],
+        content_type=export.media_type,
+    )
+
+
+def _context(project, membership, form, result) -> dict:
+    formats = [
+        {"format": f, "allowed": membership.allows(export_role(f.key))}
+        for f in FORMATS.values()
+    ]
+    counts = {
+        "documents": project.documents.count(),
+        "annotations": project.annotations.count(),
+        "claims": project.claims.count(),
+    }
+    return {
+        "project": project,
+        "formats": formats,
+        "form": form,
+        "result": result,
+        "counts": counts,
+        "can_import": membership.allows(Role.ANALYST),
+        "jobs": Job.objects.filter(project=project, kind=JobKind.EXPORT)[:5],
+    }

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class LegalConfig(AppConfig):
+    name = "legal"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from legal import signal_handlers
+
+        signal_handlers.connect()

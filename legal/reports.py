@@ -1,0 +1,113 @@
+"""Evidence briefs: a project's (or one criterion's) record, as HTML or PDF.
+
+The brief lists claims with their exact quotes, source, report date and the
+SHA-256 of each source document's original bytes, the assessments with
+rationales and cited quotes, and charts (tag distribution, timeline) as
+inline SVG. All text comes from the database through Django's autoescaping
+templates; the PDF is rendered by WeasyPrint with every external fetch
+refused, so a hostile value can neither inject markup nor make the renderer
+reach the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from annotations.models import Tag
+from legal.charts import bar_svg
+from legal.models import Assessment, Claim, Criterion
+from legal.selectors import claim_overview
+from legal.timeline import timeline_build, timeline_chart
+from projects.models import Project
+
+TEMPLATE = "legal/brief.html"
+
+
+@dataclass
+class BriefClaim:
+    claim: Claim
+    overview: object
+    assessments: list[Assessment]
+
+
+def brief_context(
+    *, project: Project, user, criterion: Criterion | None = None
+) -> dict:
+    """Everything the brief shows, read in a fixed number of queries per claim."""
+    claims = Claim.objects.filter(project=project)
+    if criterion is not None:
+        claims = claims.filter(
+            Q(assessments__criterion=criterion)
+            | Q(assessments__element__criterion=criterion)
+        ).distinct()
+    assessments_qs = Assessment.objects.select_related(
+        "element__criterion", "criterion", "author"
+    ).prefetch_related("sources__document")
+    if criterion is not None:
+        assessments_qs = assessments_qs.filter(
+            Q(criterion=criterion) | Q(element__criterion=criterion)
+        )
+    claims = claims.prefetch_related(
+        "quantities",
+        Prefetch("assessments", queryset=assessments_qs.order_by("element__order")),
+    ).order_by("pk")
+    items = [
+        BriefClaim(
+            claim=c, overview=claim_overview(c), assessments=list(c.assessments.all())
+        )
+        for c in claims
+    ]
+
+    tag_counts = (
+        Tag.objects.filter(project=project)
+        .annotate(n=Count("annotations", distinct=True))
+        .filter(n__gt=0)
+        .order_by("-n", "key")
+    )
+    tag_chart = bar_svg(
+        [(t.name, t.n, t.colour) for t in tag_counts],
+        title="Annotations per tag",
+    )
+    timeline = timeline_build(project=project)
+    charts = [
+        timeline_chart(timeline, counts=counts) for counts, _ in timeline.counts_present
+    ]
+    return {
+        "project": project,
+        "criterion": criterion,
+        "items": items,
+        "tag_chart": tag_chart,
+        "timeline": timeline,
+        "timeline_charts": charts,
+        "generated_at": timezone.now(),
+        "generated_by": user,
+        "document_count": project.documents.count(),
+    }
+
+
+def brief_html(*, project: Project, user, criterion: Criterion | None = None) -> str:
+    context = brief_context(project=project, user=user, criterion=criterion)
+    return render_to_string(TEMPLATE, context)
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"The report renderer does not fetch resources ({url[:60]}).")
+
+
+def brief_pdf(*, project: Project, user, criterion: Criterion | None = None) -> bytes:
+    """The brief as PDF bytes (WeasyPrint, no network, no file access)."""
+    from weasyprint import HTML
+
+    html = brief_html(project=project, user=user, criterion=criterion)
+    return HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).write_pdf()
+
+
+def brief_filename(project: Project, criterion: Criterion | None, ext: str) -> str:
+    stamp = datetime.now(tz=timezone.get_current_timezone()).strftime("%Y%m%d-%H%M")
+    scope = f"-{criterion.code}" if criterion else ""
+    return f"glossa-brief-{project.slug}{scope}-{stamp}.{ext}"
