@@ -218,8 +218,8 @@ LEFT JOIN (
         'id', cl.id, 'proposition', cl.proposition, 'claimant', cl.claimant,
         'claimant_type', cl.claimant_type, 'evidence_status', cl.evidence_status,
         'version', cl.version) ORDER BY cl.id) AS claims
-    FROM annotations_claimmention m
-    JOIN annotations_claim cl ON cl.id = m.claim_id
+    FROM legal_claimmention m
+    JOIN legal_claim cl ON cl.id = m.claim_id
     WHERE m.annotation_id IN ({ids})
     GROUP BY m.annotation_id
 ) c ON c.annotation_id = a.id
