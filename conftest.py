@@ -14,6 +14,10 @@ import pytest
 
 STRICT_MARKERS = ("postgres", "browser")
 
+# Fixtures shared by several apps' tests (pytest loads plugins only from the
+# root conftest).
+pytest_plugins = ["tests.fixtures_team", "tests.fixtures_nlp"]
+
 
 def _strict() -> bool:
     return os.environ.get("GLOSSA_REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}

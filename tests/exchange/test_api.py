@@ -11,9 +11,9 @@ from audit.models import HistoryEntry
 from corpus.models import Document, Job, JobKind
 from projects.models import Role
 from projects.services import membership_set, project_create
+from tests.corpus.ingest.conftest import make_pdf
 from tests.exchange.conftest import api_for
 from tests.factories import DocumentFactory, UserFactory
-from tests.ingest.conftest import make_pdf
 
 pytestmark = pytest.mark.django_db
 

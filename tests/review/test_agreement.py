@@ -22,7 +22,7 @@ from review.selectors import (
     split_sentences,
 )
 from tests.factories import DocumentFactory
-from tests.trust.conftest import make_annotation, member
+from tests.fixtures_team import make_annotation, member
 
 DOC1 = "Alpha said ten died. Beta denied it. Gamma saw boats. Delta left."
 DOC2 = "Echo spoke. Foxtrot agreed."

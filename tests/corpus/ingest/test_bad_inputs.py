@@ -10,7 +10,7 @@ import pytest
 
 from corpus.ingest import ingest_batch, ingest_file
 from corpus.models import Document
-from tests.ingest.conftest import (
+from tests.corpus.ingest.conftest import (
     ARTICLE,
     OTHER_ARTICLE,
     make_docx,

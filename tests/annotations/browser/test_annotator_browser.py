@@ -14,7 +14,7 @@ from annotations.selectors import suggestions_pending
 from annotations.services.annotations import annotation_create, annotation_update
 from corpus.models import AnalysisStatus, Document
 from legal.models import Claim, ClaimMention
-from tests.browser.conftest import add_statement
+from tests.annotations.browser.conftest import add_statement
 from tests.browser_support import login, select_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

@@ -11,7 +11,7 @@ import pytest
 
 from corpus.ingest import ingest_file
 from corpus.models import Document
-from tests.ingest.conftest import ARTICLE, make_docx, make_pdf, make_zip
+from tests.corpus.ingest.conftest import ARTICLE, make_docx, make_pdf, make_zip
 
 pytestmark = pytest.mark.postgres
 

@@ -7,8 +7,8 @@ import pytest
 from corpus.ingest import ingest_file, ingest_text
 from corpus.ingest.dedup import signature, similarity
 from corpus.models import Document, DocumentFingerprint
+from tests.corpus.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 from tests.factories import UserFactory
-from tests.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 
 pytestmark = pytest.mark.postgres
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpus.ingest import ingest_batch
-from tests.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
+from tests.corpus.ingest.conftest import ARTICLE, ARTICLE_REWRITE, OTHER_ARTICLE
 
 
 def test_batch_with_duplicate_and_near_duplicate_on_any_database(project, analyst):

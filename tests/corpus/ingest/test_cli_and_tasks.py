@@ -11,7 +11,13 @@ from django.core.management.base import CommandError
 from corpus.ingest import ingest_file
 from corpus.models import AnalysisStatus, Document, DocumentAnalysis, Job, JobStatus
 from corpus.tasks import analyse_documents_task
-from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_docx, make_pdf, make_zip
+from tests.corpus.ingest.conftest import (
+    ARTICLE,
+    OTHER_ARTICLE,
+    make_docx,
+    make_pdf,
+    make_zip,
+)
 
 pytestmark = pytest.mark.postgres
 

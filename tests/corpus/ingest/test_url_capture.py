@@ -12,8 +12,8 @@ from warcio.archiveiterator import ArchiveIterator
 from corpus.ingest import ingest_url
 from corpus.ingest.fetch import FetchError, fetch, resolve_checked
 from corpus.models import Document
-from tests.ingest.conftest import media_files
-from tests.ingest.test_formats import HOSTILE_HTML
+from tests.corpus.ingest.conftest import media_files
+from tests.corpus.ingest.test_formats import HOSTILE_HTML
 
 pytestmark = pytest.mark.postgres
 
@@ -279,7 +279,7 @@ def test_warc_stream_is_valid_gzip_members(project, analyst, site, allow_local):
 
 def test_body_is_sniffed_not_trusted(project, analyst, site, allow_local):
     """A server that says text/html but sends a PDF gets it read as a PDF."""
-    from tests.ingest.conftest import make_pdf
+    from tests.corpus.ingest.conftest import make_pdf
 
     site.routes["/doc"] = (
         200,

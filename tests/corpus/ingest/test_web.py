@@ -8,9 +8,9 @@ from django.test import Client
 
 from corpus.ingest import ingest_file
 from corpus.models import Document, Job, JobKind, JobStatus
+from tests.corpus.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_pdf
+from tests.corpus.ingest.test_formats import HOSTILE_HTML
 from tests.factories import UserFactory
-from tests.ingest.conftest import ARTICLE, OTHER_ARTICLE, make_pdf
-from tests.ingest.test_formats import HOSTILE_HTML
 
 pytestmark = pytest.mark.postgres
 

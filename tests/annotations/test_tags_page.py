@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotations.models import Tag
 from audit.models import HistoryEntry
-from tests.trust.conftest import make_annotation
+from tests.fixtures_team import make_annotation
 
 
 def form(**overrides):

@@ -24,7 +24,7 @@ from projects.errors import ConflictError
 from projects.models import Role
 from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
-from tests.trust.conftest import make_annotation
+from tests.fixtures_team import make_annotation
 
 THREADS = 8
 ROUNDS = 6

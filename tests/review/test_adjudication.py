@@ -16,7 +16,7 @@ from review.services import (
     adjudication_reject,
     adjudication_view_data,
 )
-from tests.trust.conftest import make_annotation, member
+from tests.fixtures_team import make_annotation, member
 
 
 def quote_span(document, quote):

@@ -11,7 +11,7 @@ from corpus.services import assignment_create, assignment_reopen, assignment_sub
 from projects.errors import ApplicationError
 from projects.models import Role
 from tests.factories import DocumentFactory
-from tests.trust.conftest import make_annotation, member
+from tests.fixtures_team import make_annotation, member
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.services.annotations import annotation_create
-from tests.browser.conftest import add_statement
+from tests.annotations.browser.conftest import add_statement
 from tests.browser_support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

@@ -20,8 +20,8 @@ from audit.services import history_record, snapshot
 from corpus.models import Assignment, DocumentAnalysis, Job
 from legal.models import Claim, Framework
 from tests.factories import DocumentFactory
-from tests.trust.conftest import make_annotation
-from tests.trust.isolation import PUBLIC_ROUTES, probe, walk
+from tests.fixtures_team import make_annotation
+from tests.projects.isolation import PUBLIC_ROUTES, probe, walk
 
 SECRET = "Zephyrine"
 SECRETS = [SECRET, "Strikes at sea", "Harbour log of the Zephyrine"]
@@ -148,7 +148,7 @@ def test_walk_covers_the_trust_routes_and_api():
 def test_walker_catches_an_unprotected_view(client, project_a, outsider, settings):
     """A view that forgets the permission check is reported, for both users."""
     project, ids = project_a
-    settings.ROOT_URLCONF = "tests.trust.leaky_urls"
+    settings.ROOT_URLCONF = "tests.projects.leaky_urls"
     clear_url_caches()
     try:
         values = path_values(project, ids)

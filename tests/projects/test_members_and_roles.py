@@ -8,7 +8,7 @@ from projects.errors import ApplicationError
 from projects.models import Membership, Role
 from projects.services import membership_remove, membership_set
 from tests.factories import UserFactory
-from tests.trust.conftest import member
+from tests.fixtures_team import member
 
 
 def test_last_owner_cannot_be_removed_or_demoted(project, owner):
