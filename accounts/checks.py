@@ -53,7 +53,7 @@ def check_login_throttling(app_configs=None, **kwargs) -> list[Error]:
         return [
             Error(
                 "The first authentication backend is not the login-throttling one.",
-                hint="Put corpus.accounts.backends.ThrottledLoginBackend first.",
+                hint="Put accounts.backends.ThrottledLoginBackend first.",
                 id="glossa.E003",
             )
         ]

@@ -36,10 +36,10 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from annotations.models import Annotation, Tag  # noqa: E402
-from corpus.models import Document, sha256_hex
-from projects.models import Project
-from projects.services import membership_set, project_create
-from review.selectors import agreement_compute
+from corpus.models import Document, sha256_hex  # noqa: E402
+from projects.models import Project  # noqa: E402
+from projects.services import membership_set, project_create  # noqa: E402
+from review.selectors import agreement_compute  # noqa: E402
 
 SENTENCES = 30
 TARGET_SECONDS = 2.0

@@ -32,11 +32,11 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from annotations.models import Annotation
+from annotations.models import Annotation  # noqa: E402
 from corpus.models import Document, sha256_hex  # noqa: E402
-from exchange.exports import FORMATS
-from legal.models import Assessment, Claim, ClaimMention, Element
-from projects.services import project_create
+from exchange.exports import FORMATS  # noqa: E402
+from legal.models import Assessment, Claim, ClaimMention, Element  # noqa: E402
+from projects.services import project_create  # noqa: E402
 
 STREAMING = ["w3c", "csv", "jsonl", "claimreview"]
 SENTENCE = "The minister said {n} people were killed; no evidence was provided. "

@@ -1,21 +1,6 @@
 from django.contrib import admin
 
-from corpus.models import Document, DocumentAnalysis, Job, Source
-from projects.models import Membership, Project
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "blind_mode", "created_at"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
+from corpus.models import Assignment, Document, DocumentAnalysis, Job, Source
 
 
 @admin.register(Source)
@@ -59,3 +44,10 @@ class DocumentAnalysisAdmin(admin.ModelAdmin):
 class JobAdmin(admin.ModelAdmin):
     list_display = ["__str__", "project", "kind", "status", "done", "total"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["document", "annotator", "status", "assigned_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["document"]

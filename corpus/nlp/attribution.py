@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from spacy.language import Language
@@ -12,6 +11,14 @@ from spacy.tokens import Doc
 from corpus.nlp import claimants as ct
 from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loaders)
 from corpus.nlp.base import QUOTES, DataComponent
+from corpus.nlp.syntax import (
+    adjacent_quote,
+    core,
+    heading_author,
+    negated,
+    passive_agent,
+    trim,
+)
 
 
 @Language.factory(
@@ -102,7 +109,6 @@ WITHHOLDING_HEADS = frozenset(
 # A reporting verb under these ("declined to say") reports nothing.
 NON_ANSWER_HEADS = frozenset({"decline", "refuse", "fail", "avoid", "hesitate"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
-SKIP_SUBTREE_DEPS = frozenset({"relcl", "acl", "appos", "punct", "advcl", "cc"})
 VOICE_LEMMAS = frozenset(
     {
         "statement",
@@ -192,7 +198,7 @@ class AttributionFinder(DataComponent):
             kind = self.typer.type_of(list(sent))
             if kind:
                 return {
-                    "claimant": _heading_author(sent),
+                    "claimant": heading_author(sent),
                     "claimant_type": kind,
                     "sentence_start": sent.start,
                 }
@@ -207,39 +213,39 @@ class AttributionFinder(DataComponent):
         sent = doc[start].sent
         phrase_end = max(t.i for t in source.subtree) + 1
         content = (phrase_end, sent.end) if start == sent.start else (sent.start, start)
-        content = _trim(doc, *content)
+        content = trim(doc, *content)
         return {
             "kind": "according_to",
             "cue": (start, end),
             "cue_lemma": "according to",
             "family": "neutral",
             "source_token": source.i,
-            "source": _core(source),
+            "source": core(source),
             "source_full": (source.left_edge.i, source.right_edge.i + 1),
             "content": content,
             "platform": "",
         }
 
     def _reported(self, verb) -> dict[str, Any] | None:
-        if _negated(verb):
+        if negated(verb):
             return None  # "did not say how": a non-answer, not an attribution
         if verb.dep_ == "xcomp" and (
-            verb.head.lemma_.lower() in NON_ANSWER_HEADS or _negated(verb.head)
+            verb.head.lemma_.lower() in NON_ANSWER_HEADS or negated(verb.head)
         ):
             return None  # "declined to say whether": a refusal
         for depth, ancestor in enumerate(verb.ancestors):
             if depth >= 3:
                 break
-            if ancestor.lemma_.lower() in WITHHOLDING_HEADS and _negated(ancestor):
+            if ancestor.lemma_.lower() in WITHHOLDING_HEADS and negated(ancestor):
                 return None  # "did not say how they determined that ..."
         subject = self._subject(verb)
         if subject is None:
-            agent = _passive_agent(verb)
+            agent = passive_agent(verb)
             if agent is None:
                 return None
             # "The strikes were condemned as unlawful by UN experts."
             source = self._speaker_of(agent)
-            content = _trim(verb.doc, verb.left_edge.i, agent.head.i)
+            content = trim(verb.doc, verb.left_edge.i, agent.head.i)
             if content[1] <= content[0]:
                 return None
         else:
@@ -257,7 +263,7 @@ class AttributionFinder(DataComponent):
             "cue_lemma": verb.lemma_.lower(),
             "family": self.family.get(verb.lemma_.lower(), "neutral"),
             "source_token": source.i,
-            "source": _core(source),
+            "source": core(source),
             "source_full": (source.left_edge.i, source.right_edge.i + 1),
             "content": content,
             "platform": self._platform(verb),
@@ -313,10 +319,10 @@ class AttributionFinder(DataComponent):
         if comps:
             lo = min(c.left_edge.i for c in comps)
             hi = max(c.right_edge.i for c in comps) + 1
-            return _trim(doc, lo, hi)
+            return trim(doc, lo, hi)
         if verb.lemma_.lower() not in SPEECH_LEMMAS:
             return None  # factive verbs ("show", "establish") need a clause
-        quote = _adjacent_quote(verb)
+        quote = adjacent_quote(verb)
         if quote is not None:
             return quote
         if verb.dep_ in ("conj", "parataxis", "ccomp") and verb.head.i < verb.i:
@@ -325,10 +331,10 @@ class AttributionFinder(DataComponent):
             lo = head.left_edge.i
             hi = min(verb.left_edge.i, subject.left_edge.i)
             if hi - lo >= 3:
-                return _trim(doc, lo, hi)
+                return trim(doc, lo, hi)
         if verb.dep_ == "ROOT" and subject.i > verb.i and verb.i - sent.start >= 3:
             # '"...," said Ines Markova': the clause before the verb.
-            return _trim(doc, sent.start, verb.i)
+            return trim(doc, sent.start, verb.i)
         objects = [
             c
             for c in verb.children
@@ -338,7 +344,7 @@ class AttributionFinder(DataComponent):
         if objects and verb.lemma_.lower() not in {"show", "find", "note"}:
             lo = min(o.left_edge.i for o in objects)
             hi = max(o.right_edge.i for o in objects) + 1
-            return _trim(doc, lo, hi)
+            return trim(doc, lo, hi)
         return None
 
     def _named_earlier(self, tok, ents) -> tuple[str, str] | None:
@@ -363,7 +369,7 @@ class AttributionFinder(DataComponent):
             root = ent.root
             kind = self.typer.type_of(list(root.subtree))
             if kind:
-                lo, hi = _core(root)
+                lo, hi = core(root)
                 return tok.doc[lo:hi].text.strip(), kind
         return None
 
@@ -403,7 +409,7 @@ class AttributionFinder(DataComponent):
         ]
         if named and tok.ent_type_ != "PERSON":
             # "Veridia's foreign minister, Lia Domar": role and name.
-            lo, hi = _core(named[0])
+            lo, hi = core(named[0])
             name = f"{name}, {doc[lo:hi].text.strip()}"
         kind = self.typer.type_of(full)
         person = tok.ent_type_ == "PERSON"
@@ -411,7 +417,7 @@ class AttributionFinder(DataComponent):
             key = "person" if tok.lower_ in ("he", "she", "him", "her") else "group"
             antecedent = self._antecedent(tok) if tok.lower_ == "it" else None
             if antecedent is not None:
-                name = doc[slice(*_core(antecedent))].text
+                name = doc[slice(*core(antecedent))].text
                 kind = self.typer.type_of(list(antecedent.subtree)) or kind
                 if kind in (ct.OFFICIAL, ct.MILITARY) and acting:
                     states = self.typer.states_in(list(antecedent.subtree))
@@ -461,102 +467,3 @@ class AttributionFinder(DataComponent):
             last["group"] = (name, kind)
         item["claimant"] = name
         item["claimant_type"] = kind or ct.UNATTRIBUTED
-
-
-HEADING_CUTS = (",", " on ", " about ", " regarding ", " concerning ", " following ")
-
-
-def _heading_author(sent) -> str:
-    """Who a heading names as author: "Statement by the Ministry of
-    Defence" -> "Ministry of Defence"."""
-    text = sent.text.strip()
-    lowered = text.lower()
-    for marker in (" by ", " from ", " of "):
-        at = lowered.find(marker)
-        if at >= 0:
-            text = text[at + len(marker) :]
-            break
-    for cut in HEADING_CUTS:
-        at = text.lower().find(cut)
-        if at > 0:
-            text = text[:at]
-    text = text.strip()
-    if text.lower().startswith("the "):
-        text = text[4:]
-    return text
-
-
-def _passive_agent(verb):
-    """The "by" speaker of a passive reporting verb, if any."""
-    if not any(c.dep_ == "nsubjpass" for c in verb.children):
-        return None
-    # The parser attaches "by" to the verb (agent) or, after "as X", to X.
-    for tok in verb.subtree:
-        if tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ == "by"):
-            objects = [g for g in tok.children if g.dep_ == "pobj"]
-            ancestors = [a.i for a in itertools.islice(tok.ancestors, 3)]
-            if objects and verb.i in ancestors:
-                return objects[0]
-    return None
-
-
-def _negated(verb) -> bool:
-    node = verb
-    for _ in range(2):
-        if any(c.dep_ == "neg" for c in node.children):
-            return True
-        if node.dep_ != "conj":
-            return False
-        node = node.head
-    return False
-
-
-def _core(token) -> tuple[int, int]:
-    """The source's own noun phrase, without appositions or clauses."""
-    skip: set[int] = set()
-    for child in token.children:
-        if child.dep_ in SKIP_SUBTREE_DEPS:
-            skip.update(t.i for t in child.subtree)
-    kept = [t.i for t in token.subtree if t.i not in skip]
-    lo = min(kept)
-    hi = token.i
-    for i in sorted(kept):
-        if i > hi and i == hi + 1:
-            hi = i
-    while (
-        lo < token.i
-        and token.doc[lo].dep_ in ("det", "punct", "cc")
-        and token.doc[lo].lower_ in ("the", "a", "an", ",", "and", "but")
-    ):
-        lo += 1
-    return lo, hi + 1
-
-
-def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
-    while (
-        lo < hi
-        and (doc[lo].is_punct or doc[lo].is_space)
-        and doc[lo].text not in QUOTES
-    ):
-        lo += 1
-    while (
-        hi > lo
-        and (doc[hi - 1].is_punct or doc[hi - 1].is_space)
-        and doc[hi - 1].text not in QUOTES
-    ):
-        hi -= 1
-    return lo, hi
-
-
-def _adjacent_quote(verb) -> tuple[int, int] | None:
-    """A quotation that ends just before the verb's clause or starts after."""
-    sent = verb.sent
-    quotes = [t.i for t in sent if t.text in QUOTES]
-    if len(quotes) < 2:
-        return None
-    for open_i, close_i in zip(quotes[::2], quotes[1::2], strict=False):
-        if close_i < verb.i and verb.i - close_i <= 4:
-            return open_i, close_i + 1
-        if open_i > verb.i and open_i - verb.i <= 4:
-            return open_i, close_i + 1
-    return None
