@@ -36,6 +36,7 @@ PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
     "password_change_done": ("authenticated", "confirmation page"),
     "api-root": ("authenticated", "DRF index of endpoints, no data"),
     "api-token": ("anyone", "trades the caller's own credentials for a token"),
+    "admin-moved": ("anyone", "redirects an admin path from before the app split"),
 }
 # API list endpoints (of every branch) that answer 200 to any signed-in
 # user because their querysets are scoped with ``for_user``: allowed only
@@ -169,7 +170,7 @@ def probe(client, who: str, values, secrets: list[str], relogin=None) -> list[st
                 problems.append(
                     f"{who} {method.upper()} {path} ({route.name or route.regex}) "
                     f"answered {status}: add a membership check "
-                    "(corpus.permissions) or, if it shows no project data, list it "
+                    "(projects.permissions) or, if it shows no project data, list it "
                     "in PUBLIC_ROUTES with a reason."
                 )
     return problems
