@@ -13,9 +13,9 @@ from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loade
 from corpus.nlp.base import QUOTES, DataComponent
 from corpus.nlp.syntax import (
     adjacent_quote,
-    core,
     heading_author,
     negated,
+    noun_core,
     passive_agent,
     trim,
 )
@@ -220,7 +220,7 @@ class AttributionFinder(DataComponent):
             "cue_lemma": "according to",
             "family": "neutral",
             "source_token": source.i,
-            "source": core(source),
+            "source": noun_core(source),
             "source_full": (source.left_edge.i, source.right_edge.i + 1),
             "content": content,
             "platform": "",
@@ -263,7 +263,7 @@ class AttributionFinder(DataComponent):
             "cue_lemma": verb.lemma_.lower(),
             "family": self.family.get(verb.lemma_.lower(), "neutral"),
             "source_token": source.i,
-            "source": core(source),
+            "source": noun_core(source),
             "source_full": (source.left_edge.i, source.right_edge.i + 1),
             "content": content,
             "platform": self._platform(verb),
@@ -369,7 +369,7 @@ class AttributionFinder(DataComponent):
             root = ent.root
             kind = self.typer.type_of(list(root.subtree))
             if kind:
-                lo, hi = core(root)
+                lo, hi = noun_core(root)
                 return tok.doc[lo:hi].text.strip(), kind
         return None
 
@@ -409,7 +409,7 @@ class AttributionFinder(DataComponent):
         ]
         if named and tok.ent_type_ != "PERSON":
             # "Veridia's foreign minister, Lia Domar": role and name.
-            lo, hi = core(named[0])
+            lo, hi = noun_core(named[0])
             name = f"{name}, {doc[lo:hi].text.strip()}"
         kind = self.typer.type_of(full)
         person = tok.ent_type_ == "PERSON"
@@ -417,7 +417,7 @@ class AttributionFinder(DataComponent):
             key = "person" if tok.lower_ in ("he", "she", "him", "her") else "group"
             antecedent = self._antecedent(tok) if tok.lower_ == "it" else None
             if antecedent is not None:
-                name = doc[slice(*core(antecedent))].text
+                name = doc[slice(*noun_core(antecedent))].text
                 kind = self.typer.type_of(list(antecedent.subtree)) or kind
                 if kind in (ct.OFFICIAL, ct.MILITARY) and acting:
                     states = self.typer.states_in(list(antecedent.subtree))

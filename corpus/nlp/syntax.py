@@ -57,7 +57,7 @@ def negated(verb) -> bool:
     return False
 
 
-def core(token) -> tuple[int, int]:
+def noun_core(token) -> tuple[int, int]:
     """The source's own noun phrase, without appositions or clauses."""
     skip: set[int] = set()
     for child in token.children:

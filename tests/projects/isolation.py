@@ -38,7 +38,7 @@ PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
     "api-token": ("anyone", "trades the caller's own credentials for a token"),
     "admin-moved": ("anyone", "redirects an admin path from before the app split"),
 }
-# API list endpoints (of every branch) that answer 200 to any signed-in
+# API list endpoints (of every app) that answer 200 to any signed-in
 # user because their querysets are scoped with ``for_user``: allowed only
 # under /api/, and probed with ?project=<slug>&document=<id> of the other
 # project, so the body check proves the scoping.
