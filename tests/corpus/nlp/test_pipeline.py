@@ -225,3 +225,12 @@ def test_passive_reporting_with_a_by_phrase(analyse):
     )
     assert predictions[0]["tags"] == ["experts_say_illegal"]
     assert predictions[0]["claimant_type"] == "un_body"
+
+
+def test_it_resolves_to_the_state_named_as_an_earlier_subject(analyse):
+    """ "It said" takes the nearest earlier subject naming a state or body."""
+    data, _ = analyse(
+        "Veridia launched a strike on Sunday. It said the navy killed nine "
+        "smugglers aboard the boat."
+    )
+    assert data["sentences"][1]["claimant"] == "Veridia"
