@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,7 +26,13 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.forms import TokenForm
 from accounts.qr import qr_svg
+from accounts.services import (
+    totp_device_confirm,
+    totp_device_pending,
+    totp_devices_remove,
+)
 
 audit = logging.getLogger("glossa.audit")
 
@@ -73,8 +78,8 @@ def verify_view(request):
         return redirect("login")
     error = ""
     if request.method == "POST":
-        token = request.POST.get("token", "").strip().replace(" ", "")
-        device = _verify(user, token)
+        form = TokenForm(request.POST)
+        device = _verify(user, form.cleaned_data["token"]) if form.is_valid() else None
         if device is not None:
             del request.session[PENDING_KEY]
             auth_login(request, user, backend=pending["backend"])
@@ -95,13 +100,11 @@ def verify_view(request):
 
 
 def _verify(user, token: str):
-    """The confirmed device that accepts ``token``, or None.
+    """The confirmed device that accepts ``token`` (digits only), or None.
 
     django-otp throttles each device: after a wrong code the next attempt
     must wait (1 s, 2 s, 4 s... doubling), so codes cannot be guessed.
     """
-    if not token.isdigit():
-        return None
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_token(token):
             return device
@@ -128,19 +131,12 @@ def twofactor_view(request):
 @require_http_methods(["GET", "POST"])
 def twofactor_setup_view(request):
     """Show a new secret as a QR code; turn 2FA on once a code checks out."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name="Authenticator app", confirmed=False
-        )
+    device = totp_device_pending(user=request.user)
     error = ""
     if request.method == "POST":
-        token = request.POST.get("token", "").strip().replace(" ", "")
-        if token.isdigit() and device.verify_token(token):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+        form = TokenForm(request.POST)
+        if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+            totp_device_confirm(user=request.user, device=device)
             otp_login(request, device)
             audit.info("2fa_enabled user=%s", request.user.get_username())
             messages.success(
@@ -163,11 +159,11 @@ def twofactor_setup_view(request):
 @require_http_methods(["POST"])
 def twofactor_disable_view(request):
     """Turn 2FA off; needs a current code so a stolen session cannot."""
-    token = request.POST.get("token", "").strip().replace(" ", "")
-    if _verify(request.user, token) is None:
+    form = TokenForm(request.POST)
+    if not form.is_valid() or _verify(request.user, form.cleaned_data["token"]) is None:
         messages.error(request, "That code is not valid; two-factor sign-in stays on.")
         return redirect("account-2fa")
-    TOTPDevice.objects.filter(user=request.user).delete()
+    totp_devices_remove(user=request.user)
     audit.info("2fa_disabled user=%s", request.user.get_username())
     messages.success(request, "Two-factor sign-in is off.")
     return redirect("account-2fa")

@@ -1,6 +1,6 @@
 """HTML pages of a project: dashboard, document list and the annotator.
 
-Thin function views: check membership through ``corpus.permissions``, ask
+Thin function views: check membership through ``projects.permissions``, ask
 the selectors, render a TemplateResponse. The annotator's writes go through
 the REST API (``static/js/annotator.js``), never through these views.
 """
@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from annotations.forms import TagForm
+from annotations.forms import DocumentFilterForm, TagDeleteForm, TagForm
 from annotations.models import Tag
 from annotations.selectors import (
-    DOCUMENT_STATUSES,
     DocumentFilters,
     annotations_payload_json,
     annotations_visible_to,
@@ -42,32 +37,19 @@ from annotations.services.taxonomy import (
     tag_delete,
     tag_update,
 )
-from corpus.models import DocumentKind, Source
 from corpus.selectors import SEARCH_CANDIDATES
 from projects.errors import ApplicationError
+from projects.forms import form_errors_from
 from projects.models import Role
-from projects.permissions import (
-    access_document,
-    access_project,
-    membership_for,
-    project_view,
-)
+from projects.permissions import project_document, project_view
 
 PAGE_SIZE = 50
 
 
-def _url_or_empty(name: str, **kwargs) -> str:
-    """Reverse ``name`` if another branch has built that page, else ''."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-@login_required
+@project_view(Role.VIEWER)
 def project_dashboard_view(request, slug: str):
     """Where the project stands: documents, progress, who did what, tags."""
-    project = access_project(request.user, slug)
+    project = request.project
     figures = project_dashboard(project=project)
     top = max([row[2] for row in figures["documents_by_status"]] + [1])
     top_tag = max([tag["n"] for tag in figures["tag_counts"]] + [1])
@@ -84,72 +66,15 @@ def project_dashboard_view(request, slug: str):
             if tag["n"]
         ],
         "tags_unused": [tag["name"] for tag in figures["tag_counts"] if not tag["n"]],
-        "ingest_url": _url_or_empty("ingest", slug=slug),
+        "ingest_url": reverse("ingest", kwargs={"slug": slug}),
     }
     return TemplateResponse(request, "annotations/dashboard.html", context)
 
 
-class DocumentFilterForm(forms.Form):
-    """The document list's query string, validated (bad values are ignored
-    with a message rather than a server error)."""
-
-    q = forms.CharField(required=False, max_length=200, label="Search")
-    kind = forms.ChoiceField(
-        required=False, choices=[("", "Any kind"), *DocumentKind.choices]
-    )
-    source = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(
-        required=False, label="Published from", widget=forms.DateInput({"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="Published to", widget=forms.DateInput({"type": "date"})
-    )
-    tag = forms.ChoiceField(required=False)
-    status = forms.ChoiceField(
-        required=False,
-        label="Assignment status",
-        choices=[("", "Any status"), *DOCUMENT_STATUSES.items()],
-    )
-    assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["source"].choices = [
-            ("", "Any source"),
-            *Source.objects.filter(project=project).values_list("pk", "name"),
-        ]
-        self.fields["tag"].choices = [
-            ("", "Any tag"),
-            *Tag.objects.filter(project=project).values_list("key", "name"),
-        ]
-        members = (
-            get_user_model()
-            .objects.filter(memberships__project=project)
-            .order_by("username")
-            .values_list("pk", "username")
-        )
-        self.fields["assignee"].choices = [("", "Anyone"), *members]
-
-    def filters(self) -> DocumentFilters:
-        """The valid filters; an invalid field is dropped and shown as an error."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return DocumentFilters(
-            q=data.get("q") or "",
-            kind=data.get("kind") or "",
-            source=data.get("source"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-            tag=data.get("tag") or "",
-            status=data.get("status") or "",
-            assignee=data.get("assignee"),
-        )
-
-
-@login_required
+@project_view(Role.VIEWER)
 def document_list_view(request, slug: str):
     """Search and filter the project's documents, 50 to a page, no bodies."""
-    project = access_project(request.user, slug)
+    project = request.project
     form = DocumentFilterForm(request.GET or None, project=project)
     filters = form.filters() if request.GET else DocumentFilters()
     queryset, truncated = documents_filtered(project=project, filters=filters)
@@ -167,7 +92,7 @@ def document_list_view(request, slug: str):
         "truncated": truncated,
         "candidates": SEARCH_CANDIDATES,
         "query": query.urlencode(),
-        "ingest_url": _url_or_empty("ingest", slug=slug),
+        "ingest_url": reverse("ingest", kwargs={"slug": slug}),
     }
     return TemplateResponse(request, "annotations/document_list.html", context)
 
@@ -185,18 +110,16 @@ def _paragraphs_html(text: str) -> str:
     )
 
 
-@login_required
+@project_view(Role.VIEWER)
 def annotator_view(request, slug: str, pk: int):
     """One document with its annotations, suggestions and provenance.
 
     The text is rendered escaped by the template (works without JS); the
     annotator module then re-renders it with highlights from the JSON data.
     """
-    document = access_document(request.user, pk)
-    if document.project.slug != slug:
-        raise Http404("No such document in this project.")
-    project = document.project
-    membership = membership_for(request.user, project)
+    document = project_document(request, pk)
+    project = request.project
+    membership = request.membership
     can_edit = membership.allows(Role.ANALYST)
     visible = annotations_visible_to(user=request.user, document=document)
     tags = list(
@@ -242,7 +165,9 @@ def annotator_view(request, slug: str, pk: int):
         "tags": tags,
         "can_edit": can_edit,
         "role": membership.get_role_display(),
-        "original_url": _url_or_empty("document-original", slug=slug, pk=document.pk),
+        "original_url": reverse(
+            "document-original", kwargs={"slug": slug, "pk": document.pk}
+        ),
         "annotation_count": visible.count(),
         "suggestion_count": len(suggestions),
     }
@@ -259,7 +184,7 @@ def tags_view(request, slug: str):
         try:
             tag = tag_create(project=project, user=request.user, **_fields(form))
         except (ValidationError, ApplicationError) as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, f"Tag {tag.key} added.")
             return redirect("tags", slug=slug)
@@ -276,7 +201,7 @@ def tags_view(request, slug: str):
 def tag_edit_view(request, slug: str, pk: int):
     """Edit or delete one tag."""
     tag = get_object_or_404(Tag, pk=pk, project=request.project)
-    if request.method == "POST" and request.POST.get("action") == "delete":
+    if request.method == "POST" and TagDeleteForm(request.POST).is_valid():
         try:
             tag_delete(tag=tag, user=request.user)
         except ApplicationError as exc:
@@ -293,7 +218,7 @@ def tag_edit_view(request, slug: str, pk: int):
         try:
             tag_update(tag=tag, user=request.user, **_fields(form))
         except (ValidationError, ApplicationError) as exc:
-            _apply_errors(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, f"Tag {form.cleaned_data['key']} saved.")
             return redirect("tags", slug=slug)
@@ -310,13 +235,3 @@ def _fields(form: TagForm) -> dict:
     if data.get("order") is None:
         data.pop("order", None)
     return data
-
-
-def _apply_errors(form: TagForm, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ApplicationError):
-        form.add_error(None, exc.message)
-    else:
-        form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))

@@ -1,10 +1,15 @@
-"""Forms of the ingestion page: upload, paste a statement, capture a URL."""
+"""Forms of the corpus pages: the three ways in (upload, paste a statement,
+capture a URL) and the assignments page."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any, cast
 
-from corpus.models import DocumentKind
+from django import forms
+from django.contrib.auth import get_user_model
+
+from corpus.models import Document, DocumentKind
+from projects.forms import ProjectForm
 
 KIND_CHOICES = [("", "Detect / article"), *DocumentKind.choices]
 
@@ -81,3 +86,52 @@ class UrlForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
     source = forms.CharField(max_length=200, required=False)
+
+
+class IngestWayForm(forms.Form):
+    """Which of the three forms of the ingestion page was posted."""
+
+    form = forms.TypedChoiceField(
+        choices=[("upload", "Upload"), ("paste", "Paste"), ("url", "URL")],
+        required=False,
+        empty_value="upload",
+    )
+
+
+class AssignmentBulkForm(ProjectForm):
+    """Owners assign every chosen document to every chosen analyst."""
+
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        label="Documents",
+        error_messages={"required": "Choose at least one document."},
+    )
+    annotators = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Analysts",
+        error_messages={"required": "Choose at least one analyst."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        documents = cast(forms.ModelMultipleChoiceField, self.fields["documents"])
+        documents.queryset = Document.objects.filter(
+            project=self.project
+        ).without_bodies()
+        # Any member: the service refuses viewers with a message of its own.
+        annotators = cast(forms.ModelMultipleChoiceField, self.fields["annotators"])
+        annotators.queryset = get_user_model().objects.filter(
+            memberships__project=self.project
+        )
+
+
+class BlindModeForm(forms.Form):
+    blind_mode = forms.BooleanField(required=False, label="Blind mode")
+
+
+class AssignmentActionForm(forms.Form):
+    """Submit, reopen or withdraw: ``back=queue`` returns to the queue."""
+
+    back = forms.ChoiceField(
+        choices=[("", "Assignments"), ("queue", "My queue")], required=False
+    )

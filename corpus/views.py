@@ -10,8 +10,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -19,7 +17,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.models import Annotation
-from corpus.forms import PasteForm, UploadForm, UrlForm
+from corpus.forms import (
+    AssignmentActionForm,
+    AssignmentBulkForm,
+    BlindModeForm,
+    IngestWayForm,
+    PasteForm,
+    UploadForm,
+    UrlForm,
+)
 from corpus.ingest import IngestResult, Outcome, ingest_batch, ingest_text, ingest_url
 from corpus.ingest.service import FAILED, ingest_job_record
 from corpus.models import Assignment, AssignmentStatus, Document, Job, JobStatus
@@ -30,24 +36,25 @@ from corpus.services import (
     assignments_create_bulk,
 )
 from projects.errors import ApplicationError
+from projects.forms import form_errors_from
 from projects.models import Role
-from projects.params import parse_id
-from projects.permissions import access_project, project_view
+from projects.permissions import project_view, require_role
 from projects.services import project_set_blind_mode
 
 
-@login_required
+@project_view(Role.ANALYST)
 @require_http_methods(["GET", "POST"])
 def ingest(request, slug: str):
     """The three ways in; a successful POST redirects to the ingestion report."""
-    project = access_project(request.user, slug, Role.ANALYST)
+    project = request.project
     forms = {
         "upload": UploadForm(prefix="upload"),
         "paste": PasteForm(prefix="paste"),
         "url": UrlForm(prefix="url"),
     }
-    active = request.POST.get("form", "upload")
-    if request.method == "POST" and active in forms:
+    way = IngestWayForm(request.POST or None)
+    active = way.cleaned_data["form"] if way.is_valid() else "upload"
+    if request.method == "POST" and way.is_valid():
         result = None
         if active == "upload":
             form = forms["upload"] = UploadForm(
@@ -99,10 +106,10 @@ def ingest(request, slug: str):
     return TemplateResponse(request, "corpus/ingest.html", context, status=status)
 
 
-@login_required
+@project_view(Role.VIEWER)
 def job_detail(request, slug: str, pk: int):
     """A job's progress; htmx polls the ``_job_progress.html`` partial."""
-    project = access_project(request.user, slug, Role.VIEWER)
+    project = request.project
     job = get_object_or_404(Job, pk=pk, project=project)
     analysis = None
     analysis_id = (job.report or {}).get("analysis_job")
@@ -120,12 +127,11 @@ def job_detail(request, slug: str, pk: int):
     return TemplateResponse(request, "corpus/job_detail.html", context)
 
 
-@login_required
+@project_view(Role.VIEWER)
 def document_original(request, slug: str, pk: int):
     """The original bytes as received, always as a download (never rendered)."""
-    project = access_project(request.user, slug, Role.VIEWER)
     document = get_object_or_404(
-        Document.objects.without_bodies(), pk=pk, project=project
+        Document.objects.without_bodies(), pk=pk, project=request.project
     )
     if not document.original:
         raise Http404("This document has no stored original.")
@@ -137,12 +143,11 @@ def document_original(request, slug: str, pk: int):
     )
 
 
-@login_required
+@project_view(Role.VIEWER)
 def document_warc(request, slug: str, pk: int):
     """The WARC record of a URL capture (request and response), as a download."""
-    project = access_project(request.user, slug, Role.VIEWER)
     document = get_object_or_404(
-        Document.objects.without_bodies(), pk=pk, project=project
+        Document.objects.without_bodies(), pk=pk, project=request.project
     )
     if not document.warc:
         raise Http404("This document was not captured from a URL.")
@@ -160,28 +165,22 @@ def assignments_view(request, slug: str):
     project = request.project
     is_owner = request.membership.allows(Role.OWNER)
     if request.method == "POST":
-        if not is_owner:
-            raise PermissionDenied("Only owners assign documents.")
-        documents = Document.objects.filter(
-            project=project, pk__in=_ids(request.POST.getlist("documents"))
-        )
-        annotators = get_user_model().objects.filter(
-            memberships__project=project,
-            pk__in=_ids(request.POST.getlist("annotators")),
-        )
-        if not documents or not annotators:
-            messages.error(request, "Choose at least one document and one analyst.")
-        else:
+        require_role(request, Role.OWNER)
+        form = AssignmentBulkForm(request.POST, project=project)
+        if form.is_valid():
             try:
                 created = assignments_create_bulk(
                     project=project,
-                    documents=documents,
-                    annotators=annotators,
+                    documents=form.cleaned_data["documents"],
+                    annotators=form.cleaned_data["annotators"],
                     assigned_by=request.user,
                 )
-                messages.success(request, f"{len(created)} new assignment(s).")
             except ApplicationError as exc:
-                messages.error(request, exc.message)
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"{len(created)} new assignment(s).")
+                return redirect("assignments", slug=slug)
+        messages.error(request, form_errors_from(form))
         return redirect("assignments", slug=slug)
     assignments = (
         Assignment.objects.filter(document__project=project)
@@ -220,7 +219,8 @@ def assignments_view(request, slug: str):
 @require_POST
 def blind_mode_view(request, slug: str):
     """Owners turn blind (independent) annotation on or off."""
-    blind = request.POST.get("blind_mode") == "on"
+    form = BlindModeForm(request.POST)
+    blind = form.is_valid() and form.cleaned_data["blind_mode"]
     project_set_blind_mode(
         project=request.project, blind_mode=blind, actor=request.user
     )
@@ -241,26 +241,26 @@ def assignment_action_view(request, slug: str, pk: int, action: str):
     )
     if assignment is None:
         raise Http404("No such assignment.")
+    form = AssignmentActionForm(request.POST)
+    queue = form.is_valid() and form.cleaned_data["back"] == "queue"
+    back = "my-queue" if queue else "assignments"
     try:
         if action == "submit":
             assignment_submit(assignment=assignment, user=request.user)
             messages.success(request, f"Submitted {assignment.document}.")
             return redirect("my-queue", slug=slug)
         if action == "reopen":
-            if not request.membership.allows(Role.REVIEWER):
-                raise PermissionDenied("Only reviewers and owners reopen documents.")
+            require_role(request, Role.REVIEWER)
             assignment_reopen(assignment=assignment, user=request.user)
             messages.success(request, f"Reopened {assignment.document}.")
         elif action == "withdraw":
-            if not request.membership.allows(Role.OWNER):
-                raise PermissionDenied("Only owners withdraw assignments.")
+            require_role(request, Role.OWNER)
             assignment_delete(assignment=assignment, user=request.user)
             messages.success(request, "Assignment withdrawn.")
         else:
             raise Http404("No such action.")
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    back = "my-queue" if request.POST.get("back") == "queue" else "assignments"
+        messages.error(request, form_errors_from(form, exc))
     return redirect(back, slug=slug)
 
 
@@ -289,10 +289,6 @@ def my_queue_view(request, slug: str):
         "corpus/my_queue.html",
         {"project": request.project, "assignments": assignments},
     )
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [i for v in values if (i := parse_id(v)) is not None]
 
 
 # Media types never served under their own type: a browser could render them.

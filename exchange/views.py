@@ -9,9 +9,7 @@ import a doccano, Label Studio or W3C file.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -21,42 +19,33 @@ from corpus.models import Job, JobKind, JobStatus
 from exchange.api.views import export_response, export_role
 from exchange.exports import FORMATS
 from exchange.exports.jobs import export_job_create
+from exchange.forms import ExportForm, ImportForm
 from exchange.imports.formats import IMPORTERS
 from projects.errors import ApplicationError
-from projects.models import Membership, Role
-from projects.permissions import access_project, check_role
+from projects.forms import form_errors_from
+from projects.models import Role
+from projects.permissions import project_view, require_role
 
 
-class ImportForm(forms.Form):
-    format = forms.ChoiceField(
-        choices=[(key, label) for key, (label, _) in IMPORTERS.items()]
-    )
-    file = forms.FileField()
-    create_tags = forms.BooleanField(
-        required=False,
-        label="Create tags for labels the project does not have (owners only)",
-    )
-
-
-@login_required
+@project_view(Role.VIEWER)
 def export_page(request, slug: str):
-    project = access_project(request.user, slug)
-    membership = Membership.objects.get(project=project, user=request.user)
+    project, membership = request.project, request.membership
     key = request.GET.get("format")
     if key:
         if key not in FORMATS:
             messages.error(request, f"Unknown export format {key!r}.")
             return redirect("export", slug=slug)
-        check_role(request.user, project, export_role(key))
+        require_role(request, export_role(key))
         return export_response(
             project, key, base_url=request.build_absolute_uri("/").rstrip("/")
         )
-    if request.method == "POST" and request.POST.get("action") == "export":
-        key = request.POST.get("format", "")
-        if key not in FORMATS:
-            messages.error(request, f"Unknown export format {key!r}.")
+    export = ExportForm.posted(request.POST) if request.method == "POST" else None
+    if export is not None:
+        if not export.is_valid():
+            messages.error(request, form_errors_from(export))
             return redirect("export", slug=slug)
-        check_role(request.user, project, export_role(key))
+        key = export.cleaned_data["format"]
+        require_role(request, export_role(key))
         job = export_job_create(
             project=project,
             user=request.user,
@@ -66,11 +55,11 @@ def export_page(request, slug: str):
         return redirect("export-job", slug=slug, pk=job.pk)
     form = ImportForm()
     if request.method == "POST":
-        check_role(request.user, project, Role.ANALYST)
+        require_role(request, Role.ANALYST)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             if form.cleaned_data["create_tags"]:
-                check_role(request.user, project, Role.OWNER)
+                require_role(request, Role.OWNER)
             _, importer = IMPORTERS[form.cleaned_data["format"]]
             upload = form.cleaned_data["file"]
             try:
@@ -82,7 +71,7 @@ def export_page(request, slug: str):
                     name=upload.name,
                 )
             except ApplicationError as exc:
-                form.add_error("file", exc.message)
+                form_errors_from(form, exc)
             else:
                 messages.success(
                     request,
@@ -100,28 +89,27 @@ def export_page(request, slug: str):
     )
 
 
-def _export_job(request, slug: str, pk: int):
-    project = access_project(request.user, slug)
-    job = get_object_or_404(Job, pk=pk, project=project, kind=JobKind.EXPORT)
-    check_role(request.user, project, export_role(job.report.get("format", "")))
-    return project, job
+def _export_job(request, pk: int) -> Job:
+    job = get_object_or_404(Job, pk=pk, project=request.project, kind=JobKind.EXPORT)
+    require_role(request, export_role(job.report.get("format", "")))
+    return job
 
 
-@login_required
+@project_view(Role.VIEWER)
 def export_job(request, slug: str, pk: int):
     """Progress of an export job; htmx polls the partial until it is done."""
-    project, job = _export_job(request, slug, pk)
+    job = _export_job(request, pk)
     export = FORMATS.get(job.report.get("format", ""))
-    context = {"project": project, "job": job, "export": export}
+    context = {"project": request.project, "job": job, "export": export}
     if request.headers.get("HX-Request"):
         return TemplateResponse(request, "exchange/_export_job.html", context)
     return TemplateResponse(request, "exchange/export_job.html", context)
 
 
-@login_required
+@project_view(Role.VIEWER)
 def export_job_download(request, slug: str, pk: int):
     """The finished file of an export job (same roles as the export)."""
-    _, job = _export_job(request, slug, pk)
+    job = _export_job(request, pk)
     name = job.report.get("file")
     if job.status != JobStatus.DONE or not name:
         raise Http404("This export is not ready.")

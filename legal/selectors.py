@@ -6,16 +6,22 @@ A report's date is the document's ``published_at``, falling back to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from annotations.models import Annotation
+from annotations.selectors import annotations_visible_to
 from corpus.models import Document
-from legal.models import Assessment, Claim, ClaimMention
+from legal.models import Assessment, Claim, ClaimMention, Criterion, Element
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: A mention's report date: publication, else capture.
 _REPORTED = Coalesce(
@@ -24,11 +30,19 @@ _REPORTED = Coalesce(
 )
 
 
-def claims_for_user(user) -> QuerySet[Claim]:
-    """Claims in projects the user is a member of."""
-    if not user.is_authenticated:
-        return Claim.objects.none()
-    return Claim.objects.filter(project__memberships__user=user)
+def claims_in_document(*, user: User, document: Document) -> QuerySet[Claim]:
+    """Claims with a mention in ``document`` that ``user`` may see.
+
+    The annotator's claim panel reads them (``/api/claims/?document=<id>``):
+    the annotation payload carries no claims, as ``legal`` sits above
+    ``annotations``. Mentions count only on annotations the user may see
+    (``annotations_visible_to``: members only, and in blind mode an analyst
+    with an open assignment sees only their own), so the panel shows no
+    trace of another analyst's work.
+    """
+    visible = annotations_visible_to(user=user, document=document)
+    linked = ClaimMention.objects.filter(annotation__in=visible).values("claim_id")
+    return Claim.objects.filter(project=document.project, pk__in=linked)
 
 
 def report_date(document: Document) -> datetime:
@@ -96,7 +110,7 @@ class ClaimOverview:
 
 
 def source_name(document: Document) -> str:
-    if document.source_id:
+    if document.source is not None:
         return document.source.name
     return document.publisher or document.author or "Unknown source"
 
@@ -104,8 +118,15 @@ def source_name(document: Document) -> str:
 def claim_overview(claim: Claim) -> ClaimOverview:
     """The claim's mentions by report date, its first and latest report,
     and every source that repeats it (in order of first report)."""
+    return claim_overviews([claim])[claim.pk]
+
+
+def claim_overviews(claims: Iterable[Claim]) -> dict[int, ClaimOverview]:
+    """``claim_overview`` of many claims (by pk) in two queries, not two per
+    claim: the brief lists every claim of a project."""
+    claims = list(claims)
     links = (
-        ClaimMention.objects.filter(claim=claim)
+        ClaimMention.objects.filter(claim__in=[c.pk for c in claims])
         .select_related("annotation", "annotation__document__source")
         .defer("annotation__document__text", "annotation__document__metadata")
         .prefetch_related("annotation__tags")
@@ -117,27 +138,32 @@ def claim_overview(claim: Claim) -> ClaimOverview:
         )
         .order_by("reported", "annotation__start", "pk")
     )
-    rows = [
-        MentionRow(
-            mention=link,
-            annotation=link.annotation,
-            document=link.annotation.document,
-            reported_at=link.reported,
-            source_name=source_name(link.annotation.document),
+    rows_of: dict[int, list[MentionRow]] = {c.pk: [] for c in claims}
+    for link in links:
+        rows_of[link.claim_id].append(
+            MentionRow(
+                mention=link,
+                annotation=link.annotation,
+                document=link.annotation.document,
+                reported_at=link.reported,
+                source_name=source_name(link.annotation.document),
+            )
         )
-        for link in links
-    ]
-    sources: list[str] = []
-    for row in rows:
-        if row.source_name not in sources:
-            sources.append(row.source_name)
-    return ClaimOverview(
-        claim=claim,
-        mentions=rows,
-        first_report=rows[0] if rows else None,
-        latest_report=rows[-1] if rows else None,
-        sources=sources,
-    )
+    overviews = {}
+    for claim in claims:
+        rows = rows_of[claim.pk]
+        sources: list[str] = []
+        for row in rows:
+            if row.source_name not in sources:
+                sources.append(row.source_name)
+        overviews[claim.pk] = ClaimOverview(
+            claim=claim,
+            mentions=rows,
+            first_report=rows[0] if rows else None,
+            latest_report=rows[-1] if rows else None,
+            sources=sources,
+        )
+    return overviews
 
 
 def claim_assessments(claim: Claim) -> QuerySet[Assessment]:
@@ -146,4 +172,44 @@ def claim_assessments(claim: Claim) -> QuerySet[Assessment]:
         .select_related("element__criterion", "criterion", "author")
         .prefetch_related("sources__document")
         .order_by("criterion__order", "element__order", "author__username")
+    )
+
+
+# --- Frameworks, as the claim, matrix and report pages read them -----------
+
+
+def framework_elements(project: Project) -> QuerySet[Element]:
+    """Every element of the project's frameworks, in reading order."""
+    return (
+        Element.objects.filter(criterion__framework__project=project)
+        .select_related("criterion")
+        .order_by("criterion__framework__name", "criterion__order", "order")
+    )
+
+
+def elements_suggested(
+    overview: ClaimOverview, elements: list[Element], limit: int = 12
+) -> list[Element]:
+    """Elements whose tags one of the claim's mentions carries: the questions
+    the claim most likely bears on, offered first on the claim page."""
+    mention_tags = {
+        tag.key for row in overview.mentions for tag in row.annotation.tags.all()
+    }
+    return [e for e in elements if mention_tags & set(e.tags)][:limit]
+
+
+def frameworks_with_criteria(project: Project) -> QuerySet:
+    """The project's frameworks with criteria and elements prefetched."""
+    return project.frameworks.prefetch_related(
+        Prefetch(
+            "criteria",
+            queryset=Criterion.objects.prefetch_related("elements").order_by("order"),
+        )
+    )
+
+
+def project_criteria(project: Project) -> QuerySet[Criterion]:
+    """The criteria of the project's frameworks, framework by framework."""
+    return Criterion.objects.filter(framework__project=project).order_by(
+        "framework__name", "order"
     )

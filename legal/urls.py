@@ -1,4 +1,4 @@
-"""HTML routes of the legal analysis (included from annotations/urls.py)."""
+"""HTML routes of the legal analysis (included from the project URLconf)."""
 
 from django.urls import path
 

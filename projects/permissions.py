@@ -7,22 +7,53 @@ members whose role is too low get ``PermissionDenied``.
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from corpus.models import Document
 from projects.models import Membership, Project, Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def membership_for(user, project: Project) -> Membership | None:
+
+class ProjectRequest(HttpRequest):
+    """The request a ``project_view`` view gets: a signed-in member's.
+
+    Only a type for annotations (``request: ProjectRequest``): the decorator
+    sets these attributes on Django's ordinary request object.
+    """
+
+    user: User
+    project: Project
+    membership: Membership
+    role_rank: int
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The request's user, where a decorator or permission class already
+    required sign-in: services take a ``User``, never an anonymous one, and a
+    view that forgot its check gets a 403 here rather than reaching them."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return user
+
+
+def membership_for(user: User | AnonymousUser, project: Project) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(project=project, user=user).first()
 
 
-def check_role(user, project: Project, role: str = Role.VIEWER) -> Membership:
+def check_role(
+    user: User | AnonymousUser, project: Project, role: str = Role.VIEWER
+) -> Membership:
     """Return the user's membership if its role is at least ``role``."""
     membership = membership_for(user, project)
     if membership is None:
@@ -34,7 +65,9 @@ def check_role(user, project: Project, role: str = Role.VIEWER) -> Membership:
     return membership
 
 
-def access_project(user, slug: str, role: str = Role.VIEWER) -> Project:
+def access_project(
+    user: User | AnonymousUser, slug: str, role: str = Role.VIEWER
+) -> Project:
     """Fetch a project by slug for a user holding at least ``role`` in it."""
     project = Project.objects.filter(slug=slug).first()
     if project is None:
@@ -43,7 +76,9 @@ def access_project(user, slug: str, role: str = Role.VIEWER) -> Project:
     return project
 
 
-def access_document(user, pk: int, role: str = Role.VIEWER) -> Document:
+def access_document(
+    user: User | AnonymousUser, pk: int, role: str = Role.VIEWER
+) -> Document:
     """Fetch a document for a user holding at least ``role`` in its project."""
     document = (
         Document.objects.select_related("project", "source").filter(pk=pk).first()
@@ -59,7 +94,7 @@ def access_document(user, pk: int, role: str = Role.VIEWER) -> Document:
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class ProjectRolePermission:
+class ProjectRolePermission(BasePermission):
     """DRF permission: membership of the object's project, with a role.
 
     Reads need ``viewer``; writes need ``analyst`` unless the view sets
@@ -109,19 +144,31 @@ def project_view(role: str = Role.VIEWER):
             request.role_rank = Role.rank(request.membership.role)
             return view(request, slug, *args, **kwargs)
 
-        wrapper.project_role = role
+        wrapper.project_role = role  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
 
 
-def project_document(request, pk: int) -> Document:
+def project_document(request: ProjectRequest, pk: int) -> Document:
     """The document ``pk`` of ``request.project`` (404 if it is elsewhere)."""
     document = (
-        Document.objects.select_related("project").filter(
+        Document.objects.select_related("project", "source").filter(
             pk=pk, project=request.project
         )
     ).first()
     if document is None:
         raise Http404("No such document.")
     return document
+
+
+def require_role(request: ProjectRequest, role: str) -> None:
+    """Inside a ``project_view``: 403 unless the user's role is at least ``role``.
+
+    For pages anyone in the project reads but only some roles post to; the
+    membership is already on the request, so this costs no query.
+    """
+    if not request.membership.allows(role):
+        raise PermissionDenied(
+            f"This needs the {Role(role).label.lower()} role in {request.project.name}."
+        )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from projects.errors import ApplicationError
+from projects.forms import MemberForm, form_errors_from
 from projects.models import Membership, Project, Role
-from projects.permissions import project_view
+from projects.permissions import project_view, require_role
 from projects.services import membership_remove, membership_set
 
 
@@ -23,9 +22,17 @@ def members_view(request, slug: str):
     """List members; owners add people, change roles and remove members."""
     project = request.project
     if request.method == "POST":
-        if not request.membership.allows(Role.OWNER):
-            raise PermissionDenied("Only owners manage members.")
-        _apply(request)
+        require_role(request, Role.OWNER)
+        form = MemberForm(request.POST, project=project)
+        if form.is_valid():
+            try:
+                done = _member_change(request, form.cleaned_data)
+            except ApplicationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("members", slug=slug)
+        messages.error(request, form_errors_from(form))
         return redirect("members", slug=slug)
     members = (
         Membership.objects.filter(project=project)
@@ -44,44 +51,20 @@ def members_view(request, slug: str):
     )
 
 
-def _apply(request) -> None:
-    project = request.project
-    action = request.POST.get("action", "")
-    role = request.POST.get("role", "")
-    User = get_user_model()
-    try:
-        if action == "add":
-            username = request.POST.get("username", "").strip()
-            user = User.objects.filter(username=username, is_active=True).first()
-            if user is None:
-                raise ApplicationError(f"There is no active user named {username!r}.")
-            if role not in Role.values:
-                raise ApplicationError("Choose a role.")
-            membership_set(project=project, user=user, role=role, actor=request.user)
-            messages.success(request, f"{username} is now {role} of {project.name}.")
-            return
-        membership = (
-            Membership.objects.filter(project=project, pk=request.POST.get("member"))
-            .select_related("user")
-            .first()
-        )
-        if membership is None:
-            raise ApplicationError("That member is no longer in the project.")
-        name = membership.user.get_username()
-        if action == "role":
-            if role not in Role.values:
-                raise ApplicationError("Choose a role.")
-            membership_set(
-                project=project, user=membership.user, role=role, actor=request.user
-            )
-            messages.success(request, f"{name} is now {role}.")
-        elif action == "remove":
-            membership_remove(project=project, user=membership.user, actor=request.user)
-            messages.success(request, f"{name} was removed from {project.name}.")
-        else:
-            raise ApplicationError("Unknown action.")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+def _member_change(request, data: dict) -> str:
+    """Call the service the valid member form asks for; say what was done."""
+    project, action, role = request.project, data["action"], data["role"]
+    if action == "add":
+        user = data["user"]
+        membership_set(project=project, user=user, role=role, actor=request.user)
+        return f"{user.get_username()} is now {role} of {project.name}."
+    member = data["member"]
+    name = member.user.get_username()
+    if action == "role":
+        membership_set(project=project, user=member.user, role=role, actor=request.user)
+        return f"{name} is now {role}."
+    membership_remove(project=project, user=member.user, actor=request.user)
+    return f"{name} was removed from {project.name}."
 
 
 @login_required

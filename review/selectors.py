@@ -33,14 +33,17 @@ import math
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import krippendorff
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from annotations.models import Annotation, Origin, Tag
 from corpus.models import Assignment, AssignmentStatus, Document
+from projects.errors import ApplicationError
 from projects.models import Project
 from projects.spreadsheets import spreadsheet_safe
 
@@ -90,7 +93,7 @@ def document_sentences(document: Document) -> list[tuple[int, int]]:
 # --- The statistics ------------------------------------------------------------
 
 
-def cohen_kappa(a: list[int], b: list[int]) -> float | None:
+def cohen_kappa(a: Sequence[int | None], b: Sequence[int | None]) -> float | None:
     """Cohen's kappa of two equally long label lists (None if undefined).
 
     Undefined when chance agreement is 1: both annotators gave one and the
@@ -205,13 +208,16 @@ class AgreementReport:
         return [tag for tag in self.tags if not tag.marked]
 
 
-def _mean(values) -> float | None:
+def _mean(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
 
 
 def agreement_compute(
-    *, project: Project, documents=None, tag_keys: list[str] | None = None
+    *,
+    project: Project,
+    documents: QuerySet[Document] | None = None,
+    tag_keys: list[str] | None = None,
 ) -> AgreementReport:
     """Agreement figures of ``project`` per tag (see the module docstring)."""
     documents = (
@@ -337,7 +343,12 @@ def agreement_compute(
     )
 
 
-def _tag_spans(spans, user, docs, key) -> list[tuple[int, int, int]]:
+def _tag_spans(
+    spans: dict[tuple[int, int], list[tuple[int, int, set[str]]]],
+    user: int,
+    docs: Iterable[int],
+    key: str,
+) -> list[tuple[int, int, int]]:
     return sorted(
         {
             (doc, s, e)
@@ -394,3 +405,33 @@ def agreement_csv(report: AgreementReport) -> str:
                 ]
             )
     return out.getvalue()
+
+
+def quote_locate(document: Document, quote: str) -> tuple[int, int]:
+    """The offsets of the one occurrence of ``quote`` in the document's text.
+
+    For a reviewer adding a span by typing its text: refused (with the first
+    starts, so offsets can be given instead) when the text is absent or
+    occurs more than once.
+    """
+    if not quote.strip():
+        raise ApplicationError(
+            "Type the exact text to tag, or give its offsets.",
+            extra={"field": "quote"},
+        )
+    found: list[int] = []
+    index = document.text.find(quote)
+    while index != -1 and len(found) < 3:
+        found.append(index)
+        index = document.text.find(quote, index + 1)
+    if not found:
+        raise ApplicationError(
+            "That text does not occur in the document.", extra={"field": "quote"}
+        )
+    if len(found) > 1:
+        raise ApplicationError(
+            "That text occurs more than once; give the start and end offsets "
+            f"(first occurrences start at {', '.join(map(str, found))}).",
+            extra={"field": "quote"},
+        )
+    return found[0], found[0] + len(quote)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods
 from annotations.models import Tag
 from corpus.models import AssignmentStatus, Document
 from projects.errors import ApplicationError
+from projects.forms import form_errors_from
 from projects.models import Role
 from projects.permissions import project_document, project_view
 from review.charts import agreement_svg
-from review.selectors import agreement_compute, agreement_csv
+from review.forms import AdjudicationForm
+from review.selectors import agreement_compute, agreement_csv, quote_locate
 from review.services import (
     adjudication_accept,
     adjudication_accept_agreements,
@@ -84,10 +86,17 @@ def adjudicate_view(request, slug: str, pk: int):
     """Annotators' versions per sentence; accept, reject or add spans."""
     document = project_document(request, pk)
     if request.method == "POST":
-        try:
-            _apply(request, document)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        form = AdjudicationForm(request.POST, project=request.project)
+        if form.is_valid():
+            try:
+                done = _adjudicate(request, document, form)
+            except ApplicationError as exc:
+                form_errors_from(form, exc)
+            else:
+                if done:
+                    messages.success(request, done)
+                return redirect("adjudicate", slug=slug, pk=pk)
+        messages.error(request, form_errors_from(form))
         return redirect("adjudicate", slug=slug, pk=pk)
     data = adjudication_view_data(document)
     return TemplateResponse(
@@ -102,71 +111,35 @@ def adjudicate_view(request, slug: str, pk: int):
     )
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ApplicationError("Offsets must be whole numbers.") from exc
+def _adjudicate(request, document: Document, form: AdjudicationForm) -> str:
+    """Call the service the valid ``form`` asks for; return what was done.
 
-
-def _apply(request, document: Document) -> None:
-    action = request.POST.get("action", "")
-    user = request.user
+    Accept and reject return "" (no message: the page shows the change).
+    """
+    data, user = form.cleaned_data, request.user
+    action = data["action"]
     if action == "accept-agreed":
         n = adjudication_accept_agreements(document=document, reviewer=user)
-        messages.success(request, f"Accepted {n} span(s) all annotators agreed on.")
-        return
+        return f"Accepted {n} span(s) all annotators agreed on."
     if action == "finish":
         n = adjudication_finish(document=document, reviewer=user)
-        messages.success(request, f"Adjudication finished ({n} assignment(s)).")
-        return
-    tag = Tag.objects.filter(
-        project=request.project, pk=request.POST.get("tag") or 0
-    ).first()
-    if tag is None:
-        raise ApplicationError("Choose a tag of this project.")
+        return f"Adjudication finished ({n} assignment(s))."
+    tag = data["tag"]
+    start, end = form.offsets or quote_locate(document, data["quote"])
     if action == "add":
-        start, end = _locate(document, request.POST)
         adjudication_accept(
             document=document,
             reviewer=user,
             start=start,
             end=end,
             tag=tag,
-            note=request.POST.get("note", "")[:2000],
+            note=data["note"],
         )
-        messages.success(request, f"Added {tag.name} to the reconciled version.")
-        return
-    start, end = _int(request.POST.get("start")), _int(request.POST.get("end"))
+        return f"Added {tag.name} to the reconciled version."
     if action == "accept":
         adjudication_accept(
             document=document, reviewer=user, start=start, end=end, tag=tag
         )
-    elif action == "reject":
-        adjudication_reject(
-            document=document, reviewer=user, start=start, end=end, tag=tag
-        )
-    else:
-        raise Http404("No such action.")
-
-
-def _locate(document: Document, data) -> tuple[int, int]:
-    """Offsets of a reviewer's new span: given, or found from its exact text."""
-    if data.get("start") and data.get("end"):
-        return _int(data["start"]), _int(data["end"])
-    quote = data.get("quote", "")
-    if not quote.strip():
-        raise ApplicationError("Type the exact text to tag, or give its offsets.")
-    found = []
-    index = document.text.find(quote)
-    while index != -1 and len(found) < 3:
-        found.append(index)
-        index = document.text.find(quote, index + 1)
-    if not found:
-        raise ApplicationError("That text does not occur in the document.")
-    if len(found) > 1:
-        raise ApplicationError(
-            "That text occurs more than once; give the start and end offsets "
-            f"(first occurrences start at {', '.join(map(str, found))})."
-        )
-    return found[0], found[0] + len(quote)
+        return ""
+    adjudication_reject(document=document, reviewer=user, start=start, end=end, tag=tag)
+    return ""
