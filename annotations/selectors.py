@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import connection
@@ -26,9 +27,11 @@ from annotations.models import (
 )
 from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
 from corpus.selectors import RankedDocuments, documents_search
-from legal.models import ClaimMention
 from projects.models import Project, Role
 from projects.permissions import membership_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # How many full-text matches are ranked; beyond this the list says "more".
@@ -37,7 +40,7 @@ OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # --- Annotations --------------------------------------------------------------
 
 
-def _blind_for(user, project: Project) -> bool:
+def _blind_for(user: User, project: Project) -> bool:
     """True if ``user`` works blind in ``project``: an analyst (not reviewer or
     owner) in a blind-mode project."""
     if not project.blind_mode:
@@ -46,7 +49,7 @@ def _blind_for(user, project: Project) -> bool:
     return membership is not None and membership.role == Role.ANALYST
 
 
-def annotations_visible_to(*, user, document: Document) -> QuerySet[Annotation]:
+def annotations_visible_to(*, user: User, document: Document) -> QuerySet[Annotation]:
     """The annotations on ``document`` that ``user`` may see.
 
     In blind mode an analyst with an open assignment on the document (not yet
@@ -66,7 +69,7 @@ def annotations_visible_to(*, user, document: Document) -> QuerySet[Annotation]:
     return queryset
 
 
-def annotation_visible(*, user, annotation: Annotation) -> bool:
+def annotation_visible(*, user: User, annotation: Annotation) -> bool:
     """The blind-mode rule for one annotation whose project the user belongs
     to: cheap (no query) unless the project is in blind mode."""
     if not annotation.project.blind_mode or annotation.author_id == user.pk:
@@ -78,7 +81,7 @@ def annotation_visible(*, user, annotation: Annotation) -> bool:
     ).exists()
 
 
-def annotations_visible_in_projects(*, user) -> QuerySet[Annotation]:
+def annotations_visible_in_projects(*, user: User) -> QuerySet[Annotation]:
     """All annotations the user may see across their projects (API lists)."""
     queryset = Annotation.objects.for_user(user)
     blind_projects = Project.objects.filter(
@@ -99,19 +102,6 @@ def annotations_for_display(queryset: QuerySet[Annotation]) -> QuerySet[Annotati
         queryset.select_related("author")
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.only("id", "key")),
-            Prefetch(
-                "claim_links",
-                queryset=ClaimMention.objects.select_related("claim").only(
-                    "id",
-                    "annotation_id",
-                    "claim__id",
-                    "claim__proposition",
-                    "claim__claimant",
-                    "claim__claimant_type",
-                    "claim__evidence_status",
-                    "claim__version",
-                ),
-            ),
         )
         .annotate(comment_count=Count("comments"))
         .order_by("start", "end", "pk")
@@ -119,10 +109,12 @@ def annotations_for_display(queryset: QuerySet[Annotation]) -> QuerySet[Annotati
 
 
 def annotations_payload(queryset: QuerySet[Annotation]) -> list[dict]:
-    """The annotator's plain-JSON view of many annotations, built from four
+    """The annotator's plain-JSON view of many annotations, built from three
     ``values()`` queries (no model instances), so a document with thousands
     of annotations renders quickly. Same keys as the API's
-    ``AnnotationOutputSerializer`` (without prefix, suffix and timestamps)."""
+    ``AnnotationOutputSerializer`` (without prefix, suffix and timestamps).
+    Claims are not part of it: ``legal`` sits above this app and serves the
+    claim links of a document itself (``/api/claims/?document=<id>``)."""
     rows = list(
         queryset.order_by("start", "end", "pk").values(
             "id",
@@ -141,7 +133,6 @@ def annotations_payload(queryset: QuerySet[Annotation]) -> list[dict]:
     # thousands of ids as parameters is slow to send (client-side binding).
     ids = queryset.order_by().values("id")
     tag_keys: dict[int, list[str]] = {}
-    claims: dict[int, list[dict]] = {}
     comments: dict[int, int] = {}
     if rows:
         through = Annotation.tags.through
@@ -151,25 +142,6 @@ def annotations_payload(queryset: QuerySet[Annotation]) -> list[dict]:
             .values_list("annotation_id", "tag__key")
         ):
             tag_keys.setdefault(annotation_id, []).append(key)
-        for link in ClaimMention.objects.filter(annotation_id__in=ids).values(
-            "annotation_id",
-            "claim_id",
-            "claim__proposition",
-            "claim__claimant",
-            "claim__claimant_type",
-            "claim__evidence_status",
-            "claim__version",
-        ):
-            claims.setdefault(link["annotation_id"], []).append(
-                {
-                    "id": link["claim_id"],
-                    "proposition": link["claim__proposition"],
-                    "claimant": link["claim__claimant"],
-                    "claimant_type": link["claim__claimant_type"],
-                    "evidence_status": link["claim__evidence_status"],
-                    "version": link["claim__version"],
-                }
-            )
         comments = dict(
             Comment.objects.filter(annotation_id__in=ids)
             .values("annotation_id")
@@ -189,7 +161,6 @@ def annotations_payload(queryset: QuerySet[Annotation]) -> list[dict]:
             "status": row["status"],
             "origin": row["origin"],
             "version": row["version"],
-            "claims": claims.get(row["id"], []),
             "comment_count": comments.get(row["id"], 0),
         }
         for row in rows
@@ -201,7 +172,7 @@ SELECT coalesce(json_agg(json_build_object(
     'id', a.id, 'start', a.start, 'end', a."end",
     'tag_keys', coalesce(t.keys, '[]'::json), 'note', a.note,
     'author', u.username, 'status', a.status, 'origin', a.origin,
-    'version', a.version, 'claims', coalesce(c.claims, '[]'::json),
+    'version', a.version,
     'comment_count', coalesce(k.n, 0)
 ) ORDER BY a.start, a."end", a.id), '[]'::json)::text
 FROM annotations_annotation a
@@ -213,16 +184,6 @@ LEFT JOIN (
     WHERE at.annotation_id IN ({ids})
     GROUP BY at.annotation_id
 ) t ON t.annotation_id = a.id
-LEFT JOIN (
-    SELECT m.annotation_id, json_agg(json_build_object(
-        'id', cl.id, 'proposition', cl.proposition, 'claimant', cl.claimant,
-        'claimant_type', cl.claimant_type, 'evidence_status', cl.evidence_status,
-        'version', cl.version) ORDER BY cl.id) AS claims
-    FROM legal_claimmention m
-    JOIN legal_claim cl ON cl.id = m.claim_id
-    WHERE m.annotation_id IN ({ids})
-    GROUP BY m.annotation_id
-) c ON c.annotation_id = a.id
 LEFT JOIN (
     SELECT annotation_id, count(*) AS n FROM annotations_comment
     WHERE annotation_id IN ({ids})
@@ -241,8 +202,11 @@ def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
         return json.dumps(annotations_payload(queryset))
     sql, params = queryset.order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(ANNOTATIONS_JSON_SQL.format(ids=sql), params * 4)
-        return cursor.fetchone()[0]
+        # The id subquery appears once per {ids} placeholder.
+        uses = ANNOTATIONS_JSON_SQL.count("{ids}")
+        cursor.execute(ANNOTATIONS_JSON_SQL.format(ids=sql), params * uses)
+        payload: str = cursor.fetchone()[0]
+        return payload
 
 
 def suggestions_pending(*, document: Document) -> QuerySet[Suggestion]:
@@ -290,7 +254,7 @@ def document_tokens_json(*, document: Document) -> str:
         .first()
     )
     key = f"glossa:tokens:{document.pk}:{document.text_sha256}:{analysed}"
-    cached = cache.get(key)
+    cached: str | None = cache.get(key)
     if cached is None:
         cached = json.dumps(document_tokens(document=document), separators=(",", ":"))
         cache.set(key, cached, timeout=24 * 3600)
@@ -456,17 +420,17 @@ def project_dashboard(*, project: Project) -> dict:
         for row in annotations.values("status").annotate(n=Count("id"))
     }
     analysts: dict[int, dict] = {}
-    for row in annotations.values("author_id", "author__username").annotate(
+    for author_row in annotations.values("author_id", "author__username").annotate(
         n=Count("id"), docs=Count("document", distinct=True)
     ):
-        analysts[row["author_id"]] = {
-            "username": row["author__username"],
-            "annotations": row["n"],
-            "documents": row["docs"],
+        analysts[author_row["author_id"]] = {
+            "username": author_row["author__username"],
+            "annotations": author_row["n"],
+            "documents": author_row["docs"],
             "assigned": 0,
             "submitted": 0,
         }
-    for row in (
+    for assignment_row in (
         Assignment.objects.filter(document__project=project)
         .values("annotator_id", "annotator__username")
         .annotate(
@@ -483,15 +447,15 @@ def project_dashboard(*, project: Project) -> dict:
         )
     ):
         entry = analysts.setdefault(
-            row["annotator_id"],
+            assignment_row["annotator_id"],
             {
-                "username": row["annotator__username"],
+                "username": assignment_row["annotator__username"],
                 "annotations": 0,
                 "documents": 0,
             },
         )
-        entry["assigned"] = row["n"]
-        entry["submitted"] = row["done"]
+        entry["assigned"] = assignment_row["n"]
+        entry["submitted"] = assignment_row["done"]
     tag_counts = list(
         Tag.objects.filter(project=project)
         .annotate(n=Count("annotations"))

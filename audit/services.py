@@ -8,12 +8,17 @@ object in order reproduces every state it went through.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from audit.models import HistoryAction, HistoryEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from projects.models import Project
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -31,23 +36,33 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         data[field.attname] = value
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
-            if field.remote_field.through._meta.auto_created:
+            through = cast("type[models.Model]", field.remote_field.through)
+            if through._meta.auto_created:
                 data[field.name] = sorted(
                     getattr(obj, field.name).values_list("pk", flat=True)
                 )
     # Round-trip through the JSON encoder so datetimes become strings now,
     # exactly as they will be stored.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return result
 
 
 def object_type(obj: models.Model) -> str:
-    return obj._meta.model_name
+    """The name history entries give the object's model: its bare model name.
+
+    No app label, on purpose: history URLs (``history/<type>/<id>/``) and
+    project archives carry it, and a model that moves to another app (as
+    Claim moved from ``annotations`` to ``legal``) keeps its name, so old
+    entries and archives stay valid. Model names are unique across apps.
+    """
+    # Always set for a concrete model; the stubs allow None before setup.
+    return cast(str, obj._meta.model_name)
 
 
 def history_record(
     *,
-    project,
-    actor,
+    project: Project,
+    actor: User | None,
     obj: models.Model,
     action: str,
     before: dict[str, Any] | None = None,

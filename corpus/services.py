@@ -1,4 +1,4 @@
-"""Writes on projects and memberships.
+"""Writes on documents and assignments.
 
 Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
 ``corpus.analysis``.
@@ -6,9 +6,9 @@ Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,9 +30,8 @@ from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
 from projects.permissions import check_role
 
-# Security-relevant changes (who gave whom access) go to this logger; route
-# it to durable storage in production (see docs/security.md).
-audit = logging.getLogger("glossa.audit")
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class DuplicateDocument(Exception):
@@ -54,12 +53,12 @@ def document_create(
     text: str,
     original_name: str = "",
     media_type: str = "text/plain",
-    captured_by=None,
+    captured_by: User | None = None,
     captured_at: datetime | None = None,
     extractor: str = "",
     extractor_version: str = "",
     warc: bytes = b"",
-    **fields,
+    **fields: Any,
 ) -> Document:
     """Store one document: its original bytes, hashes and normalised text.
 
@@ -117,7 +116,12 @@ def document_create(
 OPEN_STATUSES = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 
 
-def _record(assignment: Assignment, user, action: str, before=None) -> None:
+def _record(
+    assignment: Assignment,
+    user: User,
+    action: str,
+    before: dict[str, Any] | None = None,
+) -> None:
     history_record(
         project=assignment.document.project,
         actor=user,
@@ -129,7 +133,7 @@ def _record(assignment: Assignment, user, action: str, before=None) -> None:
     )
 
 
-def _check_annotator(project: Project, annotator) -> None:
+def _check_annotator(project: Project, annotator: User) -> None:
     membership = Membership.objects.filter(project=project, user=annotator).first()
     if membership is None or not membership.allows(Role.ANALYST):
         raise ApplicationError(
@@ -139,7 +143,9 @@ def _check_annotator(project: Project, annotator) -> None:
 
 
 @transaction.atomic
-def assignment_create(*, document: Document, annotator, assigned_by) -> Assignment:
+def assignment_create(
+    *, document: Document, annotator: User, assigned_by: User
+) -> Assignment:
     """Assign ``document`` to ``annotator`` (idempotent: returns the existing)."""
     _check_annotator(document.project, annotator)
     assignment, created = Assignment.objects.get_or_create(
@@ -154,7 +160,11 @@ def assignment_create(*, document: Document, annotator, assigned_by) -> Assignme
 
 @transaction.atomic
 def assignments_create_bulk(
-    *, project: Project, documents: Iterable[Document], annotators, assigned_by
+    *,
+    project: Project,
+    documents: Iterable[Document],
+    annotators: Iterable[User],
+    assigned_by: User,
 ) -> list[Assignment]:
     """Assign every document to every annotator; returns the new ones only."""
     annotators = list(annotators)
@@ -177,7 +187,7 @@ def assignments_create_bulk(
 
 
 @transaction.atomic
-def assignment_delete(*, assignment: Assignment, user) -> None:
+def assignment_delete(*, assignment: Assignment, user: User) -> None:
     """Withdraw an assignment that has not been submitted yet."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in OPEN_STATUSES:
@@ -194,19 +204,7 @@ def assignment_delete(*, assignment: Assignment, user) -> None:
 
 
 @transaction.atomic
-def assignment_start(*, assignment: Assignment, user) -> Assignment:
-    """Mark an assignment in progress (the annotator opened it)."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.status == AssignmentStatus.ASSIGNED:
-        before = snapshot(assignment)
-        assignment.status = AssignmentStatus.IN_PROGRESS
-        assignment.save(update_fields=["status"])
-        _record(assignment, user, HistoryAction.UPDATE, before=before)
-    return assignment
-
-
-@transaction.atomic
-def assignment_submit(*, assignment: Assignment, user) -> Assignment:
+def assignment_submit(*, assignment: Assignment, user: User) -> Assignment:
     """The annotator hands in the document: their drafts become submitted.
 
     Only the annotator may submit. Each draft annotation of theirs on the
@@ -248,7 +246,7 @@ def assignment_submit(*, assignment: Assignment, user) -> Assignment:
 
 
 @transaction.atomic
-def assignment_reopen(*, assignment: Assignment, user) -> Assignment:
+def assignment_reopen(*, assignment: Assignment, user: User) -> Assignment:
     """A reviewer or owner sends a submitted document back to its annotator."""
     assignment = (
         Assignment.objects.select_for_update()
@@ -267,7 +265,7 @@ def assignment_reopen(*, assignment: Assignment, user) -> Assignment:
 
 
 @transaction.atomic
-def assignments_mark_adjudicated(*, document: Document, user) -> int:
+def assignments_mark_adjudicated(*, document: Document, user: User) -> int:
     """Mark every submitted assignment of ``document`` adjudicated."""
     count = 0
     for assignment in Assignment.objects.select_for_update().filter(

@@ -1,11 +1,10 @@
-"""Signals ``corpus`` sends so that other apps can react without being imported.
+"""Signals ``corpus`` sends so that apps above it can react without being imported.
 
-``project_created`` is sent by ``corpus.services.project_create`` once the
-project and its owner's membership are committed; ``annotations`` listens to
-load the default taxonomy and framework.
+``document_analysed`` is sent by ``corpus.analysis.analyse_documents`` once a
+document's analysis is stored, inside that document's transaction;
+``annotations`` listens to turn the analysis into suggestions.
 """
 
 from django.dispatch import Signal
 
-document_ingested = Signal()  # kwargs: document
 document_analysed = Signal()  # kwargs: document, data (DocumentAnalysis.data)

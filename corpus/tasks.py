@@ -15,6 +15,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.ingest import ingest_batch
+from corpus.jobs import ANALYSE_TASK
 from corpus.models import AnalysisStatus, Document, Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ def _job_update(job_id: int, **fields) -> None:
 
 def analyse_in_chunks(ids: list[int], on_chunk=None) -> int:
     """Analyse ``ids`` chunk by chunk; return how many were (re)analysed."""
+    # Imported here: corpus.analysis loads spaCy, which the web process
+    # (where this module is imported at start-up) must not pay for.
     from corpus.analysis import analyse_documents
 
     analysed = 0
@@ -41,7 +45,7 @@ def analyse_in_chunks(ids: list[int], on_chunk=None) -> int:
     return analysed
 
 
-@shared_task(name="corpus.analyse_documents")
+@shared_task(name=ANALYSE_TASK)
 def analyse_documents_task(job_id: int, document_ids: list[int]) -> dict:
     """Analyse documents with spaCy and record progress on the job."""
     job = Job.objects.filter(pk=job_id).first()
@@ -105,8 +109,6 @@ def ingest_files_task(
     worker extracts, stores and then analyses the batch itself, so ``nlp.pipe``
     runs where the documents were made.
     """
-    from corpus.ingest import ingest_batch
-
     job = Job.objects.select_related("project", "created_by").filter(pk=job_id).first()
     if job is None:
         return {"skipped": True}

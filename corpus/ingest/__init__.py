@@ -15,8 +15,8 @@ from corpus.ingest.service import (
     ingest_file,
     ingest_text,
     ingest_url,
-    queue_analysis,
 )
+from corpus.jobs import queue_analysis
 
 __all__ = [
     "Extracted",

@@ -64,7 +64,6 @@ def parse_date(value: Any) -> datetime | None:
         parsed = value
     else:
         text = str(value).strip()
-        parsed = None
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

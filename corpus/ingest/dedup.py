@@ -170,10 +170,3 @@ def find_near_duplicate(
     if best is None:
         return None, 0.0
     return Document.objects.get(pk=best[0]), best[1]
-
-
-def fingerprint_store(*, document: Document, sig: list[int]) -> None:
-    """Keep one signature and its bands now (outside a batch)."""
-    pending = PendingFingerprints()
-    pending.add(document, sig)
-    pending.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +29,9 @@ class Failure:
     reason: str
 
 
-EXTRACTORS = {
+EXTRACTORS: dict[
+    str, Callable[[bytes, str], Sequence[Extracted | bulk.RecordError]]
+] = {
     "text": text.extract,
     "markdown": markdown.extract,
     "html": html.extract,

@@ -58,7 +58,10 @@ def extract(data: bytes, name: str) -> list[Extracted]:
                 title=title[:500],
                 author=(entry.get("author") or "")[:300],
                 published_at=(
-                    datetime(*published[:6], tzinfo=UTC) if published else None
+                    # Six fields, so tzinfo is never filled positionally.
+                    datetime(*published[:6], tzinfo=UTC)  # type: ignore[misc]
+                    if published
+                    else None
                 ),
                 url=(entry.get("link") or "")[:2000],
                 site=feed_title[:300],

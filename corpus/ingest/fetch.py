@@ -129,7 +129,7 @@ def resolve_checked(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"The host name {host!r} cannot be resolved ({exc}).") from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]  # (host, port, ...): a str
     if not addresses:
         raise FetchError(f"The host name {host!r} has no address.")
     for ip in addresses:
@@ -190,6 +190,7 @@ def fetch(url: str) -> Capture:
             "application/rss+xml,application/atom+xml,text/plain;q=0.9,*/*;q=0.5",
             "Accept-Encoding": "gzip, deflate, identity",
         }
+        pool: urllib3.HTTPConnectionPool
         if scheme == "https":
             pool = urllib3.HTTPSConnectionPool(
                 ip,

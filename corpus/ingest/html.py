@@ -109,7 +109,8 @@ def extract(data: bytes, name: str, *, url: str = "") -> list[Extracted]:
         include_images=False,
         favor_recall=True,
     )
-    meta = result.as_dict() if result is not None else {}
+    # as_dict=False (the default): a trafilatura Document, not a dict.
+    meta = result.as_dict() if result is not None else {}  # type: ignore[union-attr]
     text = (meta.get("text") or "").strip()
     method = "trafilatura"
     if len(text.split()) < 5:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from corpus.ingest.base import Extracted, ExtractionError, package_version, parse_date
 from corpus.models import normalize_text
@@ -46,7 +48,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
                     "password and upload it again."
                 )
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Mapping[str, Any] = reader.metadata or {}
     except ExtractionError:
         raise
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:

@@ -7,16 +7,17 @@ extracted document is stored in its own savepoint through
 file, record or archive member never stops the others and never leaves a
 half-written document or an orphan file in MEDIA_ROOT. Analysis is queued
 as one Celery job per call with ``transaction.on_commit``, so ``nlp.pipe``
-sees the whole batch.
+sees the whole batch (``corpus.jobs.queue_analysis``; this package never
+imports ``corpus.tasks``, which imports it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from corpus.ingest import dedup
 from corpus.ingest.base import Extracted, ExtractionError
 from corpus.ingest.extract import Failure, extract_all
 from corpus.ingest.fetch import fetch, warc_bytes
+from corpus.jobs import queue_analysis
 from corpus.models import (
     Document,
     DocumentKind,
@@ -37,7 +39,6 @@ from corpus.models import (
     sha256_hex,
 )
 from corpus.services import DuplicateDocument, document_create
-from corpus.signals import document_ingested
 from projects.models import Project
 
 STORED = "stored"
@@ -77,11 +78,16 @@ class IngestResult:
 
     @property
     def documents(self) -> list[Document]:
-        return [o.document for o in self.outcomes if o.status == STORED]
+        # Stored and duplicate outcomes always carry their document.
+        return [cast(Document, o.document) for o in self.outcomes if o.status == STORED]
 
     @property
     def duplicates(self) -> list[tuple[str, Document]]:
-        return [(o.name, o.document) for o in self.outcomes if o.status == DUPLICATE]
+        return [
+            (o.name, cast(Document, o.document))
+            for o in self.outcomes
+            if o.status == DUPLICATE
+        ]
 
     @property
     def errors(self) -> list[tuple[str, str]]:
@@ -201,35 +207,24 @@ def _store_one(
             )
             if near is not None:
                 metadata["near_duplicate_score"] = round(score, 3)
-        # document_create has its own savepoint; a second one, so that a
-        # failing receiver also undoes the document, is only needed when
-        # someone listens (it costs two queries per document).
-        listening = document_ingested.has_listeners(Document)
-        with transaction.atomic() if listening else nullcontext():
-            document = document_create(
-                project=project,
-                original=item.original,
-                text=text,
-                original_name=item.name,
-                media_type=item.media_type,
-                captured_by=user,
-                captured_at=captured_at,
-                extractor=item.extractor,
-                extractor_version=item.extractor_version[:40],
-                warc=warc,
-                source=_source_for(project, record_source or source),
-                previous_version=previous,
-                near_duplicate_of=near,
-                metadata=metadata,
-                **fields,
-            )
-            if listening:
-                try:
-                    document_ingested.send(sender=Document, document=document)
-                except BaseException:
-                    _delete_files(document)
-                    raise
-            batch.stored.append(document)
+        document = document_create(
+            project=project,
+            original=item.original,
+            text=text,
+            original_name=item.name,
+            media_type=item.media_type,
+            captured_by=user,
+            captured_at=captured_at,
+            extractor=item.extractor,
+            extractor_version=item.extractor_version[:40],
+            warc=warc,
+            source=_source_for(project, record_source or source),
+            previous_version=previous,
+            near_duplicate_of=near,
+            metadata=metadata,
+            **fields,
+        )
+        batch.stored.append(document)
         if sig is not None:
             batch.fingerprints.add(document, sig)
     except DuplicateDocument as exc:
@@ -340,26 +335,6 @@ def _store_items(
             )
         )
     return result
-
-
-def queue_analysis(
-    *, project: Project, documents: list[Document], user=None
-) -> Job | None:
-    """Create an analysis Job and start it once the documents are committed."""
-    if not documents:
-        return None
-    from corpus.tasks import analyse_documents_task
-
-    ids = [d.pk for d in documents]
-    job = Job.objects.create(
-        project=project,
-        kind=JobKind.ANALYSE,
-        total=len(ids),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-        report={"document_ids": ids},
-    )
-    transaction.on_commit(lambda: analyse_documents_task.delay(job.pk, ids))
-    return job
 
 
 def _finish(

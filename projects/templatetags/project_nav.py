@@ -1,13 +1,14 @@
-"""``{% project_nav_link 'name' project %}``: a project tab, only if it exists.
+"""``{% project_nav_link 'name' project %}``: one tab of the project tab bar.
 
-Branches add their pages at different times; a tab whose URL name does not
-resolve (yet) renders nothing instead of breaking every project page.
+The tab is marked current on its own page and on the pages of its section
+(``SECTIONS``). Every tab names a URL that exists: a wrong name fails
+loudly with ``NoReverseMatch`` rather than silently dropping the tab.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 register = template.Library()
@@ -48,10 +49,7 @@ SECTIONS = {
 
 @register.simple_tag(takes_context=True)
 def project_nav_link(context, name: str, project, label: str = "") -> str:
-    try:
-        url = reverse(name, kwargs={"slug": project.slug})
-    except NoReverseMatch:
-        return ""
+    url = reverse(name, kwargs={"slug": project.slug})
     request = context.get("request")
     base = f"/p/{project.slug}/"
     current = request is not None and (

@@ -150,7 +150,7 @@ function describeError(error) {
 
 // --- The annotator ---------------------------------------------------------
 
-// The legal branch's EvidenceStatus choices (annotations/models/claims.py).
+// The EvidenceStatus choices of the legal app (legal/models/claims.py).
 const EVIDENCE = [
   ["unknown", "Unknown"], ["provided", "Evidence provided"],
   ["not_provided", "No evidence provided"], ["disputed", "Disputed"],
@@ -173,7 +173,9 @@ class Annotator {
     this.current = 0; // index of the focused suggestion
     this.selection = null; // {start, end} in code points, snapped
     this.openId = null;
-    this.claimsAvailable = null;
+    // Claim links come from the legal app's API, not the page payload.
+    this.claimsByAnnotation = new Map();
+    this.claimsReady = this.loadClaims();
     this.textRoot = $("#doc-text");
     this.paragraphs = this.splitParagraphs();
     this.renderAll();
@@ -636,30 +638,65 @@ class Annotator {
     if (!keepFocus) $("#detail-title").focus();
   }
 
-  // ---- Claims (legal branch's /api/claims/) -----------------------------------
+  // ---- Claims (the legal app's /api/claims/) ---------------------------------
+
+  async loadClaims() {
+    // The claims with a mention in this document that this user may see
+    // (blind mode applies), page by page, indexed by annotation id.
+    const byAnnotation = new Map();
+    let url = `${this.data.api.claims}?document=${this.data.document}`;
+    try {
+      while (url) {
+        const data = await api("GET", url);
+        const rows = Array.isArray(data) ? data : (data.results || []);
+        for (const claim of rows) {
+          for (const id of claim.mentions) {
+            if (!byAnnotation.has(id)) byAnnotation.set(id, []);
+            byAnnotation.get(id).push(claim);
+          }
+        }
+        url = Array.isArray(data) ? null : data.next;
+      }
+    } catch (error) {
+      this.status("error", `Claims could not be loaded: ${describeError(error)}`);
+      return false;
+    }
+    for (const claims of byAnnotation.values()) claims.sort((x, y) => x.id - y.id);
+    this.claimsByAnnotation = byAnnotation;
+    return true;
+  }
+
+  async refreshClaims(id) {
+    // After a claim write: reload the links, then redraw the open panel.
+    this.claimsReady = this.loadClaims();
+    await this.claimsReady;
+    const current = this.annotations.get(id);
+    if (current && this.openId === id) this.renderDetail(current, { keepFocus: true });
+  }
 
   renderClaims(a) {
     const box = el("section", { class: "claims", "aria-label": "Claims" }, el("h3", { text: "Claim" }));
-    const list = el("ul", { class: "claim-list" });
-    const editable = [];
-    for (const claim of a.claims || []) {
-      const item = el("li", {},
-        el("strong", { text: claim.proposition }),
-        el("div", { class: "muted small-print", text: `Claimant: ${claim.claimant || "not named"} (${claim.claimant_type.replace(/_/g, " ")}) · Evidence: ${claim.evidence_status.replace(/_/g, " ")}` }));
-      editable.push([item, claim]);
-      list.append(item);
-    }
-    if (!(a.claims || []).length) list.append(el("li", { class: "muted", text: "Not attached to a claim." }));
+    const list = el("ul", { class: "claim-list", "aria-busy": "true" });
+    list.append(el("li", { class: "muted", text: "Loading claims…" }));
     box.append(list);
-    if (!this.canEdit) return box;
     const area = el("div", { class: "claim-tools" });
-    box.append(area);
-    this.probeClaims().then((ok) => {
-      if (!ok) {
-        area.append(el("p", { class: "muted small-print", text: "Claims are not available in this installation yet." }));
+    if (this.canEdit) box.append(area);
+    this.claimsReady.then((loaded) => {
+      list.removeAttribute("aria-busy");
+      if (!loaded) {
+        list.replaceChildren(el("li", { class: "error", text: "Claims could not be loaded; reload the page." }));
         return;
       }
-      for (const [item, claim] of editable) item.append(this.claimEditor(a, claim));
+      const claims = this.claimsByAnnotation.get(a.id) || [];
+      list.replaceChildren(...claims.map((claim) => {
+        const item = el("li", {},
+          el("strong", { text: claim.proposition }),
+          el("div", { class: "muted small-print", text: `Claimant: ${claim.claimant || "not named"} (${claim.claimant_type.replace(/_/g, " ")}) · Evidence: ${claim.evidence_status.replace(/_/g, " ")}` }));
+        if (this.canEdit) item.append(this.claimEditor(a, claim));
+        return item;
+      }));
+      if (!claims.length) list.append(el("li", { class: "muted", text: "Not attached to a claim." }));
+      if (!this.canEdit) return;
       const searchId = `claim-q-${a.id}`;
       const search = el("input", { type: "search", id: searchId, placeholder: "Find a claim by words" });
       const results = el("ul", { class: "claim-results", "aria-live": "polite" });
@@ -705,7 +742,7 @@ class Annotator {
             project: this.data.project, proposition: proposition.value, claimant: claimant.value,
             claimant_type: ctype.value, evidence_status: evidence.value, annotation: a.id,
           }));
-          await this.refreshAnnotation(a.id);
+          await this.refreshClaims(a.id);
         } catch (_) { /* shown */ }
       });
       area.append(form);
@@ -732,7 +769,7 @@ class Annotator {
         await this.save("claim", () => api("PATCH", `${this.data.api.claims}${claim.id}/`, {
           version: claim.version, claimant: claimant.value, evidence_status: evidence.value,
         }));
-        await this.refreshAnnotation(a.id);
+        await this.refreshClaims(a.id);
       } catch (error) {
         if (error.status === 409) {
           form.append(el("p", { class: "error", role: "alert", text: `${error.message} Reload the annotation to see the claim as it is now.` }));
@@ -742,27 +779,11 @@ class Annotator {
     return form;
   }
 
-  async probeClaims() {
-    if (this.claimsAvailable !== null) return this.claimsAvailable;
-    try {
-      await api("GET", `${this.data.api.claims}?project=${encodeURIComponent(this.data.project)}&page_size=1`);
-      this.claimsAvailable = true;
-    } catch (error) {
-      this.claimsAvailable = !(error.status === 404 || error.status === 405 || error.status === 0);
-    }
-    return this.claimsAvailable;
-  }
-
   async attachClaim(a, claimId) {
     try {
       await this.save("claim link", () => api("POST", `${this.data.api.claims}${claimId}/mentions/`, { annotation: a.id }));
-      await this.refreshAnnotation(a.id);
+      await this.refreshClaims(a.id);
     } catch (_) { /* shown */ }
-  }
-
-  async refreshAnnotation(id) {
-    const fresh = await api("GET", `${this.data.api.annotations}${id}/`);
-    this.replaceAnnotation(fresh);
   }
 
   // ---- Comments -------------------------------------------------------------------
