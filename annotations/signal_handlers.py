@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.signals import document_analysed
+from corpus.signals import assignment_submitted, document_analysed
 from projects.signals import project_created
 
 
@@ -18,8 +18,17 @@ def on_document_analysed(sender, document, data=None, **kwargs) -> None:
     suggestions_create_for_document(document=document, data=data)
 
 
+def on_assignment_submitted(sender, assignment, user, **kwargs) -> None:
+    from annotations.services.annotations import annotations_submit_drafts
+
+    annotations_submit_drafts(document=assignment.document, user=user)
+
+
 def connect() -> None:
     project_created.connect(on_project_created, dispatch_uid="annotations.defaults")
     document_analysed.connect(
         on_document_analysed, dispatch_uid="annotations.suggestions"
+    )
+    assignment_submitted.connect(
+        on_assignment_submitted, dispatch_uid="annotations.submit_drafts"
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.project_dashboard_view, name="project-dashboard"),
     path("p/<slug:slug>/documents/", views.document_list_view, name="document-list"),
     path("p/<slug:slug>/d/<int:pk>/", views.annotator_view, name="annotator"),
+    path("p/<slug:slug>/queue/", views.my_queue_view, name="my-queue"),
     path("p/<slug:slug>/tags/", views.tags_view, name="tags"),
     path("p/<slug:slug>/tags/<int:pk>/", views.tag_edit_view, name="tag-edit"),
 ]

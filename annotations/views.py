@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from annotations.forms import DocumentFilterForm, TagDeleteForm, TagForm
-from annotations.models import Tag
+from annotations.models import Annotation, Tag
 from annotations.selectors import (
     DocumentFilters,
     annotations_payload_json,
@@ -37,11 +38,13 @@ from annotations.services.taxonomy import (
     tag_delete,
     tag_update,
 )
+from corpus.models import Assignment
+from corpus.permissions import project_document
 from corpus.selectors import SEARCH_CANDIDATES
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
 from projects.models import Role
-from projects.permissions import project_document, project_view
+from projects.permissions import project_view
 
 PAGE_SIZE = 50
 
@@ -235,3 +238,30 @@ def _fields(form: TagForm) -> dict:
     if data.get("order") is None:
         data.pop("order", None)
     return data
+
+
+@project_view(Role.ANALYST)
+def my_queue_view(request, slug: str):
+    """The documents assigned to me, open ones first, with a submit button."""
+    assignments = list(
+        Assignment.objects.filter(
+            document__project=request.project, annotator=request.user
+        )
+        .select_related("document")
+        .order_by("status", "assigned_at")
+    )
+    counts = {
+        row["document_id"]: row["n"]
+        for row in Annotation.objects.filter(
+            author=request.user, document__in=[a.document_id for a in assignments]
+        )
+        .values("document_id")
+        .annotate(n=Count("id"))
+    }
+    for assignment in assignments:
+        assignment.my_annotations = counts.get(assignment.document_id, 0)
+    return TemplateResponse(
+        request,
+        "annotations/my_queue.html",
+        {"project": request.project, "assignments": assignments},
+    )

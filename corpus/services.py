@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from annotations.models import Annotation, AnnotationStatus
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from corpus.models import (
@@ -26,6 +25,7 @@ from corpus.models import (
     normalize_text,
     sha256_hex,
 )
+from corpus.signals import assignment_submitted
 from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
 from projects.permissions import check_role
@@ -221,22 +221,8 @@ def assignment_submit(*, assignment: Assignment, user: User) -> Assignment:
         raise ApplicationError(
             f"This document is already {assignment.get_status_display().lower()}."
         )
-    drafts = Annotation.objects.select_for_update().filter(
-        document=assignment.document, author=user, status=AnnotationStatus.DRAFT
-    )
-    for annotation in drafts:
-        before = snapshot(annotation)
-        annotation.status = AnnotationStatus.SUBMITTED
-        annotation.version += 1
-        annotation.save(update_fields=["status", "version", "updated_at"])
-        history_record(
-            project=assignment.document.project,
-            actor=user,
-            obj=annotation,
-            action=HistoryAction.UPDATE,
-            before=before,
-            after=snapshot(annotation),
-        )
+    # The annotator's drafts become submitted (``annotations`` listens).
+    assignment_submitted.send(sender=Assignment, assignment=assignment, user=user)
     before = snapshot(assignment)
     assignment.status = AssignmentStatus.SUBMITTED
     assignment.submitted_at = timezone.now()

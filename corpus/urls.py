@@ -24,5 +24,4 @@ urlpatterns = [
         views.assignment_action_view,
         name="assignment-action",
     ),
-    path("p/<slug:slug>/queue/", views.my_queue_view, name="my-queue"),
 ]

@@ -10,13 +10,11 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotations.models import Annotation
 from corpus.forms import (
     AssignmentActionForm,
     AssignmentBulkForm,
@@ -262,33 +260,6 @@ def assignment_action_view(request, slug: str, pk: int, action: str):
     except ApplicationError as exc:
         messages.error(request, form_errors_from(form, exc))
     return redirect(back, slug=slug)
-
-
-@project_view(Role.ANALYST)
-def my_queue_view(request, slug: str):
-    """The documents assigned to me, open ones first, with a submit button."""
-    assignments = list(
-        Assignment.objects.filter(
-            document__project=request.project, annotator=request.user
-        )
-        .select_related("document")
-        .order_by("status", "assigned_at")
-    )
-    counts = {
-        row["document_id"]: row["n"]
-        for row in Annotation.objects.filter(
-            author=request.user, document__in=[a.document_id for a in assignments]
-        )
-        .values("document_id")
-        .annotate(n=Count("id"))
-    }
-    for assignment in assignments:
-        assignment.my_annotations = counts.get(assignment.document_id, 0)
-    return TemplateResponse(
-        request,
-        "corpus/my_queue.html",
-        {"project": request.project, "assignments": assignments},
-    )
 
 
 # Media types never served under their own type: a browser could render them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -79,8 +80,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # Glossa's apps, lowest first: each imports only the ones above it.
-    "accounts",
     "projects",
+    "accounts",
     "audit",
     "corpus",
     "annotations",
@@ -137,7 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------
 
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
     {
         "NAME": "django.contrib.auth.password_validation."
         "UserAttributeSimilarityValidator"
@@ -229,10 +230,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # One pagination for every list: pages of 50, ?page_size= up to 200.
+    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.GlossaPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Names schema components after the view nesting each serializer.
+    "DEFAULT_SCHEMA_CLASS": "projects.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "projects.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

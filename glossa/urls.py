@@ -9,11 +9,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 # Staff sign in through Glossa's own login (throttled, with the 2FA step),
 # never through the admin's password-only form.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 APPS = (
-    "accounts",
     "projects",
+    "accounts",
     "audit",
     "corpus",
     "annotations",

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from corpus.models import Document
 from projects.models import Membership, Project, Role
 
 if TYPE_CHECKING:
@@ -74,19 +73,6 @@ def access_project(
         raise Http404("No such project.")
     check_role(user, project, role)
     return project
-
-
-def access_document(
-    user: User | AnonymousUser, pk: int, role: str = Role.VIEWER
-) -> Document:
-    """Fetch a document for a user holding at least ``role`` in its project."""
-    document = (
-        Document.objects.select_related("project", "source").filter(pk=pk).first()
-    )
-    if document is None:
-        raise Http404("No such document.")
-    check_role(user, document.project, role)
-    return document
 
 
 # --- REST API ---------------------------------------------------------------
@@ -148,18 +134,6 @@ def project_view(role: str = Role.VIEWER):
         return wrapper
 
     return decorator
-
-
-def project_document(request: ProjectRequest, pk: int) -> Document:
-    """The document ``pk`` of ``request.project`` (404 if it is elsewhere)."""
-    document = (
-        Document.objects.select_related("project", "source").filter(
-            pk=pk, project=request.project
-        )
-    ).first()
-    if document is None:
-        raise Http404("No such document.")
-    return document
 
 
 def require_role(request: ProjectRequest, role: str) -> None:

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from annotations.models import Tag
 from corpus.models import AssignmentStatus, Document
+from corpus.permissions import project_document
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
 from projects.models import Role
-from projects.permissions import project_document, project_view
+from projects.permissions import project_view
 from review.charts import agreement_svg
 from review.forms import AdjudicationForm
 from review.selectors import agreement_compute, agreement_csv, quote_locate

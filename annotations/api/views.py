@@ -1,31 +1,30 @@
-"""TODO docstring."""
+"""API of annotations, comments, suggestions and tags.
+
+Thin: parse with an input serializer, check membership, call one service,
+render with an output serializer. A stale ``version`` gets 409 with the current
+object in ``extra.current``; a suggestion already decided gets 409.
+
+Serializers are nested in their viewset: ``OutputSerializer`` is the
+resource, ``<Action>InputSerializer``/``<Action>OutputSerializer`` the
+shapes of one action. Querysets start from ``for_user``; annotations (and
+the comments on them) also follow the blind-mode rules of
+``annotations.selectors``.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from annotations.api.serializers import (
-    AcceptedSerializer,
-    AnnotationCreateSerializer,
-    AnnotationOutputSerializer,
-    AnnotationUpdateSerializer,
-    CommentCreateSerializer,
-    CommentOutputSerializer,
-    SuggestionEditSerializer,
-    SuggestionOutputSerializer,
-    TagCreateInput,
-    TagOutput,
-    TagUpdateInput,
-)
+from annotations.api.serializers import AnnotationOutputSerializer
 from annotations.models import (
     Annotation,
+    AnnotationStatus,
     Comment,
     Suggestion,
     SuggestionStatus,
@@ -49,39 +48,73 @@ from annotations.services.suggestions import (
     suggestion_reject,
 )
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
+from corpus.permissions import access_document
 from projects.api.exceptions import conflict_with_current
-from projects.api.pagination import GlossaPagination
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
 from projects.errors import ApplicationError, ConflictError
 from projects.models import Role
 from projects.params import parse_id
-from projects.permissions import (
-    ProjectRolePermission,
-    access_document,
-    access_project,
-    check_role,
-)
+from projects.permissions import ProjectRolePermission, access_project, check_role
+
+KEY_REGEX = r"^[a-z][a-z0-9_.\-]*$"
+COLOUR_REGEX = r"^#[0-9a-fA-F]{6}$"
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Tags of your projects (?project=slug)"),
-    retrieve=extend_schema(summary="One tag", responses={200: TagOutput, **NOT_FOUND}),
-)
+def tag_keys_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=50, **kwargs
+    )
+
+
+@extend_schema_view(list=extend_schema(summary="Tags of your projects (?project=slug)"))
 class TagViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    class OutputSerializer(serializers.ModelSerializer):
+        project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+        class Meta:
+            model = Tag
+            fields = [
+                "id",
+                "project",
+                "key",
+                "name",
+                "description",
+                "colour",
+                "hotkey",
+                "patterns",
+                "order",
+                "is_active",
+            ]
+
+    class CreateInputSerializer(serializers.Serializer):
+        project = serializers.SlugField()
+        key = serializers.RegexField(KEY_REGEX, max_length=64)
+        name = serializers.CharField(max_length=120)
+        description = serializers.CharField(required=False, allow_blank=True)
+        colour = serializers.RegexField(COLOUR_REGEX, required=False)
+        hotkey = serializers.CharField(max_length=1, required=False, allow_blank=True)
+        order = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+        is_active = serializers.BooleanField(required=False)
+
+    class UpdateInputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=120, required=False)
+        description = serializers.CharField(required=False, allow_blank=True)
+        colour = serializers.RegexField(COLOUR_REGEX, required=False)
+        hotkey = serializers.CharField(max_length=1, required=False, allow_blank=True)
+        order = serializers.IntegerField(min_value=0, max_value=100000, required=False)
+        is_active = serializers.BooleanField(required=False)
+
     queryset = Tag.objects.none()  # for the schema; see get_queryset
-    serializer_class = TagOutput
+    serializer_class = OutputSerializer
     permission_classes = [ProjectRolePermission]
-    pagination_class = GlossaPagination
     write_role = Role.OWNER
     filterset_fields = {"project__slug": ["exact"], "is_active": ["exact"]}
 
     def get_queryset(self):
-        if not self.request.user.is_authenticated:
-            return Tag.objects.none()
         return (
-            Tag.objects.filter(project__memberships__user=self.request.user)
+            Tag.objects.for_user(self.request.user)
             .select_related("project")
             .order_by("project_id", "order", "key")
         )
@@ -92,30 +125,34 @@ class TagViewSet(
             access_project(request.user, slug)
         return super().list(request, *args, **kwargs)
 
+    @extend_schema(summary="One tag", responses={200: OutputSerializer, **NOT_FOUND})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
     @extend_schema(
         summary="Add a tag (owner)",
-        request=TagCreateInput,
-        responses={201: TagOutput, **WRITE_ERRORS},
+        request=CreateInputSerializer,
+        responses={201: OutputSerializer, **WRITE_ERRORS},
     )
     def create(self, request, **kwargs):
-        data = TagCreateInput(data=request.data)
+        data = self.CreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         project = access_project(request.user, values.pop("project"), Role.OWNER)
         tag = tag_create(project=project, user=request.user, **values)
-        return Response(TagOutput(tag).data, status=status.HTTP_201_CREATED)
+        return Response(self.OutputSerializer(tag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a tag (owner); keys never change",
-        request=TagUpdateInput,
-        responses={200: TagOutput, **WRITE_ERRORS},
+        request=UpdateInputSerializer,
+        responses={200: OutputSerializer, **WRITE_ERRORS},
     )
     def partial_update(self, request, pk=None, **kwargs):
         tag = self.get_object()
-        data = TagUpdateInput(data=request.data, partial=True)
+        data = self.UpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         tag = tag_update(tag=tag, user=request.user, **data.validated_data)
-        return Response(TagOutput(tag).data)
+        return Response(self.OutputSerializer(tag).data)
 
     @extend_schema(
         summary="Delete an unused tag (owner)",
@@ -126,18 +163,14 @@ class TagViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LargePagination(PageNumberPagination):
-    """Pages of 200 by default; ``?page_size=`` up to 2000 for the annotator."""
-
-    page_size = 200
-    page_size_query_param = "page_size"
-    max_page_size = 2000
+def annotation_fresh(annotation: Annotation) -> Annotation:
+    """The annotation re-read for display (after a write)."""
+    return annotations_for_display(Annotation.objects.filter(pk=annotation.pk)).get()
 
 
 def annotation_data(annotation: Annotation) -> dict:
     """Serialize one annotation fresh from the database (after a write)."""
-    fresh = annotations_for_display(Annotation.objects.filter(pk=annotation.pk)).get()
-    return AnnotationOutputSerializer(fresh).data
+    return AnnotationOutputSerializer(annotation_fresh(annotation)).data
 
 
 class AnnotationViewSet(
@@ -151,9 +184,28 @@ class AnnotationViewSet(
     (``version`` in the body, ``?version=`` for DELETE).
     """
 
+    class CreateInputSerializer(serializers.Serializer):
+        document = serializers.IntegerField()
+        start = serializers.IntegerField(min_value=0)
+        end = serializers.IntegerField(min_value=1)
+        tag_keys = tag_keys_field()
+        note = serializers.CharField(
+            allow_blank=True, required=False, max_length=20_000
+        )
+
+    class UpdateInputSerializer(serializers.Serializer):
+        version = serializers.IntegerField(min_value=1)
+        tag_keys = tag_keys_field(required=False)
+        note = serializers.CharField(
+            allow_blank=True, required=False, max_length=20_000
+        )
+        status = serializers.ChoiceField(
+            choices=AnnotationStatus.choices, required=False
+        )
+
     permission_classes = [ProjectRolePermission]
+    # Shared with the suggestion decisions and the 409 bodies (see its module).
     serializer_class = AnnotationOutputSerializer
-    pagination_class = LargePagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -183,10 +235,11 @@ class AnnotationViewSet(
         return annotation
 
     @extend_schema(
-        request=AnnotationCreateSerializer, responses=AnnotationOutputSerializer
+        request=CreateInputSerializer,
+        responses={201: AnnotationOutputSerializer, **WRITE_ERRORS},
     )
     def create(self, request):
-        data = AnnotationCreateSerializer(data=request.data)
+        data = self.CreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = access_document(
             request.user, data.validated_data["document"], Role.ANALYST
@@ -201,12 +254,10 @@ class AnnotationViewSet(
         )
         return Response(annotation_data(annotation), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=AnnotationUpdateSerializer, responses=AnnotationOutputSerializer
-    )
+    @extend_schema(request=UpdateInputSerializer, responses=AnnotationOutputSerializer)
     def partial_update(self, request, pk=None):
         annotation = self.get_object()
-        data = AnnotationUpdateSerializer(data=request.data)
+        data = self.UpdateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
@@ -256,15 +307,29 @@ class CommentViewSet(
 ):
     """Comments on annotations you can see; analysts may post."""
 
+    class OutputSerializer(serializers.ModelSerializer):
+        author = serializers.CharField(source="author.get_username")
+
+        class Meta:
+            model = Comment
+            fields = ["id", "annotation", "author", "body", "created_at"]
+
+    class CreateInputSerializer(serializers.Serializer):
+        annotation = serializers.IntegerField()
+        body = serializers.CharField(max_length=10_000)
+
     permission_classes = [CommentPermission]
-    serializer_class = CommentOutputSerializer
+    serializer_class = OutputSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Comment.objects.none()
+        # Blind mode: no comments on annotations the user may not see.
         visible = annotations_visible_in_projects(user=self.request.user)
-        queryset = Comment.objects.filter(annotation__in=visible).select_related(
-            "author", "annotation__project"
+        queryset = (
+            Comment.objects.for_user(self.request.user)
+            .filter(annotation__in=visible)
+            .select_related("author", "annotation__project")
         )
         annotation_id = self.request.query_params.get("annotation")
         if self.action == "list" and annotation_id:
@@ -273,9 +338,12 @@ class CommentViewSet(
             queryset = queryset.filter(annotation_id=parse_id(annotation_id))
         return queryset.order_by("created_at", "pk")
 
-    @extend_schema(request=CommentCreateSerializer, responses=CommentOutputSerializer)
+    @extend_schema(
+        request=CreateInputSerializer,
+        responses={201: OutputSerializer, **WRITE_ERRORS},
+    )
     def create(self, request):
-        data = CommentCreateSerializer(data=request.data)
+        data = self.CreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         annotation = (
             annotations_visible_in_projects(user=request.user)
@@ -292,7 +360,7 @@ class CommentViewSet(
             body=data.validated_data["body"],
         )
         return Response(
-            CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED
+            self.OutputSerializer(comment).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -302,9 +370,46 @@ class SuggestionViewSet(
     """Suggestions in your projects; ``?document=<id>`` (pending only unless
     ``?status=all`` or another status). Deciding needs the analyst role."""
 
+    class OutputSerializer(serializers.ModelSerializer):
+        tag_key = serializers.CharField(source="tag.key")
+        tag_name = serializers.CharField(source="tag.name")
+        # A plain string in the schema: "status" enums of several models would
+        # otherwise collide in drf-spectacular's component names.
+        status = serializers.CharField(
+            read_only=True, help_text="pending, accepted, edited or rejected"
+        )
+
+        class Meta:
+            model = Suggestion
+            fields = [
+                "id",
+                "document",
+                "start",
+                "end",
+                "quote",
+                "tag_key",
+                "tag_name",
+                "claimant",
+                "claimant_type",
+                "confidence",
+                "rule",
+                "explanation",
+                "status",
+                "annotation",
+            ]
+
+    class EditInputSerializer(serializers.Serializer):
+        start = serializers.IntegerField(min_value=0)
+        end = serializers.IntegerField(min_value=1)
+        tag_keys = tag_keys_field()
+
+    class AcceptOutputSerializer(serializers.Serializer):
+        """The annotation the decision made (accept and edit answer alike)."""
+
+        annotation = AnnotationOutputSerializer()
+
     permission_classes = [ProjectRolePermission]
-    serializer_class = SuggestionOutputSerializer
-    pagination_class = LargePagination
+    serializer_class = OutputSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -327,25 +432,29 @@ class SuggestionViewSet(
                 queryset = queryset.filter(status=wanted)
         return queryset.order_by("document", "start", "end", "pk")
 
-    @extend_schema(request=None, responses=AcceptedSerializer)
+    @extend_schema(request=None, responses=AcceptOutputSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         annotation = suggestion_accept(suggestion=self.get_object(), user=request.user)
-        return Response({"annotation": annotation_data(annotation)})
+        return Response(self._decided(annotation))
 
-    @extend_schema(request=None, responses=SuggestionOutputSerializer)
+    @extend_schema(request=None, responses=OutputSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         suggestion = suggestion_reject(suggestion=self.get_object(), user=request.user)
-        return Response(SuggestionOutputSerializer(suggestion).data)
+        return Response(self.OutputSerializer(suggestion).data)
 
-    @extend_schema(request=SuggestionEditSerializer, responses=AcceptedSerializer)
+    @extend_schema(request=EditInputSerializer, responses=AcceptOutputSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         suggestion = self.get_object()
-        data = SuggestionEditSerializer(data=request.data)
+        data = self.EditInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         annotation = suggestion_edit(
             suggestion=suggestion, user=request.user, **data.validated_data
         )
-        return Response({"annotation": annotation_data(annotation)})
+        return Response(self._decided(annotation))
+
+    def _decided(self, annotation: Annotation) -> dict:
+        fresh = annotation_fresh(annotation)
+        return self.AcceptOutputSerializer({"annotation": fresh}).data

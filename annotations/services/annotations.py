@@ -7,6 +7,8 @@ who tagged what, and when, can always be replayed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -15,8 +17,11 @@ from annotations.services.versioning import delete_at_version, locked_at_version
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from corpus.models import Document
-from projects.models import Role
+from projects.models import Project, Role
 from projects.permissions import membership_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 REVIEW_STATUSES = (AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED)
 # Never changed by an update; not re-validated (saves queries on every save).
@@ -32,7 +37,9 @@ FIXED_FIELDS = [
 ]
 
 
-def tags_resolve(*, project, tag_keys: list[str], note: str = "") -> list[Tag]:
+def tags_resolve(
+    *, project: Project | int, tag_keys: list[str], note: str = ""
+) -> list[Tag]:
     """The project's active tags for ``tag_keys``, or a ValidationError naming
     the unknown keys. An annotation needs at least one tag or a note: a bare
     highlight carries no meaning in the record, but a passage with only a
@@ -62,7 +69,7 @@ def _check_version(annotation: Annotation, expected_version: int) -> Annotation:
 def annotation_create(
     *,
     document: Document,
-    author,
+    author: User,
     start: int,
     end: int,
     tag_keys: list[str],
@@ -114,7 +121,7 @@ def annotation_create(
 def annotation_update(
     *,
     annotation: Annotation,
-    user,
+    user: User,
     expected_version: int,
     tag_keys: list[str] | None = None,
     note: str | None = None,
@@ -164,7 +171,9 @@ def annotation_update(
 
 
 @transaction.atomic
-def annotation_delete(*, annotation: Annotation, user, expected_version: int) -> None:
+def annotation_delete(
+    *, annotation: Annotation, user: User, expected_version: int
+) -> None:
     """Delete if nobody saved since ``expected_version``; the history keeps
     the last state."""
     delete_at_version(
@@ -174,3 +183,31 @@ def annotation_delete(*, annotation: Annotation, user, expected_version: int) ->
         noun="this annotation",
         user=user,
     )
+
+
+def annotations_submit_drafts(*, document: Document, user: User) -> int:
+    """The annotator's draft annotations on ``document`` become submitted.
+
+    Called inside the submitting assignment's transaction (the rows are
+    locked); each change bumps the version and is recorded in the history.
+    Returns how many were submitted.
+    """
+    drafts = Annotation.objects.select_for_update().filter(
+        document=document, author=user, status=AnnotationStatus.DRAFT
+    )
+    submitted = 0
+    for annotation in drafts:
+        before = snapshot(annotation)
+        annotation.status = AnnotationStatus.SUBMITTED
+        annotation.version += 1
+        annotation.save(update_fields=["status", "version", "updated_at"])
+        history_record(
+            project=document.project,
+            actor=user,
+            obj=annotation,
+            action=HistoryAction.UPDATE,
+            before=before,
+            after=snapshot(annotation),
+        )
+        submitted += 1
+    return submitted

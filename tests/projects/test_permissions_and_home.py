@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from corpus.permissions import access_document
 from projects.models import Role
-from projects.permissions import access_document, access_project
+from projects.permissions import access_project
 from projects.services import membership_set, project_create
 from tests.factories import UserFactory
 
