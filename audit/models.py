@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 
-from projects.models import Project
+from projects.models import Membership, Project, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class HistoryAction(models.TextChoices):
@@ -14,11 +19,28 @@ class HistoryAction(models.TextChoices):
     DELETE = "delete", "Deleted"
 
 
+class HistoryEntryQuerySet(models.QuerySet):
+    def for_user(self, user: User | AnonymousUser) -> Self:
+        """Entries of the projects whose history the user may read.
+
+        The rule of ``audit.selectors.history_allowed``: snapshots hold
+        quotes and notes, so in blind-mode projects only reviewers and owners
+        read them; elsewhere every member does.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        readable = Membership.objects.filter(user=user).filter(
+            models.Q(role__in=[Role.REVIEWER, Role.OWNER])
+            | models.Q(project__blind_mode=False)
+        )
+        return self.filter(project_id__in=readable.values("project_id"))
+
+
 class HistoryEntry(models.Model):
     """One recorded change of an annotation, claim, assessment, tag or framework.
 
     ``before`` and ``after`` are the JSON snapshots written by
-    ``annotations.history``; replaying the ``after`` states in order
+    ``audit.services``; replaying the ``after`` states in order
     reproduces every state an object went through. Entries are append-only.
     """
 
@@ -38,6 +60,8 @@ class HistoryEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+
+    objects = HistoryEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class Role(models.TextChoices):
@@ -21,11 +26,31 @@ class Role(models.TextChoices):
 
 
 class ProjectQuerySet(models.QuerySet):
-    def for_user(self, user) -> ProjectQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> ProjectQuerySet:
         """Projects the user is a member of (none for anonymous users)."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
+
+
+class ProjectScopedQuerySet(models.QuerySet):
+    """Rows that belong to a project, scoped to the user's memberships.
+
+    The one scoping rule of every list and lookup a user can reach: rows of
+    projects the user is a member of. ``project_field`` is the lookup path to
+    the project (``"project"``, or e.g. ``"annotation__project"`` for a row
+    that reaches it through a relation). A semi-join on the memberships, so
+    no row can repeat and the planner may drive the match from the rows' own
+    indexes. Role and blind-mode rules narrow this further where they apply.
+    """
+
+    project_field = "project"
+
+    def for_user(self, user: User | AnonymousUser) -> Self:
+        if not user.is_authenticated:
+            return self.none()
+        projects = Membership.objects.filter(user=user).values("project_id")
+        return self.filter(**{f"{self.project_field}__in": projects})
 
 
 class Project(models.Model):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from accounts.policy import second_factor_required
+from projects.api.schema import ErrorOutputSerializer
 from projects.errors import ApplicationError
 
 
@@ -18,10 +22,29 @@ class ObtainTokenView(ObtainAuthToken):
     tokens from the web (signed in with both factors) or the admin.
     """
 
+    class InputSerializer(AuthTokenSerializer):
+        """``username`` and ``password``, checked by DRF's own serializer
+        (``authenticate``, with its messages)."""
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField(help_text="Send as 'Authorization: Token …'.")
+
+    serializer_class = InputSerializer
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(
+                ErrorOutputSerializer,
+                description="Wrong credentials, or the account uses two factors.",
+            ),
+        },
+    )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = data.validated_data["user"]
         if second_factor_required(user):
             raise ApplicationError(
                 "This account uses two-factor sign-in; a password alone cannot "
@@ -29,4 +52,4 @@ class ObtainTokenView(ObtainAuthToken):
                 "the admin (Auth Token).",
             )
         token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response(self.OutputSerializer({"token": token.key}).data)

@@ -8,16 +8,14 @@ from django.db import models
 
 from annotations.models.taxonomy import Tag
 from corpus.models import Document
-from projects.models import Project
+from projects.models import Project, ProjectScopedQuerySet
 
 CONTEXT_CHARS = 32
 
 
-class SpanQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(project__memberships__user=user)
+class SpanQuerySet(ProjectScopedQuerySet):
+    """Spans of the user's projects (``for_user``). Blind mode narrows the
+    annotations further: see ``annotations.selectors``."""
 
 
 class AnchoredSpan(models.Model):
@@ -147,6 +145,10 @@ class Annotation(AnchoredSpan):
         return f"{self.quote[:40]!r} ({self.start}-{self.end})"
 
 
+class CommentQuerySet(ProjectScopedQuerySet):
+    project_field = "annotation__project"
+
+
 class Comment(models.Model):
     """A comment in the discussion on an annotation."""
 
@@ -158,6 +160,8 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

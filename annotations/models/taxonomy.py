@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from projects.models import Project
+from projects.models import Project, ProjectScopedQuerySet
 from projects.validators import colour_validator, key_validator
 
 
@@ -12,7 +12,7 @@ class Tag(models.Model):
     """A claim tag such as ``no_evidence_provided``.
 
     ``patterns`` are data an owner can edit: rules for suggestions, in the
-    format documented in ``annotations/suggest.py``.
+    format documented in ``annotations/rules.py``.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tags")
@@ -32,6 +32,8 @@ class Tag(models.Model):
     patterns = models.JSONField(default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "key"]

@@ -1,56 +1,60 @@
-"""TODO docstring."""
+"""API of the change history (members; in blind mode reviewers and owners)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from audit.models import HistoryEntry
 from audit.selectors import history_filter_entries
-from projects.models import Membership, Project, Role
 from projects.permissions import ProjectRolePermission
 
-
-class HistoryEntrySerializer(serializers.ModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = HistoryEntry
-        fields = [
-            "id",
-            "project",
-            "at",
-            "actor",
-            "object_type",
-            "object_id",
-            "action",
-            "before",
-            "after",
-        ]
+FILTERS = [
+    OpenApiParameter("project", OpenApiTypes.STR, description="Project slug."),
+    OpenApiParameter("type", OpenApiTypes.STR, description="Object type."),
+    OpenApiParameter("id", OpenApiTypes.INT, description="Object id."),
+    OpenApiParameter("action", OpenApiTypes.STR, enum=["create", "update", "delete"]),
+    OpenApiParameter("actor", OpenApiTypes.STR, description="Username."),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="From this day on."),
+    OpenApiParameter("until", OpenApiTypes.DATE, description="Up to this day."),
+]
 
 
+@extend_schema_view(list=extend_schema(parameters=FILTERS))
 class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The change history, filterable by ``project`` (slug), ``type``,
     ``id``, ``action``, ``actor``, ``since``, ``until``. In blind-mode
     projects only reviewers and owners read it."""
 
-    serializer_class = HistoryEntrySerializer
+    class OutputSerializer(serializers.ModelSerializer):
+        project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+        class Meta:
+            model = HistoryEntry
+            fields = [
+                "id",
+                "project",
+                "at",
+                "actor",
+                "object_type",
+                "object_id",
+                "action",
+                "before",
+                "after",
+            ]
+
+    serializer_class = OutputSerializer
     permission_classes = [ProjectRolePermission]
     queryset = HistoryEntry.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return HistoryEntry.objects.none()
-        user = self.request.user
-        memberships = Membership.objects.filter(user=user).filter(
-            Q(role__in=[Role.REVIEWER, Role.OWNER]) | Q(project__blind_mode=False)
-        )
-        projects = Project.objects.filter(pk__in=memberships.values("project_id"))
-        slug = self.request.query_params.get("project")
-        if slug:
-            projects = projects.filter(slug=slug)
-        entries = HistoryEntry.objects.filter(project__in=projects)
+        entries = HistoryEntry.objects.for_user(self.request.user)
+        if slug := self.request.query_params.get("project"):
+            entries = entries.filter(project__slug=slug)
         return history_filter_entries(
             entries, self.request.query_params
         ).select_related("project")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 
 from corpus.models.documents import Document
+from projects.models import Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class AssignmentStatus(models.TextChoices):
@@ -13,6 +19,23 @@ class AssignmentStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
     ADJUDICATED = "adjudicated", "Adjudicated"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user: User | AnonymousUser) -> Self:
+        """Assignments the user may see: all of those in projects where they
+        review or own, and their own in the other projects they belong to
+        (analysts do not learn who else works on what)."""
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        reviewed = memberships.filter(role__in=[Role.REVIEWER, Role.OWNER])
+        return self.filter(
+            document__project__in=memberships.values("project_id")
+        ).filter(
+            models.Q(document__project__in=reviewed.values("project_id"))
+            | models.Q(annotator=user)
+        )
 
 
 class Assignment(models.Model):
@@ -42,6 +65,8 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,10 +1,9 @@
-"""Exchange API: the taxonomy (tags), exports and imports.
+"""Exchange API: exports and imports.
 
-Reads need the viewer role; tag writes need the owner role (the taxonomy
-is the owner's); span imports need the analyst role (owner to create
-tags); the archive export needs the owner role (it holds every member's
-history and e-mail address); archive import is for staff, since it
-creates users.
+Exports need the viewer role; span imports need the analyst role (owner to
+create tags); the archive export needs the owner role (it holds every
+member's history and e-mail address); archive import is for staff, since it
+creates users. Each view nests its ``InputSerializer``/``OutputSerializer``.
 """
 
 from __future__ import annotations
@@ -12,24 +11,18 @@ from __future__ import annotations
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from corpus.models import Document
-from exchange.api.serializers import (
-    ArchiveImportInput,
-    ArchiveImportOutput,
-    ExportInput,
-    ImportInput,
-    ImportOutput,
-)
 from exchange.exports import FORMATS
 from exchange.imports.archive import import_archive
 from exchange.imports.formats import IMPORTERS
 from projects.api.schema import SLUG_PARAM, WRITE_ERRORS
+from projects.errors import ApplicationError
 from projects.models import Role
 from projects.permissions import ProjectRolePermission, access_project, check_role
 
@@ -65,12 +58,15 @@ class FormatIsNotARenderer(DefaultContentNegotiation):
 class ExportView(APIView):
     """Stream an export of a project (``?format=`` one of the formats)."""
 
+    class InputSerializer(serializers.Serializer):
+        format = serializers.ChoiceField(choices=sorted(FORMATS))
+
     permission_classes = [ProjectRolePermission]
     content_negotiation_class = FormatIsNotARenderer
 
     @extend_schema(
         summary="Export a project",
-        parameters=[SLUG_PARAM, ExportInput],
+        parameters=[SLUG_PARAM, InputSerializer],
         responses={
             **{
                 (200, media): OpenApiResponse(OpenApiTypes.BINARY)
@@ -82,7 +78,7 @@ class ExportView(APIView):
     def get(self, request, slug: str, **kwargs):
         # Membership first: outsiders learn nothing, not even what is invalid.
         access_project(request.user, slug)
-        params = ExportInput(data=request.query_params)
+        params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         key = params.validated_data["format"]
         project = access_project(request.user, slug, export_role(key))
@@ -94,17 +90,41 @@ class ExportView(APIView):
 class ImportView(APIView):
     """Import doccano, Label Studio or W3C annotations into a project."""
 
+    class InputSerializer(serializers.Serializer):
+        format = serializers.ChoiceField(choices=sorted(IMPORTERS))
+        file = serializers.FileField()
+        create_tags = serializers.BooleanField(
+            default=False, help_text="Create tags for unknown labels (owner only)."
+        )
+        document = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="W3C only: place every annotation on this document.",
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        class RefusedSerializer(serializers.Serializer):
+            item = serializers.CharField()
+            reason = serializers.CharField()
+
+        documents_created = serializers.IntegerField()
+        documents_reused = serializers.IntegerField()
+        annotations_created = serializers.IntegerField()
+        annotations_skipped = serializers.IntegerField()
+        tags_created = serializers.ListField(child=serializers.CharField())
+        refused = RefusedSerializer(many=True)
+
     permission_classes = [ProjectRolePermission]
 
     @extend_schema(
         summary="Import annotations (analyst; owner to create tags)",
         parameters=[SLUG_PARAM],
-        request={"multipart/form-data": ImportInput},
-        responses={200: ImportOutput, **WRITE_ERRORS},
+        request={"multipart/form-data": InputSerializer},
+        responses={200: OutputSerializer, **WRITE_ERRORS},
     )
     def post(self, request, slug: str, **kwargs):
         project = access_project(request.user, slug, Role.ANALYST)
-        data = ImportInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if values["create_tags"]:
@@ -112,21 +132,14 @@ class ImportView(APIView):
         extra = {}
         if values.get("document"):
             if values["format"] != "w3c":
-                return Response(
-                    {
-                        "message": "'document' applies to the w3c format only.",
-                        "extra": {},
-                    },
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-            document = Document.objects.filter(
-                project=project, pk=values["document"]
-            ).first()
+                raise ApplicationError("'document' applies to the w3c format only.")
+            document = (
+                Document.objects.for_user(request.user)
+                .filter(project=project, pk=values["document"])
+                .first()
+            )
             if document is None:
-                return Response(
-                    {"message": "No such document in this project.", "extra": {}},
-                    status=status.HTTP_404_NOT_FOUND,
-                )
+                raise NotFound("No such document in this project.")
             extra["document"] = document
         _, importer = IMPORTERS[values["format"]]
         upload = values["file"]
@@ -138,25 +151,34 @@ class ImportView(APIView):
             name=upload.name or "upload",
             **extra,
         )
-        return Response(ImportOutput(result.as_dict()).data)
+        return Response(self.OutputSerializer(result.as_dict()).data)
 
 
 class ArchiveImportView(APIView):
     """Import a project archive as a new project (staff only)."""
 
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        as_slug = serializers.SlugField(required=False, allow_blank=True, max_length=80)
+
+    class OutputSerializer(serializers.Serializer):
+        project = serializers.SlugField(source="project.slug")
+        counts = serializers.DictField(child=serializers.IntegerField())
+        users_created = serializers.ListField(child=serializers.CharField())
+
     permission_classes = [ProjectRolePermission]
 
     @extend_schema(
         summary="Import a project archive (staff)",
-        request={"multipart/form-data": ArchiveImportInput},
-        responses={201: ArchiveImportOutput, **WRITE_ERRORS},
+        request={"multipart/form-data": InputSerializer},
+        responses={201: OutputSerializer, **WRITE_ERRORS},
     )
     def post(self, request, **kwargs):
         if not request.user.is_staff:
             raise PermissionDenied(
                 "Only staff can import archives (they create users)."
             )
-        data = ArchiveImportInput(data=request.data)
+        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = import_archive(
             data.validated_data["file"].open("rb"),
@@ -164,5 +186,5 @@ class ArchiveImportView(APIView):
             owner=request.user,
         )
         return Response(
-            ArchiveImportOutput(result).data, status=status.HTTP_201_CREATED
+            self.OutputSerializer(result).data, status=status.HTTP_201_CREATED
         )

@@ -8,7 +8,7 @@ from django.db import models
 
 from annotations.models import Annotation
 from legal.models.frameworks import Criterion, Element
-from projects.models import Project
+from projects.models import Project, ProjectScopedQuerySet
 
 
 class ClaimantType(models.TextChoices):
@@ -78,6 +78,8 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,6 +224,8 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProjectScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim", "element"]
         constraints = [
@@ -251,6 +255,7 @@ class Assessment(models.Model):
         if (
             self.element_id
             and self.criterion_id
+            and self.element is not None
             and self.element.criterion_id != self.criterion_id
         ):
             raise ValidationError(

@@ -1,10 +1,10 @@
-"""TODO docstring."""
+"""The legal framework: Framework > Criterion > Element (a yes/no question)."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from projects.models import Project
+from projects.models import Project, ProjectScopedQuerySet
 from projects.validators import key_validator
 
 
@@ -18,6 +18,8 @@ class Framework(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

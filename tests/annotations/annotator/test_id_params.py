@@ -1,6 +1,6 @@
 """Ids in query strings are hostile input: Unicode digits such as "²" pass
 ``str.isdigit`` but not ``int``; every endpoint parses them with
-``annotations.params.parse_id`` and answers 400 or ignores the filter."""
+``projects.params.parse_id`` and answers 400 or ignores the filter."""
 
 from __future__ import annotations
 
