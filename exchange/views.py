@@ -16,8 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from corpus.models import Job, JobKind, JobStatus
-from exchange.api.views import export_response, export_role
-from exchange.exports import FORMATS
+from exchange.exports import FORMATS, export_response, export_role
 from exchange.exports.jobs import export_job_create
 from exchange.forms import ExportForm, ImportForm
 from exchange.imports.formats import IMPORTERS

@@ -8,7 +8,6 @@ creates users. Each view nests its ``InputSerializer``/``OutputSerializer``.
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -18,31 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from corpus.models import Document
-from exchange.exports import FORMATS
+from exchange.exports import FORMATS, export_response, export_role
 from exchange.imports.archive import import_archive
 from exchange.imports.formats import IMPORTERS
 from projects.api.schema import SLUG_PARAM, WRITE_ERRORS
 from projects.errors import ApplicationError
 from projects.models import Role
 from projects.permissions import ProjectRolePermission, access_project, check_role
-
-
-def export_response(project, key: str, *, base_url: str) -> StreamingHttpResponse:
-    """A streaming download of one export (shared by the API and the page)."""
-    export = FORMATS[key]
-    response = StreamingHttpResponse(
-        export.stream(project, base_url=base_url), content_type=export.media_type
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export.filename(project)}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def export_role(key: str) -> str:
-    return Role.OWNER if key == "archive" else Role.VIEWER
-
 
 EXPORT_MEDIA = sorted({f.media_type for f in FORMATS.values()})
 

@@ -3,9 +3,12 @@
 ``FORMATS`` maps a format key to its ``ExportFormat`` (label, media type,
 file extension and the generator). Every generator is called as
 ``stream(project, progress=..., base_url=...)`` and yields ``bytes``.
+``export_response`` streams one as a download for the page and the API.
 """
 
 from __future__ import annotations
+
+from django.http import StreamingHttpResponse
 
 from exchange.exports.archive import stream_archive
 from exchange.exports.base import ExportFormat
@@ -15,6 +18,7 @@ from exchange.exports.docbin import stream_docbin
 from exchange.exports.jsonl import stream_jsonl
 from exchange.exports.w3c import stream_w3c
 from exchange.exports.xlsx import stream_xlsx
+from projects.models import Role
 
 FORMATS: dict[str, ExportFormat] = {
     f.key: f
@@ -79,3 +83,22 @@ FORMATS: dict[str, ExportFormat] = {
 }
 
 __all__ = ["FORMATS", "ExportFormat"]
+
+
+def export_response(project, key: str, *, base_url: str) -> StreamingHttpResponse:
+    """A streaming download of one export (shared by the API and the page)."""
+    export = FORMATS[key]
+    response = StreamingHttpResponse(
+        export.stream(project, base_url=base_url), content_type=export.media_type
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export.filename(project)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_role(key: str) -> str:
+    """The role an export needs: the full archive (originals, history) is the
+    owner's; every other format any member may download."""
+    return Role.OWNER if key == "archive" else Role.VIEWER
