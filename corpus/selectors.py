@@ -8,31 +8,57 @@ SQLite, the embedded default, it falls back to ``icontains``.
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left, Substr
 
 from corpus.models import Document
 
 SEARCH_CANDIDATES = 1000
 TSQUERY = "websearch_to_tsquery('english', %s)"
+# The prefix of the text that ``search_vector`` indexes (migration 0003):
+# headlines are cut from the same characters, so a headline always shows a
+# passage the match was found in, and ts_headline never parses megabytes.
+SEARCH_CHARS = 250_000
+# On SQLite, where there is no headline, the opening of the text stands in.
+FALLBACK_HEADLINE_CHARS = 200
 
 
 def documents_search(
-    queryset: QuerySet[Document], query: str
+    queryset: QuerySet[Document], query: str, *, headlines: bool = False
 ) -> tuple[QuerySet[Document] | RankedDocuments, bool]:
     """Documents of ``queryset`` matching ``query``, best first.
 
     Returns (results, truncated): ``truncated`` says more than
     ``SEARCH_CANDIDATES`` documents matched and only that many were ranked.
-    The results never load document bodies.
+    The results never load document bodies. With ``headlines``, every row
+    also carries ``rank`` and ``headline`` (the matching passage, matches
+    marked with « »), computed only for the rows actually fetched (one page),
+    never for the whole candidate set.
     """
     query = query.strip()
     if connection.vendor == "postgresql":
         ranked = _documents_ranked_ids(queryset, query)
         truncated = len(ranked) > SEARCH_CANDIDATES
-        return RankedDocuments(ranked[:SEARCH_CANDIDATES]), truncated
+        results = RankedDocuments(
+            ranked[:SEARCH_CANDIDATES], headline_query=query if headlines else None
+        )
+        return results, truncated
     matches = queryset.filter(Q(title__icontains=query) | Q(text__icontains=query))
-    return matches.without_bodies().select_related("source"), False
+    matches = matches.without_bodies().select_related("project", "source")
+    if headlines:
+        matches = matches.annotate(
+            rank=Value(1.0, output_field=FloatField()),
+            headline=Substr(F("text"), 1, FALLBACK_HEADLINE_CHARS),
+        )
+    return matches, False
 
 
 def _documents_ranked_ids(queryset: QuerySet[Document], query: str) -> list[int]:
@@ -62,10 +88,16 @@ def _documents_ranked_ids(queryset: QuerySet[Document], query: str) -> list[int]
 
 class RankedDocuments:
     """Ranked search results that a Paginator slices: the ids are known, the
-    rows (without bodies) are fetched one page at a time, in rank order."""
+    rows (without bodies) are fetched one page at a time, in rank order.
 
-    def __init__(self, ids: list[int]) -> None:
+    With a ``headline_query`` (PostgreSQL only), each fetched row is
+    annotated with ``rank`` (``ts_rank`` of the stored vector, the value the
+    ids were ordered by) and ``headline`` in the same query.
+    """
+
+    def __init__(self, ids: list[int], *, headline_query: str | None = None) -> None:
         self.ids = ids
+        self.headline_query = headline_query
 
     def count(self) -> int:
         return len(self.ids)
@@ -73,13 +105,89 @@ class RankedDocuments:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
         chunk = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
         rows = (
             Document.objects.filter(pk__in=chunk)
             .without_bodies()
-            .select_related("source")
-            .in_bulk()
+            .select_related("project", "source")
         )
-        found = [rows[pk] for pk in chunk if pk in rows]
+        if self.headline_query is not None:
+            rows = _with_rank_and_headline(rows, self.headline_query)
+        by_pk = rows.in_bulk()
+        found = [by_pk[pk] for pk in chunk if pk in by_pk]
         return found if isinstance(index, slice) else found[0]
+
+
+def _with_rank_and_headline(rows: QuerySet[Document], query: str) -> QuerySet[Document]:
+    """Annotate rows with the rank and the headline of ``query``.
+
+    Costly per row (``ts_headline`` re-parses the text), so only ever applied
+    to one page of ids.
+    """
+    tsquery = SearchQuery(query, search_type="websearch", config="english")
+    vector = RawSQL(
+        "corpus_document.search_vector", (), output_field=SearchVectorField()
+    )
+    return rows.annotate(
+        rank=SearchRank(vector, tsquery),
+        headline=SearchHeadline(
+            Left("text", SEARCH_CHARS),
+            tsquery,
+            config="english",
+            start_sel="«",
+            stop_sel="»",
+            max_words=35,
+            min_words=15,
+        ),
+    )
+
+
+class NewestAcrossProjects:
+    """A document list over several projects, newest capture first, that a
+    Paginator slices.
+
+    PostgreSQL cannot walk one index in ``(-captured_at, -id)`` order across
+    several values of ``project_id``: given ``project_id IN (...)`` it sorts
+    every matching row. A page is instead the merge of one ordered, limited
+    walk of ``document_project_captured`` per project (``UNION ALL``), so its
+    cost grows with the page's depth and the number of projects, not with
+    the number of documents. ``queryset`` carries the filters, the
+    ``select_related`` and the deferrals of the rows.
+    """
+
+    ORDER = ("-captured_at", "-id")
+
+    def __init__(self, queryset: QuerySet[Document], project_ids: list[int]) -> None:
+        self.queryset = queryset
+        self.project_ids = project_ids
+
+    def count(self) -> int:
+        return self.queryset.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Document]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("NewestAcrossProjects supports only plain slices.")
+        start, stop = index.start or 0, index.stop
+        if stop is not None and stop <= start:
+            return []
+        # SQLite cannot limit the parts of a UNION; it sorts (small corpora).
+        merge = connection.features.supports_slicing_ordering_in_compound
+        if stop is None or not self.project_ids or not merge:
+            return list(self.queryset.order_by(*self.ORDER)[index])
+        walks = [
+            self.queryset.filter(project_id=pk)
+            .order_by(*self.ORDER)
+            .values_list("id", "captured_at")[:stop]
+            for pk in self.project_ids
+        ]
+        merged = walks[0].union(*walks[1:], all=True).order_by(*self.ORDER)
+        sql, params = merged[start:stop].query.sql_with_params()
+        # One query: the page's ids (the merged walks) feed the rows' query,
+        # so a member of several projects costs no more queries than one.
+        page = f"SELECT page.id FROM ({sql}) page"  # noqa: S608 (ORM-compiled)
+        page_ids = RawSQL(page, params)  # noqa: S611
+        return list(self.queryset.filter(pk__in=page_ids).order_by(*self.ORDER))

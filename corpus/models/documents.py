@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from projects.models import Project
+from projects.models import Membership, Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class SourceKind(models.TextChoices):
@@ -108,10 +112,17 @@ def sha256_hex(data: bytes | str) -> str:
 
 
 class DocumentQuerySet(models.QuerySet):
-    def for_user(self, user) -> DocumentQuerySet:
+    def for_user(self, user: User | AnonymousUser) -> DocumentQuerySet:
+        """Documents of the projects ``user`` is a member of.
+
+        A semi-join (``project_id IN (memberships of the user)``) rather than
+        a join through the project: no row can repeat, and the planner is
+        free to drive the match from the documents' own indexes.
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(project__memberships__user=user)
+        projects = Membership.objects.filter(user=user).values("project_id")
+        return self.filter(project_id__in=projects)
 
     def without_bodies(self) -> DocumentQuerySet:
         """Defer the large columns; list pages never need them."""
@@ -257,14 +268,14 @@ class Document(models.Model):
             models.Index(fields=["project", "text_sha256"]),
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._loaded_immutable = self._immutable_values()
 
     def __str__(self) -> str:
         return self.title or f"Document {self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, refusing any change to the text or hashes of a saved row."""
         text_loaded = "text" not in self.get_deferred_fields()
         if text_loaded and not self.text_sha256:
@@ -289,7 +300,7 @@ class Document(models.Model):
                 {"original": "SHA-256 of the original file does not match."}
             )
 
-    def refresh_from_db(self, *args, **kwargs) -> None:
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         super().refresh_from_db(*args, **kwargs)
         self._loaded_immutable = self._immutable_values()
 
