@@ -6,6 +6,11 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_INSTALL := $(PIP) install --quiet --require-hashes --no-deps
+# Tests run on one pytest-xdist worker per core (each has its own test database,
+# live server, browser and spaCy); PYTEST_ARGS="-n 0" runs them in one process.
+PYTEST_XDIST ?= -n auto
+# The project-wide templates and every app's; djLint reads its settings from pyproject.toml.
+TEMPLATE_DIRS = templates $(wildcard */templates)
 
 .PHONY: run install install-dev migrate demo serve test lint lock worker clean
 
@@ -41,12 +46,15 @@ test: install-dev
 	fi
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --check --lint
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=glossa.test_settings $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat
 
 # Regenerate the hash-pinned requirement files after editing the .in files.
 lock: | $(PY)

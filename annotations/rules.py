@@ -198,7 +198,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
             return None
         cue = cues[0]
         who_said = (cue.get("claimant", ""), cue.get("claimant_type", ""))
-        who = CLAIMANT_WORDS.get(cue.get("claimant_type", ""), "someone")
+        who: str | None = CLAIMANT_WORDS.get(cue.get("claimant_type", ""), "someone")
         named = f" ({cue['claimant']})" if cue.get("claimant") else ""
         reasons.append(
             f"cue \u201c{cue['text']}\u201d ({cue['label']}, rule {cue['rule']}) "

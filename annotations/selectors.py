@@ -31,7 +31,7 @@ from projects.models import Project, Role
 from projects.permissions import membership_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
 
 OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # How many full-text matches are ranked; beyond this the list says "more".
@@ -40,7 +40,7 @@ OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 # --- Annotations --------------------------------------------------------------
 
 
-def _blind_for(user: User, project: Project) -> bool:
+def _blind_for(user: User | AnonymousUser, project: Project) -> bool:
     """True if ``user`` works blind in ``project``: an analyst (not reviewer or
     owner) in a blind-mode project."""
     if not project.blind_mode:
@@ -49,7 +49,9 @@ def _blind_for(user: User, project: Project) -> bool:
     return membership is not None and membership.role == Role.ANALYST
 
 
-def annotations_visible_to(*, user: User, document: Document) -> QuerySet[Annotation]:
+def annotations_visible_to(
+    *, user: User | AnonymousUser, document: Document
+) -> QuerySet[Annotation]:
     """The annotations on ``document`` that ``user`` may see.
 
     In blind mode an analyst with an open assignment on the document (not yet
@@ -57,7 +59,7 @@ def annotations_visible_to(*, user: User, document: Document) -> QuerySet[Annota
     between analysts measures independent judgements. Non-members see none.
     """
     project = document.project
-    if membership_for(user, project) is None:
+    if not user.is_authenticated or membership_for(user, project) is None:
         return Annotation.objects.none()
     queryset = Annotation.objects.filter(document=document)
     if _blind_for(user, project):
@@ -69,20 +71,24 @@ def annotations_visible_to(*, user: User, document: Document) -> QuerySet[Annota
     return queryset
 
 
-def annotation_visible(*, user: User, annotation: Annotation) -> bool:
+def annotation_visible(*, user: User | AnonymousUser, annotation: Annotation) -> bool:
     """The blind-mode rule for one annotation whose project the user belongs
     to: cheap (no query) unless the project is in blind mode."""
     if not annotation.project.blind_mode or annotation.author_id == user.pk:
         return True
-    if not _blind_for(user, annotation.project):
+    if not user.is_authenticated or not _blind_for(user, annotation.project):
         return True
     return not Assignment.objects.filter(
         document_id=annotation.document_id, annotator=user, status__in=OPEN_ASSIGNMENT
     ).exists()
 
 
-def annotations_visible_in_projects(*, user: User) -> QuerySet[Annotation]:
+def annotations_visible_in_projects(
+    *, user: User | AnonymousUser
+) -> QuerySet[Annotation]:
     """All annotations the user may see across their projects (API lists)."""
+    if not user.is_authenticated:
+        return Annotation.objects.none()
     queryset = Annotation.objects.for_user(user)
     blind_projects = Project.objects.filter(
         blind_mode=True, memberships__user=user, memberships__role=Role.ANALYST

@@ -81,7 +81,8 @@ def document_list_view(request, slug: str):
     form = DocumentFilterForm(request.GET or None, project=project)
     filters = form.filters() if request.GET else DocumentFilters()
     queryset, truncated = documents_filtered(project=project, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # RankedDocuments pages like a queryset (len and slices), not a Sequence.
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     counts = documents_row_counts([doc.pk for doc in page.object_list])
     rows = [(doc, counts[doc.pk]) for doc in page.object_list]
     query = request.GET.copy()
@@ -259,7 +260,7 @@ def my_queue_view(request, slug: str):
         .annotate(n=Count("id"))
     }
     for assignment in assignments:
-        assignment.my_annotations = counts.get(assignment.document_id, 0)
+        assignment.my_annotations = counts.get(assignment.document_id, 0)  # type: ignore[attr-defined]  # for the template
     return TemplateResponse(
         request,
         "annotations/my_queue.html",

@@ -1,7 +1,8 @@
-"""TODO docstring."""
+"""Reads of the change history: an object's entries, replay, filters, access."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -13,7 +14,7 @@ from projects.models import Membership, Project, Role
 from projects.params import parse_id
 
 
-def history_for(obj: models.Model):
+def history_for(obj: models.Model) -> QuerySet[HistoryEntry]:
     """The entries of one object, oldest first."""
     return HistoryEntry.objects.filter(
         object_type=object_type(obj), object_id=obj.pk
@@ -76,13 +77,17 @@ def history_allowed(membership: Membership | None, project: Project) -> bool:
     return membership.allows(Role.REVIEWER) or not project.blind_mode
 
 
-def history_filter(project: Project, params) -> QuerySet[HistoryEntry]:
+def history_filter(
+    project: Project, params: Mapping[str, Any]
+) -> QuerySet[HistoryEntry]:
     """Entries of ``project`` filtered by the query parameters ``type``,
     ``id``, ``action``, ``actor`` (username), ``since``, ``until`` (ISO dates)."""
     return history_filter_entries(HistoryEntry.objects.filter(project=project), params)
 
 
-def history_filter_entries(entries, params) -> QuerySet[HistoryEntry]:
+def history_filter_entries(
+    entries: QuerySet[HistoryEntry], params: Mapping[str, Any]
+) -> QuerySet[HistoryEntry]:
     entries = entries.select_related("actor")
     if value := params.get("type"):
         entries = entries.filter(object_type=value)

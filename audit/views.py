@@ -27,7 +27,7 @@ def project_history_view(request, slug: str):
     entries = history_filter(request.project, request.GET).reverse()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page:
-        entry.changes = history_changes(entry)
+        entry.changes = history_changes(entry)  # type: ignore[attr-defined]  # for the template
     types = (
         HistoryEntry.objects.filter(project=request.project)
         .order_by("object_type")
@@ -63,7 +63,7 @@ def object_history_view(request, slug: str, object_type: str, object_id: int):
     if not entries:
         raise Http404("No history for that object in this project.")
     for entry in entries:
-        entry.changes = history_changes(entry)
+        entry.changes = history_changes(entry)  # type: ignore[attr-defined]  # for the template
     return TemplateResponse(
         request,
         "audit/object_history.html",

@@ -251,7 +251,7 @@ def run(args, broker: str | None, media: str) -> dict:
 def time_suggestions() -> list[float]:
     """Accumulate the time spent creating suggestions.
 
-    Suggestions are the stage after ingestion (``annotations.suggest``, run
+    Suggestions are the stage after ingestion (``annotations.rules``, run
     by a receiver of ``document_analysed`` inside the analysis job). The
     issue's ratio covers extraction + analysis + database writes, so the
     suggestion time is measured separately and both ratios are reported.

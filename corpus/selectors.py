@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Substr
 
 from corpus.models import Document
+from corpus.models.documents import DocumentQuerySet
 
 SEARCH_CANDIDATES = 1000
 TSQUERY = "websearch_to_tsquery('english', %s)"
@@ -32,7 +33,7 @@ FALLBACK_HEADLINE_CHARS = 200
 
 
 def documents_search(
-    queryset: QuerySet[Document], query: str, *, headlines: bool = False
+    queryset: DocumentQuerySet, query: str, *, headlines: bool = False
 ) -> tuple[QuerySet[Document] | RankedDocuments, bool]:
     """Documents of ``queryset`` matching ``query``, best first.
 
@@ -107,7 +108,7 @@ class RankedDocuments:
 
     def __getitem__(self, index: int | slice) -> Document | list[Document]:
         chunk = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
-        rows = (
+        rows: QuerySet[Document] = (
             Document.objects.filter(pk__in=chunk)
             .without_bodies()
             .select_related("project", "source")

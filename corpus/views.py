@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -54,6 +55,7 @@ def ingest(request, slug: str):
     active = way.cleaned_data["form"] if way.is_valid() else "upload"
     if request.method == "POST" and way.is_valid():
         result = None
+        form: Form
         if active == "upload":
             form = forms["upload"] = UploadForm(
                 request.POST, request.FILES, prefix="upload"

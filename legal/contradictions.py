@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
+from typing import cast
 
 #: Relative tolerance of "about"/"around"/"some" figures.
 ABOUT_TOLERANCE = 0.10
@@ -110,13 +111,15 @@ def _check_pair(a: Report, b: Report) -> str | None:
             )
         return None
     earlier, later = (a, b) if a.as_of < b.as_of else (b, a)
+    # Both dates are set (checked above); the swap hides that from mypy.
+    earlier_on, later_on = cast(date, earlier.as_of), cast(date, later.as_of)
     lo_earlier, _ = allowed_range(earlier.value, earlier.bound)
     _, hi_later = allowed_range(later.value, later.bound)
     if hi_later < lo_earlier:
         return (
             f"A running total cannot shrink: {earlier.source} reported "
-            f"{describe(earlier)} by {earlier.as_of.isoformat()}, {later.source} "
-            f"{describe(later)} by {later.as_of.isoformat()}."
+            f"{describe(earlier)} by {earlier_on.isoformat()}, {later.source} "
+            f"{describe(later)} by {later_on.isoformat()}."
         )
     return None
 

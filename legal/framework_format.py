@@ -1,6 +1,6 @@
 """Loading legal frameworks from plain data (the YAML/JSON exchange format).
 
-The format is the one of ``annotations/defaults/framework.yaml``: a mapping
+The format is the one of ``legal/defaults/framework.yaml``: a mapping
 with ``key``, ``name``, ``version``, ``description`` and ``criteria``; each
 criterion has ``key``, ``code``, ``group``, ``title``, ``instrument``,
 ``article``, ``paraphrase`` and ``elements``; each element ``key``,
@@ -96,7 +96,8 @@ def framework_validate(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return ["framework: expected a mapping with key, name and criteria."]
     for field in ("key", "name"):
-        if not isinstance(data.get(field), str) or not data.get(field).strip():
+        value = data.get(field)
+        if not isinstance(value, str) or not value.strip():
             problems.append(f"framework: '{field}' is missing.")
     if isinstance(data.get("key"), str) and not _KEY_RE.match(data["key"]):
         problems.append(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -176,7 +177,7 @@ def claim_quantities(claim: Claim) -> set[tuple[int, str]]:
 def _rank(
     query_text: str,
     query_qty: set[tuple[int, str]],
-    candidates: list[tuple[object, str, set[tuple[int, str]]]],
+    candidates: Sequence[tuple[object, str, set[tuple[int, str]]]],
     limit: int,
 ) -> list[Proposal]:
     if not candidates:

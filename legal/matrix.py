@@ -10,7 +10,9 @@ whether the project has 50 claims or 50,000.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -88,7 +90,9 @@ def element_counts(*, project: Project) -> dict[int, dict[str, int]]:
         )
         .order_by()
     )
-    return {row.pop("element_id"): row for row in rows}
+    # Plain dicts: the counts become ElementRow keyword arguments.
+    plain = cast("Iterable[dict[str, int]]", rows)
+    return {row.pop("element_id"): row for row in plain}
 
 
 def cell_symbol(findings: set[str]) -> str:
@@ -135,7 +139,7 @@ def matrix_build(
     gaps: list[Element] = []
     totals = dict.fromkeys(Finding.values, 0)
     for element in elements:
-        row = ElementRow(element=element, **counts.get(element.pk, {}))
+        row = ElementRow(element=element, **counts.get(element.pk, {}))  # type: ignore[arg-type]
         codes = [
             cell_symbol(cell_findings.get((element.pk, cid), set())) for cid in page_ids
         ]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from annotations.models import Tag
 from legal.charts import bar_svg
 from legal.models import Assessment, Claim, Criterion
-from legal.selectors import claim_overview
+from legal.selectors import claim_overviews
 from legal.timeline import timeline_build, timeline_chart
 from projects.models import Project
 
@@ -52,15 +52,18 @@ def brief_context(
         assessments_qs = assessments_qs.filter(
             Q(criterion=criterion) | Q(element__criterion=criterion)
         )
-    claims = claims.prefetch_related(
-        "quantities",
-        Prefetch("assessments", queryset=assessments_qs.order_by("element__order")),
-    ).order_by("pk")
+    claim_list = list(
+        claims.prefetch_related(
+            "quantities",
+            Prefetch("assessments", queryset=assessments_qs.order_by("element__order")),
+        ).order_by("pk")
+    )
+    overviews = claim_overviews(claim_list)
     items = [
         BriefClaim(
-            claim=c, overview=claim_overview(c), assessments=list(c.assessments.all())
+            claim=c, overview=overviews[c.pk], assessments=list(c.assessments.all())
         )
-        for c in claims
+        for c in claim_list
     ]
 
     tag_counts = (

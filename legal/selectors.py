@@ -21,7 +21,7 @@ from legal.models import Assessment, Claim, ClaimMention, Criterion, Element
 from projects.models import Project
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import AnonymousUser, User
 
 #: A mention's report date: publication, else capture.
 _REPORTED = Coalesce(
@@ -30,7 +30,9 @@ _REPORTED = Coalesce(
 )
 
 
-def claims_in_document(*, user: User, document: Document) -> QuerySet[Claim]:
+def claims_in_document(
+    *, user: User | AnonymousUser, document: Document
+) -> QuerySet[Claim]:
     """Claims with a mention in ``document`` that ``user`` may see.
 
     The annotator's claim panel reads them (``/api/claims/?document=<id>``):
@@ -149,7 +151,7 @@ def claim_overviews(claims: Iterable[Claim]) -> dict[int, ClaimOverview]:
                 source_name=source_name(link.annotation.document),
             )
         )
-    overviews = {}
+    overviews: dict[int, ClaimOverview] = {}
     for claim in claims:
         rows = rows_of[claim.pk]
         sources: list[str] = []

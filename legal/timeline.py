@@ -62,15 +62,15 @@ class Timeline:
 
 def timeline_points(*, project: Project, counts: str = "") -> list[TimelinePoint]:
     """Every figure of the project's claims, dated and attributed."""
-    quantities = (
+    queryset = (
         ClaimQuantity.objects.filter(claim__project=project)
         .select_related("claim", "annotation__document__source")
         .defer("annotation__document__text", "annotation__document__metadata")
         .order_by("pk")
     )
     if counts:
-        quantities = quantities.filter(counts=counts)
-    quantities = list(quantities)
+        queryset = queryset.filter(counts=counts)
+    quantities = list(queryset)
     # First mention of claims whose figures name no annotation: one query.
     orphan_claims = {q.claim_id for q in quantities if q.annotation is None}
     first_docs: dict[int, Document] = {}

@@ -1,8 +1,13 @@
-"""TODO docstring."""
+"""Writes on projects and memberships: creation (with the owner), roles, settings.
+
+Every write records who did it in the ``glossa.audit`` log; the last owner of
+a project can never be removed or demoted.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +17,13 @@ from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
 from projects.signals import project_created
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def project_create(
-    *, name: str, created_by=None, slug: str = "", description: str = ""
+    *, name: str, created_by: User | None = None, slug: str = "", description: str = ""
 ) -> Project:
     """Create a project, make its creator owner, and announce it.
 
@@ -37,7 +45,9 @@ def project_create(
 
 
 @transaction.atomic
-def membership_set(*, project: Project, user, role: str, actor=None) -> Membership:
+def membership_set(
+    *, project: Project, user: User, role: str, actor: User | None = None
+) -> Membership:
     """Give ``user`` the ``role`` in ``project`` (creating or changing it)."""
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}; choose one of {Role.values}.")
@@ -57,7 +67,9 @@ def membership_set(*, project: Project, user, role: str, actor=None) -> Membersh
 
 
 @transaction.atomic
-def membership_remove(*, project: Project, user, actor=None) -> None:
+def membership_remove(
+    *, project: Project, user: User, actor: User | None = None
+) -> None:
     """Take ``user`` out of ``project``; a project always keeps one owner."""
     _refuse_losing_last_owner(project=project, user=user)
     Membership.objects.filter(project=project, user=user).delete()
@@ -72,7 +84,7 @@ def membership_remove(*, project: Project, user, actor=None) -> None:
 audit = logging.getLogger("glossa.audit")
 
 
-def _refuse_losing_last_owner(*, project: Project, user) -> None:
+def _refuse_losing_last_owner(*, project: Project, user: User) -> None:
     """Raise ApplicationError if ``user`` is the project's only owner.
 
     Owners are locked (``select_for_update``) so two owners demoting each
@@ -92,7 +104,7 @@ def _refuse_losing_last_owner(*, project: Project, user) -> None:
 
 @transaction.atomic
 def project_set_blind_mode(
-    *, project: Project, blind_mode: bool, actor=None
+    *, project: Project, blind_mode: bool, actor: User | None = None
 ) -> Project:
     """Turn independent (blind) annotation on or off for the project."""
     Project.objects.filter(pk=project.pk).update(blind_mode=blind_mode)
@@ -107,7 +119,9 @@ def project_set_blind_mode(
 
 
 @transaction.atomic
-def project_update(*, project: Project, actor=None, **fields) -> Project:
+def project_update(
+    *, project: Project, actor: User | None = None, **fields: Any
+) -> Project:
     """Change a project's name, description or blind mode (not its slug:
     URLs, exports and archives cite it)."""
     allowed = {"name", "description", "blind_mode"}

@@ -1,4 +1,8 @@
-"""TODO docstring."""
+"""Values made safe to open in a spreadsheet (CSV and XLSX exports).
+
+A cell starting with ``= + - @``, TAB or CR is read as a formula by Excel and
+LibreOffice; every export of user text goes through ``spreadsheet_safe``.
+"""
 
 from __future__ import annotations
 

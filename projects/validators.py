@@ -1,4 +1,4 @@
-"""TODO docstring."""
+"""Validators shared by the apps' models: keys (tags, frameworks) and colours."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def agreement_svg(report: AgreementReport) -> SafeString:
         '<title id="agreement-chart-title">Agreement per tag</title>',
     ]
     for i, (_, label, colour) in enumerate(SERIES):
-        x = LABEL_W + i * LEGEND_W
+        x: float = LABEL_W + i * LEGEND_W
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>'
             f'<text x="{x + 14}" y="13" font-size="10">{escape(label)}</text>'

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from annotations.models import Annotation, AnnotationStatus, Origin, Tag
 from annotations.services.annotations import annotation_create
@@ -31,6 +33,9 @@ from projects.errors import ApplicationError
 from projects.models import Role
 from projects.permissions import check_role
 from review.selectors import document_sentences
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -177,7 +182,7 @@ def adjudication_view_data(document: Document) -> AdjudicationView:
     )
 
 
-def _set_status(annotation: Annotation, user, status: str) -> None:
+def _set_status(annotation: Annotation, user: User, status: str) -> None:
     if annotation.status == status:
         return
     before = snapshot(annotation)
@@ -194,7 +199,9 @@ def _set_status(annotation: Annotation, user, status: str) -> None:
     )
 
 
-def _sources(document, start, end, tag):
+def _sources(
+    document: Document, start: int, end: int, tag: Tag
+) -> QuerySet[Annotation]:
     return (
         Annotation.objects.select_for_update()
         .filter(document=document, start=start, end=end, tags=tag)
@@ -204,7 +211,13 @@ def _sources(document, start, end, tag):
 
 @transaction.atomic
 def adjudication_accept(
-    *, document: Document, reviewer, start: int, end: int, tag: Tag, note: str = ""
+    *,
+    document: Document,
+    reviewer: User,
+    start: int,
+    end: int,
+    tag: Tag,
+    note: str = "",
 ) -> Annotation:
     """Put (start, end, tag) in the reconciled version; accept its sources.
 
@@ -257,7 +270,7 @@ def adjudication_accept(
 
 @transaction.atomic
 def adjudication_reject(
-    *, document: Document, reviewer, start: int, end: int, tag: Tag
+    *, document: Document, reviewer: User, start: int, end: int, tag: Tag
 ) -> int:
     """Leave (start, end, tag) out of the reconciled version.
 
@@ -304,7 +317,7 @@ def adjudication_reject(
 
 
 @transaction.atomic
-def adjudication_accept_agreements(*, document: Document, reviewer) -> int:
+def adjudication_accept_agreements(*, document: Document, reviewer: User) -> int:
     """Accept every candidate all annotators agree on (a common first step)."""
     data = adjudication_view_data(document)
     accepted = 0
@@ -322,7 +335,7 @@ def adjudication_accept_agreements(*, document: Document, reviewer) -> int:
 
 
 @transaction.atomic
-def adjudication_finish(*, document: Document, reviewer) -> int:
+def adjudication_finish(*, document: Document, reviewer: User) -> int:
     """Close adjudication: submitted assignments become adjudicated."""
     check_role(reviewer, document.project, Role.REVIEWER)
     return assignments_mark_adjudicated(document=document, user=reviewer)

@@ -52,7 +52,7 @@ from corpus.permissions import access_document
 from projects.api.exceptions import conflict_with_current
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
 from projects.errors import ApplicationError, ConflictError
-from projects.models import Role
+from projects.models import Project, Role
 from projects.params import parse_id
 from projects.permissions import ProjectRolePermission, access_project, check_role
 
@@ -71,7 +71,9 @@ class TagViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     class OutputSerializer(serializers.ModelSerializer):
-        project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+        project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
+            slug_field="slug", read_only=True
+        )
 
         class Meta:
             model = Tag
@@ -218,9 +220,9 @@ class AnnotationViewSet(
             )
         document_id = self.request.query_params.get("document")
         if self.action == "list" and document_id:
-            if parse_id(document_id) is None:
+            if (document_pk := parse_id(document_id)) is None:
                 raise ApplicationError("document must be a number.")
-            document = access_document(self.request.user, parse_id(document_id))
+            document = access_document(self.request.user, document_pk)
             queryset = annotations_visible_to(user=self.request.user, document=document)
         else:
             queryset = annotations_visible_in_projects(user=self.request.user)
@@ -333,9 +335,9 @@ class CommentViewSet(
         )
         annotation_id = self.request.query_params.get("annotation")
         if self.action == "list" and annotation_id:
-            if parse_id(annotation_id) is None:
+            if (annotation_pk := parse_id(annotation_id)) is None:
                 raise ApplicationError("annotation must be a number.")
-            queryset = queryset.filter(annotation_id=parse_id(annotation_id))
+            queryset = queryset.filter(annotation_id=annotation_pk)
         return queryset.order_by("created_at", "pk")
 
     @extend_schema(
@@ -419,9 +421,9 @@ class SuggestionViewSet(
         if self.action == "list":
             document_id = params.get("document")
             if document_id:
-                if parse_id(document_id) is None:
+                if (document_pk := parse_id(document_id)) is None:
                     raise ApplicationError("document must be a number.")
-                document = access_document(self.request.user, parse_id(document_id))
+                document = access_document(self.request.user, document_pk)
                 queryset = queryset.filter(document=document)
             wanted = params.get("status", SuggestionStatus.PENDING)
             if wanted != "all":

@@ -59,6 +59,10 @@ def tags_load_defaults(*, project: Project) -> None:
             patterns=data.get("patterns", []),
             order=order,
         )
-        tag.full_clean(validate_unique=False, validate_constraints=False)
+        # Not the project (it exists) nor uniqueness (the database enforces
+        # it): each would cost a query per tag.
+        tag.full_clean(
+            exclude=["project"], validate_unique=False, validate_constraints=False
+        )
         new_tags.append(tag)
     Tag.objects.bulk_create(new_tags)

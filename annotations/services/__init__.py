@@ -3,5 +3,5 @@
 One module per subject; import from the module itself, e.g.
 ``from annotations.services.annotations import annotation_update``.
 Every service owns its transaction, validates with ``full_clean()`` and
-records history (``annotations.history``).
+records history (``audit.services``).
 """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -9,11 +11,14 @@ from annotations.models import Annotation, Comment
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 MAX_COMMENT_CHARS = 10_000
 
 
 @transaction.atomic
-def comment_create(*, annotation: Annotation, author, body: str) -> Comment:
+def comment_create(*, annotation: Annotation, author: User, body: str) -> Comment:
     """Add a comment; blank or oversized bodies are refused with a reason."""
     body = (body or "").strip()
     if not body:

@@ -8,7 +8,7 @@ two analysts walking the same queue never create duplicate annotations.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from corpus.models import Document
 from projects.errors import ConflictError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def _lock_pending(suggestion: Suggestion) -> Suggestion:
 
 
 def _decide(
-    suggestion: Suggestion, *, user, status: str, annotation: Annotation | None
+    suggestion: Suggestion, *, user: User, status: str, annotation: Annotation | None
 ) -> Suggestion:
     before = snapshot(suggestion)
     suggestion.status = status
@@ -61,7 +64,7 @@ def _decide(
 
 
 @transaction.atomic
-def suggestion_accept(*, suggestion: Suggestion, user) -> Annotation:
+def suggestion_accept(*, suggestion: Suggestion, user: User) -> Annotation:
     """Turn the suggestion into an annotation by ``user`` with its tag."""
     current = _lock_pending(suggestion)
     annotation = annotation_create(
@@ -78,7 +81,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Annotation:
 
 @transaction.atomic
 def suggestion_edit(
-    *, suggestion: Suggestion, user, start: int, end: int, tag_keys: list[str]
+    *, suggestion: Suggestion, user: User, start: int, end: int, tag_keys: list[str]
 ) -> Annotation:
     """Accept with corrections: other offsets and/or other tags."""
     current = _lock_pending(suggestion)
@@ -95,7 +98,7 @@ def suggestion_edit(
 
 
 @transaction.atomic
-def suggestion_reject(*, suggestion: Suggestion, user) -> Suggestion:
+def suggestion_reject(*, suggestion: Suggestion, user: User) -> Suggestion:
     """Record that the suggestion is wrong; it stays for precision figures."""
     current = _lock_pending(suggestion)
     return _decide(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +14,9 @@ from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from projects.errors import ApplicationError
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TAG_FIELDS = (
     "key",
@@ -32,7 +35,7 @@ def patterns_validate(patterns: Any) -> list:
     """Parse and check a tag's suggestion rules; return them as data.
 
     Accepts a JSON string (from a form) or already-parsed data. The rule
-    language belongs to ``annotations/suggest.py``, whose checker we apply so
+    language belongs to ``annotations/rules.py``, whose checker we apply so
     an owner learns of a broken rule when saving it, not when analysis
     silently skips it. We also refuse anything too large to be hand-written.
     """
@@ -54,7 +57,8 @@ def patterns_validate(patterns: Any) -> list:
         raise ValidationError({"patterns": problems})
     if len(json.dumps(patterns).encode()) > MAX_PATTERNS_BYTES:
         raise ValidationError({"patterns": "Patterns are larger than 64 KB."})
-    return patterns
+    checked: list[Any] = patterns  # a list: suggest_patterns_problems said so
+    return checked
 
 
 def _save(tag: Tag) -> None:
@@ -73,7 +77,9 @@ def _save(tag: Tag) -> None:
 
 
 @transaction.atomic
-def tag_create(*, project: Project, user, key: str, name: str, **fields) -> Tag:
+def tag_create(
+    *, project: Project, user: User, key: str, name: str, **fields: Any
+) -> Tag:
     """Add a tag to the project's taxonomy."""
     unknown = set(fields) - set(TAG_FIELDS)
     if unknown:
@@ -94,7 +100,7 @@ def tag_create(*, project: Project, user, key: str, name: str, **fields) -> Tag:
 
 
 @transaction.atomic
-def tag_update(*, tag: Tag, user, **fields) -> Tag:
+def tag_update(*, tag: Tag, user: User, **fields: Any) -> Tag:
     """Change a tag's fields; the key cannot change once annotations use it."""
     unknown = set(fields) - set(TAG_FIELDS)
     if unknown:
@@ -123,7 +129,7 @@ def tag_update(*, tag: Tag, user, **fields) -> Tag:
 
 
 @transaction.atomic
-def tag_delete(*, tag: Tag, user) -> None:
+def tag_delete(*, tag: Tag, user: User) -> None:
     """Delete an unused tag; a used one can only be deactivated (deleting it
     would silently strip it from annotations and pending suggestions)."""
     tag = Tag.objects.select_for_update().get(pk=tag.pk)

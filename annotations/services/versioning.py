@@ -8,7 +8,7 @@ same kind of ``ConflictError`` carrying the current state.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from django.db import models
 
@@ -16,7 +16,19 @@ from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from projects.errors import ConflictError
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from projects.models import Project
+
 M = TypeVar("M", bound=models.Model)
+
+
+class _Versioned(Protocol):
+    """What these helpers read of a record besides its being a model."""
+
+    version: int
+    project: Project
 
 
 def locked_at_version(
@@ -28,9 +40,10 @@ def locked_at_version(
     current = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if current is None:
         raise ConflictError(f"Someone else deleted {noun}.", current=None)
-    if int(expected_version) != current.version:
+    version = cast(_Versioned, current).version
+    if int(expected_version) != version:
         raise ConflictError(
-            f"Someone else saved {noun} (now version {current.version}, you "
+            f"Someone else saved {noun} (now version {version}, you "
             f"edited version {expected_version}). Your change was not saved; "
             "review the current state and apply it again.",
             current=current,
@@ -39,7 +52,12 @@ def locked_at_version(
 
 
 def delete_at_version(
-    queryset: models.QuerySet[M], *, pk: int, expected_version: int, noun: str, user
+    queryset: models.QuerySet[M],
+    *,
+    pk: int,
+    expected_version: int,
+    noun: str,
+    user: User,
 ) -> None:
     """Delete row ``pk`` if it is still at ``expected_version`` and record the
     deletion with the last state, so the history can show what was removed.
@@ -48,7 +66,7 @@ def delete_at_version(
         queryset, pk=pk, expected_version=expected_version, noun=noun
     )
     before = snapshot(current)
-    project = current.project
+    project = cast(_Versioned, current).project
     current.delete()
     history_record(
         project=project,
@@ -60,13 +78,14 @@ def delete_at_version(
     )
 
 
-def save_next_version(current: M, *, user, before: dict) -> M:
+def save_next_version(current: M, *, user: User, before: dict) -> M:
     """Save an already validated, locked record as its next version and
     record the change (``before`` is its snapshot from before the edit)."""
-    current.version += 1
+    versioned = cast(_Versioned, current)
+    versioned.version += 1
     current.save()
     history_record(
-        project=current.project,
+        project=versioned.project,
         actor=user,
         obj=current,
         action=HistoryAction.UPDATE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
@@ -9,6 +11,11 @@ from rest_framework import serializers, viewsets
 from audit.models import HistoryEntry
 from audit.selectors import history_filter_entries
 from projects.permissions import ProjectRolePermission
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from projects.models import Project
 
 FILTERS = [
     OpenApiParameter("project", OpenApiTypes.STR, description="Project slug."),
@@ -28,8 +35,12 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
     projects only reviewers and owners read it."""
 
     class OutputSerializer(serializers.ModelSerializer):
-        project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-        actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+        project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
+            slug_field="slug", read_only=True
+        )
+        actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+            slug_field="username", read_only=True
+        )
 
         class Meta:
             model = HistoryEntry

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from corpus.models import Document
+from corpus.models import Document, Source
+from projects.models import Project
 
 
 class DocumentOutputSerializer(serializers.ModelSerializer):
     """A document without its text (lists never carry bodies)."""
 
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(
+    project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    # Named like DRF's Field.source, hence the ignore: a declared field, not that.
+    source: serializers.SlugRelatedField[Source] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="name", read_only=True, allow_null=True
     )
 

@@ -31,9 +31,14 @@ from corpus.services import (
     assignment_submit,
 )
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
-from projects.models import Membership, Role
+from projects.models import Membership, Project, Role
 from projects.params import parse_id
-from projects.permissions import ProjectRolePermission, access_project, check_role
+from projects.permissions import (
+    ProjectRolePermission,
+    access_project,
+    check_role,
+    signed_in_user,
+)
 
 
 @extend_schema_view(list=extend_schema(summary="Documents (without their text)"))
@@ -134,12 +139,13 @@ class DocumentViewSet(
     def list(self, request, *args, **kwargs):
         slug = request.query_params.get("project")
         self.project = None
-        self.merged_projects: list[int] = []
+        self.merged_projects = []
         if slug:
             self.project = access_project(request.user, slug)  # 404 for non-members
         queryset = self.filter_queryset(self.get_queryset())
         if self.merged_projects:
-            queryset = NewestAcrossProjects(queryset, self.merged_projects)
+            # Pages like a queryset (count and slices), which is all DRF needs.
+            queryset = NewestAcrossProjects(queryset, self.merged_projects)  # type: ignore[assignment]
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -240,7 +246,7 @@ class SearchView(GenericAPIView):
         # The one document search (as on the document list): ranked ids from
         # the stored vector; rank and headline computed for this page only.
         results, _ = documents_search(documents, values["q"], headlines=True)
-        page = self.paginate_queryset(results)
+        page = self.paginate_queryset(results)  # type: ignore[arg-type]  # slices like one
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
@@ -258,7 +264,7 @@ class AssignmentViewSet(
     """
 
     class OutputSerializer(serializers.ModelSerializer):
-        project = serializers.SlugRelatedField(
+        project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
             source="document.project", slug_field="slug", read_only=True
         )
         annotator_username = serializers.CharField(
@@ -353,7 +359,7 @@ class AssignmentViewSet(
         )
 
     def perform_destroy(self, instance):
-        assignment_delete(assignment=instance, user=self.request.user)
+        assignment_delete(assignment=instance, user=signed_in_user(self.request))
 
     @extend_schema(request=None, responses={200: OutputSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])

@@ -111,7 +111,7 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def for_user(self, user: User | AnonymousUser) -> DocumentQuerySet:
         """Documents of the projects ``user`` is a member of.
 

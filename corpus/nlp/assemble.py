@@ -86,7 +86,7 @@ def assemble(doc) -> dict[str, Any]:
         return best
 
     sentence_has_attr = {a["sentence"] for a in attributions}
-    voice_start = voice["sentence_start"] if voice else None
+    voice_sentence = sentence_of(voice["sentence_start"]) if voice else None
     quoted_by = _quotation_speakers(sents, attributions, attributions_raw)
 
     def claimant_for(lo: int, hi: int) -> tuple[str, str, int | None]:
@@ -96,13 +96,13 @@ def assemble(doc) -> dict[str, Any]:
         if index is not None:
             item = attributions_raw[index]
             return item["claimant"], item["claimant_type"], index
-        if voice and sentence_of(lo) != sentence_of(voice_start):
+        if voice and sentence_of(lo) != voice_sentence:
             return voice["claimant"], voice["claimant_type"], None
         return "", UNATTRIBUTED, None
 
     cues = []
     for span in doc.spans.get(CUES_KEY, []):
-        claimant, kind, index = claimant_for(span.start, span.end)
+        claimant, kind, owner_index = claimant_for(span.start, span.end)
         cues.append(
             {
                 "start": span.start_char,
@@ -113,7 +113,7 @@ def assemble(doc) -> dict[str, Any]:
                 "sentence": sentence_of(span.start),
                 "claimant": claimant,
                 "claimant_type": kind,
-                "attribution": index,
+                "attribution": owner_index,
             }
         )
 
@@ -136,7 +136,7 @@ def assemble(doc) -> dict[str, Any]:
             }
         )
 
-    sentences = []
+    sentences: list[dict[str, Any]] = []
     renumber: dict[int, int] = {}
     for index, sent in enumerate(sents):
         text = sent.text
@@ -176,7 +176,7 @@ def assemble(doc) -> dict[str, Any]:
             chosen = attributions_raw[quoted_by[index]]
             claimant, kind = chosen["claimant"], chosen["claimant_type"]
             via = "quotation"
-        elif voice and index != sentence_of(voice_start):
+        elif voice and index != voice_sentence:
             claimant, kind, via = voice["claimant"], voice["claimant_type"], "voice"
         sentences.append(
             {

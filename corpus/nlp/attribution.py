@@ -239,6 +239,7 @@ class AttributionFinder(DataComponent):
             if ancestor.lemma_.lower() in WITHHOLDING_HEADS and negated(ancestor):
                 return None  # "did not say how they determined that ..."
         subject = self._subject(verb)
+        content: tuple[int, int] | None
         if subject is None:
             agent = passive_agent(verb)
             if agent is None:
@@ -434,9 +435,9 @@ class AttributionFinder(DataComponent):
             name, kind = memory[tok.lemma_.lower()]
         elif tok.pos_ == "NOUN" and any(c.lower_ == "the" for c in tok.children):
             # "the network said", after "Harbour Rights Network documented".
-            named = self._named_earlier(tok, ents)
-            if named is not None and (named[1] or not kind):
-                name, kind = named[0], named[1] or kind
+            earlier = self._named_earlier(tok, ents)
+            if earlier is not None and (earlier[1] or not kind):
+                name, kind = earlier[0], earlier[1] or kind
         elif person or tok.pos_ == "PROPN":
             surname = tok.lower_
             if kind:

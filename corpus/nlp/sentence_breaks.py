@@ -44,7 +44,7 @@ class SentenceBreaks:
 
     def __call__(self, doc: Doc) -> Doc:
         starts: dict[int, int] = {}
-        strings = self.matcher.vocab.strings
+        strings = self.matcher.vocab.strings  # type: ignore[attr-defined]  # not in spaCy's stub
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             last = end - 1
@@ -65,5 +65,5 @@ class SentenceBreaks:
             for i, value in starts.items():
                 if i != 0:
                     values[i] = value if value > 0 else NOT_SENT_START
-            doc.from_array([SENT_START], values)
+            doc.from_array([SENT_START], values)  # type: ignore[arg-type]  # a 1-D array is fine
         return doc

@@ -4,16 +4,17 @@ A zip holding ``manifest.json`` (format name and version, counts, and the
 SHA-256 and size of every other member), one JSON Lines file per kind of
 object, the original files under ``originals/<sha256>`` and WARC captures
 under ``warc/``. Rows are the same snapshots the history uses
-(``annotations.history.snapshot``: concrete fields by attribute name,
+(``audit.services.snapshot``: concrete fields by attribute name,
 foreign keys as ids, many-to-many as id lists), so the archive says exactly
 what the database holds. Ids are the exporting instance's; the importer
-(``annotations.imports.archive``) maps them to new ones.
+(``exchange.imports.archive``) maps them to new ones.
 
 The zip is written to a temporary file (constant memory) and streamed out.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tempfile
@@ -21,6 +22,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -139,7 +141,7 @@ def _rows(queryset: QuerySet) -> Iterator[dict]:
     m2m = [
         f.name
         for f in model._meta.many_to_many
-        if f.remote_field.through._meta.auto_created
+        if cast("type[Model]", f.remote_field.through)._meta.auto_created
     ]
     if m2m:
         queryset = queryset.prefetch_related(*m2m)
@@ -195,13 +197,13 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
                 with document.original.open("rb") as source:
                     writer.add(
                         f"originals/{document.sha256}",
-                        iter(lambda s=source: s.read(READ_CHUNK), b""),
+                        iter(functools.partial(source.read, READ_CHUNK), b""),
                     )
             if document.warc:
                 with document.warc.open("rb") as source:
                     writer.add(
                         f"warc/{document.pk}.warc.gz",
-                        iter(lambda s=source: s.read(READ_CHUNK), b""),
+                        iter(functools.partial(source.read, READ_CHUNK), b""),
                     )
             done += 1
             progress(done, total)

@@ -129,11 +129,11 @@ def claim_batches(queryset: QuerySet[Claim]) -> Iterator[list[Claim]]:
         prefetch_related_objects(batch, *CLAIM_PREFETCHES)
         yield batch
         for claim in batch:
-            claim._prefetched_objects_cache = {}
+            claim._prefetched_objects_cache = {}  # type: ignore[attr-defined]
 
 
 def source_label(document: Document) -> str:
     """Who published a document, as a reader would cite it."""
-    if document.source_id:
+    if document.source is not None:
         return document.source.name
     return document.publisher or document.author or ""

@@ -71,7 +71,7 @@ def claim_to_claimreview(claim: Claim, *, base: str, project: Project) -> dict:
     findings = []
     for a in assessments:
         target = a.element or a.criterion
-        question = f" ({a.element.question})" if a.element_id else ""
+        question = f" ({a.element.question})" if a.element is not None else ""
         findings.append(
             f"{target}{question}: {a.get_finding_display()}. {a.rationale}".strip()
         )

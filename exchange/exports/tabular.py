@@ -125,10 +125,10 @@ def rows(project: Project, progress: Progress = no_progress) -> Iterator[list]:
             yield [row.get(column, "") for column in COLUMNS]
         done += len(batch)
         progress(done, total)
-    for batch in claim_batches(claims):
-        for claim in batch:
+    for claim_batch in claim_batches(claims):
+        for claim in claim_batch:
             row = _claim_row(claim)
             yield [row.get(column, "") for column in COLUMNS]
-        done += len(batch)
+        done += len(claim_batch)
         progress(done, total)
     progress(done, total)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
+from exchange.imports.common import ImportResult
 from exchange.imports.spans import import_spans
 from exchange.imports.w3c import import_w3c
 
-IMPORTERS = {
+# Key -> (label, importer); an importer takes the file and keyword arguments.
+IMPORTERS: dict[str, tuple[str, Callable[..., ImportResult]]] = {
     "doccano": ("doccano JSONL", partial(import_spans, tool="doccano")),
     "labelstudio": (
         "Label Studio JSON/JSONL",

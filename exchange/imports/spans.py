@@ -21,7 +21,7 @@ import. Everything runs in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -37,6 +37,9 @@ from exchange.imports.common import (
     span_in_document,
 )
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from annotations.models import Tag
 
 Span = tuple[object, object, list, str]  # start, end, labels, expected quote
 
@@ -74,7 +77,9 @@ def _ls_span(value: dict[str, Any], where: str) -> Span:
     return (value.get("start"), value.get("end"), labels, value.get("text") or "")
 
 
-def _labelstudio_spans(record: dict[str, Any], where: str) -> tuple[str, list[Span]]:
+def _labelstudio_spans(
+    record: dict[str, Any], where: str
+) -> tuple[str | None, list[Span]]:
     if "data" not in record:
         return record.get("text"), _doccano_spans(record, where)
     data = record["data"]
@@ -130,7 +135,7 @@ def import_spans(
             ]
         except ValueError as exc:
             raise ImportRefused(f"{name}, {where}: {exc}.") from exc
-        meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+        meta = record["meta"] if isinstance(record.get("meta"), dict) else {}
         document = document_for_text(
             project=project,
             user=user,
@@ -160,7 +165,7 @@ def import_spans(
                     user=user,
                     start=s,
                     end=e,
-                    tags=tags,
+                    tags=cast("list[Tag]", tags),  # no None: skipped above
                     result=result,
                 )
             except ValueError as exc:

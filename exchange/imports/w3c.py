@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 
@@ -30,6 +30,9 @@ from exchange.imports.common import (
     read_records,
 )
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from annotations.models import Tag
 
 DOC_IRI = re.compile(r"/p/(?P<slug>[^/]+)/d/(?P<pk>\d+)/?(?:[#?].*)?$")
 NOTE_PURPOSES = {"commenting", "describing", "replying", "editing", "assessing"}
@@ -175,7 +178,7 @@ def import_w3c(
                     user=user,
                     start=span[0],
                     end=span[1],
-                    tags=tags,
+                    tags=cast("list[Tag]", tags),  # no None: skipped above
                     note=note,
                     result=result,
                 )

@@ -8,6 +8,7 @@ a brief can follow and the quotes (annotations) it relies on.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -20,8 +21,11 @@ from annotations.services.versioning import (
 from audit.services import history_record, snapshot
 from legal.models import Assessment, Claim, Criterion, Element, Finding
 from projects.errors import ApplicationError
-from projects.models import Role
+from projects.models import Membership, Role
 from projects.permissions import membership_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 def _clean_rationale(rationale: str | None) -> str:
@@ -65,7 +69,11 @@ def _clean_sources(claim: Claim, sources: Iterable[Annotation | int]) -> list[in
     return ids
 
 
-def assessment_can_edit(user, assessment: Assessment, membership=None) -> bool:
+def assessment_can_edit(
+    user: User | AnonymousUser,
+    assessment: Assessment,
+    membership: Membership | None = None,
+) -> bool:
     """Authors edit their own assessments; reviewers and owners any.
 
     Pass the user's ``membership`` of the project when checking many
@@ -82,7 +90,7 @@ def assessment_can_edit(user, assessment: Assessment, membership=None) -> bool:
 def assessment_create(
     *,
     claim: Claim,
-    user,
+    user: User,
     finding: str,
     rationale: str,
     element: Element | None = None,
@@ -150,7 +158,7 @@ def assessment_create(
 def assessment_update(
     *,
     assessment: Assessment,
-    user,
+    user: User,
     expected_version: int,
     finding: str | None = None,
     rationale: str | None = None,
@@ -175,7 +183,9 @@ def assessment_update(
 
 
 @transaction.atomic
-def assessment_delete(*, assessment: Assessment, user, expected_version: int) -> None:
+def assessment_delete(
+    *, assessment: Assessment, user: User, expected_version: int
+) -> None:
     """Delete an assessment if it is still at ``expected_version``."""
     delete_at_version(
         Assessment.objects.all(),

@@ -9,7 +9,7 @@ Every write records history; claim edits use optimistic locking through
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,6 +33,9 @@ from legal.models import (
 from projects.errors import ApplicationError
 from projects.models import Project
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 #: Fields ``claim_update`` may change.
 CLAIM_EDITABLE_FIELDS = (
     "proposition",
@@ -53,7 +56,7 @@ def _check_same_project(*, claim: Claim, annotation: Annotation) -> None:
         )
 
 
-def _mention_link(*, claim: Claim, annotation: Annotation, user) -> ClaimMention:
+def _mention_link(*, claim: Claim, annotation: Annotation, user: User) -> ClaimMention:
     _check_same_project(claim=claim, annotation=annotation)
     mention, created = ClaimMention.objects.get_or_create(
         claim=claim, annotation=annotation, defaults={"linked_by": user}
@@ -73,7 +76,7 @@ def _mention_link(*, claim: Claim, annotation: Annotation, user) -> ClaimMention
 def claim_create(
     *,
     project: Project,
-    user,
+    user: User,
     proposition: str,
     claimant: str = "",
     claimant_type: str = ClaimantType.UNATTRIBUTED,
@@ -110,7 +113,9 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) -> Claim:
+def claim_update(
+    *, claim: Claim, user: User, expected_version: int, **fields: Any
+) -> Claim:
     """Change a claim's fields if nobody changed it since ``expected_version``.
 
     Raises ``ConflictError`` (with the current claim) on a stale version and
@@ -138,7 +143,7 @@ def claim_update(*, claim: Claim, user, expected_version: int, **fields: Any) ->
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim, user, expected_version: int) -> None:
+def claim_delete(*, claim: Claim, user: User, expected_version: int) -> None:
     """Delete a claim with its mentions, quantities and assessments."""
     delete_at_version(
         Claim.objects.all(),
@@ -150,13 +155,15 @@ def claim_delete(*, claim: Claim, user, expected_version: int) -> None:
 
 
 @transaction.atomic
-def claim_link_mention(*, claim: Claim, annotation: Annotation, user) -> ClaimMention:
+def claim_link_mention(
+    *, claim: Claim, annotation: Annotation, user: User
+) -> ClaimMention:
     """Record that ``annotation`` reports ``claim`` (idempotent)."""
     return _mention_link(claim=claim, annotation=annotation, user=user)
 
 
 @transaction.atomic
-def claim_unlink_mention(*, claim: Claim, annotation: Annotation, user) -> None:
+def claim_unlink_mention(*, claim: Claim, annotation: Annotation, user: User) -> None:
     """Remove the link between a claim and an annotation.
 
     Raises ``ApplicationError`` if they are not linked.
@@ -184,7 +191,7 @@ def claim_unlink_mention(*, claim: Claim, annotation: Annotation, user) -> None:
 def claim_quantity_add(
     *,
     claim: Claim,
-    user,
+    user: User,
     value: int,
     counts: str,
     bound: str = QuantityBound.EXACT,
@@ -227,7 +234,7 @@ def claim_quantity_add(
 
 
 @transaction.atomic
-def claim_quantity_remove(*, quantity: ClaimQuantity, user) -> None:
+def claim_quantity_remove(*, quantity: ClaimQuantity, user: User) -> None:
     """Remove a figure from its claim."""
     before = snapshot(quantity)
     pk = quantity.pk

@@ -8,7 +8,8 @@ entries for those objects.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +24,12 @@ from legal.framework_format import (
 from legal.models import Criterion, Element, Framework
 from projects.models import Project
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def framework_import(
-    *, project: Project, user, data: dict[str, Any], dry_run: bool = False
+    *, project: Project, user: User, data: dict[str, Any], dry_run: bool = False
 ) -> tuple[FrameworkPreview, Framework | None]:
     """Validate, preview and (unless ``dry_run``) load a framework.
 
@@ -58,7 +62,7 @@ CRITERION_FIELDS = ("code", "group", "title", "instrument", "article", "paraphra
 
 
 @transaction.atomic
-def criterion_update(*, criterion: Criterion, user, **fields: Any) -> Criterion:
+def criterion_update(*, criterion: Criterion, user: User, **fields: Any) -> Criterion:
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
         raise ValidationError(f"Cannot change: {', '.join(sorted(unknown))}.")
@@ -82,7 +86,7 @@ def criterion_update(*, criterion: Criterion, user, **fields: Any) -> Criterion:
 def criterion_create(
     *,
     framework: Framework,
-    user,
+    user: User,
     key: str,
     code: str,
     title: str,
@@ -125,7 +129,7 @@ def _clean_tags(tags: list[str] | str) -> list[str]:
 def element_update(
     *,
     element: Element,
-    user,
+    user: User,
     question: str | None = None,
     tags: list[str] | str | None = None,
 ) -> Element:
@@ -153,10 +157,10 @@ def element_update(
 def element_create(
     *,
     criterion: Criterion,
-    user,
+    user: User,
     key: str,
     question: str,
-    tags: list[str] | str = (),
+    tags: Sequence[str] | str = (),
 ) -> Element:
     if not (question or "").strip():
         raise ValidationError({"question": "An element needs a question."})
@@ -190,46 +194,57 @@ def _require(mapping: Any, field: str, where: str) -> Any:
     return value
 
 
-@transaction.atomic
-def framework_load(*, project: Project, data: dict[str, Any]) -> Framework:
-    """Create or update a framework from exchange data, idempotently.
+CRITERION_LOAD_FIELDS = (
+    "code",
+    "group",
+    "title",
+    "instrument",
+    "article",
+    "paraphrase",
+    "order",
+)
+ELEMENT_LOAD_FIELDS = ("question", "tags", "order")
+# full_clean skips uniqueness and the parent's existence: the database enforces
+# both, and checking them row by row is what made loading the default framework
+# take a thousand queries.
+NO_UNIQUE = {"validate_unique": False, "validate_constraints": False}
 
-    Criteria and elements are matched by key: existing ones are updated,
-    missing ones created; nothing is deleted (assessments may point to it).
-    Raises ``ValidationError`` naming the first problem; nothing is written
-    then.
+
+def _criterion_rows(
+    data: dict[str, Any],
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Validate the criteria and elements of ``data`` before anything is read.
+
+    Returns, per criterion, its field values (with ``key``) and its elements'
+    field values. Raises ``ValidationError`` naming the first problem.
     """
-    key = _require(data, "key", "framework")
-    framework, _ = Framework.objects.update_or_create(
-        project=project,
-        key=key,
-        defaults={
-            "name": _require(data, "name", "framework"),
-            "description": data.get("description", ""),
-            "version": int(data.get("version", 1)),
-        },
-    )
-    framework.full_clean()
     criteria = _require(data, "criteria", "framework")
     if not isinstance(criteria, list):
         raise ValidationError("framework: 'criteria' must be a list.")
+    rows: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    codes: set[str] = set()
+    keys: set[str] = set()
     for c_order, c_data in enumerate(criteria):
         c_key = _require(c_data, "key", f"criterion {c_order + 1}")
         where = f"criterion {c_key}"
-        criterion, _ = Criterion.objects.update_or_create(
-            framework=framework,
-            key=c_key,
-            defaults={
-                "code": _require(c_data, "code", where),
-                "group": c_data.get("group", ""),
-                "title": _require(c_data, "title", where),
-                "instrument": _require(c_data, "instrument", where),
-                "article": c_data.get("article", ""),
-                "paraphrase": _require(c_data, "paraphrase", where),
-                "order": c_order,
-            },
-        )
-        criterion.full_clean()
+        values = {
+            "key": c_key,
+            "code": _require(c_data, "code", where),
+            "group": c_data.get("group", ""),
+            "title": _require(c_data, "title", where),
+            "instrument": _require(c_data, "instrument", where),
+            "article": c_data.get("article", ""),
+            "paraphrase": _require(c_data, "paraphrase", where),
+            "order": c_order,
+        }
+        if c_key in keys:
+            raise ValidationError(f"{where}: the key is used twice.")
+        if values["code"] in codes:
+            raise ValidationError(f"{where}: code {values['code']} is used twice.")
+        keys.add(c_key)
+        codes.add(values["code"])
+        elements: list[dict[str, Any]] = []
+        e_keys: set[str] = set()
         for e_order, e_data in enumerate(c_data.get("elements") or []):
             e_key = _require(e_data, "key", f"{where}, element {e_order + 1}")
             tags = e_data.get("tags") or []
@@ -237,15 +252,100 @@ def framework_load(*, project: Project, data: dict[str, Any]) -> Framework:
                 raise ValidationError(
                     f"{where}, element {e_key}: 'tags' must be a list of keys."
                 )
-            Element.objects.update_or_create(
-                criterion=criterion,
-                key=e_key,
-                defaults={
+            if e_key in e_keys:
+                raise ValidationError(
+                    f"{where}, element {e_key}: the key is used twice."
+                )
+            e_keys.add(e_key)
+            elements.append(
+                {
+                    "key": e_key,
                     "question": _require(
                         e_data, "question", f"{where}, element {e_key}"
                     ),
                     "tags": tags,
                     "order": e_order,
-                },
+                }
             )
+        rows.append((values, elements))
+    return rows
+
+
+def _merge(obj: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    """Set ``fields`` of ``obj`` from ``values``; True if anything changed."""
+    changed = False
+    for name in fields:
+        if getattr(obj, name) != values[name]:
+            setattr(obj, name, values[name])
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def framework_load(*, project: Project, data: dict[str, Any]) -> Framework:
+    """Create or update a framework from exchange data, idempotently, in bulk.
+
+    Criteria and elements are matched by key: existing ones are updated,
+    missing ones created; nothing is deleted (assessments may point to it).
+    Raises ``ValidationError`` naming the first problem; nothing is written
+    then. A few queries whatever the size: one read of what exists per level,
+    then one bulk write per level (every new project loads the default
+    framework, so this is on the path of each ``project_create``).
+    """
+    key = _require(data, "key", "framework")
+    name = _require(data, "name", "framework")
+    rows = _criterion_rows(data)
+    framework = Framework.objects.filter(project=project, key=key).first()
+    if framework is None:
+        framework = Framework(project=project, key=key)
+    framework.name = name
+    framework.description = data.get("description", "")
+    framework.version = int(data.get("version", 1))
+    framework.full_clean(exclude=["project"], **NO_UNIQUE)
+    framework.save()
+
+    existing = {c.key: c for c in Criterion.objects.filter(framework=framework)}
+    taken_codes = {c.code: c.key for c in existing.values()}
+    new_criteria: list[Criterion] = []
+    changed_criteria: list[Criterion] = []
+    for values, _elements in rows:
+        holder = taken_codes.get(values["code"])
+        if holder is not None and holder != values["key"]:
+            raise ValidationError(
+                f"criterion {values['key']}: code {values['code']} belongs to "
+                f"criterion {holder}."
+            )
+        criterion = existing.get(values["key"])
+        if criterion is None:
+            criterion = Criterion(framework=framework, **values)
+            new_criteria.append(criterion)
+        elif _merge(criterion, values, CRITERION_LOAD_FIELDS):
+            changed_criteria.append(criterion)
+        else:
+            continue
+        criterion.full_clean(exclude=["framework"], **NO_UNIQUE)
+        existing[values["key"]] = criterion
+    Criterion.objects.bulk_update(changed_criteria, CRITERION_LOAD_FIELDS)
+    Criterion.objects.bulk_create(new_criteria)
+
+    elements = {
+        (e.criterion_id, e.key): e
+        for e in Element.objects.filter(criterion__framework=framework)
+    }
+    new_elements: list[Element] = []
+    changed_elements: list[Element] = []
+    for values, element_rows in rows:
+        criterion = existing[values["key"]]
+        for e_values in element_rows:
+            element = elements.get((criterion.pk, e_values["key"]))
+            if element is None:
+                element = Element(criterion=criterion, **e_values)
+                new_elements.append(element)
+            elif _merge(element, e_values, ELEMENT_LOAD_FIELDS):
+                changed_elements.append(element)
+            else:
+                continue
+            element.full_clean(exclude=["criterion"], **NO_UNIQUE)
+    Element.objects.bulk_update(changed_elements, ELEMENT_LOAD_FIELDS)
+    Element.objects.bulk_create(new_elements)
     return framework

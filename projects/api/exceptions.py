@@ -44,10 +44,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"message": "Invalid input.", "extra": {"fields": exc.detail}}
     else:
-        detail = (
+        message = (
             response.data.get("detail", "") if isinstance(response.data, dict) else ""
         )
-        response.data = {"message": str(detail), "extra": {}}
+        response.data = {"message": str(message), "extra": {}}
     return response
 
 

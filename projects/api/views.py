@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from projects.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
 from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
-from projects.permissions import ProjectRolePermission
+from projects.permissions import ProjectRolePermission, signed_in_user
 from projects.services import project_create, project_update
 
 
@@ -63,7 +63,7 @@ class ProjectViewSet(
     filter_backends: list = []
 
     def get_queryset(self):
-        user = self.request.user
+        user = signed_in_user(self.request)
         # The caller's role, for the output (not a scope: for_user scopes).
         role = Membership.objects.filter(project=OuterRef("pk"), user=user).values(
             "role"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from corpus.services import DuplicateDocument, document_create
 from projects.models import Project, Role
 from projects.services import membership_set, project_create
 
-SAMPLES = [
+SAMPLES: list[dict[str, Any]] = [
     {
         "file": "report-strikes-at-sea.txt",
         "kind": DocumentKind.ARTICLE,

@@ -75,10 +75,10 @@ class AssessmentViewSet(
         params = self.request.query_params
         if params.get("project"):
             assessments = assessments.filter(project__slug=params["project"])
-        if parse_id(params.get("claim")):
-            assessments = assessments.filter(claim_id=parse_id(params["claim"]))
-        if parse_id(params.get("element")):
-            assessments = assessments.filter(element_id=parse_id(params["element"]))
+        if claim_pk := parse_id(params.get("claim")):
+            assessments = assessments.filter(claim_id=claim_pk)
+        if element_pk := parse_id(params.get("element")):
+            assessments = assessments.filter(element_id=element_pk)
         return (
             assessments.select_related("project", "author")
             .prefetch_related("sources")
