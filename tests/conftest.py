@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.models import Role
 from projects.services import membership_set, project_create
@@ -60,6 +64,45 @@ def reviewer(project):
 @pytest.fixture
 def document(project):
     return DocumentFactory(project=project)
+
+
+# --- Query counts -----------------------------------------------------------------
+
+
+class QueryCounts(NamedTuple):
+    few: int
+    many: int
+    response: Any
+
+
+@pytest.fixture
+def assert_queries_flat(client, django_assert_max_num_queries):
+    """Check that a page's query count does not grow with its rows.
+
+    ``check(user, url, grow)`` calls ``grow(3)``, loads the page once to warm
+    per-process caches, counts the queries of a second load, calls
+    ``grow(27)`` (30 rows) and asserts the page then takes no more queries.
+    ``grow(n)`` adds ``n`` more rows. Returns both counts and the last response.
+    """
+
+    def get(url: str):
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        return response
+
+    def check(user, url: str, grow: Callable[[int], Any]) -> QueryCounts:
+        client.force_login(user)
+        grow(3)
+        get(url)
+        with CaptureQueriesContext(connection) as few:
+            get(url)
+        grow(27)
+        with django_assert_max_num_queries(len(few)) as many:
+            response = get(url)
+        print(f"queries of {url}: {len(few)} at 3 rows, {len(many)} at 30")
+        return QueryCounts(len(few), len(many), response)
+
+    return check
 
 
 # --- Real browser ---------------------------------------------------------------

@@ -1,37 +1,12 @@
-"""Fixtures of the team-and-trust tests: members of every role, a second
-project, and annotations written the way the database stores them."""
+"""Fixtures of the team-and-trust tests: members of every role and a second
+project (``tests.factories.make_annotation`` stores annotations)."""
 
 from __future__ import annotations
 
 import pytest
 
-from annotations.models import Annotation, Origin, Tag
 from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
-
-
-def make_annotation(
-    document, author, start: int, end: int, tag_keys, origin=Origin.HUMAN, **fields
-) -> Annotation:
-    """Store an annotation (anchored, validated) with tags from its project.
-
-    Test set-up only: the annotator branch's ``annotation_create`` is the
-    write path in the application.
-    """
-    annotation = Annotation(
-        project=document.project,
-        document=document,
-        author=author,
-        start=start,
-        end=end,
-        origin=origin,
-        **fields,
-    )
-    annotation.anchor()
-    annotation.full_clean()
-    annotation.save()
-    annotation.tags.set(Tag.objects.filter(project=document.project, key__in=tag_keys))
-    return annotation
 
 
 def member(project, username: str, role: str):

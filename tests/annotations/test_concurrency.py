@@ -23,8 +23,7 @@ from audit.models import HistoryAction, HistoryEntry
 from projects.errors import ConflictError
 from projects.models import Role
 from projects.services import membership_set, project_create
-from tests.factories import DocumentFactory, UserFactory
-from tests.fixtures_team import make_annotation
+from tests.factories import DocumentFactory, UserFactory, make_annotation
 
 THREADS = 8
 ROUNDS = 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotations.models import Tag
 from audit.models import HistoryEntry
-from tests.fixtures_team import make_annotation
+from tests.factories import make_annotation
 
 
 def form(**overrides):

@@ -19,7 +19,7 @@ from audit.services import history_record, snapshot
 from corpus.services import assignment_create, assignment_submit
 from projects.errors import ApplicationError
 from review.services import adjudication_accept, adjudication_reject
-from tests.fixtures_team import make_annotation
+from tests.factories import make_annotation
 
 
 def record_edit(annotation: Annotation, user, add_tag=None, **changes) -> dict:

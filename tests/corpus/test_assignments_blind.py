@@ -10,8 +10,8 @@ from corpus.models import Assignment, AssignmentStatus
 from corpus.services import assignment_create, assignment_reopen, assignment_submit
 from projects.errors import ApplicationError
 from projects.models import Role
-from tests.factories import DocumentFactory
-from tests.fixtures_team import make_annotation, member
+from tests.factories import DocumentFactory, make_annotation
+from tests.fixtures_team import member
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from audit.services import history_record, snapshot
 from corpus.models import Source
 from corpus.services import document_create
 from legal.models import Assessment, Claim, ClaimMention, ClaimQuantity, Element
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_annotation
 
 STATEMENT = (
     "Admiral Vela Korst said on Monday that the navy of Estrania struck two "
@@ -33,37 +33,6 @@ SECOND = (
     "Café owners in Port Lusk — a fictional town — reported that 2 fishermen "
     "are missing. Nobody has explained why the navy did not rescue them."
 )
-
-
-def span_of(text: str, quote: str) -> tuple[int, int]:
-    start = text.index(quote)
-    return start, start + len(quote)
-
-
-def make_annotation(document, author, quote, tag_keys, note="", **extra):
-    """An annotation built the way the service builds it (anchor + clean)."""
-    start, end = span_of(document.text, quote)
-    annotation = Annotation(
-        project=document.project,
-        document=document,
-        author=author,
-        start=start,
-        end=end,
-        note=note,
-        **extra,
-    )
-    annotation.anchor()
-    annotation.full_clean()
-    annotation.save()
-    annotation.tags.set(document.project.tags.filter(key__in=tag_keys))
-    history_record(
-        project=document.project,
-        actor=author,
-        obj=annotation,
-        action="create",
-        after=snapshot(annotation),
-    )
-    return annotation
 
 
 @pytest.fixture
@@ -115,21 +84,32 @@ def rich_project(project, owner, analyst, media_root):
         doc1,
         owner,
         'killing 14 "narco-terrorists"',
-        ["official_claim"],
+        tags=["official_claim"],
         note="Figure from the admiral.",
+        history=True,
     )
     a2 = make_annotation(
-        doc1, analyst, "has yet to provide evidence", ["no_evidence_provided"]
+        doc1,
+        analyst,
+        "has yet to provide evidence",
+        tags=["no_evidence_provided"],
+        history=True,
     )
     a3 = make_annotation(
         doc1,
         analyst,
         "These are extrajudicial executions.",
-        ["experts_say_illegal"],
+        tags=["experts_say_illegal"],
         note='=HYPERLINK("http://evil")',
+        history=True,
     )
     a4 = make_annotation(
-        doc2, owner, "2 fishermen are missing", [], note="Count of the missing."
+        doc2,
+        owner,
+        "2 fishermen are missing",
+        tags=[],
+        note="Count of the missing.",
+        history=True,
     )
     # an update and a deletion, as the services would record them
     before = snapshot(a2)
@@ -144,7 +124,9 @@ def rich_project(project, owner, analyst, media_root):
         before=before,
         after=snapshot(a2),
     )
-    gone = make_annotation(doc2, analyst, "Nobody has explained", ["official_claim"])
+    gone = make_annotation(
+        doc2, analyst, "Nobody has explained", tags=["official_claim"], history=True
+    )
     gone_id, gone_snapshot = gone.pk, snapshot(gone)
     gone.delete()
     history_record(

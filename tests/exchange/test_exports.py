@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 from annotations.models import Annotation
 from exchange.exports import FORMATS
 from legal.models import Claim
-from tests.exchange.conftest import make_annotation
-from tests.factories import DocumentFactory
+from tests.factories import DocumentFactory, make_annotation
 
 pytestmark = pytest.mark.django_db
 IRI = re.compile(r"^https?://[^\s/]+/\S*$")
@@ -199,9 +198,15 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
     ]
     for text in texts:
         document = DocumentFactory(project=project, text=text)
-        make_annotation(document, owner, "The minister said", ["official_claim"])
         make_annotation(
-            document, owner, "No evidence was provided", ["no_evidence_provided"]
+            document, owner, "The minister said", tags=["official_claim"], history=True
+        )
+        make_annotation(
+            document,
+            owner,
+            "No evidence was provided",
+            tags=["no_evidence_provided"],
+            history=True,
         )
     path = tmp_path / "train.spacy"
     path.write_bytes(export(project, "docbin"))

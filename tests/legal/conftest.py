@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from annotations.models import Annotation, Tag
 from corpus.models import Source
-from tests.factories import DocumentFactory, UserFactory
+from tests.factories import DocumentFactory, UserFactory, make_annotation
 
 STATEMENT = (
     "Defence Minister Arlen Vost said on Tuesday that forces struck four vessels "
@@ -25,25 +24,6 @@ WIRE = (
 OTHER = (
     "The coast guard rescued two survivors after the strike, a harbour official said."
 )
-
-
-def make_annotation(document, author, needle: str, tags=(), note="") -> Annotation:
-    """Tag the first occurrence of ``needle`` in the document."""
-    start = document.text.index(needle)
-    annotation = Annotation(
-        project=document.project,
-        document=document,
-        start=start,
-        end=start + len(needle),
-        author=author,
-        note=note,
-    )
-    annotation.anchor()
-    annotation.full_clean()
-    annotation.save()
-    if tags:
-        annotation.tags.set(Tag.objects.filter(project=document.project, key__in=tags))
-    return annotation
 
 
 @pytest.fixture

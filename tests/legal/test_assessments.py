@@ -15,8 +15,7 @@ from legal.services.assessments import (
 from legal.services.claims import claim_create
 from projects.errors import ApplicationError, ConflictError
 from projects.services import membership_set, project_create
-from tests.factories import DocumentFactory, UserFactory
-from tests.legal.conftest import make_annotation
+from tests.factories import DocumentFactory, UserFactory, make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

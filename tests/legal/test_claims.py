@@ -22,8 +22,7 @@ from legal.services.claims import (
     claim_update,
 )
 from projects.errors import ApplicationError, ConflictError
-from tests.factories import DocumentFactory, ProjectFactory
-from tests.legal.conftest import make_annotation
+from tests.factories import DocumentFactory, ProjectFactory, make_annotation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -19,8 +19,7 @@ from audit.models import HistoryAction, HistoryEntry
 from audit.services import history_record, snapshot
 from corpus.models import Assignment, DocumentAnalysis, Job
 from legal.models import Claim, Framework
-from tests.factories import DocumentFactory
-from tests.fixtures_team import make_annotation
+from tests.factories import DocumentFactory, make_annotation
 from tests.projects.isolation import PUBLIC_ROUTES, probe, walk
 
 SECRET = "Zephyrine"
@@ -105,14 +104,20 @@ def drop_outsider_objects_sharing_ids(other_project, ids) -> None:
         model.objects.filter(project=other_project, pk__in=probed).delete()
 
 
+# The walk makes thousands of requests: split it so xdist workers share it.
+SHARDS = 4
+
+
 @pytest.mark.postgres
+@pytest.mark.parametrize("part", range(SHARDS))
 def test_every_route_refuses_outsiders_and_anonymous(
-    client, project_a, outsider, other_project
+    client, project_a, outsider, other_project, part
 ):
     project, ids = project_a
     drop_outsider_objects_sharing_ids(other_project, ids)
     values = path_values(project, ids)
-    problems = probe(client, "anonymous", values, SECRETS)
+    shard = (part, SHARDS)
+    problems = probe(client, "anonymous", values, SECRETS, shard=shard)
 
     client.force_login(outsider)
 
@@ -120,7 +125,7 @@ def test_every_route_refuses_outsiders_and_anonymous(
         if "_auth_user_id" not in client.session:
             client.force_login(outsider)
 
-    problems += probe(client, "outsider", values, SECRETS, relogin=relogin)
+    problems += probe(client, "outsider", values, SECRETS, relogin=relogin, shard=shard)
     assert problems == [], "\n".join(problems[:40])
 
 

@@ -16,7 +16,8 @@ from review.services import (
     adjudication_reject,
     adjudication_view_data,
 )
-from tests.fixtures_team import make_annotation, member
+from tests.factories import make_annotation
+from tests.fixtures_team import member
 
 
 def quote_span(document, quote):

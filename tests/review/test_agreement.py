@@ -21,8 +21,8 @@ from review.selectors import (
     span_f1,
     split_sentences,
 )
-from tests.factories import DocumentFactory
-from tests.fixtures_team import make_annotation, member
+from tests.factories import DocumentFactory, make_annotation
+from tests.fixtures_team import member
 
 DOC1 = "Alpha said ten died. Beta denied it. Gamma saw boats. Delta left."
 DOC2 = "Echo spoke. Foxtrot agreed."

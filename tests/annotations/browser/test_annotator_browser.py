@@ -49,6 +49,12 @@ def suggest(document, phrase: str, tag_key: str) -> Suggestion:
     return suggestion
 
 
+NEXT_FRAMES_JS = (
+    "() => new Promise(done => requestAnimationFrame("
+    "() => requestAnimationFrame(done)))"
+)
+
+
 def wait_saved(page) -> None:
     expect(page.locator("#save-state")).to_have_attribute("data-state", "saved")
 
@@ -296,7 +302,9 @@ def test_hostile_markup_renders_inert(page, team):
     wait_saved(page)
     page.reload()
     expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
-    page.wait_for_timeout(300)
+    # No element that could run script was made (so none can fire later).
+    expect(page.locator("#doc-text span.hl").first).to_be_visible()
+    assert page.locator("#doc-text script, #doc-text img, #doc-text a").count() == 0
     assert page.evaluate("() => window.__pwned === undefined")
     assert dialogs == []
     assert page.errors == []
@@ -315,6 +323,11 @@ def test_viewer_cannot_edit(page, team):
     )
     suggest(document, "Eleven narco-terrorists were killed", "casualty_figure")
     login(page, "victor.viewer")
+    writes = []
+    page.on(
+        "request",
+        lambda request: request.method != "GET" and writes.append(request.url),
+    )
     page.goto(f"/p/{project.slug}/d/{document.pk}/")
     expect(page.locator("#save-state")).to_contain_text("Read only")
     assert page.locator(".tag-button").count() == 0
@@ -325,7 +338,10 @@ def test_viewer_cannot_edit(page, team):
     expect(page.get_by_label("Note")).to_have_attribute("readonly", "")
     assert page.get_by_role("button", name="Delete annotation").count() == 0
     assert page.locator("#suggestions button").count() == 0
-    page.wait_for_timeout(300)
+    # Every handler of those key presses and clicks has run by the next two
+    # frames; none asked the server to write.
+    page.evaluate(NEXT_FRAMES_JS)
+    assert writes == []
     assert Annotation.objects.count() == 1
     assert Suggestion.objects.get().status == SuggestionStatus.PENDING
 

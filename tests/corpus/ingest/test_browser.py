@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from corpus.models import Document
 from tests.browser_support import login
@@ -52,7 +53,7 @@ def test_drop_files_then_upload(page, project, analyst):
     ]
     page.click("text=Upload and ingest")
     page.wait_for_url("**/jobs/**")
-    assert "3 stored" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("3 stored")
     assert sorted(Document.objects.values_list("original_name", flat=True)) == [
         "chosen.txt",
         "dropped-1.txt",
