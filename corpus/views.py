@@ -25,8 +25,8 @@ from corpus.forms import (
     UploadForm,
     UrlForm,
 )
-from corpus.ingest import IngestResult, Outcome, ingest_batch, ingest_text, ingest_url
-from corpus.ingest.service import FAILED, ingest_job_record
+from corpus.ingest import ingest_text, ingest_uploads, ingest_url
+from corpus.ingest.service import ingest_job_record
 from corpus.models import Assignment, AssignmentStatus, Document, Job, JobStatus
 from corpus.services import (
     assignment_delete,
@@ -61,7 +61,13 @@ def ingest(request, slug: str):
                 request.POST, request.FILES, prefix="upload"
             )
             if form.is_valid():
-                result = _ingest_uploads(project, request.user, form.cleaned_data)
+                result = ingest_uploads(
+                    project=project,
+                    user=request.user,
+                    uploads=form.cleaned_data["files"],
+                    kind=form.cleaned_data["kind"],
+                    source=form.cleaned_data["source"] or None,
+                )
         elif active == "paste":
             form = forms["paste"] = PasteForm(request.POST, prefix="paste")
             if form.is_valid():
@@ -266,35 +272,6 @@ def assignment_action_view(request, slug: str, pk: int, action: str):
 
 # Media types never served under their own type: a browser could render them.
 ACTIVE_TYPES = re.compile(r"html|xml|svg|javascript|ecmascript", re.IGNORECASE)
-
-
-def _ingest_uploads(project, user, data) -> IngestResult:
-    """Refuse over-size uploads without reading them; ingest the rest at once."""
-    limit = settings.GLOSSA_MAX_UPLOAD_BYTES
-    refused = IngestResult()
-    files = []
-    for upload in data["files"]:
-        if upload.size > limit:
-            refused.outcomes.append(
-                Outcome(
-                    upload.name,
-                    FAILED,
-                    message=f"The file is too large ({upload.size:,} bytes; the "
-                    f"limit is {limit:,} bytes).",
-                )
-            )
-            continue
-        files.append((upload.name, upload.read()))
-    result = ingest_batch(
-        project=project,
-        files=files,
-        user=user,
-        kind=data["kind"],
-        source=data["source"] or None,
-    )
-    refused.extend(result)
-    refused.job = result.job
-    return refused
 
 
 def _attachment(file, *, name: str, media_type: str, sha256: str = "") -> FileResponse:

@@ -8,12 +8,12 @@ content, ``fetch`` for guarded URL capture and ``dedup`` for near-duplicates.
 
 from corpus.ingest.base import Extracted, ExtractionError
 from corpus.ingest.extract import Failure, extract_all
+from corpus.ingest.results import IngestResult, Outcome
 from corpus.ingest.service import (
-    IngestResult,
-    Outcome,
     ingest_batch,
     ingest_file,
     ingest_text,
+    ingest_uploads,
     ingest_url,
 )
 from corpus.jobs import queue_analysis
@@ -28,6 +28,7 @@ __all__ = [
     "ingest_batch",
     "ingest_file",
     "ingest_text",
+    "ingest_uploads",
     "ingest_url",
     "queue_analysis",
 ]

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from corpus.ingest import IngestResult, Outcome, ingest_batch
-from corpus.ingest.service import FAILED
+from corpus.ingest.results import FAILED
 from corpus.models import DocumentKind, Job, JobKind, JobStatus
 from projects.models import Project
 
