@@ -153,7 +153,7 @@ def test_walk_covers_the_trust_routes_and_api():
 def test_walker_catches_an_unprotected_view(client, project_a, outsider, settings):
     """A view that forgets the permission check is reported, for both users."""
     project, ids = project_a
-    settings.ROOT_URLCONF = "tests.projects.leaky_urls"
+    settings.ROOT_URLCONF = "tests.projects.unprotected_routes"
     clear_url_caches()
     try:
         values = path_values(project, ids)
