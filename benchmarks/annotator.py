@@ -41,8 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import ROOT, bench_database, django_setup, summary
 
-SYLLABLES = "ka lo mi ra ten vor sa li den mar quo bel ni tas ur fen dal os ri"
-SYLLABLES = SYLLABLES.split()
+SYLLABLE_TEXT = "ka lo mi ra ten vor sa li den mar quo bel ni tas ur fen dal os ri"
+SYLLABLES = SYLLABLE_TEXT.split()
 
 
 def fake_words(rng: random.Random, count: int) -> list[str]:
@@ -163,6 +163,7 @@ def session_for(user) -> str:
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
+    assert store.session_key is not None
     return store.session_key
 
 
@@ -270,9 +271,9 @@ def time_interactive(base: str, url: str, session_key: str, loads: int = 5):
             page = context.new_page()
             page.goto(base + url)
             page.wait_for_selector("#annotator[data-ready=true]", state="attached")
-            ready.append(
-                float(page.locator("#annotator").get_attribute("data-ready-ms"))
-            )
+            ready_ms = page.locator("#annotator").get_attribute("data-ready-ms")
+            assert ready_ms is not None
+            ready.append(float(ready_ms))
             page.goto(base + "/login/", wait_until="load")
             baseline.append(
                 page.evaluate(

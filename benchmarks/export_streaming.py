@@ -20,6 +20,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glossa.settings")
@@ -134,7 +135,7 @@ def main() -> None:
             projects[size] = build(size, f"bench-export-{size}-{os.getpid()}")
         figures: dict[str, dict] = {}
         for key in STREAMING:
-            row = {}
+            row: dict[int | str, Any] = {}
             for size, project in projects.items():
                 stream = FORMATS[key].stream
                 runs = [

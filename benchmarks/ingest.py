@@ -257,7 +257,7 @@ def time_suggestions() -> list[float]:
     suggestion time is measured separately and both ratios are reported.
     The wrapper only times the real function; it changes nothing it does.
     """
-    import annotations.rules as suggest
+    import annotations.services.suggestions as suggest
 
     original = suggest.suggestions_create_for_document
     spent = [0.0]

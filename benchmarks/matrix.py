@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def bench_database_url(base: str, name: str | None) -> str:
+def bench_database_url(base: str, name: str | None) -> tuple[str, str]:
     parts = urlsplit(base)
     db = name or (parts.path.lstrip("/") + "_bench")
     return urlunsplit(parts._replace(path="/" + db)), db

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -295,10 +296,10 @@ def main() -> None:
     client = Client()
     client.force_login(owner)
 
-    def get(path: str, params: dict[str, str]) -> Callable[[], object]:
+    def get(path: str, params: dict[str, str]) -> Callable[[], Any]:
         full = f"{path}?{urlencode(params)}" if params else path
 
-        def run() -> object:
+        def run() -> Any:
             response = client.get(full)
             assert response.status_code == 200, (full, response.status_code)
             return response

@@ -11,9 +11,10 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -42,21 +43,21 @@ def project(owner):
 
 @pytest.fixture
 def analyst(project):
-    user = UserFactory(username="analyst")
+    user = cast(User, UserFactory(username="analyst"))
     membership_set(project=project, user=user, role=Role.ANALYST)
     return user
 
 
 @pytest.fixture
 def viewer(project):
-    user = UserFactory(username="viewer")
+    user = cast(User, UserFactory(username="viewer"))
     membership_set(project=project, user=user, role=Role.VIEWER)
     return user
 
 
 @pytest.fixture
 def reviewer(project):
-    user = UserFactory(username="reviewer")
+    user = cast(User, UserFactory(username="reviewer"))
     membership_set(project=project, user=user, role=Role.REVIEWER)
     return user
 

@@ -10,7 +10,7 @@ with the default taxonomy and framework, as users get it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
@@ -176,11 +176,13 @@ class AnnotationFactory(_SpanFactory):
 
     @factory.post_generation
     def tags(self, create: bool, extracted: Iterable[Any] | None, **kwargs: Any):
+        # factory_boy calls this with the built Annotation as ``self``.
+        annotation = cast(Annotation, self)
         if create and extracted:
             keys = [t for t in extracted if isinstance(t, str)]
             objects = [t for t in extracted if not isinstance(t, str)]
-            objects += Tag.objects.filter(project=self.project, key__in=keys)
-            self.tags.set(objects)
+            objects += Tag.objects.filter(project=annotation.project, key__in=keys)
+            annotation.tags.set(objects)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
@@ -336,15 +338,18 @@ def make_annotation(
         end = start + len(quote)
     elif end is None:
         raise TypeError("Offsets need an end.")
-    annotation = AnnotationFactory(
-        document=document,
-        author=author,
-        start=start,
-        end=end,
-        note=note,
-        origin=origin,
-        tags=list(tags),
-        **fields,
+    annotation = cast(
+        Annotation,
+        AnnotationFactory(
+            document=document,
+            author=author,
+            start=start,
+            end=end,
+            note=note,
+            origin=origin,
+            tags=list(tags),
+            **fields,
+        ),
     )
     if history:
         history_record(

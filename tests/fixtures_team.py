@@ -3,14 +3,17 @@ project (``tests.factories.make_annotation`` stores annotations)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from projects.services import membership_set, project_create
 from tests.factories import DocumentFactory, UserFactory
 
 
 def member(project, username: str, role: str):
-    user = UserFactory(username=username)
+    user = cast(User, UserFactory(username=username))
     membership_set(project=project, user=user, role=role)
     return user
 
@@ -18,7 +21,7 @@ def member(project, username: str, role: str):
 @pytest.fixture
 def other_project(db):
     """Project B, whose owner is an outsider to the ``project`` fixture."""
-    outsider = UserFactory(username="outsider")
+    outsider = cast(User, UserFactory(username="outsider"))
     return project_create(name="Another case", slug="another", created_by=outsider)
 
 

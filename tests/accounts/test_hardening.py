@@ -6,9 +6,11 @@ import re
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.checks import run_checks
 from django.test import Client
 from django_otp.oath import totp
@@ -269,7 +271,9 @@ def test_sessions_end_with_the_browser_and_after_a_working_day(client, db):
 
 def test_weak_password_validators_fail_the_system_check(settings):
     assert [
-        e.id for e in run_checks(tags=["security"]) if e.id.startswith("glossa")
+        e.id
+        for e in run_checks(tags=["security"])
+        if e.id is not None and e.id.startswith("glossa")
     ] == []
     settings.AUTH_PASSWORD_VALIDATORS = [
         {
@@ -285,7 +289,7 @@ def test_password_validators_refuse_weak_passwords(db):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    user = UserFactory(username="harbourmaster")
+    user = cast(User, UserFactory(username="harbourmaster"))
     for weak in ("short", "password1234", "12345678901234", "harbourmaster1"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)

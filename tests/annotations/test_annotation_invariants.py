@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotations.models import Annotation, Suggestion
+from corpus.models import Document
 from tests.factories import DocumentFactory, ProjectFactory
 
 
@@ -85,7 +88,7 @@ def test_database_refuses_offsets_past_the_end(document, owner):
 def test_database_counts_code_points_like_python(project, owner):
     """An emoji and a combining accent before the span must not shift it."""
     text = "Flag \U0001f1fb\U0001f1ea and cafe\u0301 then 14 killed."
-    doc = DocumentFactory(project=project, text=text)
+    doc = cast(Document, DocumentFactory(project=project, text=text))
     start = doc.text.index("14 killed")
     annotation = make(doc, owner, start, start + 9)
     annotation.save()

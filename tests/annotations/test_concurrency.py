@@ -13,13 +13,16 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import defaultdict
+from typing import Any, cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 
 from annotations.models import Annotation
 from annotations.services.annotations import annotation_update
 from audit.models import HistoryAction, HistoryEntry
+from corpus.models import Document
 from projects.errors import ConflictError
 from projects.models import Role
 from projects.services import membership_set, project_create
@@ -29,18 +32,27 @@ THREADS = 8
 ROUNDS = 6
 
 
+def _after(entry: HistoryEntry) -> dict[str, Any]:
+    """An update entry's ``after`` snapshot (set on every update)."""
+    assert entry.after is not None
+    return entry.after
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_clients_lose_no_update():
-    owner = UserFactory(username="owner")
+    owner = cast(User, UserFactory(username="owner"))
     project = project_create(name="Concurrency", slug="concurrency", created_by=owner)
-    document = DocumentFactory(
-        project=project,
-        text="The vessel Orlan was struck twice. Nine people were aboard.",
+    document = cast(
+        Document,
+        DocumentFactory(
+            project=project,
+            text="The vessel Orlan was struck twice. Nine people were aboard.",
+        ),
     )
     users = []
     for i in range(THREADS):
-        user = UserFactory(username=f"editor{i}")
+        user = cast(User, UserFactory(username=f"editor{i}"))
         membership_set(project=project, user=user, role=Role.ANALYST)
         users.append(user)
     targets = [
@@ -106,10 +118,11 @@ def test_eight_clients_lose_no_update():
                 action=HistoryAction.UPDATE,
             ).order_by("at", "pk")
         )
-        assert [(e.after["note"], e.after["version"]) for e in updates] == sorted(
+        assert [(_after(e)["note"], _after(e)["version"]) for e in updates] == sorted(
             saves, key=lambda s: s[1]
         )
         for previous, entry in itertools.pairwise(updates):
+            assert entry.before is not None and previous.after is not None
             assert entry.before["version"] == previous.after["version"]
         last_note = max(saves, key=lambda s: s[1])[0]
         assert final.note == last_note

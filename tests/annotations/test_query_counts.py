@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
+from annotations.models import Annotation, Tag
+from corpus.models import Document
 from tests.factories import (
     AssignmentFactory,
     ClaimMentionFactory,
@@ -22,7 +26,7 @@ CHUNK = "The minister said 14 people were killed at sea. "
 def test_document_list(assert_queries_flat, project, owner, analyst):
     def grow(n: int) -> None:
         for _ in range(n):
-            document = DocumentFactory(project=project)
+            document = cast(Document, DocumentFactory(project=project))
             make_annotation(document, analyst, "14 people", tags=["casualty_figure"])
             AssignmentFactory(document=document, annotator=analyst)
 
@@ -33,7 +37,7 @@ def test_document_list(assert_queries_flat, project, owner, analyst):
 def test_tags_page(assert_queries_flat, project, owner, analyst, document):
     def grow(n: int) -> None:
         for _ in range(n):
-            tag = TagFactory(project=project)
+            tag = cast(Tag, TagFactory(project=project))
             make_annotation(document, analyst, "14 people", tags=[tag.key])
 
     counts = assert_queries_flat(owner, f"/p/{project.slug}/tags/", grow)
@@ -43,7 +47,7 @@ def test_tags_page(assert_queries_flat, project, owner, analyst, document):
 def test_dashboard(assert_queries_flat, project, owner, analyst):
     def grow(n: int) -> None:
         for _ in range(n):
-            document = DocumentFactory(project=project)
+            document = cast(Document, DocumentFactory(project=project))
             make_annotation(document, analyst, "14 people", tags=["casualty_figure"])
 
     assert_queries_flat(owner, f"/p/{project.slug}/", grow)
@@ -51,8 +55,8 @@ def test_dashboard(assert_queries_flat, project, owner, analyst):
 
 def test_annotator(assert_queries_flat, project, owner, analyst):
     """Annotations with tags, comments, claim links and pending suggestions."""
-    document = DocumentFactory(project=project, text=CHUNK * 40)
-    made = []
+    document = cast(Document, DocumentFactory(project=project, text=CHUNK * 40))
+    made: list[Annotation] = []
 
     def grow(n: int) -> None:
         for _ in range(n):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from annotations.models import Suggestion, SuggestionStatus
 from annotations.services.suggestions import suggestions_create_for_document
 from corpus.analysis import analyse_documents
-from corpus.models import AnalysisStatus
+from corpus.models import AnalysisStatus, Document
 from tests.factories import DocumentFactory
 
 pytestmark = [pytest.mark.spacy, pytest.mark.postgres, pytest.mark.django_db]
@@ -19,7 +21,7 @@ TEXT = (
 
 
 def test_analysis_creates_explained_sentence_suggestions(project):
-    document = DocumentFactory(project=project, text=TEXT)
+    document = cast(Document, DocumentFactory(project=project, text=TEXT))
     assert analyse_documents([document.pk]) == 1
     document.refresh_from_db()
     assert document.analysis_status == AnalysisStatus.DONE
@@ -35,10 +37,11 @@ def test_analysis_creates_explained_sentence_suggestions(project):
 
 
 def test_rerun_is_idempotent_and_keeps_rejections(project):
-    document = DocumentFactory(project=project, text=TEXT)
+    document = cast(Document, DocumentFactory(project=project, text=TEXT))
     analyse_documents([document.pk])
     count = Suggestion.objects.filter(document=document).count()
     rejected = Suggestion.objects.filter(document=document).first()
+    assert rejected is not None
     rejected.status = SuggestionStatus.REJECTED
     rejected.save()
     assert analyse_documents([document.pk], force=True) == 1
@@ -52,7 +55,7 @@ def test_owner_edited_patterns_drive_suggestions(project):
     tag = project.tags.get(key="rescue_or_survivor")
     tag.patterns = [{"name": "strike-word", "lemma": ["strike"], "confidence": 0.4}]
     tag.save()
-    document = DocumentFactory(project=project, text=TEXT)
+    document = cast(Document, DocumentFactory(project=project, text=TEXT))
     analyse_documents([document.pk])
     rescue = Suggestion.objects.get(document=document, tag=tag)
     assert rescue.rule == "rescue_or_survivor:strike-word"
@@ -66,7 +69,7 @@ def test_a_missing_model_marks_documents_failed(project, monkeypatch, settings):
 
     monkeypatch.setattr(corpus.nlp, "_nlp", None)  # restored after the test
     settings.GLOSSA_SPACY_MODEL = "no_such_model_installed"
-    document = DocumentFactory(project=project, text=TEXT)
+    document = cast(Document, DocumentFactory(project=project, text=TEXT))
     with pytest.raises(RuntimeError, match="not installed"):
         analyse_documents([document.pk])
     document.refresh_from_db()
@@ -78,7 +81,7 @@ def test_a_broken_owner_rule_is_skipped_not_fatal(project, caplog):
     tag = project.tags.get(key="casualty_figure")
     tag.patterns = [{"quantity": "lots"}]
     tag.save()
-    document = DocumentFactory(project=project, text=TEXT)
+    document = cast(Document, DocumentFactory(project=project, text=TEXT))
     assert analyse_documents([document.pk]) == 1
     keys = set(
         Suggestion.objects.filter(document=document).values_list("tag__key", flat=True)

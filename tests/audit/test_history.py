@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,6 +21,12 @@ from corpus.services import assignment_create, assignment_submit
 from projects.errors import ApplicationError
 from review.services import adjudication_accept, adjudication_reject
 from tests.factories import make_annotation
+
+
+def _state(state: dict[str, Any] | None) -> dict[str, Any]:
+    """A snapshot that is present (``None`` is a deleted or not-yet-made object)."""
+    assert state is not None
+    return state
 
 
 def record_edit(annotation: Annotation, user, add_tag=None, **changes) -> dict:
@@ -47,7 +54,7 @@ def test_replay_reproduces_every_state(sample_document, analyst, reviewer, owner
     """States come from recorded edits, a submission and adjudication."""
     doc = sample_document
     ann = make_annotation(doc, analyst, 0, 16, ["official_claim"])
-    states = [snapshot(ann)]
+    states: list[dict[str, Any] | None] = [snapshot(ann)]
     history_record(
         project=doc.project,
         actor=analyst,
@@ -88,14 +95,14 @@ def test_replay_reproduces_every_state(sample_document, analyst, reviewer, owner
 
     replay = history_replay("annotation", pk)
     assert replay == states
-    assert [s["version"] for s in replay[:-1]] == [1, 2, 3, 4, 5]
-    assert replay[2]["tags"] == sorted(
+    assert [_state(s)["version"] for s in replay[:-1]] == [1, 2, 3, 4, 5]
+    assert _state(replay[2])["tags"] == sorted(
         Tag.objects.filter(
             project=doc.project, key__in=["official_claim", "casualty_figure"]
         ).values_list("pk", flat=True)
     )
-    assert replay[3]["status"] == "submitted"
-    assert replay[4]["status"] == "rejected"
+    assert _state(replay[3])["status"] == "submitted"
+    assert _state(replay[4])["status"] == "rejected"
 
 
 def test_replay_with_annotation_update(sample_document, analyst):
@@ -169,10 +176,10 @@ def test_tag_changes_are_recorded_and_validated(project, owner):
     tag_delete(tag=tag, user=owner)
     entries = HistoryEntry.objects.filter(object_type="tag", object_id=pk)
     assert [e.action for e in entries] == ["create", "update", "delete"]
-    assert entries[1].before["name"] == "Vessel seized"
-    assert entries[1].after["hotkey"] == "8"
+    assert _state(entries[1].before)["name"] == "Vessel seized"
+    assert _state(entries[1].after)["hotkey"] == "8"
     states = history_replay("tag", pk)
-    assert states[1]["name"] == "Vessel seized or boarded" and states[2] is None
+    assert _state(states[1])["name"] == "Vessel seized or boarded" and states[2] is None
 
 
 def test_used_tag_cannot_be_deleted_or_rekeyed(sample_document, analyst, owner):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from annotations.selectors import annotations_visible_to
 from audit.models import HistoryEntry
-from corpus.models import Assignment, AssignmentStatus
+from corpus.models import Assignment, AssignmentStatus, Document
 from corpus.services import assignment_create, assignment_reopen, assignment_submit
 from projects.errors import ApplicationError
 from projects.models import Role
@@ -77,7 +79,7 @@ def test_viewers_cannot_be_assigned(project, owner, viewer, sample_document):
 
 
 def test_owner_assigns_in_bulk_and_toggles_blind_mode(client, project, owner, analyst):
-    docs = [DocumentFactory(project=project) for _ in range(3)]
+    docs = [cast(Document, DocumentFactory(project=project)) for _ in range(3)]
     second = member(project, "second", Role.ANALYST)
     client.force_login(owner)
     url = f"/p/{project.slug}/assignments/"

@@ -10,12 +10,16 @@ lets PostgreSQL use the index at all.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from corpus.models import Document
 from projects.services import project_create
 from tests.factories import DocumentFactory, UserFactory
 
@@ -50,7 +54,7 @@ def corpus(project):
     DocumentFactory(
         project=project, title="Other", text="The ministry issued a statement."
     )
-    stranger = UserFactory(username="stranger")
+    stranger = cast(User, UserFactory(username="stranger"))
     secret = project_create(name="Secret", slug="secret", created_by=stranger)
     DocumentFactory(
         project=secret, title="Hidden survivors", text="Survivors hidden elsewhere."
@@ -102,8 +106,9 @@ def test_api_search_page_fetches_rows_once(owner, project, django_assert_num_que
     api = api_as(owner)
     # Ranked ids (membership subquery inside), then the page's rows with
     # rank and headline; the count is the length of the id list.
+    params: dict[str, str | int] = {"q": "survivors", "page_size": 3}
     with django_assert_num_queries(2):
-        response = api.get("/api/search/", {"q": "survivors", "page_size": 3})
+        response = api.get("/api/search/", params)
     assert response.data["count"] == 7
     assert all(d["headline"] for d in response.data["results"])
 
@@ -187,9 +192,12 @@ def test_document_list_over_several_projects_merges_per_project_walks(owner, pro
     now = timezone.now()
     expected = []
     for n in range(7):
-        doc = DocumentFactory(
-            project=project if n % 3 else other,
-            captured_at=now - timedelta(minutes=n),
+        doc = cast(
+            Document,
+            DocumentFactory(
+                project=project if n % 3 else other,
+                captured_at=now - timedelta(minutes=n),
+            ),
         )
         expected.append(doc.pk)
     api = api_as(owner)

@@ -169,6 +169,7 @@ def rich_project(project, owner, analyst, media_root):
         after=snapshot(claim),
     )
     element = Element.objects.filter(criterion__framework__project=project).first()
+    assert element is not None
     assessment = Assessment.objects.create(
         project=project,
         claim=claim,

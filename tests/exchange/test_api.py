@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
@@ -66,6 +69,7 @@ def test_non_members_get_404_everywhere(project, document, stranger):
     assert client.get("/api/documents/", {"project": "strikes"}).status_code == 404
     assert client.get("/api/documents/").data["results"] == []
     tag = Tag.objects.filter(project=project).first()
+    assert tag is not None
     assert client.get(f"/api/tags/{tag.pk}/").status_code == 404
     assert client.patch(f"/api/tags/{tag.pk}/", {"name": "x"}).status_code == 404
     assert (
@@ -115,7 +119,7 @@ def test_list_query_counts_do_not_grow(api, project, django_assert_num_queries):
 
 
 def test_upload_plain_text(api, project, analyst, media_root):
-    viewer = UserFactory(username="viewer")
+    viewer = cast(User, UserFactory(username="viewer"))
     membership_set(project=project, user=viewer, role=Role.VIEWER)
     body = b"The admiral said the boat carried 11 people."
 
@@ -361,6 +365,7 @@ def test_viewers_read_but_never_write(project, viewer, document):
         == 200
     )
     tag = Tag.objects.filter(project=project).first()
+    assert tag is not None
     writes = [
         client.patch("/api/projects/strikes/", {"name": "x"}, format="json"),
         client.post("/api/tags/", {"project": "strikes", "key": "k", "name": "K"}),

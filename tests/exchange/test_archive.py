@@ -6,6 +6,8 @@ import io
 import json
 import shutil
 import zipfile
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +23,8 @@ from projects.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
+T = TypeVar("T")
+
 
 def export_bytes(project) -> bytes:
     buffer = io.BytesIO()
@@ -34,21 +38,31 @@ def users(ids) -> dict[int, str]:
     )
 
 
+def _present(value: T | None) -> T:
+    assert value is not None
+    return value
+
+
 def picture(project: Project) -> dict:
     """Everything that must survive the trip, keyed by natural keys (not ids)."""
     docs = {d.pk: d for d in Document.objects.filter(project=project)}
     doc_key = {pk: d.sha256 for pk, d in docs.items()}
     annotations = list(Annotation.objects.filter(project=project).order_by("pk"))
-    ann_key = {
+    ann_key: dict[int | None, tuple[str, int, int, str]] = {
         a.pk: (doc_key[a.document_id], a.start, a.end, a.author.username)
         for a in annotations
     }
-    name = {u.pk: u.username for u in get_user_model().objects.all()}
+    name: dict[int | None, str] = {
+        u.pk: u.username for u in get_user_model().objects.all()
+    }
     claims = list(Claim.objects.filter(project=project).order_by("created_at", "pk"))
     claim_key = {c.pk: c.proposition for c in claims}
 
     def history_item(h: HistoryEntry):
-        model_keys = {"annotation": ann_key, "claim": claim_key}
+        model_keys: dict[str, Mapping[Any, object]] = {
+            "annotation": ann_key,
+            "claim": claim_key,
+        }
         obj = model_keys.get(h.object_type, {}).get(h.object_id, "(gone or other)")
         after = dict(h.after or {})
         before = dict(h.before or {})
@@ -108,7 +122,7 @@ def picture(project: Project) -> dict:
         ),
         "framework": sorted(
             (c.framework.key, c.code, c.title, e.key, e.question, tuple(e.tags))
-            for c in project.frameworks.first().criteria.all()
+            for c in _present(project.frameworks.first()).criteria.all()
             for e in c.elements.all()
         ),
         "annotations": sorted(
@@ -211,6 +225,7 @@ def test_archive_round_trip_into_an_empty_database(rich_project, media_root):
     # the deleted annotation's history got an id no live annotation has
     gone = HistoryEntry.objects.get(project=imported, action="delete")
     assert not Annotation.objects.filter(pk=gone.object_id).exists()
+    assert gone.before is not None
     assert gone.before["id"] == gone.object_id
     # history snapshots point at the imported objects
     for entry in HistoryEntry.objects.filter(
@@ -218,6 +233,7 @@ def test_archive_round_trip_into_an_empty_database(rich_project, media_root):
     ):
         if entry.object_id != gone.object_id:
             live = Annotation.objects.get(pk=entry.object_id)
+            assert entry.after is not None
             assert entry.after["document_id"] == live.document_id
             assert entry.after["start"] == live.start
 

@@ -19,6 +19,7 @@ which the move did not change; this test keeps it that way.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -84,6 +85,7 @@ def test_the_objects_of_moved_models_are_linked_as_before(imported):
     quantity = ClaimQuantity.objects.get(claim=claim)
     assert (quantity.value, quantity.annotation_id) == (14, killed.pk)
     assessment = Assessment.objects.get(claim=claim)
+    assert assessment.element is not None
     assert assessment.element.criterion.framework.project == project
     assert list(assessment.sources.all()) == [killed]
     assert Comment.objects.get(annotation=killed).author.username == "olga"
@@ -128,12 +130,14 @@ def test_history_of_moved_models_points_at_the_imported_objects(imported):
         )
         assert recorded == ids, object_type
     claim = Claim.objects.get(project=project)
-    states = history_replay("claim", claim.pk)
+    # Created and updated, never deleted: every state is a snapshot.
+    states = cast(list[dict[str, Any]], history_replay("claim", claim.pk))
     assert [s["evidence_status"] for s in states] == ["unknown", "not_provided"]
     assert {s["id"] for s in states} == {claim.pk}
     assert {s["project_id"] for s in states} == {project.pk}
     deleted = entries.get(object_type="annotation", action="delete")
     assert not Annotation.objects.filter(pk=deleted.object_id).exists()
+    assert deleted.before is not None
     assert deleted.before["quote"] == "Defence Minister"
 
 

@@ -10,11 +10,13 @@ import re
 import subprocess
 import sys
 import zipfile
+from typing import cast
 
 import pytest
 from openpyxl import load_workbook
 
 from annotations.models import Annotation
+from corpus.models import Document
 from exchange.exports import FORMATS
 from legal.models import Claim
 from tests.factories import DocumentFactory, make_annotation
@@ -197,7 +199,7 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
         for n in range(120)
     ]
     for text in texts:
-        document = DocumentFactory(project=project, text=text)
+        document = cast(Document, DocumentFactory(project=project, text=text))
         make_annotation(
             document, owner, "The minister said", tags=["official_claim"], history=True
         )

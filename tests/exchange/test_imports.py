@@ -49,6 +49,7 @@ def test_doccano_label_form_creates_document_and_annotations(project, owner):
         (41, 68, "Lawyers called it unlawful.", ["experts_say_illegal"]),
     ]
     annotation = Annotation.objects.filter(document=document).first()
+    assert annotation is not None
     assert annotation.origin == Origin.IMPORT and annotation.author == owner
     job = Job.objects.get(project=project, kind=JobKind.ANALYSE)
     assert job.report["document_ids"] == [document.pk]

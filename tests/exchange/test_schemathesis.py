@@ -46,7 +46,8 @@ def api_schema(db, settings):
 @pytest.fixture
 def token(rich_project, owner):
     client = api_for(owner)
-    return client._credentials["HTTP_AUTHORIZATION"]
+    # Set by credentials(); a private attribute drf-stubs do not declare.
+    return client._credentials["HTTP_AUTHORIZATION"]  # type: ignore[attr-defined]
 
 
 @pytest.mark.postgres

@@ -98,6 +98,7 @@ def test_proposals_both_ways(api, claim, analyst, mentions):
 
 def test_assessments_api(api, project, claim, analyst, viewer, mentions):
     element = Element.objects.filter(criterion__framework__project=project).first()
+    assert element is not None
     payload = {
         "claim": claim.pk,
         "element": element.pk,

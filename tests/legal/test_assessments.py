@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from audit.selectors import history_for
+from corpus.models import Document
 from legal.models import Assessment, Element
 from legal.services.assessments import (
     assessment_can_edit,
@@ -51,6 +55,7 @@ def test_create_records_finding_sources_and_history(claim, analyst, threat, ment
     assert list(a.sources.all()) == [mentions["no_evidence"]]
     entry = history_for(a).get()
     assert entry.action == "create"
+    assert entry.after is not None
     assert entry.after["sources"] == [mentions["no_evidence"].pk]
 
 
@@ -74,7 +79,9 @@ def test_sources_and_elements_must_belong_to_the_claims_project(
     claim, analyst, owner, threat
 ):
     other = project_create(name="Other case", slug="other", created_by=owner)
-    doc = DocumentFactory(project=other, text="A foreign quote about strikes.")
+    doc = cast(
+        Document, DocumentFactory(project=other, text="A foreign quote about strikes.")
+    )
     foreign = make_annotation(doc, owner, "foreign quote")
     with pytest.raises(ApplicationError, match="not found: "):
         assessment_create(
@@ -140,7 +147,7 @@ def test_edit_rights(claim, analyst, reviewer, viewer, threat, project):
     a = assessment_create(
         claim=claim, user=analyst, element=threat, finding="supports", rationale="r"
     )
-    other = UserFactory(username="analyst2")
+    other = cast(User, UserFactory(username="analyst2"))
     membership_set(project=project, user=other, role="analyst")
     assert assessment_can_edit(analyst, a)
     assert assessment_can_edit(reviewer, a)

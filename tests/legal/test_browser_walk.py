@@ -69,6 +69,7 @@ def test_claim_to_brief_walk(page, project, analyst, docs):
     element = Element.objects.filter(
         criterion__framework__project=project, question__icontains="imminent"
     ).first()
+    assert element is not None
 
     # 2. Create the claim and link both mentions from the proposals.
     page.goto(f"/p/{project.slug}/claims/")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
 from audit.models import HistoryEntry
 from audit.selectors import history_for
+from corpus.models import Document
 from legal.linking import (
     propose_claims_for_annotation,
     propose_mentions_for_claim,
@@ -43,6 +46,7 @@ def test_claim_create_links_first_mention_and_records_history(
     assert list(claim.mentions.all()) == [mentions["minister"]]
     entries = list(history_for(claim))
     assert [e.action for e in entries] == ["create"]
+    assert entries[0].after is not None
     assert entries[0].after["proposition"] == claim.proposition
     assert HistoryEntry.objects.filter(object_type="claimmention").count() == 1
 
@@ -69,6 +73,8 @@ def test_claim_update_uses_optimistic_locking(project, analyst, reviewer):
     claim.refresh_from_db()
     assert claim.note == ""
     entry = history_for(claim).last()
+    assert entry is not None
+    assert entry.before is not None and entry.after is not None
     assert entry.before["evidence_status"] == "unknown"
     assert entry.after["evidence_status"] == "disputed"
 
@@ -92,6 +98,7 @@ def test_link_across_documents_gives_first_and_latest_report_and_sources(
     claim_link_mention(claim=claim, annotation=mentions["minister"], user=analyst)
     assert ClaimMention.objects.filter(claim=claim).count() == 2
     overview = claim_overview(claim)
+    assert overview.first_report is not None and overview.latest_report is not None
     assert overview.first_report.annotation == mentions["minister"]
     assert overview.latest_report.annotation == mentions["wire"]
     assert overview.sources == ["Ministry of Defence", "Harbour Wire"]
@@ -110,13 +117,16 @@ def test_report_date_falls_back_to_capture_date(project, analyst, mentions, docs
         annotation=mentions["rescue"],
     )
     overview = claim_overview(claim)
+    assert overview.first_report is not None
     assert overview.first_report.reported_at == docs["other"].captured_at
 
 
 def test_cannot_link_annotation_of_another_project(project, analyst, owner):
     claim = claim_create(project=project, user=analyst, proposition="x")
     other = ProjectFactory()
-    doc = DocumentFactory(project=other, text="Some other text about boats.")
+    doc = cast(
+        Document, DocumentFactory(project=other, text="Some other text about boats.")
+    )
     foreign = make_annotation(doc, owner, "other text")
     with pytest.raises(ApplicationError, match="another project"):
         claim_link_mention(claim=claim, annotation=foreign, user=analyst)
@@ -136,7 +146,9 @@ def test_quantity_add_links_its_mention_and_validates(project, analyst, mentions
     with pytest.raises(Exception, match="counts"):
         claim_quantity_add(claim=claim, user=analyst, value=3, counts="unicorns")
     with pytest.raises(Exception, match="whole number"):
-        claim_quantity_add(claim=claim, user=analyst, value="many", counts="killed")
+        claim_quantity_add(
+            claim=claim, user=analyst, value=cast(Any, "many"), counts="killed"
+        )
 
 
 def test_tokens_and_quantities_understand_number_words():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -189,7 +191,7 @@ def test_chart_escapes_hostile_source_names(client, project, analyst, mentions):
     claim_quantity_add(
         claim=claim, user=analyst, value=3, counts="killed", annotation=mentions["wire"]
     )
-    other = UserFactory(username="v2")
+    other = cast(User, UserFactory(username="v2"))
     membership_set(project=project, user=other, role="viewer")
     client.force_login(other)
     page = client.get(f"/p/{project.slug}/timeline/")

@@ -3,9 +3,13 @@ with their rows (claims, mentions, quantities, assessments)."""
 
 from __future__ import annotations
 
+from typing import Protocol, cast
+
 import pytest
 
-from legal.models import Element
+from annotations.models import Annotation
+from corpus.models import Document
+from legal.models import Claim, Element
 from tests.factories import (
     AssessmentFactory,
     ClaimFactory,
@@ -19,6 +23,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+class _Grow(Protocol):
+    """``grow(n)`` that keeps the claims it made in ``made``."""
+
+    made: list[Claim]
+
+    def __call__(self, n: int) -> None: ...
+
+
 @pytest.fixture
 def elements(project):
     return list(Element.objects.filter(criterion__framework__project=project)[:40])
@@ -29,8 +41,9 @@ def mention(project, analyst):
     """Each call: a new sourced document with one tagged mention."""
 
     def make():
-        document = DocumentFactory(
-            project=project, source=SourceFactory(project=project)
+        document = cast(
+            Document,
+            DocumentFactory(project=project, source=SourceFactory(project=project)),
         )
         return make_annotation(
             document, analyst, "14 people", tags=["official_claim", "casualty_figure"]
@@ -43,12 +56,12 @@ def mention(project, analyst):
 def grow_claims(project, analyst, elements, mention):
     """``grow(n)``: n more claims, each with a mention, a quantity and an
     assessment citing the mention."""
-    made = []
+    made: list[Claim] = []
 
     def grow(n: int) -> None:
         for _ in range(n):
             annotation = mention()
-            claim = ClaimFactory(project=project, created_by=analyst)
+            claim = cast(Claim, ClaimFactory(project=project, created_by=analyst))
             ClaimMentionFactory(claim=claim, annotation=annotation)
             ClaimQuantityFactory(claim=claim, annotation=annotation)
             element = elements[len(made) % len(elements)]
@@ -61,8 +74,9 @@ def grow_claims(project, analyst, elements, mention):
             )
             made.append(claim)
 
-    grow.made = made
-    return grow
+    grower = cast(_Grow, grow)
+    grower.made = made
+    return grower
 
 
 def test_claim_list(assert_queries_flat, project, owner, grow_claims):
@@ -79,8 +93,8 @@ def test_brief_html(assert_queries_flat, project, owner, grow_claims):
 
 def test_claim_detail(assert_queries_flat, project, owner, analyst, elements, mention):
     """One claim with ever more mentions, quantities and assessments."""
-    claim = ClaimFactory(project=project, created_by=analyst)
-    done = []
+    claim = cast(Claim, ClaimFactory(project=project, created_by=analyst))
+    done: list[Annotation] = []
 
     def grow(n: int) -> None:
         for _ in range(n):

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from audit.models import HistoryEntry
 from legal.defaults import default_framework
 from legal.framework_format import framework_dump, framework_parse, framework_validate
-from legal.models import Element, Framework
+from legal.models import Criterion, Element, Framework
 from legal.reports import brief_html, brief_pdf
 from legal.services.assessments import assessment_create
 from legal.services.claims import claim_create, claim_quantity_add
@@ -157,8 +157,10 @@ def test_import_preview_then_apply_with_history(project, owner):
     assert not Element.objects.filter(question="A new question?").exists()
     preview, framework = framework_import(project=project, user=owner, data=data)
     assert Element.objects.filter(question="A new question?").exists()
+    assert framework is not None
     entry = HistoryEntry.objects.get(object_type="framework", object_id=framework.pk)
     assert entry.action == "update"
+    assert entry.before is not None and entry.after is not None
     assert entry.before["criteria"][0]["elements"][0]["question"] != (
         "A reworded question?"
     )
@@ -209,6 +211,12 @@ def test_validation_lists_every_problem_with_its_place():
     assert "criterion 2 (a): 'title' is missing." in joined
 
 
+def _first_criterion(framework: Framework) -> Criterion:
+    criterion = framework.criteria.first()
+    assert criterion is not None
+    return criterion
+
+
 def test_framework_pages(client, project, owner, analyst):
     framework = Framework.objects.get(project=project)
     client.force_login(analyst)
@@ -229,14 +237,15 @@ def test_framework_pages(client, project, owner, analyst):
     )
     assert "1 change" in preview.text and "Renamed rule" in preview.text
     framework.refresh_from_db()
-    assert framework.criteria.first().title != "Renamed rule"
+    assert _first_criterion(framework).title != "Renamed rule"
     done = client.post(
         f"/p/{project.slug}/framework/import/", {"text": text, "action": "import"}
     )
     assert done.status_code == 302
-    assert framework.criteria.first().title == "Renamed rule"
+    assert _first_criterion(framework).title == "Renamed rule"
 
-    element = framework.criteria.first().elements.first()
+    element = _first_criterion(framework).elements.first()
+    assert element is not None
     client.post(
         f"/p/{project.slug}/framework/edit/",
         {"what": "element", "pk": element.pk, "question": "Edited?", "tags": "a, b"},

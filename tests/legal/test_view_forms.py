@@ -124,6 +124,7 @@ def test_assessment_with_an_unknown_finding_names_the_field(
     client, project, analyst, claim
 ):
     element = Element.objects.filter(criterion__framework__project=project).first()
+    assert element is not None
     client.force_login(analyst)
     response = client.post(
         f"/p/{project.slug}/claims/{claim.pk}/assessments/",
@@ -140,6 +141,7 @@ def test_assessment_with_an_unknown_finding_names_the_field(
 def test_service_rule_comes_back_on_its_field(client, project, analyst, claim):
     """``ApplicationError(extra={"field": ...})`` names the field too."""
     element = Element.objects.filter(criterion__framework__project=project).first()
+    assert element is not None
     client.force_login(analyst)
     response = client.post(
         f"/p/{project.slug}/claims/{claim.pk}/assessments/",
@@ -153,6 +155,7 @@ def test_service_rule_comes_back_on_its_field(client, project, analyst, claim):
 
 def test_framework_edit_refuses_unknown_and_incomplete_edits(client, project, owner):
     criterion = Criterion.objects.filter(framework__project=project).first()
+    assert criterion is not None
     client.force_login(owner)
     url = f"/p/{project.slug}/framework/edit/"
     response = client.post(url, {"what": "rename-everything"}, follow=True)

@@ -7,6 +7,8 @@ endpoints are built on.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -20,7 +22,7 @@ from audit.models import HistoryEntry
 from corpus.models import Assignment, AssignmentStatus
 from legal.models import Assessment, Claim, Framework
 from projects.api.pagination import GlossaPagination
-from projects.models import Project, Role
+from projects.models import Membership, Project, Role
 from tests.factories import (
     AnnotationFactory,
     AssessmentFactory,
@@ -75,7 +77,9 @@ def test_page_size_is_chosen_by_the_client_within_a_bound():
 
     def size(query: str) -> int:
         request = APIView().initialize_request(factory.get(f"/api/x/{query}"))
-        return paginator.get_page_size(request)
+        page_size = paginator.get_page_size(request)
+        assert page_size is not None
+        return page_size
 
     assert size("") == 50
     assert size("?page_size=7") == 7
@@ -133,7 +137,8 @@ def two_projects(db):
         suggestion = SuggestionFactory(document=document)  # makes its tag
         claim = ClaimFactory(project=project)
         element = ElementFactory(criterion__framework__project=project)
-        assessment = AssessmentFactory(claim=claim, element=element)
+        assessment = cast(Assessment, AssessmentFactory(claim=claim, element=element))
+        assert assessment.element is not None
         rows[name] = {
             Tag: suggestion.tag,
             Annotation: annotation,
@@ -153,7 +158,9 @@ MODELS = [Tag, Annotation, Suggestion, Comment, Claim, Assessment, Framework]
 
 @pytest.mark.parametrize("model", [*MODELS, HistoryEntry, Project])
 def test_for_user_is_membership(model, two_projects):
-    member = MembershipFactory(project=two_projects["a"][Project]).user
+    member = cast(
+        Membership, MembershipFactory(project=two_projects["a"][Project])
+    ).user
     visible = list(model.objects.for_user(member))
     assert visible == [two_projects["a"][model]]
     assert not model.objects.for_user(UserFactory()).exists()
@@ -164,8 +171,12 @@ def test_history_in_blind_mode_is_for_reviewers_and_owners(two_projects):
     project = two_projects["a"][Project]
     project.blind_mode = True
     project.save()
-    analyst = MembershipFactory(project=project, role=Role.ANALYST).user
-    reviewer = MembershipFactory(project=project, role=Role.REVIEWER).user
+    analyst = cast(
+        Membership, MembershipFactory(project=project, role=Role.ANALYST)
+    ).user
+    reviewer = cast(
+        Membership, MembershipFactory(project=project, role=Role.REVIEWER)
+    ).user
     assert not HistoryEntry.objects.for_user(analyst).exists()
     assert list(HistoryEntry.objects.for_user(reviewer)) == [
         two_projects["a"][HistoryEntry]
@@ -175,9 +186,15 @@ def test_history_in_blind_mode_is_for_reviewers_and_owners(two_projects):
 def test_assignments_for_user_by_role(db):
     project = ProjectFactory()
     document = DocumentFactory(project=project)
-    analyst = MembershipFactory(project=project, role=Role.ANALYST).user
-    colleague = MembershipFactory(project=project, role=Role.ANALYST).user
-    reviewer = MembershipFactory(project=project, role=Role.REVIEWER).user
+    analyst = cast(
+        Membership, MembershipFactory(project=project, role=Role.ANALYST)
+    ).user
+    colleague = cast(
+        Membership, MembershipFactory(project=project, role=Role.ANALYST)
+    ).user
+    reviewer = cast(
+        Membership, MembershipFactory(project=project, role=Role.REVIEWER)
+    ).user
     own = AssignmentFactory(document=document, annotator=analyst)
     theirs = AssignmentFactory(
         document=document, annotator=colleague, status=AssignmentStatus.SUBMITTED

@@ -10,6 +10,8 @@ answers 200 fails the test unless it is listed in ``PUBLIC_ROUTES``.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.urls import clear_url_caches
 
@@ -17,7 +19,7 @@ from annotations.models import Tag
 from annotations.services.taxonomy import tag_update
 from audit.models import HistoryAction, HistoryEntry
 from audit.services import history_record, snapshot
-from corpus.models import Assignment, DocumentAnalysis, Job
+from corpus.models import Assignment, Document, DocumentAnalysis, Job
 from legal.models import Claim, Framework
 from tests.factories import DocumentFactory, make_annotation
 from tests.projects.isolation import PUBLIC_ROUTES, probe, walk
@@ -29,10 +31,13 @@ SECRETS = [SECRET, "Strikes at sea", "Harbour log of the Zephyrine"]
 @pytest.fixture
 def project_a(project, owner, analyst, media_root):
     """Project A with one of every kind of object, all mentioning SECRET."""
-    document = DocumentFactory(
-        project=project,
-        title="Harbour log of the Zephyrine",
-        text=f"The {SECRET} left port at night. Officials said nine died aboard.",
+    document = cast(
+        Document,
+        DocumentFactory(
+            project=project,
+            title="Harbour log of the Zephyrine",
+            text=f"The {SECRET} left port at night. Officials said nine died aboard.",
+        ),
     )
     DocumentAnalysis.objects.create(
         document=document,
@@ -61,6 +66,8 @@ def project_a(project, owner, analyst, media_root):
     job = Job.objects.create(
         project=project, kind="ingest", created_by=owner, report={"note": SECRET}
     )
+    history = HistoryEntry.objects.filter(project=project).first()
+    assert history is not None
     ids = {
         "project": project.pk,
         "document": document.pk,
@@ -68,7 +75,7 @@ def project_a(project, owner, analyst, media_root):
         "assignment": assignment.pk,
         "claim": claim.pk,
         "tag": tag.pk,
-        "history": HistoryEntry.objects.filter(project=project).first().pk,
+        "history": history.pk,
         "framework": project.frameworks.first().pk,
         "membership": project.memberships.first().pk,
     }

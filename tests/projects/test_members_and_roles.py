@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from projects.errors import ApplicationError
 from projects.models import Membership, Role
@@ -24,7 +27,7 @@ def test_last_owner_cannot_be_removed_or_demoted(project, owner):
 
 
 def test_owner_manages_members_through_the_page(client, project, owner):
-    newcomer = UserFactory(username="newcomer")
+    newcomer = cast(User, UserFactory(username="newcomer"))
     client.force_login(owner)
     url = f"/p/{project.slug}/members/"
     client.post(url, {"action": "add", "username": "newcomer", "role": "viewer"})

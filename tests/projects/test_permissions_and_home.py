@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -14,13 +17,13 @@ from tests.factories import UserFactory
 
 
 def test_non_member_gets_404(project):
-    stranger = UserFactory(username="stranger")
+    stranger = cast(User, UserFactory(username="stranger"))
     with pytest.raises(Http404):
         access_project(stranger, project.slug)
 
 
 def test_low_role_gets_permission_denied(project):
-    viewer = UserFactory(username="viewer")
+    viewer = cast(User, UserFactory(username="viewer"))
     membership_set(project=project, user=viewer, role=Role.VIEWER)
     assert access_project(viewer, project.slug) == project
     with pytest.raises(PermissionDenied, match="analyst"):
@@ -33,7 +36,7 @@ def test_owner_passes_every_role(project, owner):
 
 
 def test_document_access_follows_its_project(document, owner):
-    stranger = UserFactory(username="stranger")
+    stranger = cast(User, UserFactory(username="stranger"))
     assert access_document(owner, document.pk) == document
     with pytest.raises(Http404):
         access_document(stranger, document.pk)
@@ -46,7 +49,7 @@ def test_home_requires_login(client):
 
 
 def test_home_lists_only_my_projects(client, project, owner):
-    other_owner = UserFactory(username="other")
+    other_owner = cast(User, UserFactory(username="other"))
     project_create(name="Secret other case", created_by=other_owner)
     client.force_login(owner)
     response = client.get("/")

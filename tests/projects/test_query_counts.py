@@ -11,6 +11,7 @@ import copy
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from annotations.defaults import default_tags
@@ -18,6 +19,7 @@ from annotations.models import Tag
 from legal.defaults import default_framework
 from legal.models import Criterion, Element
 from legal.services.frameworks import framework_load
+from projects.models import Project
 from projects.services import project_create
 from tests.factories import DocumentFactory
 from tests.fixtures_team import member
@@ -42,6 +44,7 @@ def test_load_defaults_is_idempotent_and_keeps_edits(project) -> None:
     elements = Element.objects.filter(criterion__framework__project=project)
     before = {(e.criterion.key, e.key): e.pk for e in elements}
     criterion = Criterion.objects.filter(framework__project=project).first()
+    assert criterion is not None
     elements.filter(criterion=criterion).delete()
     call_command("load_defaults", project=project.slug, stdout=StringIO())
     call_command("load_defaults", stdout=StringIO())
@@ -76,7 +79,7 @@ def test_framework_load_merges_by_key_in_few_queries(
 
 
 def test_members_page(assert_queries_flat, project, owner):
-    made = []
+    made: list[User] = []
 
     def grow(n: int) -> None:
         for _ in range(n):
@@ -87,7 +90,7 @@ def test_members_page(assert_queries_flat, project, owner):
 
 
 def test_home(assert_queries_flat, owner):
-    made = []
+    made: list[Project] = []
 
     def grow(n: int) -> None:
         for _ in range(n):

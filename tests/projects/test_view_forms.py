@@ -3,12 +3,15 @@ field and writes nothing; ``form_errors_from`` is the one error helper."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 
 from annotations.models import Annotation
 from audit.models import HistoryEntry
-from corpus.models import Assignment, Job
+from corpus.models import Assignment, Document, Job
 from projects.models import Membership, Role
 from projects.services import project_create
 from tests.factories import DocumentFactory, UserFactory
@@ -42,7 +45,9 @@ def test_members_form_names_the_field(client, project, owner, analyst):
 
 
 def test_members_form_refuses_a_member_of_another_project(client, project, owner):
-    other = project_create(name="Other", slug="other", created_by=UserFactory())
+    other = project_create(
+        name="Other", slug="other", created_by=cast(User, UserFactory())
+    )
     foreign = other.memberships.get()
     client.force_login(owner)
     message = _post(
@@ -75,9 +80,9 @@ def test_adjudication_form_names_the_field(client, project, reviewer, document):
 
 
 def test_assignment_form_names_the_field(client, project, owner, analyst):
-    mine = DocumentFactory(project=project)
+    mine = cast(Document, DocumentFactory(project=project))
     other = project_create(name="Other", slug="other", created_by=owner)
-    foreign = DocumentFactory(project=other)
+    foreign = cast(Document, DocumentFactory(project=other))
     client.force_login(owner)
     url = f"/p/{project.slug}/assignments/"
     message = _post(client, url, {"annotators": [analyst.pk]})

@@ -6,7 +6,7 @@ import pytest
 
 from annotations.models import Annotation, Origin, Tag
 from audit.models import HistoryEntry
-from corpus.models import AssignmentStatus
+from corpus.models import AssignmentStatus, Document
 from corpus.services import assignment_create, assignment_submit
 from projects.models import Role
 from review.services import (
@@ -20,7 +20,7 @@ from tests.factories import make_annotation
 from tests.fixtures_team import member
 
 
-def quote_span(document, quote):
+def quote_span(document: Document, quote: str) -> tuple[int, int]:
     start = document.text.index(quote)
     return start, start + len(quote)
 

@@ -6,12 +6,13 @@ import csv
 import io
 import math
 from fractions import Fraction
+from typing import cast
 
 import krippendorff
 import numpy as np
 import pytest
 
-from corpus.models import DocumentAnalysis
+from corpus.models import Document, DocumentAnalysis
 from projects.models import Role
 from review.selectors import (
     agreement_compute,
@@ -52,8 +53,8 @@ def fixture_project(project):
     a = member(project, "ann_a", Role.ANALYST)
     b = member(project, "ann_b", Role.ANALYST)
     c = member(project, "ann_c", Role.ANALYST)
-    d1 = DocumentFactory(project=project, title="Doc one", text=DOC1)
-    d2 = DocumentFactory(project=project, title="Doc two", text=DOC2)
+    d1 = cast(Document, DocumentFactory(project=project, title="Doc one", text=DOC1))
+    d2 = cast(Document, DocumentFactory(project=project, title="Doc two", text=DOC2))
     cas, off = "casualty_figure", "official_claim"
     make_annotation(d1, a, *span(DOC1, "ten died"), [cas, off])
     make_annotation(d1, a, *span(DOC1, "Beta denied"), [cas])
@@ -90,7 +91,8 @@ def own_alpha_nominal(matrix: list[list[float | None]]) -> Fraction:
     n = sum(n_c.values())
     d_o = sum(o[(c, k)] for c in values for k in values if c != k) / n
     d_e = sum(n_c[c] * n_c[k] for c in values for k in values if c != k) / (n * (n - 1))
-    return 1 - d_o / d_e
+    # The sums are of Fractions (typeshed: ``Fraction | Literal[0]``), so is this.
+    return cast(Fraction, 1 - d_o / d_e)
 
 
 def test_regex_sentence_split_offsets():
@@ -163,7 +165,7 @@ def test_figures_match_hand_computation(fixture_project):
 def test_alpha_matches_krippendorff_package_and_own_computation(fixture_project):
     project, _ = fixture_project
     report = agreement_compute(project=project)
-    table = [
+    table: list[list[float | None]] = [
         [1, 1, 0, 0, 0, 1],
         [1, 0, 1, 0, 0, 1],
         [1, 0, 0, 0, None, None],
@@ -181,7 +183,11 @@ def test_alpha_matches_krippendorff_package_and_own_computation(fixture_project)
     assert tag.alpha == pytest.approx(package)
     # A second tag, computed independently: official_claim marks A on s1, s3.
     official = next(t for t in report.tags if t.key == "official_claim")
-    table2 = [[1, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, None, None]]
+    table2: list[list[float | None]] = [
+        [1, 0, 1, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, None, None],
+    ]
     assert official.alpha == pytest.approx(float(own_alpha_nominal(table2)))
 
 

@@ -3,9 +3,11 @@ with the documents and annotations they cover."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
-from corpus.models import AssignmentStatus
+from corpus.models import AssignmentStatus, Document
 from tests.factories import AssignmentFactory, DocumentFactory, make_annotation
 from tests.fixtures_team import member
 
@@ -21,7 +23,7 @@ def grow(project, owner):
 
     def grow(n: int) -> None:
         for _ in range(n):
-            document = DocumentFactory(project=project)
+            document = cast(Document, DocumentFactory(project=project))
             for user, tags in ((ann, ["casualty_figure"]), (ben, ["official_claim"])):
                 make_annotation(document, user, "14 people", tags=tags)
                 AssignmentFactory(

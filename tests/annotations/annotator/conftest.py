@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from projects.models import Role
@@ -12,7 +15,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def second_analyst(project):
-    user = UserFactory(username="second")
+    user = cast(User, UserFactory(username="second"))
     membership_set(project=project, user=user, role=Role.ANALYST)
     return user
 

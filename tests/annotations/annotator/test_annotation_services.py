@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -14,6 +16,7 @@ from annotations.services.annotations import (
 from annotations.services.comments import comment_create
 from audit.models import HistoryEntry
 from audit.selectors import history_for
+from corpus.models import Document
 from projects.errors import ConflictError
 from tests.factories import DocumentFactory
 
@@ -36,6 +39,7 @@ def test_create_anchors_quote_prefix_suffix_and_records_history(document, analys
     assert [t.key for t in annotation.tags.all()] == ["casualty_figure"]
     (entry,) = history_for(annotation)
     assert entry.action == "create"
+    assert entry.after is not None
     assert entry.after["quote"] == "14 people"
     assert entry.after["tags"] == [annotation.tags.get().pk]
 
@@ -63,7 +67,7 @@ def test_create_refuses_unknown_tags_and_bad_offsets(document, analyst):
 
 def test_offsets_are_code_points_after_emoji_and_combining_accent(project, analyst):
     text = "Flag 🇻🇪 then cafe\u0301 said: Maria Lo\u0301pez was killed."
-    document = DocumentFactory(project=project, text=text)
+    document = cast(Document, DocumentFactory(project=project, text=text))
     # Combining accents survive NFC only where no precomposed form exists;
     # the factory stores the text as given, so slice the stored text.
     start = document.text.index("was killed")
@@ -97,7 +101,9 @@ def test_update_bumps_version_and_records_before_after(document, analyst):
         "official_claim",
     ]
     entry = history_for(annotation).last()
+    assert entry is not None
     assert entry.action == "update"
+    assert entry.before is not None and entry.after is not None
     assert entry.before["note"] == "" and entry.before["version"] == 1
     assert entry.after["note"] == "checked" and entry.after["version"] == 2
     assert len(entry.after["tags"]) == 2
@@ -135,6 +141,7 @@ def test_delete_with_version_and_conflict(document, analyst):
     annotation_delete(annotation=annotation, user=analyst, expected_version=1)
     assert not Annotation.objects.filter(pk=pk).exists()
     entry = HistoryEntry.objects.get(object_id=pk, action="delete")
+    assert entry.before is not None
     assert entry.before["quote"] == document.text[0:6]
     assert entry.after is None
 

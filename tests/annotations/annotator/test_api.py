@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from annotations.models import Annotation, Comment, Suggestion, Tag
 from annotations.services.annotations import annotation_create
+from corpus.models import Document
 from tests.factories import DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +166,9 @@ def test_comments_endpoint(api, document, analyst):
 def test_list_query_count_does_not_grow(
     api, project, analyst, django_assert_num_queries
 ):
-    document = DocumentFactory(project=project, text="word " * 400 + "end")
+    document = cast(
+        Document, DocumentFactory(project=project, text="word " * 400 + "end")
+    )
     for i in range(3):
         make(document, analyst, start=i * 5, end=i * 5 + 4)
     client = api(analyst)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -11,14 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotations.services.annotations import annotation_create
-from corpus.models import Assignment, Source
+from corpus.models import Assignment, Document, Source
 from tests.factories import DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_dashboard_shows_progress_and_tag_counts(client, project, analyst, owner):
-    document = DocumentFactory(project=project, title="Ministry statement")
+    document = cast(
+        Document, DocumentFactory(project=project, title="Ministry statement")
+    )
     DocumentFactory(project=project, title="Wire copy")
     annotation_create(
         document=document, author=analyst, start=0, end=6, tag_keys=["official_claim"]
@@ -112,7 +115,7 @@ def test_document_list_filters_paginate_and_never_load_bodies(client, project, a
 
 
 def test_document_list_tag_status_and_assignee_filters(client, project, analyst):
-    tagged = DocumentFactory(project=project, title="Tagged one")
+    tagged = cast(Document, DocumentFactory(project=project, title="Tagged one"))
     DocumentFactory(project=project, title="Plain one")
     annotation_create(
         document=tagged, author=analyst, start=0, end=6, tag_keys=["hedged_allegation"]
@@ -153,7 +156,9 @@ def test_full_text_search_ranks_title_matches(client, project, analyst):
 
 def test_annotator_page_escapes_text_and_embeds_data(client, project, analyst):
     text = 'Statement <script>alert("x")</script> and <img src=x onerror=alert(1)>.'
-    document = DocumentFactory(project=project, title="<b>Hostile</b>", text=text)
+    document = cast(
+        Document, DocumentFactory(project=project, title="<b>Hostile</b>", text=text)
+    )
     annotation_create(
         document=document, author=analyst, start=0, end=9, tag_keys=["official_claim"]
     )
@@ -198,7 +203,7 @@ def test_database_built_payload_matches_python_payload(project, analyst, owner):
     from annotations.selectors import annotations_payload, annotations_payload_json
     from annotations.services.comments import comment_create
 
-    document = DocumentFactory(project=project)
+    document = cast(Document, DocumentFactory(project=project))
     first = annotation_create(
         document=document,
         author=analyst,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus, Tag
 from annotations.selectors import annotations_visible_to, document_tokens
@@ -69,7 +72,7 @@ def test_reject_and_edit(document, analyst):
 
 
 def test_blind_mode_hides_others_until_submitted(project, document, analyst, owner):
-    colleague = UserFactory(username="colleague")
+    colleague = cast(User, UserFactory(username="colleague"))
     from projects.services import membership_set
 
     membership_set(project=project, user=colleague, role="analyst")

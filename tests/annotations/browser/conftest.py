@@ -3,7 +3,10 @@ see ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from corpus.services import document_create
 from projects.models import Role
@@ -15,15 +18,15 @@ from tests.factories import UserFactory
 def team(transactional_db, settings, tmp_path):
     """A project with an owner, an analyst and a viewer (real passwords)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    owner = UserFactory(username="olena.owner")
+    owner = cast(User, UserFactory(username="olena.owner"))
     project = project_create(
         name="Maritime strikes inquiry",
         slug="maritime",
         created_by=owner,
         description="Statements and reports on lethal strikes against small boats.",
     )
-    analyst = UserFactory(username="amara.analyst")
-    viewer = UserFactory(username="victor.viewer")
+    analyst = cast(User, UserFactory(username="amara.analyst"))
+    viewer = cast(User, UserFactory(username="victor.viewer"))
     membership_set(project=project, user=analyst, role=Role.ANALYST)
     membership_set(project=project, user=viewer, role=Role.VIEWER)
     return {"project": project, "owner": owner, "analyst": analyst, "viewer": viewer}

@@ -7,7 +7,7 @@ import hashlib
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Dialog, Request, expect
 
 from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
 from annotations.selectors import suggestions_pending
@@ -284,8 +284,13 @@ def test_hostile_markup_renders_inert(page, team):
     document = add_statement(
         project, analyst, hostile, '<img src=x onerror="alert(4)">Title'
     )
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     login(page, "amara.analyst")
     page.goto(f"/p/{project.slug}/d/{document.pk}/")
     expect(page.locator("#annotator[data-ready=true]")).to_be_attached()
@@ -323,11 +328,13 @@ def test_viewer_cannot_edit(page, team):
     )
     suggest(document, "Eleven narco-terrorists were killed", "casualty_figure")
     login(page, "victor.viewer")
-    writes = []
-    page.on(
-        "request",
-        lambda request: request.method != "GET" and writes.append(request.url),
-    )
+    writes: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.method != "GET":
+            writes.append(request.url)
+
+    page.on("request", on_request)
     page.goto(f"/p/{project.slug}/d/{document.pk}/")
     expect(page.locator("#save-state")).to_contain_text("Read only")
     assert page.locator(".tag-button").count() == 0

@@ -56,7 +56,7 @@ def media_files(root) -> list:
 
 def make_pdf(pages: list[str], *, info_title: str = "") -> bytes:
     """A minimal, valid PDF with one line of Helvetica text per page."""
-    objects: list[bytes] = []
+    objects: list[tuple[int, bytes]] = []
     page_ids = []
     font_id = 3
     next_id = 4

@@ -72,6 +72,7 @@ def test_cli_ingests_folders_and_archives_and_lists_failures(
     assert any(n.endswith("bundle.zip/b/briefing.pdf") for n in names)
     assert not any(".hidden" in n for n in names)
     document = Document.objects.get(original_name__endswith="statement.docx")
+    assert document.source is not None
     assert document.source.name == "Collected"
     assert document.captured_by == owner
     assert document.metadata["captured_via"] == "cli"
@@ -123,6 +124,7 @@ def test_analysis_is_queued_on_commit(
             project=project, name="a.txt", data=ARTICLE.encode(), user=analyst
         )
     assert len(callbacks) == 1
+    assert result.job is not None
     assert result.job.status == JobStatus.QUEUED
     assert result.job.total == 1
     assert result.job.report["document_ids"] == [result.documents[0].pk]
@@ -137,6 +139,7 @@ def test_ingestion_runs_analysis_task_and_is_idempotent(
 
     with django_capture_on_commit_callbacks(execute=True):
         result = ingest_batch(project=project, files=files, user=analyst)
+    assert result.job is not None
     job = Job.objects.get(pk=result.job.pk)
     assert job.status == JobStatus.DONE
     assert (job.done, job.total) == (2, 2)

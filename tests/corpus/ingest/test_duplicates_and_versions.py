@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 
 from corpus.ingest import ingest_file, ingest_text
 from corpus.ingest.dedup import signature, similarity
@@ -33,7 +36,9 @@ def test_exact_duplicate_is_reported_not_stored(project, analyst, media_root):
 def test_same_bytes_in_another_project_is_not_a_duplicate(project, analyst):
     from projects.services import project_create
 
-    other = project_create(name="Other case", created_by=UserFactory(username="o2"))
+    other = project_create(
+        name="Other case", created_by=cast(User, UserFactory(username="o2"))
+    )
     ingest_file(project=project, name="a.txt", data=ARTICLE.encode(), user=analyst)
     result = ingest_file(project=other, name="a.txt", data=ARTICLE.encode(), user=None)
     assert len(result.documents) == 1
@@ -58,10 +63,16 @@ def test_near_duplicate_is_flagged_and_linked(project, analyst):
     assert DocumentFingerprint.objects.filter(document=document).exists()
 
 
+def _signature(text: str) -> list[int]:
+    result = signature(text)
+    assert result is not None
+    return result
+
+
 def test_minhash_estimates_similarity():
-    assert similarity(signature(ARTICLE), signature(ARTICLE)) == 1.0
-    assert similarity(signature(ARTICLE), signature(ARTICLE_REWRITE)) > 0.5
-    assert similarity(signature(ARTICLE), signature(OTHER_ARTICLE)) < 0.2
+    assert similarity(_signature(ARTICLE), _signature(ARTICLE)) == 1.0
+    assert similarity(_signature(ARTICLE), _signature(ARTICLE_REWRITE)) > 0.5
+    assert similarity(_signature(ARTICLE), _signature(OTHER_ARTICLE)) < 0.2
     assert signature("Too short to shingle.") is None
 
 

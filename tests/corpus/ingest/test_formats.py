@@ -116,6 +116,7 @@ def test_html_main_text_and_metadata_without_scripts(project, analyst):
     assert "Subscribe now" not in document.text
     assert document.author == "Ana Reyes"
     assert document.publisher == "The Velden Courier"
+    assert document.published_at is not None
     assert document.published_at.year == 2025
     assert document.published_at.month == 3
     assert "Navy strikes three boats" in document.title
@@ -198,6 +199,7 @@ def test_rss_feed_one_document_per_entry(project, analyst):
     )
     assert first.title == "Strikes reported near Isla Merino"
     assert first.text == "Officials said two boats were hit."
+    assert first.published_at is not None
     assert first.published_at.isoformat() == "2025-03-04T10:00:00+00:00"
     assert first.metadata["entry_id"] == "courier-1"
     assert first.metadata["container_sha256"] == hashlib.sha256(RSS).hexdigest()
@@ -237,8 +239,10 @@ def test_jsonl_records_with_fields_and_metadata(project, analyst):
     assert post.speaker_role == "Minister of Defence"
     assert post.platform == "X"
     assert post.kind == "social"
+    assert post.source is not None
     assert post.source.name == "Ministry of Defence of Veridia"
     assert post.metadata["post_id"] == "1234"
+    assert post.published_at is not None
     assert post.published_at.hour == 8
     assert post.original.read() == json.dumps(lines[0]).encode()
 
@@ -317,6 +321,7 @@ def test_user_metadata_overrides_a_single_document(project, analyst):
     document = only_document(result)
     assert document.title == "Analyst's title"
     assert document.kind == "report"
+    assert document.source is not None
     assert document.source.name == "Velden Courier"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -126,7 +129,9 @@ def test_paste_a_statement(analyst_client, project, analyst):
     assert document.speaker_role == "Minister of Defence"
     assert document.platform == "X"
     assert document.kind == "social"
+    assert document.published_at is not None
     assert document.published_at.day == 4
+    assert document.source is not None
     assert document.source.name == "Ministry of Defence of Veridia"
     assert document.captured_by == analyst
     assert document.extractor == "glossa.paste"
@@ -201,7 +206,9 @@ def test_job_progress_partial_for_htmx(client, project, analyst, viewer):
 def test_job_of_another_project_is_404(client, project, analyst):
     from projects.services import project_create
 
-    other = project_create(name="Other", created_by=UserFactory(username="o"))
+    other = project_create(
+        name="Other", created_by=cast(User, UserFactory(username="o"))
+    )
     job = Job.objects.create(project=other, kind=JobKind.ANALYSE)
     client.force_login(analyst)
     assert client.get(f"/p/{project.slug}/jobs/{job.pk}/").status_code == 404
@@ -246,7 +253,7 @@ def test_download_permissions(client, project, analyst):
     # A document id from another project under this project's slug is 404.
     from projects.services import membership_set, project_create
 
-    owner2 = UserFactory(username="owner2")
+    owner2 = cast(User, UserFactory(username="owner2"))
     other = project_create(name="Other case", created_by=owner2)
     membership_set(project=other, user=analyst, role="viewer")
     client.force_login(analyst)
