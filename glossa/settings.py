@@ -62,6 +62,19 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Glossa's apps, lowest first: each imports only the ones before it
+# (tests/test_app_layers.py), and each mounts its own URLs (glossa/urls.py).
+GLOSSA_APPS = [
+    "projects",
+    "accounts",
+    "audit",
+    "corpus",
+    "annotations",
+    "legal",
+    "review",
+    "exchange",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,15 +92,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Glossa's apps, lowest first: each imports only the ones above it.
-    "projects",
-    "accounts",
-    "audit",
-    "corpus",
-    "annotations",
-    "legal",
-    "review",
-    "exchange",
+    *GLOSSA_APPS,
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Root URLs: each app mounts its own; the API lives under /api/."""
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -10,17 +11,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 # Staff sign in through Glossa's own login (throttled, with the 2FA step),
 # never through the admin's password-only form.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
-
-APPS = (
-    "projects",
-    "accounts",
-    "audit",
-    "corpus",
-    "annotations",
-    "legal",
-    "review",
-    "exchange",
-)
 
 # Admin pages of models that moved app in the split into one app per concept
 # (their old paths keep working for bookmarks).
@@ -35,7 +25,6 @@ MOVED_ADMIN = {
 }
 
 urlpatterns = [
-    path("", include("accounts.urls")),
     *[
         path(
             f"admin/{old}/<path:rest>",
@@ -64,6 +53,6 @@ urlpatterns = [
         name="api-docs",
     ),
     # Each app mounts its own routes, lowest app first.
-    *[path("api/", include(f"{app}.api.urls")) for app in APPS],
-    *[path("", include(f"{app}.urls")) for app in APPS if app != "accounts"],
+    *[path("api/", include(f"{app}.api.urls")) for app in settings.GLOSSA_APPS],
+    *[path("", include(f"{app}.urls")) for app in settings.GLOSSA_APPS],
 ]

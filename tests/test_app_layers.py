@@ -1,7 +1,7 @@
 """Apps import only downward (docs/architecture.md).
 
-Each app may import the apps listed before it in ``LAYERS`` and never one
-after it (``review`` and ``legal`` sit side by side: neither imports the
+Each app may import the apps listed before it in ``settings.GLOSSA_APPS``
+and never one after it (``review`` and ``legal`` sit side by side: neither imports the
 other). Function-level imports count too: a lazy import is still an edge.
 """
 
@@ -11,18 +11,10 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = (
-    "projects",
-    "accounts",
-    "audit",
-    "corpus",
-    "annotations",
-    "legal",
-    "review",
-    "exchange",
-)
+LAYERS = tuple(settings.GLOSSA_APPS)
 
 
 def allowed(app: str) -> set[str]:
