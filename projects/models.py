@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -33,7 +33,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
-class ProjectScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ProjectScopedQuerySet(models.QuerySet[_M, _M]):
     """Rows that belong to a project, scoped to the user's memberships.
 
     The one scoping rule of every list and lookup a user can reach: rows of

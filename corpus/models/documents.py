@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from projects.models import Membership, Project
+from projects.models import Project, ProjectScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    pass
 
 
 class SourceKind(models.TextChoices):
@@ -111,18 +111,8 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class DocumentQuerySet(models.QuerySet["Document"]):
-    def for_user(self, user: User | AnonymousUser) -> DocumentQuerySet:
-        """Documents of the projects ``user`` is a member of.
-
-        A semi-join (``project_id IN (memberships of the user)``) rather than
-        a join through the project: no row can repeat, and the planner is
-        free to drive the match from the documents' own indexes.
-        """
-        if not user.is_authenticated:
-            return self.none()
-        projects = Membership.objects.filter(user=user).values("project_id")
-        return self.filter(project_id__in=projects)
+class DocumentQuerySet(ProjectScopedQuerySet["Document"]):
+    """Documents, scoped with ``for_user`` like every project's rows."""
 
     def without_bodies(self) -> DocumentQuerySet:
         """Defer the large columns; list pages never need them."""
