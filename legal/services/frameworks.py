@@ -194,15 +194,8 @@ def _require(mapping: Any, field: str, where: str) -> Any:
     return value
 
 
-CRITERION_LOAD_FIELDS = (
-    "code",
-    "group",
-    "title",
-    "instrument",
-    "article",
-    "paraphrase",
-    "order",
-)
+# What a framework file sets on a criterion: the editable fields and its order.
+CRITERION_LOAD_FIELDS = (*CRITERION_FIELDS, "order")
 ELEMENT_LOAD_FIELDS = ("question", "tags", "order")
 # full_clean skips uniqueness and the parent's existence: the database enforces
 # both, and checking them row by row is what made loading the default framework
