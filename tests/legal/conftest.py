@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from rest_framework.test import APIClient
 
 from corpus.models import Source
 from tests.factories import DocumentFactory, UserFactory, make_annotation
@@ -103,3 +104,9 @@ def mentions(docs, analyst):
             tags=["rescue_or_survivor"],
         ),
     }
+
+
+@pytest.fixture
+def api():
+    """An API client; tests sign it in with ``force_authenticate``."""
+    return APIClient()

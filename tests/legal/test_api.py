@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from rest_framework.test import APIClient
 
 from legal.models import Assessment, Element
 from legal.services.claims import claim_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ shows, served by ``legal`` (the annotation payload carries no claims)."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from corpus.models import Assignment
 from corpus.services import assignment_create, assignment_submit
@@ -14,11 +13,6 @@ from tests.factories import make_annotation
 from tests.fixtures_team import member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
