@@ -357,9 +357,12 @@ def sentence_predictions(
     return out
 
 
-def text_predictions(text: str) -> list[dict[str, Any]]:
-    """Analyse ``text`` with the pipeline and predict with the defaults."""
+def text_predictions(text: str, context=None) -> list[dict[str, Any]]:
+    """Analyse ``text`` with the pipeline and predict with the defaults.
+
+    ``context``: a ``corpus.nlp.context.DocumentContext`` or ``None``.
+    """
     from corpus.nlp import analyse_texts
 
-    data = next(analyse_texts([text]))
+    data = next(analyse_texts([text], contexts=None if context is None else [context]))
     return sentence_predictions(data, text)

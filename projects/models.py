@@ -76,6 +76,16 @@ class Project(models.Model):
             "they have submitted it (independent annotation for agreement)."
         ),
     )
+    acting_states = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "The state or states whose forces used force in this project's "
+            'incidents (e.g. ["United States"]). Their officials are typed '
+            "as the acting government; officials of other states as another "
+            "government."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -103,9 +103,24 @@ def doc_to_data(doc) -> dict[str, Any]:
     return assemble(doc)
 
 
-def analyse_texts(texts, *, batch_size: int | None = None):
-    """Yield ``doc_to_data`` for each text, parsing in batches with nlp.pipe."""
+def analyse_texts(texts, *, contexts=None, batch_size: int | None = None):
+    """Yield ``doc_to_data`` for each text, parsing in batches with nlp.pipe.
+
+    ``contexts`` (an iterable of ``corpus.nlp.context.DocumentContext``, one
+    per text, or ``None``) is set on each Doc before the components run.
+    """
     nlp = get_nlp()
     size = batch_size or settings.GLOSSA_SPACY_BATCH_SIZE
-    for doc in nlp.pipe(texts, batch_size=size):
+    docs = _with_contexts(nlp, texts, contexts)
+    for doc in nlp.pipe(docs, batch_size=size):
         yield doc_to_data(doc)
+
+
+def _with_contexts(nlp, texts, contexts):
+    if contexts is None:
+        yield from texts
+        return
+    for text, context in zip(texts, contexts, strict=True):
+        doc = nlp.make_doc(text)
+        doc._.glossa_context = context
+        yield doc

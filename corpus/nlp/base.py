@@ -19,7 +19,12 @@ DATA_FILE = "data.json"
 QUOTES = ['"', "\u201c", "\u201d"]
 
 # Results of Glossa's components on a Doc (plain lists and dicts).
-for _name in ("glossa_quantities", "glossa_attributions", "glossa_voice"):
+for _name in (
+    "glossa_quantities",
+    "glossa_attributions",
+    "glossa_voice",
+    "glossa_context",  # a corpus.nlp.context.DocumentContext, set by the caller
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
