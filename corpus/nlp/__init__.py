@@ -96,6 +96,31 @@ def add_components(nlp):
     return nlp
 
 
+def pipeline_info() -> dict[str, str]:
+    """What produced an analysis: the model, its version, the pattern data.
+
+    Stored with each analysis so that a result can be traced to the exact
+    spaCy package and YAML pattern files (SHA-256 over their names and
+    bytes, in name order) that made it.
+    """
+    import hashlib
+
+    from corpus.nlp.patterns import PATTERNS_DIR
+
+    nlp = get_nlp()
+    digest = hashlib.sha256()
+    for path in sorted(PATTERNS_DIR.rglob("*.yaml")):
+        digest.update(path.relative_to(PATTERNS_DIR).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return {
+        "pipeline": PIPELINE_NAME,
+        "pipeline_version": PIPELINE_VERSION,
+        "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
+        "model_version": str(nlp.meta.get("version", "")),
+        "patterns_sha256": digest.hexdigest(),
+    }
+
+
 def doc_to_data(doc) -> dict[str, Any]:
     """Plain-JSON view of a parsed document (see the module docstring)."""
     from corpus.nlp.assemble import assemble
