@@ -38,12 +38,24 @@ must hold, keys left out are not checked)::
     }
 
 Cue labels: hedge, no_evidence, no_details, refusal, legal_illegal,
-legal_official, denial, rescue, threat, intelligence, evidence_offered,
-status_label, location, victim_identity, call_for_investigation,
-unnamed_source, unverified. Claimant types: official, military,
-other_government, expert, un_body, ngo, journalist, legislator, witness,
-unattributed. Quantity counts: killed, injured, survivors, missing, aboard,
-vessels, strikes.
+legal_official, official_account, denial, rescue, threat, intelligence,
+evidence_offered, status_label, location, victim_identity,
+call_for_investigation, unnamed_source, unverified. Claimant types (those
+of tags.md): acting_government, other_government, un, rights_group, expert,
+reporter, columnist, media, legislator, witness; older analyses used
+official, military, un_body, ngo, journalist and unattributed, which are
+read as their new names (``TYPE_ALIASES``) so rules name only the new ones.
+``""`` is a source that could not be typed ("critics said").
+Quantity counts: killed, injured, survivors, missing, aboard, vessels,
+strikes (only the first five are counts of people).
+
+A cue rule may also say ``"cue_quoted": true``: the cue counts only when
+it is inside a scare quote or right after a hedge (an official's
+term echoed: 'killed in "self-defence"', "the alleged terrorists").
+
+Each fired tag carries ``span``: the characters of the words that carry it
+(the cue, the figure with what it counts, the attribution), left out when
+nothing narrower than the sentence exists.
 
 ``sentence_predictions`` is pure (no database): the CLI and the evaluation
 use it with the default taxonomy. ``suggestions_create_for_document``
@@ -76,20 +88,38 @@ RULE_KEYS = frozenset(
         "attributed",
         "claims_only",
         "confidence",
+        "cue_quoted",
     }
 )
+# Claimant type names of older analyses, read as the names of tags.md.
+TYPE_ALIASES = {
+    "official": "acting_government",
+    "military": "acting_government",
+    "un_body": "un",
+    "ngo": "rights_group",
+    "journalist": "media",
+    "unattributed": "reporter",
+}
+CLOSING_QUOTES = "\"'\u201d\u2019)] "
 CLAIMANT_WORDS = {
-    "official": "an official of the acting government",
-    "military": "the military",
+    "acting_government": "the acting government",
     "other_government": "another government",
+    "un": "a UN body or official",
+    "rights_group": "a rights group",
     "expert": "an expert",
-    "un_body": "a UN body or official",
-    "ngo": "a rights group",
-    "journalist": "a journalist",
+    "reporter": "the reporter (the document's own voice)",
+    "columnist": "the columnist",
+    "media": "another outlet",
     "legislator": "a legislator",
     "witness": "a witness or relative",
-    "unattributed": "the reporter (unattributed)",
 }
+
+
+def claimant_type(value: str | None) -> str:
+    """The tags.md name of a claimant type (old names mapped). ``""`` is
+    kept: a source the pipeline could not type ("critics said")."""
+    value = value or ""
+    return TYPE_ALIASES.get(value, value)
 
 
 def patterns_validate(patterns: Any) -> list[str]:
@@ -126,6 +156,12 @@ def patterns_validate(patterns: Any) -> list[str]:
     return errors
 
 
+def _types(value) -> set[str] | None:
+    """A rule's claimant types under their tags.md names."""
+    kinds = _as_set(value)
+    return None if kinds is None else {claimant_type(k) for k in kinds}
+
+
 def _as_set(value) -> set[str] | None:
     if value is None:
         return None
@@ -135,16 +171,46 @@ def _as_set(value) -> set[str] | None:
 
 
 class SentenceView:
-    """What one sentence of the analysis holds, grouped for rule checks."""
+    """What one sentence of the analysis holds, grouped for rule checks.
+
+    Claimant types are read under their tags.md names (``claimant_type``).
+    """
 
     def __init__(self, index: int, sentence: dict, text: str) -> None:
         self.index = index
-        self.sentence = sentence
+        self.sentence = {
+            **sentence,
+            "claimant_type": claimant_type(sentence.get("claimant_type")),
+        }
         self.text = text
         self.cues: list[dict] = []
         self.attributions: list[dict] = []
         self.quantities: list[dict] = []
         self.lemmas: set[str] = set()
+        self.tokens: list[dict] = []
+
+    @property
+    def is_claim(self) -> bool:
+        """The analysis's verdict, and never a question (a question mark
+        before closing quotes: '"Will the police just watch?"')."""
+        if not self.sentence.get("is_claim", True):
+            return False
+        return not self.text.rstrip(CLOSING_QUOTES).endswith("?")
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether the characters ``start:end`` stand inside a scare quote
+        (a short quoted label found by the cue component)."""
+        return any(
+            c["rule"] == "hedge.quotes" and c["start"] <= start and end <= c["end"]
+            for c in self.cues
+        )
+
+    def hedged(self, start: int, end: int) -> bool:
+        """A hedge cue right before the cue ("the alleged terrorists")."""
+        return any(
+            c["label"] == "hedge" and c["end"] <= start and start - c["end"] <= 12
+            for c in self.cues
+        )
 
 
 def _views(data: dict[str, Any], text: str) -> list[SentenceView]:
@@ -160,6 +226,11 @@ def _views(data: dict[str, Any], text: str) -> list[SentenceView]:
         for item in data.get(key, []):
             index = item.get("sentence", 0)
             if 0 <= index < len(views):
+                if "claimant_type" in item:
+                    item = {
+                        **item,
+                        "claimant_type": claimant_type(item["claimant_type"]),
+                    }
                 getattr(views[index], attr).append(item)
     # Token lemmas, assigned to sentences by offset (both lists are sorted).
     i = 0
@@ -170,25 +241,52 @@ def _views(data: dict[str, Any], text: str) -> list[SentenceView]:
             break
         if token["start"] >= views[i].sentence["start"]:
             views[i].lemmas.add(token.get("lemma", "").lower())
+            views[i].tokens.append(token)
     return views
 
 
-def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
-    """None, or what fired: ``explanation`` in words, and the ``claimant``
-    and ``claimant_type`` of the evidence the rule used (the cue's or the
-    attribution's claimant, else the sentence's)."""
+def _span(view: SentenceView, item: dict[str, Any]) -> dict[str, int] | None:
+    """The characters of an evidence item (a cue, quantity, attribution or
+    token), or None when they are unknown or the whole sentence."""
+    start, end = item.get("start"), item.get("end")
+    if start is None or end is None:
+        return None
+    s_start, s_end = view.sentence["start"], view.sentence["end"]
+    start, end = max(start, s_start), min(end, s_end)
+    if end <= start or (start == s_start and end == s_end):
+        return None
+    return {"start": start, "end": end}
+
+
+def rule_fires(rule: dict, view: SentenceView) -> dict[str, Any] | None:
+    """None, or what fired: ``explanation`` in words, the ``claimant`` and
+    ``claimant_type`` of the evidence the rule used (the cue's or the
+    attribution's claimant, else the sentence's), and ``span`` (the
+    characters of that evidence, or None)."""
     sentence = view.sentence
     who_said = (sentence.get("claimant", ""), sentence.get("claimant_type", ""))
-    if rule.get("claims_only", True) and not sentence.get("is_claim", True):
+    if rule.get("claims_only", True) and not view.is_claim:
         return None
     unless = _as_set(rule.get("unless_cue"))
     if unless and any(c["label"] in unless for c in view.cues):
         return None
     reasons = []
-    kinds = _as_set(rule.get("claimant_type"))
+    span: dict[str, int] | None = None
+    kinds = _types(rule.get("claimant_type"))
     labels = _as_set(rule.get("cue"))
     if labels is not None:
         cues = [c for c in view.cues if c["label"] in labels]
+        if rule.get("cue_quoted"):
+            # An official's term echoed in quotation marks or under a hedge.
+            cues = [
+                c
+                for c in cues
+                if "start" in c
+                and (
+                    view.quoted(c["start"], c["end"])
+                    or view.hedged(c["start"], c["end"])
+                )
+            ]
         if kinds is not None:
             cues = [c for c in cues if c.get("claimant_type") in kinds]
         if rule.get("attributed") is not None:
@@ -197,6 +295,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         if not cues:
             return None
         cue = cues[0]
+        span = _span(view, cue)
         who_said = (cue.get("claimant", ""), cue.get("claimant_type", ""))
         who: str | None = CLAIMANT_WORDS.get(cue.get("claimant_type", ""), "someone")
         named = f" ({cue['claimant']})" if cue.get("claimant") else ""
@@ -211,7 +310,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         reasons.append(f"the sentence's claimant is {who}")
     attribution = rule.get("attribution")
     if attribution is not None:
-        a_kinds = _as_set(attribution.get("claimant_type"))
+        a_kinds = _types(attribution.get("claimant_type"))
         families = _as_set(attribution.get("family"))
         min_words = int(attribution.get("min_content_words", 0))
         barred = _as_set(attribution.get("unless_content_cue")) or set()
@@ -241,6 +340,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
             return None
         a = found[0]
         who_said = (a["claimant"], a["claimant_type"])
+        span = span or _span(view, a)
         reasons.append(
             f"{a['claimant'] or a['source']['text']} "
             f"({CLAIMANT_WORDS.get(a['claimant_type'], a['claimant_type'])}) "
@@ -250,7 +350,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
     sentence_rule = rule.get("sentence")
     if sentence_rule is not None:
         via = _as_set(sentence_rule.get("via"))
-        s_kinds = _as_set(sentence_rule.get("claimant_type"))
+        s_kinds = _types(sentence_rule.get("claimant_type"))
         if via is not None and sentence.get("claimant_via") not in via:
             return None
         if s_kinds is not None and sentence.get("claimant_type") not in s_kinds:
@@ -274,6 +374,7 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         ]
         if not found:
             return None
+        span = span or _span(view, found[0])
         reasons.append(
             "figure "
             + ", ".join(
@@ -284,16 +385,24 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, str] | None:
         )
     lemmas = _as_set(rule.get("lemma"))
     if lemmas is not None:
-        hits = sorted(view.lemmas & {w.lower() for w in lemmas})
+        wanted_lemmas = {w.lower() for w in lemmas}
+        hits = sorted(view.lemmas & wanted_lemmas)
         if not hits:
             return None
+        token = next(
+            (t for t in view.tokens if t.get("lemma", "").lower() in wanted_lemmas),
+            None,
+        )
+        if token is not None:
+            span = span or _span(view, token)
         reasons.append(f"word {', '.join(hits)}")
     if not reasons:
         return None
     return {
         "explanation": "; ".join(reasons),
         "claimant": who_said[0],
-        "claimant_type": who_said[1] or "unattributed",
+        "claimant_type": claimant_type(who_said[1]),
+        "span": span,
     }
 
 
@@ -311,10 +420,14 @@ def sentence_predictions(
     """Per-sentence predictions from analysis data; touches no database.
 
     Each item: ``start``, ``end``, ``text``, ``tags`` (keys), ``claimant``,
-    ``claimant_type``, ``numbers`` (``value``, ``counts``, ``cumulative``,
-    ``bound``, ``text``) and ``fired``: {tag key: {rule, confidence,
-    explanation, claimant, claimant_type}} (the claimant of the evidence
-    that fired, which for a cue may differ from the sentence's).
+    ``claimant_type`` (a tags.md name), ``numbers`` (``value``, ``counts``,
+    ``cumulative``, ``bound``, ``text``; tags.md records counts of strikes
+    and vessels too, but only people counts make a casualty figure) and
+    ``fired``: {tag key: {rule, confidence, explanation, claimant,
+    claimant_type, span}} (the claimant of the evidence that fired, which
+    for a cue may differ from the sentence's; ``span`` = {start, end}, the
+    characters of the words that carry the tag, omitted when nothing
+    narrower than the sentence carries it).
     """
     rules = default_tag_rules() if rules is None else rules
     out = []
@@ -327,11 +440,14 @@ def sentence_predictions(
                     continue
                 confidence = float(rule.get("confidence", DEFAULT_CONFIDENCE))
                 if key not in fired or confidence > fired[key]["confidence"]:
+                    span = hit.pop("span", None)
                     fired[key] = {
                         "rule": f"{key}:{rule.get('name') or index + 1}",
                         "confidence": confidence,
                         **hit,
                     }
+                    if span is not None:
+                        fired[key]["span"] = span
         sentence = view.sentence
         out.append(
             {
@@ -340,7 +456,7 @@ def sentence_predictions(
                 "text": view.text,
                 "tags": [key for key, _ in rules if key in fired],
                 "claimant": sentence.get("claimant", ""),
-                "claimant_type": sentence.get("claimant_type", "unattributed"),
+                "claimant_type": sentence["claimant_type"],
                 "numbers": [
                     {
                         "value": q["value"],

@@ -1,22 +1,74 @@
 """Running the spaCy analysis over stored documents and keeping the result.
 
+Each document is analysed with its ``DocumentContext`` (``document_context``:
+its Source's kind and name, its project's acting states, its language),
+since the text alone cannot say who published it or whose forces acted. The
+result is stored with the context it was given and with
+``corpus.nlp.pipeline_info()`` (model, model version, pattern-data hash).
+
 ``analyse_documents`` is idempotent: a document already analysed by the
-current pipeline version is skipped unless ``force`` is given. If the
+current pipeline version *with its current context* is skipped unless
+``force`` is given, so changing a document's source (or the project's
+acting states) and asking again re-analyses exactly what changed. If the
 pipeline fails, the documents not yet stored are marked failed with the
-error, and the exception propagates. After each
-document is stored, ``document_analysed`` is sent so that ``annotations``
-can turn the analysis into suggestions.
+error, and the exception propagates. After each document is stored,
+``document_analysed`` is sent so that ``annotations`` can turn the analysis
+into suggestions.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import transaction
 
 from corpus.models import AnalysisStatus, Document, DocumentAnalysis
-from corpus.nlp import PIPELINE_NAME, PIPELINE_VERSION, analyse_texts
+from corpus.nlp import PIPELINE_NAME, PIPELINE_VERSION, analyse_texts, pipeline_info
+from corpus.nlp.context import SOURCE_KINDS, DocumentContext
 from corpus.signals import document_analysed
+
+
+def context_build(**fields: Any) -> DocumentContext:
+    """A DocumentContext of the fields this version of it knows.
+
+    ``document_kind`` arrived with issue 12's voice work; callers pass it
+    regardless, and a pipeline without it simply does not get it.
+    """
+    known = {f.name for f in dataclasses.fields(DocumentContext)}
+    return DocumentContext(**{k: v for k, v in fields.items() if k in known})
+
+
+def document_context(document: Document) -> DocumentContext:
+    """What the pipeline is told about ``document`` before reading it.
+
+    Needs ``document.source`` and ``document.project`` (select_related them
+    for many documents). A source kind the pipeline does not know (none
+    today: ``tests/corpus`` keeps the lists equal) is passed as unknown.
+    """
+    source = document.source
+    kind = source.kind if source is not None else ""
+    states = document.project.acting_states
+    if not isinstance(states, list):
+        states = []
+    return context_build(
+        source_kind=kind if kind in SOURCE_KINDS else "",
+        source_name=source.name if source is not None else "",
+        acting_states=tuple(s for s in states if isinstance(s, str)),
+        lang=document.language or "en",
+        document_kind=document.kind,
+    )
+
+
+def _is_current(document: Document, context: dict[str, Any]) -> bool:
+    analysis = getattr(document, "analysis", None)
+    return (
+        analysis is not None
+        and analysis.pipeline == PIPELINE_NAME
+        and analysis.pipeline_version == PIPELINE_VERSION
+        and analysis.context == context
+    )
 
 
 def analyse_documents(
@@ -30,29 +82,50 @@ def analyse_documents(
     ``progress`` is called with the count of documents handled so far.
     """
     ids = list(document_ids)
-    queryset = Document.objects.filter(pk__in=ids).order_by("pk")
-    if not force:
-        queryset = queryset.exclude(
-            analysis__pipeline=PIPELINE_NAME,
-            analysis__pipeline_version=PIPELINE_VERSION,
+    candidates = list(
+        Document.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .select_related("source", "project", "analysis")
+        .only(
+            "pk",
+            "text",
+            "language",
+            "kind",
+            "project_id",
+            "project__acting_states",
+            "source__name",
+            "source__kind",
+            "analysis__pipeline",
+            "analysis__pipeline_version",
+            "analysis__context",
         )
-    documents = list(queryset.only("pk", "text", "project_id"))
+    )
+    documents: list[Document] = []
+    contexts: list[DocumentContext] = []
+    for document in candidates:
+        context = document_context(document)
+        if force or not _is_current(document, context.as_dict()):
+            documents.append(document)
+            contexts.append(context)
+    if not documents:
+        return 0
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(
         analysis_status=AnalysisStatus.RUNNING
     )
     done = 0
-    results = analyse_texts(d.text for d in documents)
-    for document in documents:
+    try:
+        provenance = pipeline_info()
+        results = analyse_texts([d.text for d in documents], contexts=contexts)
+    except Exception as exc:
+        _mark_failed(documents, exc)
+        raise
+    for document, context in zip(documents, contexts, strict=True):
         try:
             data = next(results)
         except Exception as exc:
             # Leave no document "running" forever: record why, then let the
             # caller (a Celery task, a command) see the failure.
-            pending = [d.pk for d in documents[done:]]
-            Document.objects.filter(pk__in=pending).update(
-                analysis_status=AnalysisStatus.FAILED,
-                analysis_error=f"{type(exc).__name__}: {exc}"[:2000],
-            )
+            _mark_failed(documents[done:], exc)
             raise
         with transaction.atomic():
             DocumentAnalysis.objects.update_or_create(
@@ -61,6 +134,8 @@ def analyse_documents(
                     "pipeline": PIPELINE_NAME,
                     "pipeline_version": PIPELINE_VERSION,
                     "data": data,
+                    "provenance": provenance,
+                    "context": context.as_dict(),
                 },
             )
             Document.objects.filter(pk=document.pk).update(
@@ -71,3 +146,10 @@ def analyse_documents(
         if progress is not None:
             progress(done)
     return done
+
+
+def _mark_failed(documents: list[Document], exc: Exception) -> None:
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+        analysis_status=AnalysisStatus.FAILED,
+        analysis_error=f"{type(exc).__name__}: {exc}"[:2000],
+    )

@@ -181,7 +181,12 @@ class Suggestion(AnchoredSpan):
     """A proposed annotation, explained by the rule or model that made it.
 
     Pending until an analyst accepts (creating an Annotation), edits or
-    rejects it. Rejections are kept: they measure precision.
+    rejects it. Rejections are kept: they measure precision. ``start``/``end``
+    cover the words that carry the tag (the cue, the figure, the
+    designation) where the rule knows them, else the whole sentence;
+    ``context_start``/``context_end`` are the sentence it came from, shown
+    around it (null on suggestions made before spans existed: the span is
+    then the sentence).
     """
 
     document = models.ForeignKey(
@@ -198,6 +203,12 @@ class Suggestion(AnchoredSpan):
         max_length=200, help_text="The rule or model that proposed it."
     )
     explanation = models.TextField(blank=True)
+    context_start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Start of the sentence it came from."
+    )
+    context_end = models.PositiveIntegerField(
+        null=True, blank=True, help_text="End of the sentence it came from."
+    )
     pipeline_version = models.CharField(max_length=40, blank=True)
     status = models.CharField(
         max_length=16,
@@ -228,6 +239,15 @@ class Suggestion(AnchoredSpan):
             models.UniqueConstraint(
                 fields=["document", "tag", "start", "end"],
                 name="suggestion_unique_span_tag",
+            ),
+            # The context, when known, is a sentence around the span.
+            models.CheckConstraint(
+                condition=models.Q(context_start__isnull=True, context_end__isnull=True)
+                | models.Q(
+                    context_start__lte=models.F("start"),
+                    context_end__gte=models.F("end"),
+                ),
+                name="suggestion_context_around_span",
             ),
         ]
         indexes = [models.Index(fields=["document", "status"])]

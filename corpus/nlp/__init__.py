@@ -7,13 +7,23 @@ components (``corpus.nlp.components``). ``doc_to_data`` turns a parsed
 are Unicode code points into the analysed text, end-exclusive, which is how
 both Python and spaCy count.
 
-``DocumentAnalysis.data`` keys (version 2):
+``DocumentAnalysis.data`` keys (version 3). Who claims each sentence,
+cue and figure is decided by the ``glossa_claims_v1`` component; this module
+only converts token indices to offsets, so the stored analysis is what
+``nlp(text)`` produced. Claimant types are the ten of tags.md:
+``acting_government``, ``other_government``, ``un``, ``rights_group``,
+``expert``, ``reporter``, ``columnist``, ``media``, ``legislator``,
+``witness`` (an attribution whose source nothing types has ``""``).
 
 - ``sentences``: ``{start, end, claimant, claimant_type, claimant_via,
   is_claim}``; ``start``/``end`` exclude surrounding whitespace;
-  ``claimant_via`` is ``attribution``, ``quotation`` (inside a quotation
-  spanning several sentences), ``voice`` (the document is itself a
-  statement by the claimant) or ``""``.
+  ``claimant_via`` is ``attribution`` (a source in the sentence),
+  ``quotation`` (inside a quotation over several sentences or paragraphs,
+  a quotation continuing the previous speaker's, or the paragraph after
+  "X said:") or ``voice`` (the document's own voice); a sentence always has
+  one of the ten types (an untyped source takes the voice's type);
+  ``is_claim`` is false for questions, bare demands, headings without a
+  verb and page furniture.
 - ``tokens``: ``{start, end, lemma}`` for every non-space token.
 - ``entities``: ``{start, end, label}``.
 - ``attributions``: ``{start, end, kind (direct, indirect, according_to),
@@ -23,7 +33,13 @@ both Python and spaCy count.
   claimant_type, attribution}`` (``attribution`` = index or null).
 - ``quantities``: ``{start, end, text, value, counts, bound, cumulative,
   sentence, claimant, claimant_type}``.
-- ``voice``: the document's own claimant, or null.
+- ``voice``: ``{claimant, claimant_type, source_kind, inferred, evidence}``:
+  the document's own voice, from the ``DocumentContext`` (``inferred``
+  false) or inferred from the text (press-release furniture and an
+  organisation in the first lines; else a reporter), ``evidence`` saying
+  from what, so that the UI can show it and an analyst override it.
+- ``furniture``: ``{start, end, label}`` (``furniture`` for bylines,
+  credits and the like, ``dateline``): never claimants nor claims.
 """
 
 from __future__ import annotations
@@ -34,14 +50,16 @@ from typing import Any
 from django.conf import settings
 
 PIPELINE_NAME = "glossa-en"
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 # Our components, in pipeline order, and where each goes.
 GLOSSA_COMPONENTS = (
     ("glossa_sentence_breaks_v1", "glossa_sentence_breaks", {"before": "parser"}),
     ("glossa_cues_v1", "glossa_cues", {"last": True}),
     ("glossa_quantities_v1", "glossa_quantities", {"last": True}),
-    ("glossa_attribution_v1", "glossa_attribution", {"last": True}),
+    ("glossa_voice_v1", "glossa_voice", {"last": True}),
+    ("glossa_attribution_v2", "glossa_attribution", {"last": True}),
+    ("glossa_claims_v1", "glossa_claims", {"last": True}),
 )
 
 _lock = threading.Lock()

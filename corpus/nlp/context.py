@@ -29,6 +29,17 @@ SOURCE_KINDS = (
     "academic",
     "other",
 )
+# What kind of document it is (``corpus.models.DocumentKind`` plus the dev
+# set's ``op_ed``): an outlet's op-ed speaks as a columnist, not a reporter.
+DOCUMENT_KINDS = (
+    "article",
+    "statement",
+    "social",
+    "report",
+    "transcript",
+    "other",
+    "op_ed",
+)
 
 
 @dataclass(frozen=True)
@@ -37,19 +48,26 @@ class DocumentContext:
 
     ``source_kind`` is one of ``SOURCE_KINDS`` or ``""`` (unknown: the
     pipeline infers the voice from the text); ``acting_states`` names the
-    states whose forces used force (a project setting), in any case.
+    states whose forces used force (a project setting), in any case;
+    ``document_kind`` is one of ``DOCUMENT_KINDS`` or ``""``.
     """
 
     source_kind: str = ""
     source_name: str = ""
     acting_states: tuple[str, ...] = field(default_factory=tuple)
     lang: str = "en"
+    document_kind: str = ""
 
     def __post_init__(self) -> None:
         if self.source_kind and self.source_kind not in SOURCE_KINDS:
             raise ValueError(
                 f"Unknown source kind {self.source_kind!r}; expected one of "
                 f"{', '.join(SOURCE_KINDS)}."
+            )
+        if self.document_kind and self.document_kind not in DOCUMENT_KINDS:
+            raise ValueError(
+                f"Unknown document kind {self.document_kind!r}; expected one of "
+                f"{', '.join(DOCUMENT_KINDS)}."
             )
         object.__setattr__(
             self,

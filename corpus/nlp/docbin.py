@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 Span = tuple[int, int, str]
 
@@ -23,8 +24,18 @@ class DocBinReport:
     widened: list[tuple[int, int, str]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=16)
+def _blank(lang: str):
+    import spacy
+
+    try:
+        return spacy.blank(lang)
+    except (ImportError, KeyError, ValueError):
+        return spacy.blank("xx")  # a language spaCy has no tokenizer for
+
+
 def docbin_bytes(
-    records: Iterable[tuple[str, list[Span]]],
+    records: Iterable[tuple[str, list[Span]] | tuple[str, list[Span], str]],
     *,
     spans_key: str = "sc",
     lang: str = "en",
@@ -37,17 +48,16 @@ def docbin_bytes(
     spancat expects). A span whose edges fall inside a token is widened to
     whole tokens (``alignment_mode="expand"``) and listed in ``report``.
     """
-    import spacy
     from spacy.tokens import DocBin
 
-    try:
-        nlp = spacy.blank(lang)
-    except (ImportError, KeyError, ValueError):
-        nlp = spacy.blank("xx")  # a language spaCy has no tokenizer for
     bin_ = DocBin(store_user_data=False)
     report = report if report is not None else DocBinReport()
-    for text, spans in records:
-        doc = nlp.make_doc(text)
+    for record in records:
+        # (text, spans) or (text, spans, language): each document is
+        # tokenised by its own language (a CJK text by characters).
+        text, spans = record[0], record[1]
+        doc_lang = record[2] if len(record) > 2 and record[2] else lang
+        doc = _blank(doc_lang).make_doc(text)
         group = []
         for start, end, label in spans:
             span = doc.char_span(start, end, label=label, alignment_mode="expand")

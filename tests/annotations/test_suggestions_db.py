@@ -6,10 +6,12 @@ from typing import cast
 
 import pytest
 
+from annotations.evaluation import claimant_type_normal
 from annotations.models import Suggestion, SuggestionStatus
 from annotations.services.suggestions import suggestions_create_for_document
 from corpus.analysis import analyse_documents
 from corpus.models import AnalysisStatus, Document
+from corpus.nlp import PIPELINE_VERSION
 from tests.factories import DocumentFactory
 
 pytestmark = [pytest.mark.spacy, pytest.mark.postgres, pytest.mark.django_db]
@@ -20,7 +22,7 @@ TEXT = (
 )
 
 
-def test_analysis_creates_explained_sentence_suggestions(project):
+def test_analysis_creates_explained_span_suggestions(project):
     document = cast(Document, DocumentFactory(project=project, text=TEXT))
     assert analyse_documents([document.pk]) == 1
     document.refresh_from_db()
@@ -28,12 +30,19 @@ def test_analysis_creates_explained_sentence_suggestions(project):
     rows = {s.tag.key: s for s in Suggestion.objects.filter(document=document)}
     assert {"official_claim", "casualty_figure", "no_evidence_provided"} <= set(rows)
     figure = rows["casualty_figure"]
-    assert figure.quote == "The ministry said nine people were killed in the strike."
+    # The suggestion covers the figure's words; its sentence is the context.
+    sentence = "The ministry said nine people were killed in the strike."
+    assert TEXT[figure.context_start : figure.context_end] == sentence
+    assert "nine" in figure.quote and figure.quote in sentence
+    assert figure.context_start is not None and figure.context_end is not None
+    assert figure.context_start <= figure.start < figure.end <= figure.context_end
     assert figure.rule == "casualty_figure:people-count"
-    assert "nine" in figure.explanation and figure.claimant_type == "official"
-    assert figure.pipeline_version == "2"
-    assert rows["no_evidence_provided"].claimant_type == "unattributed"
-    assert rows["no_evidence_provided"].start == TEXT.index("The ministry has")
+    assert "nine" in figure.explanation
+    assert claimant_type_normal(figure.claimant_type) == "acting_government"
+    assert figure.pipeline_version == PIPELINE_VERSION
+    evidence = rows["no_evidence_provided"]
+    assert claimant_type_normal(evidence.claimant_type) == "reporter"
+    assert evidence.context_start == TEXT.index("The ministry has")
 
 
 def test_rerun_is_idempotent_and_keeps_rejections(project):

@@ -57,11 +57,24 @@ def reporting_verbs_v1() -> dict[str, Any]:
     return load_yaml("reporting_verbs.yaml")
 
 
-@registry.misc("glossa.claimant_lexicon.v1")
-def claimant_lexicon_v1() -> dict[str, Any]:
+@registry.misc("glossa.claimant_lexicon.v2")
+def claimant_lexicon_v2() -> dict[str, Any]:
+    """Roles, armed groups, state aliases (v2: ``roles`` and the ten
+    claimant types of tags.md; v1's flat ``official``/``military`` shape is
+    gone with ``glossa_attribution_v1``)."""
     return load_yaml("claimants.yaml")
+
+
+@registry.misc("glossa.voice_lexicon.v1")
+def voice_lexicon_v1() -> dict[str, Any]:
+    return load_yaml("voice.yaml")
 
 
 @registry.misc("glossa.quantity_lexicon.v1")
 def quantity_lexicon_v1() -> dict[str, Any]:
     return load_yaml("quantities.yaml")
+
+
+@registry.misc("glossa.claim_rules.v1")
+def claim_rules_v1() -> dict[str, Any]:
+    return load_yaml("claims.yaml")

@@ -88,12 +88,12 @@ def test_cue_component_round_trips_its_data(tmp_path, via):
 def test_quantity_and_attribution_components_round_trip(tmp_path):
     nlp = spacy.blank("en")
     quantities = nlp.add_pipe("glossa_quantities_v1")
-    attribution = nlp.add_pipe("glossa_attribution_v1")
+    attribution = nlp.add_pipe("glossa_attribution_v2")
     quantities.data["number_words"]["umpteen"] = 99
     nlp.to_disk(tmp_path / "pipe")
     other = spacy.load(tmp_path / "pipe")
     assert other.get_pipe("glossa_quantities_v1").words["umpteen"] == 99
-    assert other.get_pipe("glossa_attribution_v1").data == attribution.data
+    assert other.get_pipe("glossa_attribution_v2").data == attribution.data
 
 
 def test_line_breaks_start_sentences_and_closing_quotes_do_not():

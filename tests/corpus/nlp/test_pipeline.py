@@ -73,7 +73,7 @@ def test_minister_post_is_an_official_claim_with_figures(report):
     assert "official_claim" in p["tags"] and "casualty_figure" in p["tags"]
     assert "legal_characterization_by_official" in p["tags"]
     assert "hedged_allegation" in p["tags"]  # the scare quotes
-    assert "Voss" in p["claimant"] and p["claimant_type"] == "official"
+    assert "Voss" in p["claimant"] and p["claimant_type"] == "acting_government"
     numbers = {(n["value"], n["counts"]) for n in p["numbers"]}
     assert {(12, "killed"), (1, "survivors")} <= numbers
     platforms = [a["platform"] for a in data["attributions"]]
@@ -147,7 +147,7 @@ def test_other_government_and_un_claimants(analyse):
     )
     _, predictions = analyse(text)
     assert predictions[1]["claimant_type"] == "other_government"
-    assert predictions[2]["claimant_type"] == "un_body"
+    assert predictions[2]["claimant_type"] == "un"
     assert "experts_say_illegal" in predictions[2]["tags"]
 
 
@@ -191,7 +191,7 @@ def test_running_totals_phrased_without_a_toll(analyse):
     }
     assert (230, "killed", True) in first
     assert (41, "killed", True) in second
-    assert predictions[0]["claimant_type"] == "ngo"
+    assert predictions[0]["claimant_type"] == "rights_group"
 
 
 def test_nothing_is_attributed_under_a_refusal(analyse):
@@ -224,7 +224,7 @@ def test_passive_reporting_with_a_by_phrase(analyse):
         "The strikes have been condemned as unlawful by UN human rights experts."
     )
     assert predictions[0]["tags"] == ["experts_say_illegal"]
-    assert predictions[0]["claimant_type"] == "un_body"
+    assert predictions[0]["claimant_type"] == "un"
 
 
 def test_it_resolves_to_the_state_named_as_an_earlier_subject(analyse):

@@ -1,0 +1,128 @@
+"""Per-tag thresholds for merging a model with the rules.
+
+For each tag the merged decision on a sentence is::
+
+    rule fired and p >= veto   or   p >= add
+
+``add`` lets the model propose a sentence no rule found; ``veto`` lets it
+drop a rule's suggestion it is sure enough is wrong (with ``veto`` equal to
+``add`` the model decides alone). Both are chosen on
+out-of-fold probabilities (the model that scored a sentence never saw it)
+to maximise that tag's F1, and either may be ``None`` (off). When nothing
+beats the rules alone both stay off, so on the data it was calibrated on,
+merging never scores below the rules. Pure Python: no spaCy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ADD_GRID = (None, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# A veto as high as the add threshold means the model decides alone: chosen
+# only where the model beats the rules out of fold.
+VETO_GRID = (None, 0.05, 0.1, 0.2, 0.3, 0.5)
+# The model is used for a tag only with this many judged positives, and
+# only where it beats the rules out of fold by this margin: small samples
+# make lucky thresholds.
+MIN_POSITIVES = 5
+MARGIN = 0.01
+
+
+@dataclass(frozen=True)
+class TagCalibration:
+    tag: str
+    add: float | None
+    veto: float | None
+    support: int  # judged sentences for this tag
+    positives: int
+    f1_rules: float | None
+    f1_model: float | None
+    f1_merged: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def merge_decision(
+    rule: bool, p: float | None, add: float | None, veto: float | None
+) -> bool:
+    """The merged yes/no for one tag on one sentence."""
+    if p is None:
+        return rule
+    if rule:
+        return veto is None or p >= veto
+    return add is not None and p >= add
+
+
+def f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float | None:
+    """F1 of ``predicted`` against ``gold``; None with no positive at all."""
+    tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g and not p)
+    if tp + fp + fn == 0:
+        return None
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+def _score(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+def calibrate_tags(
+    tags: Sequence[str],
+    gold: Sequence[dict[str, float]],
+    rules: Sequence[set[str]],
+    probabilities: Sequence[dict[str, float]],
+) -> dict[str, TagCalibration]:
+    """Thresholds per tag from out-of-fold ``probabilities``.
+
+    ``gold[i]`` holds the judged tags of sentence ``i`` (1.0 or 0.0; a tag
+    absent is unknown and the sentence is left out for it), ``rules[i]`` the
+    tags the rules fired on it.
+    """
+    out: dict[str, TagCalibration] = {}
+    for tag in tags:
+        rows = [i for i, g in enumerate(gold) if tag in g]
+        truth = [gold[i][tag] >= 0.5 for i in rows]
+        fired = [tag in rules[i] for i in rows]
+        probs = [probabilities[i].get(tag, 0.0) for i in rows]
+        f1_rules = f1(truth, fired)
+        best: tuple[float, int, float | None, float | None] = (
+            _score(f1_rules),
+            0,
+            None,
+            None,
+        )
+        for add in ADD_GRID:
+            for veto in VETO_GRID:
+                if add is None and veto is None:
+                    continue
+                merged = [
+                    merge_decision(r, p, add, veto)
+                    for r, p in zip(fired, probs, strict=True)
+                ]
+                score = _score(f1(truth, merged))
+                # Clearly better only: ties keep the rules (fewer changes).
+                if sum(truth) >= MIN_POSITIVES and score > best[0] + MARGIN:
+                    best = (score, 1, add, veto)
+        model_best = max(
+            (
+                _score(f1(truth, [p >= t for p in probs]))
+                for t in ADD_GRID
+                if t is not None
+            ),
+            default=-1.0,
+        )
+        out[tag] = TagCalibration(
+            tag=tag,
+            add=best[2],
+            veto=best[3],
+            support=len(rows),
+            positives=sum(truth),
+            f1_rules=f1_rules,
+            f1_model=None if model_best < 0 else model_best,
+            f1_merged=None if best[0] < 0 else best[0],
+        )
+    return out
