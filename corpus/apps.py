@@ -9,4 +9,4 @@ class CorpusConfig(AppConfig):
     def ready(self) -> None:
         # Registers the analysis task that ingestion queues by name
         # (corpus.jobs), so Celery knows it before the first ingestion.
-        from corpus import tasks  # noqa: F401
+        from corpus import checks, tasks  # noqa: F401

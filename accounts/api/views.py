@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -39,11 +40,29 @@ class ObtainTokenView(ObtainAuthToken):
                 ErrorOutputSerializer,
                 description="Wrong credentials, or the account uses two factors.",
             ),
+            429: OpenApiResponse(
+                ErrorOutputSerializer,
+                description="Locked after too many failed sign-ins (as /login/).",
+            ),
         },
     )
     def post(self, request, *args, **kwargs):
         data = self.get_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        valid = data.is_valid()
+        if _locked_out(request):
+            # As the login page does (django-axes' lockout, 429), instead of
+            # DRF's "Unable to log in", which would hide the lockout.
+            return Response(
+                {
+                    "message": "Too many failed sign-ins for this account from "
+                    "this address; it is locked for "
+                    f"{settings.AXES_COOLOFF_TIME} hour(s). Try again later.",
+                    "extra": {"code": "locked_out"},
+                },
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if not valid:
+            data.is_valid(raise_exception=True)
         user = data.validated_data["user"]
         if second_factor_required(user):
             raise ApplicationError(
@@ -53,3 +72,15 @@ class ObtainTokenView(ObtainAuthToken):
             )
         token, _ = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
+
+
+def _locked_out(request) -> bool:
+    """Whether django-axes refused this sign-in as locked out.
+
+    Its backend marks the request it was given: DRF's serializer passes the
+    DRF request, the middleware sees Django's.
+    """
+    return bool(
+        getattr(request, "axes_locked_out", False)
+        or getattr(getattr(request, "_request", None), "axes_locked_out", False)
+    )

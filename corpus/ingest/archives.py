@@ -43,8 +43,8 @@ class Budget:
             members_left=settings.GLOSSA_MAX_ARCHIVE_MEMBERS,
         )
 
-    def take_member(self, archive: str) -> None:
-        self.members_left -= 1
+    def take_member(self, archive: str, count: int = 1) -> None:
+        self.members_left -= count
         if self.members_left < 0:
             raise ArchiveRefused(
                 f"{archive} has too many files (more than "
@@ -83,6 +83,10 @@ def zip_members(data: bytes, name: str, budget: Budget):
     files = [
         info for info in infos if not info.is_dir() and not _skipped(info.filename)
     ]
+    # Both limits are checked on the central directory, before extracting
+    # anything: a bomb of many tiny members costs nothing to refuse.
+    if len(files) > budget.members_left:
+        budget.take_member(name, len(files))
     declared = sum(info.file_size for info in files)
     if declared > budget.bytes_left:
         budget.take_bytes(name, declared)

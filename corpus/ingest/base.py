@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 
@@ -43,8 +44,12 @@ class Extracted:
     """Further Document fields (kind, speaker_role, platform...) from records."""
 
 
+@cache
 def package_version(name: str) -> str:
-    """The installed version of a library, recorded as the extractor version."""
+    """The installed version of a library, recorded as the extractor version.
+
+    Cached: reading package metadata costs milliseconds, once per document.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -74,3 +79,49 @@ def parse_date(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def invalid_text_reason(values: dict[str, Any], *, original: bytes = b"") -> str:
+    """Why these extracted values cannot be stored, or "" if they can.
+
+    Checked once, at the boundary between extraction and storage: every
+    string (text, fields, metadata, nested) must be encodable as UTF-8,
+    which a lone UTF-16 surrogate such as ``\\ud800`` from a JSON escape is
+    not, and short fields and metadata must not hold NUL characters, which
+    PostgreSQL cannot store (the text itself loses them in normalisation).
+    """
+    for path, value in _strings(values, ""):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = value[exc.start]
+            return (
+                f"The {path} contains an invalid character: a lone UTF-16 "
+                f"surrogate (U+{ord(bad):04X}) at character {exc.start + 1}. "
+                "It usually comes from a broken JSON escape such as "
+                f"\\u{ord(bad):04x}; fix or remove it in the source file and "
+                "upload it again."
+            )
+        if path != "text" and "\x00" in value:
+            return (
+                f"The {path} contains a NUL character (at character "
+                f"{value.index(chr(0)) + 1}); remove it and upload again."
+            )
+    if not isinstance(original, bytes):
+        return "The original is not bytes."
+    return ""
+
+
+def _strings(value: Any, path: str):
+    """Every string inside ``value`` with a readable path ("metadata.source")."""
+    if isinstance(value, str):
+        yield path or "value", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            label = str(key)
+            if isinstance(key, str):
+                yield from _strings(key, f"{path} key" if path else "key")
+            yield from _strings(item, f"{path}.{label}" if path else label)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")

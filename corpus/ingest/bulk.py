@@ -15,7 +15,12 @@ import io
 import json
 from typing import Any
 
-from corpus.ingest.base import Extracted, ExtractionError, parse_date
+from corpus.ingest.base import (
+    Extracted,
+    ExtractionError,
+    invalid_text_reason,
+    parse_date,
+)
 from corpus.ingest.text import decode_text
 
 NAME_JSONL = "glossa.jsonl"
@@ -121,11 +126,16 @@ def extract_jsonl(data: bytes, name: str) -> list[Extracted | RecordError]:
             items.append(RecordError(record_name, "The record is not a JSON object."))
             continue
         try:
+            original = raw.encode("utf-8")
+        except UnicodeEncodeError:
+            items.append(RecordError(record_name, invalid_text_reason({"record": raw})))
+            continue
+        try:
             items.append(
                 record_to_extracted(
                     record,
                     name=record_name,
-                    original=raw.encode("utf-8"),
+                    original=original,
                     extractor=NAME_JSONL,
                     media="application/json",
                 )

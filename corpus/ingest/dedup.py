@@ -4,15 +4,25 @@ Jaccard similarity of shingle sets is estimated by the share of equal
 MinHash values. Signatures are split into ``BANDS`` bands of ``ROWS``
 values; two texts sharing a band become candidates (with 32 bands of 4
 rows: probability 0.87 at Jaccard 0.5, 0.9998 at 0.7, 0.05 at 0.2). The
-candidates sharing the most bands (at most ``MAX_CANDIDATES``, counted by
-the database) are confirmed with the full signature against ``THRESHOLD``,
-so the cost per document stays bounded however large the project grows.
+candidates sharing the most bands (at most ``MAX_CANDIDATES`` per document)
+are confirmed with the full signature against ``THRESHOLD``, so the cost
+per document stays bounded however large the project grows.
+
+The signature is computed in a streaming, fixed-size way: the text is
+tokenised ``SEGMENT`` characters at a time, shingle hashes are folded into
+the running minimum in blocks of ``BLOCK``. Memory is one segment's words
+plus ``PERMUTATIONS x BLOCK`` integers (4 MB) whatever the text's length;
+an earlier version built a ``PERMUTATIONS x n-grams`` matrix (4.7 GB for a
+16.7 M-character text, measured). The values
+are the same: a minimum does not depend on how the inputs are grouped, and
+repeated shingles do not change it.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 
 import numpy as np
 from django.db import connection
@@ -26,26 +36,58 @@ ROWS = PERMUTATIONS // BANDS
 SHINGLE = 5
 THRESHOLD = 0.5
 MAX_CANDIDATES = 20
+BLOCK = 4096
+SEGMENT = 1 << 20  # characters of text tokenised at a time
 _PRIME = np.uint64(4294967311)  # smallest prime above 2**32
+_MAX = np.iinfo(np.uint64).max
 _rng = np.random.default_rng(20250304)
 _A = _rng.integers(1, 2**31, size=PERMUTATIONS, dtype=np.uint64)
 _B = _rng.integers(0, 2**31, size=PERMUTATIONS, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
 
-def signature(text: str) -> list[int] | None:
-    """MinHash signature of the word 5-grams, or None for very short texts."""
-    words = _WORD.findall(text.lower())
-    if len(words) < SHINGLE * 2:
-        return None
-    shingles = {
-        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
-        for i in range(len(words) - SHINGLE + 1)
-    }
-    hashes = np.fromiter(shingles, dtype=np.uint64, count=len(shingles))
+def _fold(minimum: np.ndarray, hashes: np.ndarray) -> None:
     # (a*x + b) mod p for each permutation; a, x < 2**32 so no overflow.
     values = (np.outer(_A, hashes) + _B[:, None]) % _PRIME
-    return values.min(axis=1).tolist()
+    np.minimum(minimum, values.min(axis=1), out=minimum)
+
+
+def _words(text: str) -> Iterator[list[str]]:
+    """The lower-cased words of ``text``, in lists of about ``SEGMENT`` characters.
+
+    Each segment ends at whitespace, so no word is cut in two.
+    """
+    start = 0
+    while start < len(text):
+        end = min(start + SEGMENT, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            newline = text.rfind("\n", start, end)
+            cut = max(space, newline)
+            end = cut + 1 if cut > start else end
+        yield _WORD.findall(text[start:end].lower())
+        start = end
+
+
+def signature(text: str) -> list[int] | None:
+    """MinHash signature of the word 5-grams, or None for very short texts."""
+    minimum = np.full(PERMUTATIONS, _MAX, dtype=np.uint64)
+    tail: list[str] = []
+    words = 0
+    for segment in _words(text):
+        words += len(segment)
+        window = tail + segment
+        hashes = [
+            zlib.crc32(" ".join(window[i : i + SHINGLE]).encode())
+            for i in range(len(window) - SHINGLE + 1)
+        ]
+        tail = window[-(SHINGLE - 1) :]
+        for start in range(0, len(hashes), BLOCK):
+            block = hashes[start : start + BLOCK]
+            _fold(minimum, np.fromiter(block, dtype=np.uint64, count=len(block)))
+    if words < SHINGLE * 2:
+        return None
+    return minimum.tolist()
 
 
 def band_values(sig: list[int]) -> list[int]:
@@ -62,111 +104,90 @@ def similarity(a: list[int], b: list[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-class PendingFingerprints:
-    """Fingerprints of documents stored in the current batch, not yet written.
-
-    They are written in two bulk inserts when the batch ends (``flush``), and
-    meanwhile searched in memory, so a near-duplicate inside the same batch
-    is found too.
-    """
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Document, list[int]]] = []
-        self.by_band: dict[int, list[int]] = {}
-
-    def add(self, document: Document, sig: list[int]) -> None:
-        index = len(self.items)
-        self.items.append((document, sig))
-        for value in band_values(sig):
-            self.by_band.setdefault(value, []).append(index)
-
-    def candidates(self, bands: list[int], exclude: set[int]) -> list[tuple[int, list]]:
-        counts: dict[int, int] = {}
-        for value in bands:
-            for index in self.by_band.get(value, ()):
-                counts[index] = counts.get(index, 0) + 1
-        best = sorted(counts, key=lambda i: (-counts[i], i))[:MAX_CANDIDATES]
-        return [
-            (self.items[i][0].pk, self.items[i][1])
-            for i in best
-            if self.items[i][0].pk not in exclude
-        ]
-
-    def flush(self) -> None:
-        if not self.items:
-            return
-        DocumentFingerprint.objects.bulk_create(
-            DocumentFingerprint(
-                document=document,
-                project_id=document.project_id,
-                scheme=SCHEME,
-                signature=sig,
-            )
-            for document, sig in self.items
+def fingerprint_rows(
+    documents: list[tuple[Document, list[int]]],
+) -> tuple[list[DocumentFingerprint], list[FingerprintBand]]:
+    """The fingerprint and band rows of stored documents, for ``bulk_create``."""
+    prints = [
+        DocumentFingerprint(
+            document=document,
+            project_id=document.project_id,
+            scheme=SCHEME,
+            signature=sig,
         )
-        FingerprintBand.objects.bulk_create(
-            (
-                FingerprintBand(
-                    project_id=document.project_id,
-                    document=document,
-                    band=band,
-                    value=value,
-                )
-                for document, sig in self.items
-                for band, value in enumerate(band_values(sig))
-            ),
-            batch_size=5000,
+        for document, sig in documents
+    ]
+    bands = [
+        FingerprintBand(
+            project_id=document.project_id, document=document, band=band, value=value
         )
-        self.items.clear()
-        self.by_band.clear()
+        for document, sig in documents
+        for band, value in enumerate(band_values(sig))
+    ]
+    return prints, bands
 
 
-def _candidate_ids(project_id: int, bands: list[int], exclude: set[int]) -> set[int]:
-    """Documents sharing the most bands with ``bands`` (one indexed query).
+def write_fingerprints(documents: list[tuple[Document, list[int]]]) -> None:
+    """Store the signatures and bands of ``documents`` in two bulk inserts."""
+    if not documents:
+        return
+    prints, bands = fingerprint_rows(documents)
+    DocumentFingerprint.objects.bulk_create(prints, batch_size=1000)
+    FingerprintBand.objects.bulk_create(bands, batch_size=5000)
 
-    Plain SQL because this runs once per ingested document and the ORM's
-    query building costs more than the query itself.
+
+def band_matches(project_id: int, values: set[int]) -> dict[int, list[int]]:
+    """Band value -> documents of the project having it (one indexed query).
+
+    Plain SQL because this runs once per stored chunk with thousands of
+    values, where the ORM's query building costs more than the query.
     """
+    if not values:
+        return {}
     table = FingerprintBand._meta.db_table
-    values = ", ".join(["%s"] * len(bands))
+    placeholders = ", ".join(["%s"] * len(values))
     sql = (
-        f"SELECT document_id FROM {table} "  # noqa: S608 (no user input in names)
-        f"WHERE project_id = %s AND value IN ({values}) "
-        "GROUP BY document_id ORDER BY COUNT(*) DESC, document_id LIMIT %s"
+        f"SELECT value, document_id FROM {table} "  # noqa: S608 (no user input in names)
+        f"WHERE project_id = %s AND value IN ({placeholders})"
     )
+    found: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [project_id, *bands, MAX_CANDIDATES + len(exclude)])
-        found = [row[0] for row in cursor.fetchall()]
-    return {doc_id for doc_id in found if doc_id not in exclude}
+        cursor.execute(sql, [project_id, *values])
+        for value, document_id in cursor.fetchall():
+            found.setdefault(value, []).append(document_id)
+    return found
 
 
-def find_near_duplicate(
-    *,
-    project,
-    sig: list[int],
-    exclude: set[int] | None = None,
-    pending: PendingFingerprints | None = None,
-) -> tuple[Document | None, float]:
-    """The earliest document in ``project`` whose text is a near-duplicate."""
-    exclude = exclude or set()
-    # Each band value carries its band number in its high bits, so one IN
-    # query over (project, value) finds documents sharing any band.
-    bands = band_values(sig)
-    candidate_ids = _candidate_ids(project.pk, bands, exclude)
-    signatures: list[tuple[int, list]] = []
-    if candidate_ids:
-        signatures = list(
-            DocumentFingerprint.objects.filter(
-                document_id__in=candidate_ids, scheme=SCHEME
-            ).values_list("document_id", "signature")
-        )
-    if pending is not None:
-        signatures += pending.candidates(bands, exclude)
+def top_candidates(
+    bands: list[int], matches: dict[int, list[int]], exclude: set[int]
+) -> list[int]:
+    """The documents sharing the most bands with ``bands`` (ties: oldest first)."""
+    counts: dict[int, int] = {}
+    for value in bands:
+        for document_id in matches.get(value, ()):
+            if document_id not in exclude:
+                counts[document_id] = counts.get(document_id, 0) + 1
+    return sorted(counts, key=lambda d: (-counts[d], d))[:MAX_CANDIDATES]
+
+
+def signatures_of(document_ids: set[int]) -> dict[int, list[int]]:
+    """Stored signatures of the given documents (one query)."""
+    if not document_ids:
+        return {}
+    return dict(
+        DocumentFingerprint.objects.filter(
+            document_id__in=document_ids, scheme=SCHEME
+        ).values_list("document_id", "signature")
+    )
+
+
+def best_match(
+    sig: list[int], candidates: list[tuple[int, list[int]]]
+) -> tuple[int, float] | None:
+    """The lowest key among ``candidates`` at or above ``THRESHOLD``, with its score."""
     best: tuple[int, float] | None = None
-    for doc_id, other in signatures:
+    for key, other in candidates:
         score = similarity(sig, other)
-        if score >= THRESHOLD and (best is None or doc_id < best[0]):
-            best = (doc_id, score)
-    if best is None:
-        return None, 0.0
-    return Document.objects.get(pk=best[0]), best[1]
+        if score >= THRESHOLD and (best is None or key < best[0]):
+            best = (key, score)
+    return best

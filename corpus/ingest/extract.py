@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from corpus.ingest import archives, bulk, docx, feeds, html, markdown, pdf, text
-from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.base import Extracted, ExtractionError, invalid_text_reason
 from corpus.ingest.detect import MEDIA_TYPES, extension_format, sniff
 
 logger = logging.getLogger(__name__)
@@ -86,9 +87,17 @@ def extract_all(
         ]
     out: list[Extracted | Failure] = []
     claimed = extension_format(name)
+    entities = fmt in XML_FORMATS and _declares_entities(data)
     for item in items:
         if isinstance(item, bulk.RecordError):
             out.append(Failure(item.name, str(item)))
+            continue
+        # The boundary: text that cannot be stored fails here, on its own.
+        problem = invalid_text_reason(
+            {"text": item.text, "title": item.title, "author": item.author}
+        )
+        if problem:
+            out.append(Failure(item.name or name, problem))
             continue
         if claimed and claimed != fmt and not (claimed == "feed" and fmt == "html"):
             item.metadata["detected_format"] = fmt
@@ -96,6 +105,8 @@ def extract_all(
                 f"The name says {claimed.upper()} but the content is "
                 f"{fmt.upper()}; it was read as {fmt.upper()}."
             )
+        if entities:
+            _warn_entities(item)
         if item.original is not data:
             item.metadata.setdefault("container", name)
             item.metadata.setdefault(
@@ -106,6 +117,28 @@ def extract_all(
                 item.metadata.setdefault(key, value)
         out.append(item)
     return out
+
+
+XML_FORMATS = {"feed", "html"}
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+ENTITY_WARNING = (
+    "The file declares XML entities (<!ENTITY ...>). They were not expanded "
+    "(entities are never resolved, and external ones never fetched, to "
+    "prevent XXE attacks), so any text they stood for is missing here."
+)
+
+
+def _declares_entities(data: bytes) -> bool:
+    """Whether an XML/HTML file declares entities in its DOCTYPE (XXE or not)."""
+    head = data[: 1 << 20]
+    return b"<!DOCTYPE" in head.upper() and bool(_ENTITY.search(head))
+
+
+def _warn_entities(item: Extracted) -> None:
+    """Warn on the document (``metadata["warning"]``, shown in the report)."""
+    current = item.metadata.get("warning", "")
+    item.metadata["warning"] = f"{current} {ENTITY_WARNING}".strip()
+    item.metadata["xml_entities_dropped"] = True
 
 
 def _extract_archive(

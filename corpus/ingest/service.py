@@ -1,14 +1,13 @@
 """Ingestion services: bytes, URLs and pasted text in, Documents out.
 
 Every way in (web forms, ``manage.py ingest``, the API, Celery workers) calls
-``ingest_file``, ``ingest_url``, ``ingest_text`` or ``ingest_batch``. Each
-extracted document is stored in its own savepoint through
-``corpus.services.document_create`` (the single write path), so one bad
-file, record or archive member never stops the others and never leaves a
-half-written document or an orphan file in MEDIA_ROOT. Analysis is queued
-as one Celery job per call with ``transaction.on_commit``, so ``nlp.pipe``
-sees the whole batch (``corpus.jobs.queue_analysis``; this package never
-imports ``corpus.tasks``, which imports it).
+``ingest_file``, ``ingest_url``, ``ingest_text`` or ``ingest_batch``. Extracted
+documents are stored in bulk chunks (``store.py``); a bad file, record or
+archive member becomes its own failure and never stops the others, and
+never leaves a half-written document or an orphan file in MEDIA_ROOT.
+Analysis is queued as one job per call with ``transaction.on_commit``, sent
+as chunks that all workers share (``corpus.jobs.queue_analysis``; this
+package never imports ``corpus.tasks``, which imports it).
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from corpus.ingest.base import Extracted, ExtractionError
 from corpus.ingest.extract import Failure, extract_all
 from corpus.ingest.fetch import fetch, warc_bytes
 from corpus.ingest.results import FAILED, IngestResult, Outcome
-from corpus.ingest.store import atomic_batch, store_items
+from corpus.ingest.store import atomic_batch, store_groups, store_items
 from corpus.jobs import queue_analysis
 from corpus.models import (
     DocumentKind,
@@ -84,21 +83,23 @@ def ingest_batch(
     ``meta`` values override what was extracted when a file yields one
     document, and only fill gaps when it yields many (feeds, bulk, archives).
     """
-    result = IngestResult()
-    # One commit for the whole batch (each item still has its own savepoint).
+    groups = []
+    for name, data in files:
+        try:
+            groups.append(extract_all(data, name))
+        except Exception as exc:  # extract_all reports bad input itself
+            groups.append([Failure(name, f"The file could not be read ({exc}).")])
+    # One commit for the whole batch; documents are written in bulk chunks.
     with atomic_batch() as batch:
-        for name, data in files:
-            result.extend(
-                store_items(
-                    extract_all(data, name),
-                    project=project,
-                    user=user,
-                    kind=kind,
-                    source=source,
-                    meta=dict(meta),
-                    batch=batch,
-                )
-            )
+        result = store_groups(
+            groups,
+            project=project,
+            user=user,
+            kind=kind,
+            source=source,
+            meta=dict(meta),
+            batch=batch,
+        )
     return _finish(result, project=project, user=user, analyse=analyse)
 
 

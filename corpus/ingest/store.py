@@ -1,21 +1,36 @@
-"""Storing extracted items as Documents, one savepoint per item.
+"""Storing extracted items as Documents: in bulk, one failure per bad item.
 
-``store_items`` runs inside ``atomic_batch``: a failing item becomes that
-item's ``Outcome`` (its files removed), and the others go in.
+``store_items`` runs inside ``atomic_batch``. Items are first *prepared*
+one by one (text checked and normalised, hashes and MinHash signature
+computed): any exception there becomes that item's failure. Prepared items
+are then stored in chunks of ``CHUNK``: one query finds the exact
+duplicates of a whole chunk, one the earlier captures of its URLs, one the
+near-duplicate candidates, and the documents, fingerprints and bands are
+written with ``bulk_create`` inside one savepoint. If that savepoint fails
+(a row the database refuses, a concurrent upload of the same bytes), it is
+rolled back, its files removed, and the chunk is stored again one document
+at a time through ``corpus.services.document_create``, each in its own
+savepoint, so the failing document is reported with its reason and the
+others still go in. Nothing is half-written and no file is left without
+its Document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from corpus.ingest import dedup
-from corpus.ingest.base import Extracted
+from corpus.ingest.base import Extracted, invalid_text_reason
 from corpus.ingest.extract import Failure
 from corpus.ingest.results import DUPLICATE, FAILED, STORED, IngestResult, Outcome
 from corpus.models import (
@@ -27,6 +42,11 @@ from corpus.models import (
 )
 from corpus.services import DuplicateDocument, document_create
 from projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+# Documents stored per bulk insert (and per duplicate/near-duplicate query).
+CHUNK = 100
 
 # Fields a caller may set on every document of one ingestion.
 META_FIELDS = {
@@ -42,53 +62,177 @@ META_FIELDS = {
 }
 
 
-def _source_for(project: Project, source: Source | str | None) -> Source | None:
-    if source is None or source == "":
-        return None
-    if isinstance(source, Source):
-        if source.project_id != project.pk:
-            raise ValidationError({"source": "The source belongs to another project."})
-        return source
-    found, _ = Source.objects.get_or_create(project=project, name=str(source)[:200])
-    return found
+@dataclass
+class Prepared:
+    """One extracted item ready to store, and what storing it decided."""
+
+    position: int
+    item: Extracted
+    text: str
+    sha256: str
+    text_sha256: str
+    fields: dict[str, Any]
+    metadata: dict[str, Any]
+    source: Source | None
+    sig: list[int] | None
+    document: Document | None = None
+    previous: Document | Prepared | None = None
+    near: Document | Prepared | None = None
+    score: float = 0.0
+    duplicate_of: Document | Prepared | None = None
+    failure: str = ""
 
 
-def _check_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(meta) - META_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown document fields: {', '.join(sorted(unknown))}.")
-    return {k: v for k, v in meta.items() if v not in (None, "")}
+@dataclass
+class Batch:
+    """State of one ingestion transaction: stored documents, known sources."""
+
+    stored: list[Document] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    captured_at: datetime = field(default_factory=timezone.now)
+
+    def finish(self) -> None:
+        """Last step inside the transaction (a hook for checks and tests)."""
 
 
-def _previous_capture(project: Project, url: str) -> Document | None:
-    if not url:
-        return None
-    return (
-        Document.objects.filter(project=project, url=url)
-        .order_by("-captured_at", "-pk")
-        .only("pk", "text_sha256", "title")
-        .first()
-    )
+@contextmanager
+def atomic_batch() -> Iterator[Batch]:
+    """One transaction for a whole ingestion, yielding its ``Batch``.
+
+    Files are written to MEDIA_ROOT before the transaction commits; if it
+    fails, the files of every document stored in it are removed again so
+    MEDIA_ROOT never holds files without a Document. (Callers that wrap the
+    ingestion in a longer transaction of their own take on that duty.)
+    """
+    batch = Batch()
+    try:
+        with transaction.atomic():
+            yield batch
+            batch.finish()
+    except BaseException:
+        for document in batch.stored:
+            _delete_files(document)
+        raise
 
 
-def _store_one(
-    item: Extracted,
+def store_items(
+    items: Iterable[Extracted | Failure],
     *,
     project: Project,
     user,
     kind: str,
+    source,
+    meta: dict[str, Any],
+    batch: Batch,
+    warc: bytes = b"",
+    captured_at: datetime | None = None,
+) -> IngestResult:
+    """Store the items extracted from one file (see ``store_groups``)."""
+    return store_groups(
+        [list(items)],
+        project=project,
+        user=user,
+        kind=kind,
+        source=source,
+        meta=meta,
+        batch=batch,
+        warc=warc,
+        captured_at=captured_at,
+    )
+
+
+def store_groups(
+    groups: Iterable[list[Extracted | Failure]],
+    *,
+    project: Project,
+    user,
+    kind: str,
+    source,
+    meta: dict[str, Any],
+    batch: Batch,
+    warc: bytes = b"",
+    captured_at: datetime | None = None,
+) -> IngestResult:
+    """Store the items of many files in chunks; every bad item is its own outcome.
+
+    Each group is what one file yielded: ``meta`` overrides the extracted
+    values of a file that yields one document, and only fills gaps in one
+    that yields many (a feed, a bulk file, an archive).
+    """
+    meta = _check_meta(meta)
+    outcomes: list[Outcome | None] = []
+    prepared: list[Prepared] = []
+    for items in groups:
+        documents_in = sum(1 for i in items if isinstance(i, Extracted))
+        for item in items:
+            if isinstance(item, Failure):
+                outcomes.append(Outcome(item.name, FAILED, message=item.reason))
+                continue
+            try:
+                ready = _prepare(
+                    item,
+                    position=len(outcomes),
+                    project=project,
+                    kind=kind,
+                    source=source,
+                    meta=meta,
+                    override=documents_in == 1,
+                    batch=batch,
+                )
+            except Exception as exc:
+                logger.warning("Preparing %s failed", item.name, exc_info=True)
+                ready = Outcome(item.name, FAILED, message=failure_reason(exc))
+            if isinstance(ready, Outcome):
+                outcomes.append(ready)
+            else:
+                outcomes.append(None)
+                prepared.append(ready)
+    context = _Context(
+        project=project,
+        user=user,
+        warc=warc,
+        captured_at=captured_at or batch.captured_at,
+        batch=batch,
+    )
+    for start in range(0, len(prepared), CHUNK):
+        chunk = prepared[start : start + CHUNK]
+        for outcome_at, outcome in _store_chunk(chunk, context):
+            outcomes[outcome_at] = outcome
+    result = IngestResult()
+    result.outcomes = [o for o in outcomes if o is not None]
+    return result
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A sentence a person can act on, for any exception raised by one item."""
+    if isinstance(exc, UnicodeError):
+        return (
+            f"The text contains a character that is not valid Unicode ({exc}); "
+            "fix the file's encoding and upload it again."
+        )
+    if isinstance(exc, ValidationError):
+        return _validation_message(exc)
+    first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+    return (
+        f"The document could not be stored ({exc.__class__.__name__}: "
+        f"{first_line}). The other documents were not affected."
+    )
+
+
+# --- Preparing one item -------------------------------------------------------
+
+
+def _prepare(
+    item: Extracted,
+    *,
+    position: int,
+    project: Project,
+    kind: str,
     source: Source | str | None,
     meta: dict[str, Any],
     override: bool,
-    warc: bytes = b"",
-    captured_at: datetime | None = None,
     batch: Batch,
-) -> Outcome:
-    """Store one extracted document; never raises for bad input.
-
-    ``document_create`` runs in its own savepoint, so a refused item leaves
-    nothing behind; the fingerprint waits in ``batch`` for one bulk insert.
-    """
+) -> Prepared | Outcome:
     fields: dict[str, Any] = {
         "title": item.title[:500],
         "author": item.author[:300],
@@ -113,73 +257,352 @@ def _store_one(
             f"{', '.join(DocumentKind.values)}.",
         )
     metadata = {**item.metadata, **(meta.get("metadata") or {})}
+    problem = invalid_text_reason(
+        {"text": item.text, "metadata": metadata, **fields}, original=item.original
+    )
+    if problem:
+        return Outcome(item.name, FAILED, message=problem)
     text = normalize_text(item.text)
     if not text:
         return Outcome(item.name, FAILED, message="The document has no text.")
+    return Prepared(
+        position=position,
+        item=item,
+        text=text,
+        sha256=sha256_hex(item.original),
+        text_sha256=sha256_hex(text),
+        fields=fields,
+        metadata=metadata,
+        source=_source_for(project, record_source or source, batch),
+        sig=dedup.signature(text),
+    )
+
+
+def _source_for(
+    project: Project, source: Source | str | None, batch: Batch
+) -> Source | None:
+    if source is None or source == "":
+        return None
+    if isinstance(source, Source):
+        if source.project_id != project.pk:
+            raise ValidationError({"source": "The source belongs to another project."})
+        return source
+    name = str(source)[:200]
+    if name not in batch.sources:
+        found, _ = Source.objects.get_or_create(project=project, name=name)
+        batch.sources[name] = found
+    return batch.sources[name]
+
+
+def _check_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(meta) - META_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown document fields: {', '.join(sorted(unknown))}.")
+    return {k: v for k, v in meta.items() if v not in (None, "")}
+
+
+# --- Storing a chunk -------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    project: Project
+    user: Any
+    warc: bytes
+    captured_at: datetime
+    batch: Batch
+
+
+def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcome]]:
+    """Store one chunk; return (position, outcome) for each of its items."""
+    accepted = _find_duplicates(chunk, ctx.project)
+    _find_near_duplicates(accepted, ctx.project)
     try:
-        previous = _previous_capture(project, fields["url"])
-        if previous is not None and previous.text_sha256 == _text_hash(text):
-            raise DuplicateDocument(previous)
-        sig = dedup.signature(text)
-        near, score = None, 0.0
-        if sig is not None:
-            exclude = set()
-            if fields["url"]:
-                exclude = set(
-                    Document.objects.filter(
-                        project=project, url=fields["url"]
-                    ).values_list("pk", flat=True)
-                )
-            near, score = dedup.find_near_duplicate(
-                project=project, sig=sig, exclude=exclude, pending=batch.fingerprints
-            )
-            if near is not None:
-                metadata["near_duplicate_score"] = round(score, 3)
-        document = document_create(
-            project=project,
-            original=item.original,
-            text=text,
-            original_name=item.name,
-            media_type=item.media_type,
-            captured_by=user,
-            captured_at=captured_at,
-            extractor=item.extractor,
-            extractor_version=item.extractor_version[:40],
-            warc=warc,
-            source=_source_for(project, record_source or source),
-            previous_version=previous,
-            near_duplicate_of=near,
-            metadata=metadata,
-            **fields,
+        with transaction.atomic():
+            _bulk_write(accepted, ctx)
+    except Exception:
+        logger.warning("Bulk insert failed; storing one by one", exc_info=True)
+        for ready in accepted:
+            if ready.document is not None:
+                _delete_files(ready.document)
+                ready.document = None
+        _write_one_by_one(accepted, ctx)
+    return [(ready.position, _outcome(ready)) for ready in chunk]
+
+
+def _find_duplicates(chunk: list[Prepared], project: Project) -> list[Prepared]:
+    """Mark exact duplicates and earlier captures; return the items to store.
+
+    One query for the original hashes of the whole chunk, one for its URLs.
+    """
+    existing: dict[str, Document] = {
+        d.sha256: d
+        for d in Document.objects.filter(
+            project=project, sha256__in={r.sha256 for r in chunk}
+        ).only("pk", "sha256", "title")
+    }
+    urls = {r.fields["url"] for r in chunk if r.fields["url"]}
+    latest: dict[str, Document | Prepared] = {}
+    same_url: dict[str, set[int]] = {}
+    if urls:
+        captures = (
+            Document.objects.filter(project=project, url__in=urls)
+            .order_by("-captured_at", "-pk")
+            .only("pk", "url", "text_sha256", "title", "captured_at")
         )
-        batch.stored.append(document)
-        if sig is not None:
-            batch.fingerprints.add(document, sig)
-    except DuplicateDocument as exc:
-        return Outcome(item.name, DUPLICATE, exc.existing, str(exc))
-    except ValidationError as exc:
-        return Outcome(item.name, FAILED, message=_validation_message(exc))
-    except IntegrityError:
-        # Another worker stored the same bytes between our check and insert.
-        existing = Document.objects.filter(
-            project=project, sha256=sha256_hex(item.original)
-        ).first()
-        if existing is None:
-            raise
-        return Outcome(item.name, DUPLICATE, existing, str(DuplicateDocument(existing)))
+        for capture in captures:
+            latest.setdefault(capture.url, capture)
+            same_url.setdefault(capture.url, set()).add(capture.pk)
+    seen: dict[str, Prepared] = {}
+    accepted: list[Prepared] = []
+    for ready in chunk:
+        url = ready.fields["url"]
+        earlier = existing.get(ready.sha256) or seen.get(ready.sha256)
+        previous = latest.get(url) if url else None
+        if (
+            earlier is None
+            and previous is not None
+            and previous.text_sha256 == ready.text_sha256
+        ):
+            earlier = previous
+        if earlier is not None:
+            ready.duplicate_of = earlier
+            continue
+        ready.previous = previous
+        ready.metadata.setdefault("_same_url", sorted(same_url.get(url, ())))
+        seen[ready.sha256] = ready
+        if url:
+            latest[url] = ready
+        accepted.append(ready)
+    return accepted
+
+
+def _find_near_duplicates(accepted: list[Prepared], project: Project) -> None:
+    """Link each item to the earliest near-duplicate, stored or in this chunk.
+
+    Two queries for the whole chunk: the band matches and the candidates'
+    signatures. Earlier captures of the same URL are versions, not
+    near-duplicates, and are excluded.
+    """
+    with_sig = [r for r in accepted if r.sig is not None]
+    if not with_sig:
+        for ready in accepted:
+            ready.metadata.pop("_same_url", None)
+        return
+    bands = {id(r): dedup.band_values(r.sig) for r in with_sig if r.sig is not None}
+    matches = dedup.band_matches(project.pk, {v for b in bands.values() for v in b})
+    candidates = {
+        id(r): dedup.top_candidates(
+            bands[id(r)], matches, set(r.metadata.get("_same_url", ()))
+        )
+        for r in with_sig
+    }
+    stored = dedup.signatures_of({d for ids in candidates.values() for d in ids})
+    in_chunk: dict[int, list[int]] = {}
+    for index, ready in enumerate(with_sig):
+        sig = ready.sig
+        assert sig is not None
+        found = dedup.best_match(
+            sig, [(d, stored[d]) for d in candidates[id(ready)] if d in stored]
+        )
+        if found is not None:
+            ready.near = Document(pk=found[0])
+            ready.score = found[1]
+        else:
+            # Earlier items of this chunk sharing a band (not yet stored, so
+            # they rank after every stored document, in chunk order).
+            others: dict[int, int] = {}
+            for value in bands[id(ready)]:
+                for earlier in in_chunk.get(value, ()):
+                    others[earlier] = others.get(earlier, 0) + 1
+            ranked = sorted(others, key=lambda i: (-others[i], i))[
+                : dedup.MAX_CANDIDATES
+            ]
+            pairs = [
+                (i, with_sig[i].sig)
+                for i in ranked
+                if with_sig[i].fields["url"] != ready.fields["url"]
+                or not ready.fields["url"]
+            ]
+            local = dedup.best_match(sig, [(i, s) for i, s in pairs if s is not None])
+            if local is not None:
+                ready.near = with_sig[local[0]]
+                ready.score = local[1]
+        for value in bands[id(ready)]:
+            in_chunk.setdefault(value, []).append(index)
+    # The stored near-duplicates, with their titles for the message (one query).
+    near_ids = {r.near.pk for r in accepted if isinstance(r.near, Document)}
+    found_docs = Document.objects.only("pk", "title", "project_id").in_bulk(near_ids)
+    for ready in accepted:
+        ready.metadata.pop("_same_url", None)
+        if isinstance(ready.near, Document):
+            ready.near = found_docs[ready.near.pk]
+        if ready.near is not None:
+            ready.metadata["near_duplicate_score"] = round(ready.score, 3)
+
+
+def _new_document(ready: Prepared, ctx: _Context) -> Document:
+    """An unsaved Document with its files written and its fields validated."""
+    item = ready.item
+    document = Document(
+        project=ctx.project,
+        text=ready.text,
+        text_sha256=ready.text_sha256,
+        sha256=ready.sha256,
+        size=len(item.original),
+        original_name=item.name[:500],
+        media_type=item.media_type,
+        captured_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+        captured_at=ctx.captured_at,
+        extractor=item.extractor,
+        extractor_version=item.extractor_version[:40],
+        source=ready.source,
+        previous_version=_saved(ready.previous),
+        near_duplicate_of=_saved(ready.near),
+        metadata=ready.metadata,
+        **ready.fields,
+    )
+    # Field validation as in document_create; uniqueness and constraints are
+    # the database's job (a refused chunk falls back to one by one).
+    document.clean_fields(
+        exclude=[
+            "original",
+            "warc",
+            "project",
+            "source",
+            "captured_by",
+            "previous_version",
+            "near_duplicate_of",
+        ]
+    )
+    ready.document = document
+    document.original.save(
+        item.name or "original", ContentFile(item.original), save=False
+    )
+    if ctx.warc:
+        document.warc.save(f"{ready.sha256}.warc.gz", ContentFile(ctx.warc), save=False)
+    return document
+
+
+def _saved(target: Document | Prepared | None) -> Document | None:
+    if isinstance(target, Prepared):
+        return target.document if target.document and target.document.pk else None
+    return target
+
+
+def _bulk_write(accepted: list[Prepared], ctx: _Context) -> None:
+    """Insert the chunk's documents and fingerprints (runs in a savepoint)."""
+    documents: list[Document] = []
+    for ready in list(accepted):
+        try:
+            documents.append(_new_document(ready, ctx))
+        except ValidationError as exc:
+            ready.failure = _validation_message(exc)
+            if ready.document is not None:
+                _delete_files(ready.document)
+            ready.document = None
+            accepted.remove(ready)
+    Document.objects.bulk_create(documents)
+    # Links to documents stored earlier in this same chunk get their ids now.
+    linked = []
+    for ready in accepted:
+        document = ready.document
+        assert document is not None
+        if isinstance(ready.previous, Prepared) or isinstance(ready.near, Prepared):
+            document.previous_version = _saved(ready.previous)
+            document.near_duplicate_of = _saved(ready.near)
+            linked.append(document)
+    if linked:
+        Document.objects.bulk_update(linked, ["previous_version", "near_duplicate_of"])
+    dedup.write_fingerprints(
+        [(r.document, r.sig) for r in accepted if r.document and r.sig is not None]
+    )
+    ctx.batch.stored.extend(documents)
+
+
+def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
+    """The slow path: each document in its own savepoint, failures reported."""
+    for ready in accepted:
+        item = ready.item
+        try:
+            with transaction.atomic():
+                document = document_create(
+                    project=ctx.project,
+                    original=item.original,
+                    text=ready.text,
+                    original_name=item.name,
+                    media_type=item.media_type,
+                    captured_by=ctx.user
+                    if getattr(ctx.user, "is_authenticated", False)
+                    else None,
+                    captured_at=ctx.captured_at,
+                    extractor=item.extractor,
+                    extractor_version=item.extractor_version[:40],
+                    warc=ctx.warc,
+                    source=ready.source,
+                    previous_version=_saved(ready.previous),
+                    near_duplicate_of=_saved(ready.near),
+                    metadata=ready.metadata,
+                    **ready.fields,
+                )
+                ready.document = document
+                if ready.sig is not None:
+                    dedup.write_fingerprints([(document, ready.sig)])
+        except DuplicateDocument as exc:
+            _forget(ready)
+            ready.duplicate_of = exc.existing
+        except IntegrityError:
+            # Another upload stored the same bytes between our check and insert.
+            _forget(ready)
+            ready.duplicate_of = Document.objects.filter(
+                project=ctx.project, sha256=ready.sha256
+            ).first()
+            if ready.duplicate_of is None:
+                ready.failure = "The database refused the document (integrity error)."
+        except Exception as exc:
+            logger.warning("Storing %s failed", item.name, exc_info=True)
+            _forget(ready)
+            ready.failure = failure_reason(exc)
+        else:
+            ctx.batch.stored.append(document)
+
+
+def _forget(ready: Prepared) -> None:
+    """Undo the files of an item whose savepoint was rolled back."""
+    if ready.document is not None:
+        _delete_files(ready.document)
+    ready.document = None
+
+
+def _outcome(ready: Prepared) -> Outcome:
+    name = ready.item.name
+    if ready.duplicate_of is not None:
+        existing = ready.duplicate_of
+        if isinstance(existing, Prepared):
+            if existing.document is None:
+                return Outcome(
+                    name,
+                    FAILED,
+                    message="Same content as another item of this upload, "
+                    "which could not be stored.",
+                )
+            existing = existing.document
+        return Outcome(name, DUPLICATE, existing, str(DuplicateDocument(existing)))
+    document = ready.document
+    if document is None or document.pk is None:
+        return Outcome(name, FAILED, message=ready.failure or "Not stored.")
     message = ""
+    previous = _saved(ready.previous)
+    near = _saved(ready.near)
     if previous is not None:
         message = f"New version of document {previous.pk} (same URL, new content)."
     elif near is not None:
         message = (
             f"Near-duplicate of document {near.pk} "
-            f"({near.title or 'untitled'}; similarity {score:.0%})."
+            f"({near.title or 'untitled'}; similarity {ready.score:.0%})."
         )
-    return Outcome(item.name, STORED, document, message)
-
-
-def _text_hash(text: str) -> str:
-    return sha256_hex(text)
+    warning = ready.metadata.get("warning", "")
+    return Outcome(name, STORED, document, f"{message} {warning}".strip())
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -196,70 +619,3 @@ def _delete_files(document: Document) -> None:
         document.original.delete(save=False)
     if document.warc:
         document.warc.delete(save=False)
-
-
-class Batch:
-    """State of one ingestion transaction: stored documents, pending fingerprints."""
-
-    def __init__(self) -> None:
-        self.stored: list[Document] = []
-        self.fingerprints = dedup.PendingFingerprints()
-
-
-@contextmanager
-def atomic_batch():
-    """One transaction for a whole ingestion, yielding its ``Batch``.
-
-    Fingerprints are written in bulk at the end. Files are written to
-    MEDIA_ROOT before the transaction commits; if it fails, the files of
-    every document stored in it are removed again so MEDIA_ROOT never holds
-    files without a Document. (Callers that wrap the ingestion in a longer
-    transaction of their own take on that duty.)
-    """
-    batch = Batch()
-    try:
-        with transaction.atomic():
-            yield batch
-            batch.fingerprints.flush()
-    except BaseException:
-        for document in batch.stored:
-            _delete_files(document)
-        raise
-
-
-def store_items(
-    items: Iterable[Extracted | Failure],
-    *,
-    project: Project,
-    user,
-    kind: str,
-    source,
-    meta: dict[str, Any],
-    batch: Batch,
-    warc: bytes = b"",
-    captured_at: datetime | None = None,
-) -> IngestResult:
-    """Store extracted items, each in its own savepoint; failures become outcomes."""
-    items = list(items)
-    meta = _check_meta(meta)
-    result = IngestResult()
-    documents_in = sum(1 for i in items if isinstance(i, Extracted))
-    for item in items:
-        if isinstance(item, Failure):
-            result.outcomes.append(Outcome(item.name, FAILED, message=item.reason))
-            continue
-        result.outcomes.append(
-            _store_one(
-                item,
-                project=project,
-                user=user,
-                kind=kind,
-                source=source,
-                meta=meta,
-                override=documents_in == 1,
-                warc=warc,
-                captured_at=captured_at,
-                batch=batch,
-            )
-        )
-    return result

@@ -25,8 +25,15 @@ class Job(models.Model):
     """A unit of background work whose progress users can watch.
 
     ``total`` and ``done`` drive progress bars; ``report`` keeps the summary
-    (per-item results and errors with their reasons).
+    (per-item results and errors with their reasons). A worker running the
+    job refreshes ``heartbeat_at`` every few seconds from a thread of its
+    own; a job whose heartbeat goes stale (its worker was killed, ran out of
+    memory or lost the machine) is requeued by ``corpus.jobs.reap_stale_jobs``
+    up to ``MAX_ATTEMPTS`` times, counted in ``attempts``, then failed with
+    the reason.
     """
+
+    MAX_ATTEMPTS = 3
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(max_length=16, choices=JobKind.choices)
@@ -47,9 +54,21 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life from the worker running the job.",
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the job was requeued after its worker was lost."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The reaper's scan: unfinished jobs by heartbeat.
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} job {self.pk} ({self.status})"

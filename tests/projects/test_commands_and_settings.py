@@ -40,7 +40,7 @@ def test_load_demo_creates_user_project_and_samples_idempotently(
     assert "demo" in out and "a-long-demo-password" in out
 
 
-def test_production_settings_pass_check_deploy():
+def test_production_settings_pass_check_deploy(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
@@ -51,6 +51,23 @@ def test_production_settings_pass_check_deploy():
         SECRET_KEY="x7#kP2$vQ9!mW4&zL8^rT1*yB6@nH3%cF5(jD0)sG-eA+uV_oI=" * 2,
         ALLOWED_HOSTS="glossa.example.org",
         DJANGO_SETTINGS_MODULE="glossa.settings",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    # Without collected static files check --deploy fails (glossa.E010).
+    missing = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert missing.returncode != 0
+    assert "glossa.E010" in missing.stderr + missing.stdout
+    # What collectstatic leaves (its manifest), without its minutes of compression.
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text(
+        '{"paths": {}, "version": "1.1", "hash": ""}'
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,11 +1,14 @@
 """Bulk ingestion from the command line: files, folders (recursively), archives.
 
     manage.py ingest PATH... --project SLUG [--kind K] [--source S]
-                     [--user NAME] [--no-analyse] [--no-wait]
+                     [--user NAME] [--no-analyse] [--no-wait] [--strict]
 
 Shows a progress bar for the files, then one for the analysis, and ends with
-a summary that lists every failure with its reason. The exit status is 1 if
-anything failed (duplicates are reported but are not failures).
+a summary that lists every failure with its reason. A bad file, record or
+archive member never stops the run: every other file is still tried. The
+exit status is 0 unless ``--strict`` is given and something failed
+(duplicates are reported but are not failures). The analysis is one job,
+queued in chunks so that every worker shares it.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from corpus.ingest import IngestResult, Outcome, ingest_batch
+from corpus.ingest import IngestResult, Outcome, ingest_batch, queue_analysis
 from corpus.ingest.results import FAILED
-from corpus.models import DocumentKind, Job, JobKind, JobStatus
+from corpus.ingest.store import failure_reason
+from corpus.models import AnalysisStatus, Document, DocumentKind, JobStatus
 from projects.models import Project
 
-ANALYSIS_CHUNK = 64
 BATCH_FILES = 32
 BATCH_BYTES = 64 * 1024 * 1024
 
@@ -57,6 +60,11 @@ class Command(BaseCommand):
             "--no-analyse", action="store_true", help="store only; analyse later"
         )
         parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="exit with status 1 if any file, record or analysis failed",
+        )
+        parser.add_argument(
             "--no-wait",
             action="store_true",
             help="with a broker: queue the analysis and return at once",
@@ -79,20 +87,33 @@ class Command(BaseCommand):
         pending: list[tuple[str, bytes]] = []
         pending_bytes = 0
 
+        def store(batch: list[tuple[str, bytes]]) -> IngestResult:
+            return ingest_batch(
+                project=project,
+                files=batch,
+                user=user,
+                kind=options["kind"],
+                source=options["source"] or None,
+                analyse=False,
+                metadata=cli_meta,
+            )
+
         def flush() -> None:
             nonlocal pending_bytes
             if pending:
-                result.extend(
-                    ingest_batch(
-                        project=project,
-                        files=pending,
-                        user=user,
-                        kind=options["kind"],
-                        source=options["source"] or None,
-                        analyse=False,
-                        metadata=cli_meta,
-                    )
-                )
+                try:
+                    result.extend(store(pending))
+                except Exception:
+                    # The batch as a whole failed (its transaction was rolled
+                    # back): store its files one by one, reporting any that
+                    # fails, so that one file never sinks the others.
+                    for one in pending:
+                        try:
+                            result.extend(store([one]))
+                        except Exception as exc:
+                            result.outcomes.append(
+                                Outcome(one[0], FAILED, message=failure_reason(exc))
+                            )
             pending.clear()
             pending_bytes = 0
 
@@ -123,50 +144,43 @@ class Command(BaseCommand):
         if not options["no_analyse"]:
             self._analyse(project, user, result, options, show)
         self._summary(result)
-        if result.errors:
+        if result.errors and options["strict"]:
             raise CommandError(f"{len(result.errors)} item(s) failed; see above.")
 
     def _analyse(self, project, user, result: IngestResult, options, show) -> None:
-        from corpus.tasks import analyse_documents_task
-
-        ids = [d.pk for d in result.documents]
-        if not ids:
+        """One analysis job for the whole run, queued in chunks (corpus.jobs)."""
+        documents = result.documents
+        if not documents:
             return
-        jobs: list[int] = []
-        eager = settings.CELERY_TASK_ALWAYS_EAGER
-        bar = tqdm(total=len(ids), desc="Analysing", unit="doc", disable=not show)
-        for start in range(0, len(ids), ANALYSIS_CHUNK):
-            chunk = ids[start : start + ANALYSIS_CHUNK]
-            job = Job.objects.create(
-                project=project,
-                kind=JobKind.ANALYSE,
-                total=len(chunk),
-                created_by=user,
-                report={"document_ids": chunk},
-            )
-            jobs.append(job.pk)
-            if eager:
-                analyse_documents_task(job.pk, chunk)
-                bar.update(len(chunk))
-            else:
-                analyse_documents_task.delay(job.pk, chunk)
-        if not eager:
-            if options["no_wait"]:
-                bar.close()
-                self.stdout.write(f"Analysis queued as jobs {jobs}.")
-                return
-            done = 0
-            while done < len(ids):
-                rows = Job.objects.filter(pk__in=jobs).values_list("status", "done")
-                now = sum(d for _, d in rows)
-                bar.update(now - done)
-                done = now
-                if all(s in (JobStatus.DONE, JobStatus.FAILED) for s, _ in rows):
+        job = queue_analysis(project=project, documents=documents, user=user)
+        if job is None:
+            return
+        total = len(documents)
+        bar = tqdm(total=total, desc="Analysing", unit="doc", disable=not show)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            job.refresh_from_db()
+            bar.update(job.done)
+        elif options["no_wait"]:
+            bar.close()
+            self.stdout.write(f"Analysis queued as job {job.pk}.")
+            return
+        else:
+            shown = 0
+            while True:
+                job.refresh_from_db()
+                bar.update(job.done - shown)
+                shown = job.done
+                if job.status in (JobStatus.DONE, JobStatus.FAILED):
                     break
-                time.sleep(0.5)
+                time.sleep(0.5)  # polling a job's progress, not waiting on it
         bar.close()
-        failed = Job.objects.filter(pk__in=jobs, status=JobStatus.FAILED)
-        for job in failed:
+        job.refresh_from_db()
+        failed = Document.objects.filter(
+            pk__in=[d.pk for d in documents], analysis_status=AnalysisStatus.FAILED
+        ).values_list("original_name", "analysis_error")
+        for name, error in failed:
+            result.outcomes.append(Outcome(f"analysis of {name}", FAILED, None, error))
+        if job.status == JobStatus.FAILED and not failed:
             result.outcomes.append(
                 Outcome(f"analysis job {job.pk}", FAILED, None, job.error)
             )

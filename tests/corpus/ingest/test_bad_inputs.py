@@ -242,12 +242,12 @@ def test_failure_after_files_are_written_leaves_no_orphans(
     project, analyst, media_root, monkeypatch
 ):
     """If the batch fails at its end, no document and no file remains."""
-    from corpus.ingest import dedup
+    from corpus.ingest import store
 
     def explode(self):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(dedup.PendingFingerprints, "flush", explode)
+    monkeypatch.setattr(store.Batch, "finish", explode)
     files = [("a.txt", ARTICLE.encode()), ("b.txt", OTHER_ARTICLE.encode())]
     with pytest.raises(RuntimeError):
         ingest_batch(project=project, files=files, user=analyst)
