@@ -4,22 +4,24 @@ GET shows the formats; ``?format=KEY`` streams that export at once (a
 StreamingHttpResponse: the browser's download bar shows it arriving).
 POST ``action=export`` prepares it in the background as a Job whose page
 shows a progress bar polled with htmx, then offers the file. Other POSTs
-import a doccano, Label Studio or W3C file.
+import a tool's file (doccano, Label Studio, Prodigy, BRAT, Hypothesis,
+INCEpTION, W3C). ``document_text`` serves a document's text representation.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
-from corpus.models import Job, JobKind, JobStatus
+from corpus.models import Document, Job, JobKind, JobStatus
 from exchange.exports import FORMATS, export_response, export_role
 from exchange.exports.jobs import export_job_create
 from exchange.forms import ExportForm, ImportForm
 from exchange.imports.formats import IMPORTERS
+from exchange.signing import fingerprint, public_key_pem
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
 from projects.models import Role
@@ -88,6 +90,27 @@ def export_page(request, slug: str):
     )
 
 
+@project_view(Role.VIEWER)
+def document_text(request, slug: str, pk: int):
+    """The document's text representation, ``/p/<slug>/d/<id>/text.txt``.
+
+    Exactly the stored text (UTF-8, LF) and nothing else, so the selectors
+    of exported annotations (W3C, Hypothesis), whose ``source`` is this
+    URL, re-anchor on the resource they name; the annotator page adds
+    template text and breaks lines differently. Members only (any role);
+    the text carries no annotations, so blind mode hides nothing here.
+    """
+    document = get_object_or_404(
+        Document.objects.for_user(request.user).only("text"),
+        project=request.project,
+        pk=pk,
+    )
+    response = HttpResponse(document.text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="document-{pk}.txt"'
+    return response
+
+
 def _export_job(request, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk, project=request.project, kind=JobKind.EXPORT)
     require_role(request, export_role(job.report.get("format", "")))
@@ -139,4 +162,5 @@ def _context(project, membership, form, result) -> dict:
         "counts": counts,
         "can_import": membership.allows(Role.ANALYST),
         "jobs": Job.objects.filter(project=project, kind=JobKind.EXPORT)[:5],
+        "signing_key": fingerprint(public_key_pem()),
     }

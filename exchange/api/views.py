@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from corpus.models import Document
 from exchange.exports import FORMATS, export_response, export_role
 from exchange.imports.archive import import_archive
-from exchange.imports.formats import IMPORTERS
+from exchange.imports.formats import ANCHORED, IMPORTERS
 from projects.api.schema import SLUG_PARAM, WRITE_ERRORS
 from projects.errors import ApplicationError
 from projects.models import Role
@@ -69,7 +69,8 @@ class ExportView(APIView):
 
 
 class ImportView(APIView):
-    """Import doccano, Label Studio or W3C annotations into a project."""
+    """Import annotations from a tool's file (doccano, Label Studio, Prodigy,
+    BRAT, Hypothesis, INCEpTION, W3C) into a project."""
 
     class InputSerializer(serializers.Serializer):
         format = serializers.ChoiceField(choices=sorted(IMPORTERS))
@@ -80,7 +81,7 @@ class ImportView(APIView):
         document = serializers.IntegerField(
             required=False,
             min_value=1,
-            help_text="W3C only: place every annotation on this document.",
+            help_text="W3C and Hypothesis only: every annotation on this document.",
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -112,8 +113,10 @@ class ImportView(APIView):
             check_role(request.user, project, Role.OWNER)
         extra = {}
         if values.get("document"):
-            if values["format"] != "w3c":
-                raise ApplicationError("'document' applies to the w3c format only.")
+            if values["format"] not in ANCHORED:
+                raise ApplicationError(
+                    "'document' applies to the w3c and hypothesis formats only."
+                )
             document = (
                 Document.objects.for_user(request.user)
                 .filter(project=project, pk=values["document"])
@@ -146,6 +149,9 @@ class ArchiveImportView(APIView):
         project = serializers.SlugField(source="project.slug")
         counts = serializers.DictField(child=serializers.IntegerField())
         users_created = serializers.ListField(child=serializers.CharField())
+        signed_by = serializers.CharField(
+            help_text="Fingerprint of the key that signed the archive ('' if unsigned)."
+        )
 
     permission_classes = [ProjectRolePermission]
 

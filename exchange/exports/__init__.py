@@ -12,10 +12,16 @@ from django.http import StreamingHttpResponse
 
 from exchange.exports.archive import stream_archive
 from exchange.exports.base import ExportFormat
+from exchange.exports.brat import stream_brat
 from exchange.exports.claimreview import stream_claimreview
 from exchange.exports.csv_export import stream_csv
 from exchange.exports.docbin import stream_docbin
+from exchange.exports.doccano import stream_doccano, stream_doccano_graphemes
+from exchange.exports.hypothesis import stream_hypothesis
+from exchange.exports.inception import stream_inception
 from exchange.exports.jsonl import stream_jsonl
+from exchange.exports.labelstudio import stream_labelstudio, stream_labelstudio_config
+from exchange.exports.prodigy import stream_prodigy
 from exchange.exports.w3c import stream_w3c
 from exchange.exports.xlsx import stream_xlsx
 from projects.models import Role
@@ -54,6 +60,70 @@ FORMATS: dict[str, ExportFormat] = {
             "jsonl",
             stream_jsonl,
             "One line per document with its text and annotations.",
+        ),
+        ExportFormat(
+            "doccano",
+            "doccano sequence labelling (JSONL)",
+            "application/jsonl",
+            "doccano.jsonl",
+            stream_doccano,
+            "text + label [[start, end, TAG]] in UTF-16 units, doccano's default.",
+        ),
+        ExportFormat(
+            "doccano-graphemes",
+            "doccano sequence labelling, grapheme mode (JSONL)",
+            "application/jsonl",
+            "doccano.jsonl",
+            stream_doccano_graphemes,
+            "The same, offsets in grapheme clusters (doccano's grapheme mode).",
+        ),
+        ExportFormat(
+            "labelstudio",
+            "Label Studio tasks (JSON)",
+            "application/json",
+            "labelstudio.json",
+            stream_labelstudio,
+            "Tasks with annotations; import after setting the labelling config.",
+        ),
+        ExportFormat(
+            "labelstudio-config",
+            "Label Studio labelling config (XML)",
+            "application/xml",
+            "labelstudio.xml",
+            stream_labelstudio_config,
+            "The Labeling Interface for the project's tags.",
+        ),
+        ExportFormat(
+            "prodigy",
+            "Prodigy (JSONL)",
+            "application/jsonl",
+            "prodigy.jsonl",
+            stream_prodigy,
+            "text, tokens and spans per document (answer: accept).",
+        ),
+        ExportFormat(
+            "brat",
+            "BRAT standoff (zip)",
+            "application/zip",
+            "brat.zip",
+            stream_brat,
+            ".txt + .ann per document and annotation.conf.",
+        ),
+        ExportFormat(
+            "hypothesis",
+            "Hypothesis annotation JSON",
+            "application/json",
+            "hypothesis.json",
+            stream_hypothesis,
+            "Rows with quote and UTF-16 position selectors on the text representation.",
+        ),
+        ExportFormat(
+            "inception",
+            "INCEpTION UIMA CAS XMI (zip)",
+            "application/zip",
+            "inception.zip",
+            stream_inception,
+            "One .xmi per document and TypeSystem.xml (layer GlossaSpan).",
         ),
         ExportFormat(
             "docbin",

@@ -1,7 +1,9 @@
 """The full project archive: everything needed to rebuild a project elsewhere.
 
 A zip holding ``manifest.json`` (format name and version, counts, and the
-SHA-256 and size of every other member), one JSON Lines file per kind of
+SHA-256 and size of every other member), ``manifest.sig`` and
+``signing-key.pub`` (the installation's Ed25519 signature of the manifest
+and its public key, ``exchange.signing``), one JSON Lines file per kind of
 object, the original files under ``originals/<sha256>`` and WARC captures
 under ``warc/``. Rows are the same snapshots the history uses
 (``audit.services.snapshot``: concrete fields by attribute name,
@@ -33,6 +35,7 @@ from audit.models import HistoryEntry
 from audit.services import snapshot
 from corpus.models import Assignment, Document, DocumentAnalysis, Source
 from exchange.exports.base import Progress, no_progress
+from exchange.signing import PUBLIC_KEY_MEMBER, SIGNATURE_MEMBER, public_key_pem, sign
 from legal.models import (
     Assessment,
     Claim,
@@ -41,6 +44,9 @@ from legal.models import (
     Criterion,
     Element,
     Framework,
+    Incident,
+    ProposalRejection,
+    SourceGrade,
 )
 from projects.models import Membership, Project
 
@@ -54,6 +60,7 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
     return [
         ("memberships.jsonl", Membership.objects.filter(project=project)),
         ("sources.jsonl", Source.objects.filter(project=project)),
+        ("source_grades.jsonl", SourceGrade.objects.filter(project=project)),
         ("documents.jsonl", Document.objects.filter(project=project)),
         ("analyses.jsonl", DocumentAnalysis.objects.filter(document__project=project)),
         ("tags.jsonl", Tag.objects.filter(project=project)),
@@ -66,11 +73,13 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
         ("annotations.jsonl", Annotation.objects.filter(project=project)),
         ("comments.jsonl", Comment.objects.filter(annotation__project=project)),
         ("suggestions.jsonl", Suggestion.objects.filter(project=project)),
+        ("incidents.jsonl", Incident.objects.filter(project=project)),
         ("claims.jsonl", Claim.objects.filter(project=project)),
         ("mentions.jsonl", ClaimMention.objects.filter(claim__project=project)),
         ("quantities.jsonl", ClaimQuantity.objects.filter(claim__project=project)),
         ("assessments.jsonl", Assessment.objects.filter(project=project)),
         ("assignments.jsonl", Assignment.objects.filter(document__project=project)),
+        ("rejections.jsonl", ProposalRejection.objects.filter(project=project)),
         ("history.jsonl", HistoryEntry.objects.filter(project=project)),
     ]
 
@@ -85,6 +94,9 @@ def _user_ids(project: Project) -> set[int]:
         (Comment.objects.filter(annotation__project=project), "author_id"),
         (Suggestion.objects.filter(project=project), "decided_by_id"),
         (Claim.objects.filter(project=project), "created_by_id"),
+        (Incident.objects.filter(project=project), "created_by_id"),
+        (SourceGrade.objects.filter(project=project), "graded_by_id"),
+        (ProposalRejection.objects.filter(project=project), "rejected_by_id"),
         (ClaimMention.objects.filter(claim__project=project), "linked_by_id"),
         (Assessment.objects.filter(project=project), "author_id"),
         (Assignment.objects.filter(document__project=project), "annotator_id"),
@@ -215,7 +227,11 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
             "counts": counts,
             "files": writer.files,
         }
-        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        manifest_bytes = json.dumps(manifest, indent=2).encode()
+        zf.writestr("manifest.json", manifest_bytes)
+        # The signature covers the manifest, which covers every member.
+        zf.writestr(SIGNATURE_MEMBER, sign(manifest_bytes))
+        zf.writestr(PUBLIC_KEY_MEMBER, public_key_pem())
     progress(total, total)
     return manifest
 

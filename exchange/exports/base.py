@@ -66,6 +66,13 @@ def document_iri(base: str, document: Document) -> str:
     return f"{base}/p/{document.project.slug}/d/{document.pk}/"
 
 
+def text_iri(base: str, document: Document) -> str:
+    """The document's text representation: a plain-text resource whose
+    content is exactly the stored text, so W3C and Hypothesis selectors
+    (offsets and quotes into that text) re-anchor there."""
+    return f"{base}/p/{document.project.slug}/d/{document.pk}/text.txt"
+
+
 def annotation_iri(base: str, annotation: Annotation) -> str:
     return f"{base}/api/annotations/{annotation.pk}/"
 

@@ -1,6 +1,7 @@
 """spaCy DocBin export: each document with its annotations as labelled spans.
 
-One span per (annotation, tag) in the span group ``sc`` (configurable), the
+Each document is tokenised by its own language. One span per (annotation,
+tag) in the span group ``sc`` (configurable), the
 group spaCy's ``spancat`` trains on. The file loads with
 ``DocBin().from_disk`` and works as ``--paths.train``/``--paths.dev`` of
 ``spacy train``. spaCy itself is only touched in ``corpus.nlp.docbin``.
@@ -14,13 +15,15 @@ from django.db.models import Prefetch
 
 from annotations.models import Annotation, AnnotationStatus
 from corpus.models import Document
-from corpus.nlp.docbin import docbin_bytes
+from corpus.nlp.docbin import DocBinReport, docbin_bytes
 from exchange.exports.base import Progress, no_progress
 from projects.models import Project
 
 
 def docbin_records(project: Project, *, include_rejected: bool = False):
-    """Yield ``(text, [(start, end, tag_key), ...])`` per document."""
+    """Yield ``(text, [(start, end, tag_key), ...], language)`` per document:
+    each is tokenised by its own language (a CJK document by characters,
+    so its spans stay exact instead of widening to an English token)."""
     annotations = Annotation.objects.prefetch_related("tags").order_by("start", "pk")
     if not include_rejected:
         annotations = annotations.exclude(status=AnnotationStatus.REJECTED)
@@ -35,7 +38,7 @@ def docbin_records(project: Project, *, include_rejected: bool = False):
             for a in document.annotations.all()
             for tag in a.tags.all()
         ]
-        yield document.text, spans
+        yield document.text, spans, document.language or "en"
 
 
 def stream_docbin(
@@ -43,15 +46,18 @@ def stream_docbin(
     *,
     progress: Progress = no_progress,
     spans_key: str = "sc",
+    report: DocBinReport | None = None,
     **_: object,
 ) -> Iterator[bytes]:
+    """``report`` (optional) receives the spans widened to whole tokens:
+    the CLI prints them, so no span changes silently."""
     total = Document.objects.filter(project=project).count()
     progress(0, total)
     data = docbin_bytes(
         docbin_records(project),
         spans_key=spans_key,
-        lang=project.documents.values_list("language", flat=True).first() or "en",
         progress=lambda done: progress(done, total),
+        report=report,
     )
     progress(total, total)
     yield data

@@ -4,8 +4,10 @@ One ``AnnotationCollection`` whose first ``AnnotationPage`` holds every
 annotation. Each annotation is complete on its own (it repeats
 ``@context``), so a consumer may split the page. Mapping:
 
-* target: a ``SpecificResource`` whose ``source`` is the document's IRI in
-  Glossa, with a ``TextQuoteSelector`` (exact/prefix/suffix) and a
+* target: a ``SpecificResource`` whose ``source`` is the document's text
+  representation (``.../p/<slug>/d/<id>/text.txt``, exactly the stored
+  text, so the selectors re-anchor on the resource they name), with a
+  ``TextQuoteSelector`` (exact/prefix/suffix) and a
   ``TextPositionSelector`` (code-point start/end, end-exclusive) on the
   document's normalised text;
 * body: one ``TextualBody`` with purpose ``tagging`` per tag (value = the
@@ -27,9 +29,9 @@ from exchange.exports.base import (
     Progress,
     annotation_iri,
     annotations_for_export,
-    document_iri,
     no_progress,
     public_base_url,
+    text_iri,
     w3c_datetime,
 )
 from projects.models import Project
@@ -78,7 +80,7 @@ def annotation_to_w3c(annotation: Annotation, *, base: str) -> dict[str, Any]:
         "creator": _creator(annotation.author),
         "target": {
             "type": "SpecificResource",
-            "source": document_iri(base, document),
+            "source": text_iri(base, document),
             "selector": [
                 {
                     "type": "TextQuoteSelector",

@@ -1,3 +1,4 @@
-"""Imports into Glossa: the project archive, W3C annotations, doccano and
-Label Studio exports. One module per format; shared anchoring and label
-mapping in ``common``."""
+"""Imports into Glossa: the project archive and annotation tools' files
+(doccano, Label Studio, Prodigy, BRAT, Hypothesis, INCEpTION, W3C). One
+module per format; offsets in each tool's unit (``exchange.units``); shared
+anchoring, label mapping and document matching in ``common``."""

@@ -36,6 +36,8 @@ from annotations.models import Annotation, Comment, Suggestion, Tag
 from audit.models import HistoryEntry
 from corpus.models import Assignment, Document, DocumentAnalysis, Source, sha256_hex
 from exchange.exports.archive import FORMAT, FORMAT_VERSION
+from exchange.imports.integrity import IntegrityProblem, check_history
+from exchange.signing import PUBLIC_KEY_MEMBER, SIGNATURE_MEMBER, fingerprint, verify
 from legal.models import (
     Assessment,
     Claim,
@@ -44,7 +46,11 @@ from legal.models import (
     Criterion,
     Element,
     Framework,
+    Incident,
+    ProposalRejection,
+    SourceGrade,
 )
+from legal.models.claims import RENAMED_CLAIMANT_TYPES
 from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
 
@@ -54,6 +60,7 @@ MAX_MEMBERS = 100_000
 # Member name -> model, in the order they must be created.
 MEMBERS: list[tuple[str, type[models.Model]]] = [
     ("sources.jsonl", Source),
+    ("source_grades.jsonl", SourceGrade),
     ("documents.jsonl", Document),
     ("analyses.jsonl", DocumentAnalysis),
     ("tags.jsonl", Tag),
@@ -63,11 +70,13 @@ MEMBERS: list[tuple[str, type[models.Model]]] = [
     ("annotations.jsonl", Annotation),
     ("comments.jsonl", Comment),
     ("suggestions.jsonl", Suggestion),
+    ("incidents.jsonl", Incident),
     ("claims.jsonl", Claim),
     ("mentions.jsonl", ClaimMention),
     ("quantities.jsonl", ClaimQuantity),
     ("assessments.jsonl", Assessment),
     ("assignments.jsonl", Assignment),
+    ("rejections.jsonl", ProposalRejection),
 ]
 # Fields written by auto_now/auto_now_add: restored after the insert.
 TIMESTAMPS = ("created_at", "updated_at", "linked_at", "assigned_at", "at")
@@ -88,6 +97,8 @@ class ArchiveImportResult:
     project: Project
     counts: dict[str, int] = field(default_factory=dict)
     users_created: list[str] = field(default_factory=list)
+    # Fingerprint of the key that signed the archive ("" if unsigned).
+    signed_by: str = ""
 
 
 class _IdMaps:
@@ -144,7 +155,7 @@ def _reserve_id(model: type[models.Model], last_reserved: int) -> int:
 class _Archive:
     """Read access to a zip whose every member was checked against the manifest."""
 
-    def __init__(self, source) -> None:
+    def __init__(self, source, *, trusted_key: bytes | None = None) -> None:
         try:
             self.zf = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
@@ -159,7 +170,12 @@ class _Archive:
                 f"{settings.GLOSSA_MAX_ARCHIVE_BYTES} allowed."
             )
         self.manifest = self._manifest()
+        self.signed_by = self._signature(trusted_key)
         self._verify()
+        try:
+            check_history(self.rows("history.jsonl"), self.rows("annotations.jsonl"))
+        except IntegrityProblem as exc:
+            raise ArchiveError(f"{exc.message} Nothing was imported.") from exc
 
     def _manifest(self) -> dict[str, Any]:
         try:
@@ -182,9 +198,45 @@ class _Archive:
             raise ArchiveError("manifest.json lists no files.")
         return manifest
 
+    def _signature(self, trusted_key: bytes | None) -> str:
+        """Check ``manifest.sig`` when present (or when a key is pinned);
+        the fingerprint of the key that signed, or "" for an unsigned archive."""
+        names = {info.filename for info in self.zf.infolist()}
+        if SIGNATURE_MEMBER not in names:
+            if trusted_key is not None:
+                raise ArchiveError(
+                    "The archive is not signed, but a signing key was required."
+                )
+            return ""
+        if PUBLIC_KEY_MEMBER not in names:
+            raise ArchiveError(f"The archive is signed but has no {PUBLIC_KEY_MEMBER}.")
+        public = self.zf.read(PUBLIC_KEY_MEMBER)
+        try:
+            signer = fingerprint(public)
+        except ValueError as exc:
+            raise ArchiveError(f"{PUBLIC_KEY_MEMBER}: {exc}.") from exc
+        if trusted_key is not None and fingerprint(trusted_key) != signer:
+            raise ArchiveError(
+                f"The archive was signed by key {signer}, not by the key given "
+                f"({fingerprint(trusted_key)})."
+            )
+        if not verify(
+            public, self.zf.read("manifest.json"), self.zf.read(SIGNATURE_MEMBER)
+        ):
+            raise ArchiveError(
+                "manifest.sig does not match manifest.json: the archive was "
+                "changed after it was signed (a re-hashed manifest cannot be "
+                "signed again without the sender's private key)."
+            )
+        return signer
+
     def _verify(self) -> None:
         files: dict[str, Any] = self.manifest["files"]
-        names = {info.filename for info in self.zf.infolist()} - {"manifest.json"}
+        names = {info.filename for info in self.zf.infolist()} - {
+            "manifest.json",
+            SIGNATURE_MEMBER,
+            PUBLIC_KEY_MEMBER,
+        }
         extra = sorted(names - set(files))
         if extra:
             raise ArchiveError(
@@ -263,16 +315,21 @@ def import_archive(
     as_slug: str = "",
     owner=None,
     progress: Callable[[int, int], None] | None = None,
+    trusted_key: bytes | None = None,
 ) -> ArchiveImportResult:
     """Import the archive in ``source`` (a path or binary file) as a new project.
 
-    Raises ``ArchiveError`` naming the problem; nothing is written then.
+    Raises ``ArchiveError`` naming the problem; nothing is written then. A
+    signed archive's signature is checked; ``trusted_key`` (PEM) pins the
+    key it must be signed with.
     """
-    archive = _Archive(source)
+    archive = _Archive(source, trusted_key=trusted_key)
     saved_files: list = []
     try:
         with transaction.atomic():
-            return _import(archive, as_slug, owner, progress, saved_files)
+            result = _import(archive, as_slug, owner, progress, saved_files)
+            result.signed_by = archive.signed_by
+            return result
     except (ValidationError, IntegrityError, DataError) as exc:
         _delete(saved_files)
         detail = "; ".join(getattr(exc, "messages", None) or [str(exc)])
@@ -372,6 +429,9 @@ def _import(archive: _Archive, as_slug, owner, progress, saved_files):
                 obj = _create_document(archive, _remap(model, row, ids), saved_files)
                 later_links.append((obj.pk, links))
             else:
+                row = _renamed(model, row)
+                if model is ProposalRejection:
+                    row = _rekeyed(row, ids)
                 fields, m2m, stamps = _split(model, _remap(model, row, ids))
                 obj = model(**fields)
                 obj.full_clean(validate_unique=False, validate_constraints=False)
@@ -450,7 +510,38 @@ def _remap_snapshot(model, data, ids: _IdMaps):
     data = dict(data)
     if data.get("id") is not None:
         data["id"] = ids.get_or_reserve(model, data["id"])
-    return _remap(model, data, ids, reserve=True)
+    return _remap(model, _renamed(model, data), ids, reserve=True)
+
+
+def _renamed(model: type[models.Model], row: dict[str, Any]) -> dict[str, Any]:
+    """Claims written before issue 12 carry the old claimant types: they are
+    read as migration legal 0003 renamed them, in rows and history snapshots
+    alike, so the imported history stays one continuous chain."""
+    old = row.get("claimant_type")
+    if model is Claim and isinstance(old, str) and old in RENAMED_CLAIMANT_TYPES:
+        row["claimant_type"] = str(RENAMED_CLAIMANT_TYPES[old])
+    return row
+
+
+def _rekeyed(row: dict[str, Any], ids: _IdMaps) -> dict[str, Any]:
+    """A rejected incident proposal names claims and incidents by id in its
+    key (``legal.incident_proposals``): those ids are mapped like foreign
+    keys, so the rejection still matches the proposal it ruled out."""
+    key = row.get("key")
+    if not isinstance(key, str) or ":" not in key:
+        return row
+    kind, _, rest = key.partition(":")
+    parts = rest.split(":")
+    models_of = {"link": (Claim, Incident), "merge": (Incident, Incident)}
+    if kind not in models_of or len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return row
+    found = [ids.get(m, int(p)) for m, p in zip(models_of[kind], parts, strict=True)]
+    mapped = [m for m in found if m is not None]
+    if kind == "merge":
+        mapped.sort()
+    if len(mapped) == 2:
+        row["key"] = f"{kind}:{mapped[0]}:{mapped[1]}"
+    return row
 
 
 def _create_document(archive: _Archive, row: dict[str, Any], saved_files) -> Document:

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from annotations.models import CONTEXT_CHARS, Annotation, Origin, Tag
 from annotations.services.annotations import annotation_create
 from annotations.services.taxonomy import tag_create
-from corpus.models import Document, normalize_text
+from corpus.models import Document, normalize_text, sha256_hex
 from corpus.services import DuplicateDocument, document_create
 from projects.errors import ApplicationError
 from projects.models import Project
@@ -181,7 +181,22 @@ def document_for_text(
     metadata: dict | None = None,
     result: ImportResult,
 ) -> Document:
-    """Create the document for an imported text, or reuse the same one."""
+    """Create the document for an imported text, or reuse the one Glossa holds.
+
+    A tool's export carries the text Glossa gave it, not the original bytes
+    (an HTML page, a PDF), so matching by the original's hash alone made a
+    second copy of every exported document. The normalised text's hash
+    (``text_sha256``, indexed per project) is tried first, then the bytes.
+    """
+    normalised = normalize_text(text)
+    existing = (
+        Document.objects.filter(project=project, text_sha256=sha256_hex(normalised))
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        result.documents_reused += 1
+        return existing
     try:
         document = document_create(
             project=project,
@@ -191,7 +206,7 @@ def document_for_text(
             media_type="text/plain",
             captured_by=user,
             extractor=f"{tool}-import",
-            title=(title or text.strip().split("\n", 1)[0])[:200],
+            title=(title or normalised.split("\n", 1)[0])[:200],
             metadata={"imported_from": tool, **(metadata or {})},
         )
     except DuplicateDocument as dup:

@@ -1,26 +1,36 @@
-"""doccano and Label Studio text-span imports: documents plus annotations.
+"""Text-span imports (doccano, Label Studio, Prodigy, BRAT): documents plus
+annotations, each offset read in its tool's unit.
 
-doccano JSONL (sequence labelling), either form:
-  ``{"text": "...", "label": [[start, end, "LABEL"], ...]}``
-  ``{"text": "...", "entities": [{"start_offset": s, "end_offset": e,
-  "label": "LABEL"}, ...]}``
-Label Studio JSON (an array of tasks) or JSONL, either form:
-  full export: ``{"data": {"text": "..."}, "annotations": [{"result":
-  [{"type": "labels", "value": {"start": s, "end": e, "text": "...",
-  "labels": ["LABEL"]}}]}]}``
-  min export: ``{"text": "...", "label": [{"start": s, "end": e,
-  "labels": ["LABEL"]}]}``
+Every format is parsed into ``ForeignText`` records whose spans are already
+code points into the tool's text, checked against the tool's own quote
+where it gives one (``check_quote``). ``write_texts`` then matches or
+creates the documents and places each span on the stored (normalised)
+text. Any span that cannot be converted, does not match its quote or
+cannot be placed refuses the whole file with a message naming the span:
+the transaction rolls back and nothing is written. A silently shifted span
+is worse than no import.
 
-Offsets are code points into the text as the tool saw it; Glossa
-normalises text once at ingestion, so offsets are re-anchored by quote when
-normalisation moved them. Spans that cannot be placed are refused one by
-one (listed in the result); bad records or unknown labels refuse the whole
-import. Everything runs in one transaction.
+Formats (see docs/exchange.md for the table):
+
+* doccano sequence labelling JSONL, ``{"text", "label": [[s, e, "L"]]}``
+  or with relations ``{"text", "entities": [{"start_offset", ...}]}``;
+  offsets in UTF-16 code units (``unit="utf16"``, doccano's default) or
+  grapheme clusters (``unit="grapheme"``, its grapheme mode).
+* Label Studio JSON/JSONL tasks: ``data.text`` plus ``annotations[].result``
+  (or ``predictions`` when a task has no annotation) items with
+  ``value.start/end/text/labels`` in code points; when ``value.text`` is
+  not at those code points but is at the same numbers read as UTF-16
+  units (Label Studio before 1.x counted JavaScript indices), the UTF-16
+  reading is used. The "min" export (``{"text", "label": [...]}``) works too.
+* Prodigy JSONL: ``text``, ``spans`` (code points), ``answer``: only
+  accepted examples (or ones without an answer) are read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
@@ -36,25 +46,73 @@ from exchange.imports.common import (
     read_records,
     span_in_document,
 )
+from exchange.units import Offsets, Unit
 from projects.models import Project
 
 if TYPE_CHECKING:
     from annotations.models import Tag
 
-Span = tuple[object, object, list, str]  # start, end, labels, expected quote
+# Top-level keys of a doccano line that are not its metadata (doccano
+# spreads an example's meta into the line on export).
+DOCCANO_KEYS = {"id", "text", "label", "entities", "relations", "Comments"}
 
 
-def _doccano_spans(record: dict[str, Any], where: str) -> list[Span]:
-    spans: list[Span] = []
-    if "label" in record and record["label"] is not None:
-        labels = record["label"]
+@dataclass
+class ForeignSpan:
+    """One span, in code points into the tool's text."""
+
+    start: int
+    end: int
+    labels: list[str]
+    where: str
+    note: str = ""
+
+
+@dataclass
+class ForeignText:
+    """One text of a tool's export with its spans."""
+
+    where: str
+    text: str
+    spans: list[ForeignSpan]
+    title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def check_quote(text: str, start: int, end: int, quote: object, where: str) -> None:
+    """The tool's own quote must be the text at the converted offsets."""
+    if isinstance(quote, str) and quote and text[start:end] != quote:
+        raise ValueError(
+            f"{where}: the text at {start}-{end} is {text[start:end][:40]!r}, "
+            f"not the tool's quote {quote[:40]!r}"
+        )
+
+
+def _labels_of(value: dict[str, Any], where: str) -> list[str]:
+    labels = value.get("labels")
+    if labels is None and "label" in value:
+        labels = [value["label"]]
+    if not isinstance(labels, list) or not labels:
+        raise ValueError(f"{where}: the span has no 'labels' list")
+    return labels
+
+
+# ---------------------------------------------------------------- doccano
+
+
+def parse_doccano(record: dict[str, Any], where: str, unit: Unit) -> ForeignText:
+    """One doccano line; offsets in ``unit`` (UTF-16 units or graphemes)."""
+    text = check_text(record.get("text"), where)
+    raw: list[tuple[object, object, object]] = []
+    labels = record.get("label")
+    if labels is not None:
         if not isinstance(labels, list):
             raise ValueError(f"{where}: 'label' must be a list")
         for item in labels:
-            if isinstance(item, list) and len(item) == 3:
-                spans.append((item[0], item[1], [item[2]], ""))
-            elif isinstance(item, dict):  # Label Studio's min export
-                spans.append(_ls_span(item, where))
+            if isinstance(item, dict):  # Label Studio's min export
+                raw.append((item.get("start"), item.get("end"), item))
+            elif isinstance(item, list) and len(item) == 3:
+                raw.append((item[0], item[1], item[2]))
             else:
                 raise ValueError(
                     f'{where}: each label must be [start, end, "LABEL"], got {item!r}'
@@ -62,50 +120,209 @@ def _doccano_spans(record: dict[str, Any], where: str) -> list[Span]:
     for item in record.get("entities") or []:
         if not isinstance(item, dict):
             raise ValueError(f"{where}: each entity must be an object")
-        spans.append(
-            (item.get("start_offset"), item.get("end_offset"), [item.get("label")], "")
+        raw.append(
+            (item.get("start_offset"), item.get("end_offset"), item.get("label"))
         )
-    return spans
+    offsets = Offsets(text, unit)
+    utf16 = Offsets(text, "utf16")
+    spans = []
+    for number, (start, end, label) in enumerate(raw, 1):
+        if isinstance(label, dict):  # Label Studio's min export: code points
+            span_where = (
+                f"{where}, span {number} [{start}, {end}, {label.get('labels')!r}]"
+            )
+            s, e = _ls_position(text, label, span_where, utf16)
+            spans.append(ForeignSpan(s, e, _labels_of(label, span_where), span_where))
+            continue
+        span_where = f"{where}, span {number} [{start!r}, {end!r}, {label!r}] ({unit})"
+        try:
+            s, e = offsets.span_to_codepoints(start, end)
+        except ValueError as exc:
+            raise ValueError(f"{span_where}: {exc}") from exc
+        spans.append(ForeignSpan(s, e, [cast("str", label)], span_where))
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else None
+    if meta is None:
+        meta = {k: v for k, v in record.items() if k not in DOCCANO_KEYS}
+    title = record.get("title") or (meta or {}).get("title") or ""
+    return ForeignText(where, text, spans, str(title), meta or {})
 
 
-def _ls_span(value: dict[str, Any], where: str) -> Span:
-    labels = value.get("labels")
-    if labels is None and "label" in value:
-        labels = [value["label"]]
-    if not isinstance(labels, list) or not labels:
-        raise ValueError(f"{where}: a span has no 'labels' list")
-    return (value.get("start"), value.get("end"), labels, value.get("text") or "")
+# ----------------------------------------------------------- Label Studio
 
 
-def _labelstudio_spans(
-    record: dict[str, Any], where: str
-) -> tuple[str | None, list[Span]]:
-    if "data" not in record:
-        return record.get("text"), _doccano_spans(record, where)
+def _ls_text(data: dict[str, Any], where: str) -> str:
+    """``data.text``, or the task's only string when the config names the
+    field otherwise (``$body``)."""
+    if "text" in data:
+        return check_text(data["text"], where)
+    strings = [v for v in data.values() if isinstance(v, str) and v.strip()]
+    if len(strings) == 1:
+        return strings[0]
+    raise ValueError(f"{where}: 'data' has no 'text'")
+
+
+def _ls_position(
+    text: str, value: dict[str, Any], where: str, utf16: Offsets
+) -> tuple[int, int]:
+    """Code points for a Label Studio span: as given, or read as UTF-16
+    units when that is where ``value.text`` is (older versions)."""
+    start, end, quote = value.get("start"), value.get("end"), value.get("text")
+    if not isinstance(quote, str) or not quote:
+        try:
+            return Offsets(text, "codepoint").span_to_codepoints(start, end)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from exc
+    readings = []
+    for offsets in (Offsets(text, "codepoint"), utf16):
+        try:
+            s, e = offsets.span_to_codepoints(start, end)
+        except ValueError as exc:
+            readings.append(f"as {offsets.unit}: {exc}")
+            continue
+        if text[s:e] == quote:
+            return s, e
+        readings.append(f"as {offsets.unit} the text there is {text[s:e][:40]!r}")
+    raise ValueError(
+        f"{where}: the tool's quote {quote[:40]!r} is not at these offsets ("
+        + "; ".join(readings)
+        + ")"
+    )
+
+
+def parse_labelstudio(record: dict[str, Any], where: str) -> ForeignText:
+    if "data" not in record:  # the "min" JSON export: doccano-like
+        return parse_doccano(record, where, "codepoint")
     data = record["data"]
     if not isinstance(data, dict):
         raise ValueError(f"{where}: 'data' must be an object")
-    text = data.get("text")
-    spans: list[Span] = []
+    text = _ls_text(data, where)
     groups = record.get("annotations") or record.get("completions") or []
     if not isinstance(groups, list):
         raise ValueError(f"{where}: 'annotations' must be a list")
+    groups = [g for g in groups if isinstance(g, dict) and not g.get("was_cancelled")]
+    if not groups:
+        groups = [g for g in record.get("predictions") or [] if isinstance(g, dict)]
+    utf16 = Offsets(text, "utf16")
+    spans = []
     for group in groups:
-        if not isinstance(group, dict) or group.get("was_cancelled"):
-            continue
-        for item in group.get("result") or []:
+        notes: dict[object, str] = {}
+        regions: dict[object, ForeignSpan] = {}
+        for number, item in enumerate(group.get("result") or [], 1):
             if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
                 raise ValueError(f"{where}: a result item has no 'value' object")
             value = item["value"]
+            if item.get("type") == "textarea" and item.get("id"):
+                lines = value.get("text")
+                lines = lines if isinstance(lines, list) else [lines]
+                notes[item["id"]] = "\n".join(str(x) for x in lines if x)
+                continue
             if "start" not in value:  # choices, ratings...: not text spans
                 continue
-            spans.append(_ls_span(value, where))
-    return text, spans
+            ident = item.get("id") or number
+            span_where = (
+                f"{where}, result {ident} [{value.get('start')}, {value.get('end')}, "
+                f"{value.get('labels')!r}]"
+            )
+            s, e = _ls_position(text, value, span_where, utf16)
+            span = ForeignSpan(s, e, _labels_of(value, span_where), span_where)
+            spans.append(span)
+            if item.get("id"):
+                regions[item["id"]] = span
+        for region, note in notes.items():
+            if region in regions:
+                regions[region].note = note
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    return ForeignText(where, text, spans, str(data.get("title") or ""), meta or {})
+
+
+# ---------------------------------------------------------------- Prodigy
+
+
+def parse_prodigy(record: dict[str, Any], where: str) -> ForeignText | None:
+    """An accepted Prodigy example; ``None`` for rejected or ignored ones."""
+    if record.get("answer") not in (None, "accept"):
+        return None
+    text = check_text(record.get("text"), where)
+    offsets = Offsets(text, "codepoint")
+    spans = []
+    for number, item in enumerate(record.get("spans") or [], 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: each span must be an object")
+        span_where = (
+            f"{where}, span {number} [{item.get('start')}, {item.get('end')}, "
+            f"{item.get('label')!r}]"
+        )
+        try:
+            s, e = offsets.span_to_codepoints(item.get("start"), item.get("end"))
+        except ValueError as exc:
+            raise ValueError(f"{span_where}: {exc}") from exc
+        check_quote(text, s, e, item.get("text"), span_where)
+        spans.append(ForeignSpan(s, e, _labels_of(item, span_where), span_where))
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    return ForeignText(where, text, spans, str((meta or {}).get("title") or ""), {})
+
+
+# ------------------------------------------------------------ the writer
+
+
+def texts_from_records(
+    handle, *, name: str, parse: Callable[[dict[str, Any], str], ForeignText | None]
+) -> Iterator[ForeignText]:
+    """Parse JSON / JSON Lines records, naming the file in every error.
+
+    A zip (doccano hands its export out as ``<project>.zip`` holding
+    ``all.jsonl`` or one ``<user>.jsonl`` per annotator) is read member by
+    member."""
+    head = handle.read(4)
+    handle.seek(0)
+    if head == b"PK\x03\x04":
+        try:
+            archive = zipfile.ZipFile(handle)
+        except zipfile.BadZipFile as exc:
+            raise ImportRefused(f"{name} is not a valid zip file ({exc}).") from exc
+        members = sorted(
+            m for m in archive.namelist() if m.endswith((".jsonl", ".json"))
+        )
+        if not members:
+            raise ImportRefused(f"{name} holds no .jsonl or .json file.")
+        for member in members:
+            with archive.open(member) as inner:
+                yield from texts_from_records(
+                    inner, name=f"{name}:{member}", parse=parse
+                )
+        return
+    for where, record in read_records(handle, name=name):
+        if not isinstance(record, dict):
+            raise ImportRefused(f"{name}, {where}: expected an object with 'text'.")
+        try:
+            parsed = parse(record, where)
+        except ValueError as exc:
+            raise ImportRefused(f"{name}, {exc}. Nothing was imported.") from exc
+        if parsed is not None:
+            yield parsed
+
+
+def _grouped(spans: Iterable[ForeignSpan]) -> list[ForeignSpan]:
+    """Spans on the same offsets become one annotation with every label
+    (Glossa's shape: one annotation, several tags)."""
+    by_offsets: dict[tuple[int, int], ForeignSpan] = {}
+    for span in spans:
+        key = (span.start, span.end)
+        if key in by_offsets:
+            known = by_offsets[key]
+            known.labels += [x for x in span.labels if x not in known.labels]
+            if span.note and span.note not in known.note:
+                known.note = "\n\n".join(n for n in (known.note, span.note) if n)
+        else:
+            by_offsets[key] = ForeignSpan(
+                span.start, span.end, list(span.labels), span.where, span.note
+            )
+    return list(by_offsets.values())
 
 
 @transaction.atomic
-def import_spans(
-    handle,
+def write_texts(
+    texts: Iterable[ForeignText],
     *,
     tool: str,
     project: Project,
@@ -114,62 +331,47 @@ def import_spans(
     name: str = "input",
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import doccano (``tool="doccano"``) or Label Studio (``"labelstudio"``)."""
-    if tool not in ("doccano", "labelstudio"):
-        raise ValueError(f"Unknown tool {tool!r}.")
+    """Store parsed texts and their spans; refuse the file on any bad span."""
     result = ImportResult()
     resolver = TagResolver(project, user, create_missing=create_tags)
     count = 0
-    for where, record in read_records(handle, name=name):
-        if not isinstance(record, dict):
-            raise ImportRefused(f"{name}, {where}: expected an object with 'text'.")
+    for foreign in texts:
         try:
-            if tool == "doccano":
-                text, spans = record.get("text"), _doccano_spans(record, where)
-            else:
-                text, spans = _labelstudio_spans(record, where)
-            text = check_text(text, where)
             resolved = [
-                (s, e, [resolver.resolve(label) for label in labels], quote)
-                for s, e, labels, quote in spans
+                (span, [resolver.resolve(label) for label in span.labels])
+                for span in _grouped(foreign.spans)
             ]
         except ValueError as exc:
-            raise ImportRefused(f"{name}, {where}: {exc}.") from exc
-        meta = record["meta"] if isinstance(record.get("meta"), dict) else {}
+            raise ImportRefused(f"{name}, {foreign.where}: {exc}.") from exc
         document = document_for_text(
             project=project,
             user=user,
-            text=text,
-            name=f"{tool}-{where.replace(' ', '-')}.txt",
+            text=foreign.text,
+            name=f"{tool}-{foreign.where.replace(' ', '-')}.txt",
             tool=tool,
-            title=str(record.get("title") or meta.get("title") or ""),
-            metadata={"meta": meta} if meta else {},
+            title=foreign.title,
+            metadata={"meta": foreign.meta} if foreign.meta else {},
             result=result,
         )
-        for start, end, tags, quote in resolved:
+        for span, tags in resolved:
             if any(tag is None for tag in tags):
                 continue  # unknown label: the import is refused below
             try:
-                if (
-                    quote
-                    and isinstance(start, int)
-                    and isinstance(end, int)
-                    and text[start:end] != quote
-                ):
-                    raise ValueError(
-                        f"the text at {start}-{end} is not the quote {quote[:40]!r}"
-                    )
-                s, e = span_in_document(document, text, start, end)
+                s, e = span_in_document(document, foreign.text, span.start, span.end)
                 annotation_add(
                     document=document,
                     user=user,
                     start=s,
                     end=e,
                     tags=cast("list[Tag]", tags),  # no None: skipped above
+                    note=span.note,
                     result=result,
                 )
             except ValueError as exc:
-                result.refused.append((f"{where}, span {start}-{end}", str(exc)))
+                raise ImportRefused(
+                    f"{name}, {span.where}: {exc}. Nothing was imported.",
+                    extra={"span": span.where},
+                ) from exc
         count += 1
         if progress:
             progress(count)
@@ -180,3 +382,34 @@ def import_spans(
     # One analysis job for every new document, started once the import commits.
     queue_analysis(project=project, documents=result.new_documents, user=user)
     return result
+
+
+def import_spans(
+    handle,
+    *,
+    tool: str,
+    project: Project,
+    user,
+    create_tags: bool = False,
+    name: str = "input",
+    unit: Unit = "utf16",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import doccano (``tool="doccano"``, offsets in ``unit``), Label Studio
+    (``"labelstudio"``) or Prodigy (``"prodigy"``) JSON / JSON Lines."""
+    parsers: dict[str, Callable[[dict[str, Any], str], ForeignText | None]] = {
+        "doccano": lambda record, where: parse_doccano(record, where, unit),
+        "labelstudio": parse_labelstudio,
+        "prodigy": parse_prodigy,
+    }
+    if tool not in parsers:
+        raise ValueError(f"Unknown tool {tool!r}.")
+    return write_texts(
+        texts_from_records(handle, name=name, parse=parsers[tool]),
+        tool=tool,
+        project=project,
+        user=user,
+        create_tags=create_tags,
+        name=name,
+        progress=progress,
+    )

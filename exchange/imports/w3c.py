@@ -7,9 +7,13 @@ target's ``source`` names the document: a Glossa document IRI
 ``document`` argument overrides it for every annotation. The span is
 placed with the ``TextPositionSelector`` when the text there is the
 ``TextQuoteSelector``'s ``exact``; otherwise by the quote and its
-prefix/suffix. Annotations that cannot be placed are refused one by one,
-with the reason. Tagging bodies become tags (label policy in
-``common``); commenting/describing bodies and ``bodyValue`` become the note.
+prefix/suffix. An annotation whose selectors do not match the text
+refuses the whole file, naming it (nothing is written); one whose source
+is not a document of the project is refused alone, with the reason.
+``source`` may also be the document's text representation
+(``.../p/<slug>/d/<id>/text.txt``), which is what exports point to.
+Tagging bodies become tags (label policy in ``common``);
+commenting/describing bodies and ``bodyValue`` become the note.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from projects.models import Project
 if TYPE_CHECKING:
     from annotations.models import Tag
 
-DOC_IRI = re.compile(r"/p/(?P<slug>[^/]+)/d/(?P<pk>\d+)/?(?:[#?].*)?$")
+DOC_IRI = re.compile(r"/p/(?P<slug>[^/]+)/d/(?P<pk>\d+)/?(?:text\.txt)?(?:[#?].*)?$")
 NOTE_PURPOSES = {"commenting", "describing", "replying", "editing", "assessing"}
 
 
@@ -81,6 +85,37 @@ class _Documents:
                 ).first()
             self.cache[source] = document
         return self.cache[source]
+
+
+class SpanMismatch(ValueError):
+    """Selectors that do not match the document's text: refuses the file."""
+
+
+def place_selectors(
+    document: Document,
+    *,
+    exact: str | None,
+    prefix: str = "",
+    suffix: str = "",
+    start: object = None,
+    end: object = None,
+) -> tuple[int, int]:
+    """The span the selectors describe on the stored text (code points),
+    or ``SpanMismatch`` saying why there is none."""
+    span = find_anchor(
+        document.text,
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        start=start if isinstance(start, int) else None,
+        end=end if isinstance(end, int) else None,
+    )
+    if span is None:
+        raise SpanMismatch(
+            "the selectors do not match the document's text"
+            + (f" (quote {exact[:40]!r} not found)" if exact else "")
+        )
+    return span
 
 
 def _target(annotation: dict) -> tuple[str, dict, dict]:
@@ -156,19 +191,14 @@ def import_w3c(
                 exact = quote.get("exact") if quote else None
                 if quote and not isinstance(exact, str):
                     raise ValueError("TextQuoteSelector has no 'exact' string")
-                span = find_anchor(
-                    doc.text,
+                span = place_selectors(
+                    doc,
                     exact=exact,
                     prefix=str(quote.get("prefix") or ""),
                     suffix=str(quote.get("suffix") or ""),
                     start=position.get("start"),
                     end=position.get("end"),
                 )
-                if span is None:
-                    raise ValueError(
-                        "the selectors do not match the document's text"
-                        + (f" (quote {exact[:40]!r} not found)" if exact else "")
-                    )
                 labels, note = _bodies(annotation)
                 tags = [resolver.resolve(label) for label in labels]
                 if any(tag is None for tag in tags):
@@ -182,6 +212,12 @@ def import_w3c(
                     note=note,
                     result=result,
                 )
+            except SpanMismatch as exc:
+                ident = annotation.get("id") if isinstance(annotation, dict) else None
+                raise ImportRefused(
+                    f"{name}, {ident or item_where}: {exc}. Nothing was imported.",
+                    extra={"span": str(ident or item_where)},
+                ) from exc
             except ValueError as exc:
                 ident = annotation.get("id") if isinstance(annotation, dict) else None
                 result.refused.append((str(ident or item_where), str(exc)))

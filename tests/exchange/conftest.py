@@ -154,7 +154,7 @@ def rich_project(project, owner, analyst, media_root):
         project=project,
         proposition="The navy killed 14 people in two boat strikes.",
         claimant="Admiral Vela Korst",
-        claimant_type="military",
+        claimant_type="acting_government",
         evidence_status="not_provided",
         event_date=date(2025, 9, 1),
         created_by=owner,

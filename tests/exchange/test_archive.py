@@ -11,13 +11,19 @@ from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation, Comment, Suggestion, Tag
 from audit.models import HistoryEntry
 from corpus.models import Document
 from exchange.exports.archive import write_archive
 from exchange.imports.archive import ArchiveError, import_archive
+from exchange.signing import (
+    PUBLIC_KEY_MEMBER,
+    SIGNATURE_MEMBER,
+    fingerprint,
+    public_key_pem,
+)
 from legal.models import Assessment, Claim
 from projects.models import Project
 
@@ -251,11 +257,18 @@ def test_archive_imports_beside_the_original_under_another_slug(rich_project):
         import_archive(io.BytesIO(data), as_slug="strikes-copy")
 
 
-def rewrite(data: bytes, name: str, change) -> bytes:
-    """Copy a zip, passing member ``name`` through ``change``."""
+def rewrite(data: bytes, name: str, change, *, keep_signature=False) -> bytes:
+    """Copy a zip, passing member ``name`` through ``change``. Rewriting the
+    manifest strips the signature too (a forger without the key must), so
+    the checks behind it are reached; ``keep_signature`` leaves it."""
     out = io.BytesIO()
+    stripped = set()
+    if name == "manifest.json" and not keep_signature:
+        stripped = {SIGNATURE_MEMBER, PUBLIC_KEY_MEMBER}
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
+            if info.filename in stripped:
+                continue
             content = src.read(info.filename)
             if info.filename == name:
                 content = change(content)
@@ -350,7 +363,7 @@ def test_consistent_hashes_but_bad_offsets_are_refused(rich_project):
     manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
     data = rewrite(data, "annotations.jsonl", lambda b: forged)
     data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
-    with pytest.raises(ArchiveError, match="quote"):
+    with pytest.raises(ArchiveError, match=r"has start .* last recorded state"):
         import_archive(io.BytesIO(data), as_slug="forged")
     assert not Project.objects.filter(slug="forged").exists()
 
@@ -370,3 +383,135 @@ def test_malformed_rows_are_refused(rich_project):
     with pytest.raises(ArchiveError, match=r"inconsistent.*claimant_type|alien"):
         import_archive(io.BytesIO(data), as_slug="malformed")
     assert not Project.objects.filter(slug="malformed").exists()
+
+
+def forge(data: bytes, name: str, change) -> bytes:
+    """Rewrite member ``name`` (its JSON rows through ``change``) and re-hash
+    the manifest, as someone editing the archive by hand would."""
+    from corpus.models import sha256_hex
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        rows = [json.loads(line) for line in zf.read(name).splitlines()]
+    forged = "".join(json.dumps(r) + "\n" for r in change(rows)).encode()
+    manifest["files"][name]["sha256"] = sha256_hex(forged)
+    data = rewrite(data, name, lambda b: forged)
+    return rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+
+
+def test_offsets_quote_and_prefix_moved_together_are_refused(rich_project):
+    """A consistent forgery (the new offsets, quote and prefix all agree with
+    the text, the manifest re-hashed) still disagrees with the history."""
+    project = rich_project["project"]
+    data = export_bytes(project)
+    target = rich_project["annotations"][1]  # "has yet to provide evidence"
+    text = target.document.text
+
+    def move(rows):
+        for row in rows:
+            if row["id"] == target.pk:
+                start = text.index("provide evidence")
+                end = start + len("provide evidence")
+                row.update(start=start, end=end, quote=text[start:end])
+                row["prefix"] = text[max(0, start - 32) : start]
+                row["suffix"] = text[end : end + 32]
+        return rows
+
+    forged = forge(data, "annotations.jsonl", move)
+    with pytest.raises(
+        ArchiveError, match=rf"annotation {target.pk} has (prefix|quote|start)"
+    ):
+        import_archive(io.BytesIO(forged), as_slug="forged")
+    assert not Project.objects.filter(slug="forged").exists()
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("update", "has status 'submitted'.*'draft'.*history entry was dropped"),
+        ("create", "does not start with its creation"),
+    ],
+)
+def test_a_dropped_history_entry_is_refused(rich_project, which, message):
+    """Dropping an annotation's latest update, or the creation of the
+    deleted one, with the manifest re-hashed: refused, nothing written."""
+    project = rich_project["project"]
+    a2, gone = rich_project["annotations"][1], rich_project["gone_id"]
+
+    def drop(rows):
+        if which == "update":
+            return [
+                r
+                for r in rows
+                if not (r["object_id"] == a2.pk and r["action"] == "update")
+            ]
+        return [
+            r for r in rows if not (r["object_id"] == gone and r["action"] == "create")
+        ]
+
+    forged = forge(export_bytes(project), "history.jsonl", drop)
+    entries = HistoryEntry.objects.count()
+    with pytest.raises(ArchiveError, match=message):
+        import_archive(io.BytesIO(forged), as_slug="gap")
+    assert HistoryEntry.objects.count() == entries
+    assert not Project.objects.filter(slug="gap").exists()
+
+
+def test_archives_are_signed_and_a_rehashed_manifest_without_the_key_is_refused(
+    rich_project, tmp_path, capsys
+):
+    project = rich_project["project"]
+    data = export_bytes(project)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert {SIGNATURE_MEMBER, PUBLIC_KEY_MEMBER} <= set(zf.namelist())
+        assert zf.read(PUBLIC_KEY_MEMBER) == public_key_pem()
+    result = import_archive(io.BytesIO(data), as_slug="signed")
+    assert result.signed_by == fingerprint(public_key_pem())
+
+    # Re-hash the manifest after editing a note, keeping the old signature.
+    from corpus.models import sha256_hex
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        rows = [json.loads(line) for line in zf.read("annotations.jsonl").splitlines()]
+    rows[0]["note"] = "Edited after signing."
+    forged = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
+    tampered = rewrite(data, "annotations.jsonl", lambda b: forged)
+    tampered = rewrite(
+        tampered,
+        "manifest.json",
+        lambda b: json.dumps(manifest).encode(),
+        keep_signature=True,
+    )
+    projects = Project.objects.count()
+    with pytest.raises(ArchiveError, match=r"manifest\.sig does not match"):
+        import_archive(io.BytesIO(tampered), as_slug="resigned")
+    assert Project.objects.count() == projects
+
+    # Offline, with no database: the recipient's check.
+    good, bad = tmp_path / "good.zip", tmp_path / "bad.zip"
+    good.write_bytes(data)
+    bad.write_bytes(tampered)
+    key = tmp_path / "sender.pem"
+    key.write_bytes(public_key_pem())
+    call_command("verify_archive", str(good), public_key=str(key))
+    out = capsys.readouterr().out
+    assert f"Signed by key {fingerprint(public_key_pem())}" in out
+    assert "Verified:" in out and "2 documents match" in out
+    with pytest.raises(CommandError, match=r"NOT VERIFIED: manifest\.sig"):
+        call_command("verify_archive", str(bad))
+    # A pinned key that is not the signer's is refused even for a good archive.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    other = tmp_path / "other.pem"
+    other.write_bytes(
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    with pytest.raises(CommandError, match="not by the key given"):
+        call_command("verify_archive", str(good), public_key=str(other))

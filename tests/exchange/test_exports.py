@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from datetime import UTC
 from typing import cast
 
 import pytest
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 from annotations.models import Annotation
 from corpus.models import Document
 from exchange.exports import FORMATS
-from legal.models import Claim
+from legal.models import Claim, ClaimMention
 from tests.factories import DocumentFactory, make_annotation
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,9 @@ def test_w3c_structure(rich_project):
         assert text[position["start"] : position["end"]] == quote["exact"]
         assert text[: position["start"]].endswith(quote["prefix"])
         assert text[position["end"] :].startswith(quote["suffix"])
-        assert target["source"].endswith(f"/p/strikes/d/{annotation.document_id}/")
+        assert target["source"].endswith(
+            f"/p/strikes/d/{annotation.document_id}/text.txt"
+        )
     first = items[0]
     assert first["motivation"] == "tagging"
     assert first["body"] == [
@@ -146,8 +149,35 @@ def test_claimreview_only_reviewed_claims(rich_project):
     assert appearance["url"] == "https://news.example.org/strikes"
     assert appearance["text"] == 'killing 14 "narco-terrorists"'
     assert review["reviewRating"]["alternateName"] == "No evidence provided"
+    assert "not a verdict" in review["reviewRating"]["ratingExplanation"]
     assert "Undermines. No evidence of an imminent threat" in review["reviewBody"]
     assert Claim.objects.filter(project=rich_project["project"]).count() == 2
+    document = rich_project["documents"][0]
+    assert review["itemReviewed"]["datePublished"] == (
+        document.published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert review["author"]["url"] == "http://127.0.0.1:8000"
+    # Glossa's claim page needs a login: no url unless the project publishes one
+    assert "url" not in review and "publishes no reviews" in review["_glossa_note"]
+
+
+def test_claimreview_one_appearance_per_url_and_a_published_url(
+    rich_project, owner, settings
+):
+    claim = rich_project["claim"]
+    a1 = rich_project["annotations"][0]
+    second = make_annotation(a1.document, owner, "struck two boats", tags=[])
+    ClaimMention.objects.create(claim=claim, annotation=second, linked_by=owner)
+    settings.GLOSSA_CLAIMREVIEW_URLS = {
+        "strikes": "https://checks.example.org/{claim_id}"
+    }
+    settings.GLOSSA_CLAIMREVIEW_PUBLISHER_URL = "https://checks.example.org/"
+    review = json.loads(export(rich_project["project"], "claimreview"))[0]
+    urls = [a["url"] for a in review["itemReviewed"]["appearance"]]
+    assert urls == ["https://news.example.org/strikes"]
+    assert review["url"] == f"https://checks.example.org/{claim.pk}"
+    assert review["author"]["url"] == "https://checks.example.org/"
+    assert "_glossa_note" not in review
 
 
 def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
@@ -157,7 +187,9 @@ def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
         assert (
             manifest["format"] == "glossa-archive" and manifest["format_version"] == 1
         )
-        names = set(zf.namelist()) - {"manifest.json"}
+        signature = {"manifest.sig", "signing-key.pub"}
+        assert signature <= set(zf.namelist())
+        names = set(zf.namelist()) - {"manifest.json"} - signature
         assert names == set(manifest["files"])
         import hashlib
 
@@ -275,3 +307,40 @@ def test_export_command_writes_a_docbin_with_another_span_group(rich_project, tm
     docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
     assert sum(len(d.spans["claims"]) for d in docs) == 3
     assert all("sc" not in d.spans for d in docs)
+
+
+@pytest.mark.spacy
+def test_docbin_uses_each_documents_language_and_reports_widening(
+    project, owner, tmp_path, capsys
+):
+    """A Chinese document after an English one is tokenised by characters,
+    so its span stays exact; a span inside an English word is widened, and
+    the command says so."""
+    import spacy
+    from django.core.management import call_command
+    from spacy.tokens import DocBin
+
+    from corpus.services import document_create
+
+    english = document_create(
+        project=project,
+        original=b"The ministry said fourteen people were killed.",
+        text="The ministry said fourteen people were killed.",
+        language="en",
+    )
+    chinese = document_create(
+        project=project,
+        original="部长说船上有十四人。".encode(),
+        text="部长说船上有十四人。",
+        language="zh",
+    )
+    make_annotation(chinese, owner, "十四人", tags=["casualty_figure"])
+    make_annotation(english, owner, "teen people", tags=["casualty_figure"])
+    path = tmp_path / "train.spacy"
+    call_command("export", project=project.slug, format="docbin", output=str(path))
+    docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
+    spans = {d.text: [(s.start_char, s.end_char) for s in d.spans["sc"]] for d in docs}
+    assert spans[chinese.text] == [(6, 9)]  # exact: 十四人
+    assert spans[english.text] == [(18, 33)]  # widened to "fourteen people"
+    out = capsys.readouterr().out
+    assert "1 spans widened" in out and "22-33 casualty_figure" in out

@@ -132,23 +132,23 @@ def test_bad_doccano_payloads_are_refused_clearly(project, owner, payload, messa
     assert not Document.objects.filter(project=project).exists()
 
 
-def test_bad_spans_are_refused_one_by_one(project, owner):
-    data = jsonl(
-        {
-            "text": TEXT,
-            "label": [
-                [0, 40, "official_claim"],
-                [60, 999, "official_claim"],
-                ["a", 3, "official_claim"],
-                [5, 5, "official_claim"],
-            ],
-        }
-    )
-    result = import_spans(data, tool="doccano", project=project, user=owner)
-    assert result.annotations_created == 1
-    reasons = " ".join(reason for _, reason in result.refused)
-    assert len(result.refused) == 3
-    assert "outside the text" in reasons and "must be integers" in reasons
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        ([60, 999, "official_claim"], r"span 2 \[60, 999, 'official_claim'\].*outside"),
+        (["a", 3, "official_claim"], r"span 2 \['a', 3, 'official_claim'\].*integers"),
+        ([5, 5, "official_claim"], r"span 2 \[5, 5, 'official_claim'\].*empty"),
+    ],
+)
+def test_a_bad_span_refuses_the_whole_file_naming_it(project, owner, span, message):
+    """A span that cannot be converted is an error, not a skipped line: the
+    file is refused, the message names the span, and nothing is written
+    (not even the good span or the document)."""
+    data = jsonl({"text": TEXT, "label": [[0, 40, "official_claim"], span]})
+    with pytest.raises(ImportRefused, match=message):
+        import_spans(data, tool="doccano", project=project, user=owner)
+    assert not Document.objects.filter(project=project).exists()
+    assert not Annotation.objects.filter(project=project).exists()
 
 
 def test_label_studio_full_json_export(project, owner):
@@ -216,9 +216,11 @@ def test_label_studio_min_jsonl_and_quote_mismatch(project, owner):
             ],
         }
     )
-    result = import_spans(data, tool="labelstudio", project=project, user=owner)
-    assert result.annotations_created == 1
-    assert "is not the quote" in result.refused[0][1]
+    with pytest.raises(ImportRefused, match=r"item 1|line 1") as refused:
+        import_spans(data, tool="labelstudio", project=project, user=owner)
+    assert "'Not this'" in refused.value.message
+    assert "span 2 [0, 3," in refused.value.message
+    assert not Document.objects.filter(project=project).exists()
 
 
 def test_label_studio_bad_payload(project, owner):
@@ -275,6 +277,7 @@ def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(
     iri = f"http://elsewhere.example/p/{project.slug}/d/{document.pk}/"
     quote = "14 people were killed"
     right = text.index(quote)
+    wrong = w3c(iri, exact="20 people were killed", start=right, end=right + 21)
     items = [
         # stale offsets, quote still there: re-anchored by quote
         w3c(
@@ -288,8 +291,6 @@ def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(
                 "value": "casualty_figure",
             },
         ),
-        # quote that is not in the text
-        w3c(iri, exact="20 people were killed", start=right, end=right + 21),
         # a source that is no document of ours
         w3c("https://other.example/x", exact=quote),
         # offsets only, inside the text
@@ -302,6 +303,15 @@ def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(
         # no selector at all
         {"type": "Annotation", "target": iri},
     ]
+    # A quote that is not in the text refuses the file, naming it.
+    with pytest.raises(ImportRefused, match=r"20 people were killed.*not found"):
+        import_w3c(
+            io.BytesIO(json.dumps([*items, wrong]).encode()),
+            project=project,
+            user=owner,
+            create_tags=True,
+        )
+    assert not Annotation.objects.filter(document=document).exists()
     result = import_w3c(
         io.BytesIO(json.dumps(items).encode()),
         project=project,
@@ -312,9 +322,8 @@ def test_w3c_reanchors_by_quote_and_refuses_what_does_not_match(
     created = spans_of(document)
     assert (right, right + len(quote)) in [(s, e) for s, e, *_ in created]
     reasons = dict(result.refused)
-    assert "not found" in reasons["urn:x:20 people were killed:" + str(right)]
     assert "not a document of this project" in reasons[f"urn:x:{quote}:None"]
-    assert len(result.refused) == 3
+    assert len(result.refused) == 2
 
 
 def test_find_anchor_prefers_matching_context():

@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from corpus.nlp.docbin import DocBinReport
 from exchange.exports import FORMATS
 from projects.models import Project
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             bar.refresh()
 
         size = 0
+        report = DocBinReport()
         try:
             with open(path, "wb") as handle:
                 for chunk in export.stream(
@@ -59,9 +61,16 @@ class Command(BaseCommand):
                     progress=progress,
                     base_url=options["base_url"] or None,
                     spans_key=options["spans_key"],
+                    report=report,
                 ):
                     handle.write(chunk)
                     size += len(chunk)
         finally:
             bar.close()
         self.stdout.write(f"Wrote {path} ({size} bytes, {export.label}).")
+        if report.widened:
+            self.stdout.write(
+                f"{len(report.widened)} spans widened to whole tokens "
+                "(start, end, tag): "
+                + "; ".join(f"{s}-{e} {label}" for s, e, label in report.widened[:50])
+            )

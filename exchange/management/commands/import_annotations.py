@@ -10,13 +10,15 @@ from tqdm import tqdm
 
 from corpus.models import Document
 from exchange.imports.common import ImportRefused
-from exchange.imports.formats import IMPORTERS
+from exchange.imports.formats import ANCHORED, IMPORTERS
 from projects.models import Project
 
 
 class Command(BaseCommand):
     help = (
-        "Import doccano, Label Studio or W3C annotations into a project. "
+        "Import doccano, Label Studio, Prodigy, BRAT, Hypothesis, INCEpTION or "
+        "W3C annotations into a project; every span is checked, any mismatch "
+        "refuses the file. "
         "Unknown labels refuse the import unless --create-tags is given."
     )
 
@@ -27,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Author of the annotations.")
         parser.add_argument("--create-tags", action="store_true")
         parser.add_argument(
-            "--document", type=int, help="W3C only: put every annotation on this id."
+            "--document",
+            type=int,
+            help="W3C and Hypothesis only: put every annotation on this id.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -40,8 +44,10 @@ class Command(BaseCommand):
         _, importer = IMPORTERS[options["format"]]
         extra = {}
         if options["document"]:
-            if options["format"] != "w3c":
-                raise CommandError("--document only applies to --format w3c.")
+            if options["format"] not in ANCHORED:
+                raise CommandError(
+                    "--document only applies to --format w3c or hypothesis."
+                )
             document = Document.objects.filter(
                 project=project, pk=options["document"]
             ).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--owner", default="", help="Username to make owner of the new project."
         )
+        parser.add_argument(
+            "--public-key",
+            default="",
+            help="PEM file of the key the archive must be signed with.",
+        )
 
     def handle(self, *args, **options) -> None:
         owner = None
@@ -40,7 +46,15 @@ class Command(BaseCommand):
         try:
             with open(options["path"], "rb") as handle:
                 result = import_archive(
-                    handle, as_slug=options["as_slug"], owner=owner, progress=progress
+                    handle,
+                    as_slug=options["as_slug"],
+                    owner=owner,
+                    progress=progress,
+                    trusted_key=(
+                        Path(options["public_key"]).read_bytes()
+                        if options["public_key"]
+                        else None
+                    ),
                 )
         except OSError as exc:
             raise CommandError(f"Cannot read {options['path']}: {exc}") from exc
@@ -50,6 +64,11 @@ class Command(BaseCommand):
             bar.close()
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if v)
         self.stdout.write(f"Imported project {result.project.slug}: {counts}.")
+        self.stdout.write(
+            f"Signed by key {result.signed_by}."
+            if result.signed_by
+            else "The archive was not signed."
+        )
         if result.users_created:
             self.stdout.write(
                 "Created inactive users (activate them to let them log in): "
