@@ -15,17 +15,25 @@ from typing import Any
 from django import forms
 
 from annotations.models import Annotation
+from corpus.models import Source
 from legal.models import (
+    Claim,
     ClaimantType,
     ClaimKind,
+    ClaimQuantity,
+    Credibility,
     Criterion,
+    DatePrecision,
     Element,
     EvidenceStatus,
     Finding,
     Framework,
+    IncidentStatus,
     QuantityBound,
     QuantityCounts,
+    Reliability,
 )
+from legal.models.claims import claimant_type_problem
 from projects.forms import MultipleIdField, ProjectForm, ProjectObjectField
 
 ELEMENT_PROJECT = "criterion__framework__project"
@@ -39,11 +47,24 @@ def _choice(choices, default: str, label: str) -> forms.TypedChoiceField:
     )
 
 
+class ClaimantTypeField(forms.TypedChoiceField):
+    """A claimant type; an old name (before issue 12) or an unknown one gets
+    an error that names the new type and lists them all."""
+
+    def validate(self, value: Any) -> None:
+        if value not in self.empty_values and (problem := claimant_type_problem(value)):
+            raise forms.ValidationError(problem, code="invalid_choice")
+        super().validate(value)
+
+
 class ClaimCreateForm(ProjectForm):
     proposition = forms.CharField(label="Proposition")
     claimant = forms.CharField(required=False, label="Claimant")
-    claimant_type = _choice(
-        ClaimantType.choices, ClaimantType.UNATTRIBUTED, "Claimant type"
+    claimant_type = ClaimantTypeField(
+        choices=ClaimantType.choices,
+        required=False,
+        empty_value=ClaimantType.REPORTER,
+        label="Claimant type",
     )
     kind = _choice(ClaimKind.choices, ClaimKind.FACTUAL, "Kind")
     evidence_status = _choice(
@@ -67,7 +88,7 @@ class ClaimEditForm(VersionForm):
 
     proposition = forms.CharField(required=False, label="Proposition")
     claimant = forms.CharField(required=False, label="Claimant")
-    claimant_type = forms.ChoiceField(
+    claimant_type = ClaimantTypeField(
         choices=ClaimantType.choices, required=False, label="Claimant type"
     )
     kind = forms.ChoiceField(choices=ClaimKind.choices, required=False, label="Kind")
@@ -238,3 +259,98 @@ FRAMEWORK_EDIT_FORMS: dict[str, type[ProjectForm]] = {
     "criterion": CriterionEditForm,
     "criterion-new": CriterionCreateForm,
 }
+
+
+# --- Incidents and grades ------------------------------------------------------
+
+
+class IncidentForm(ProjectForm):
+    """A new incident; the service gives it its code."""
+
+    date = forms.DateField(label="Date")
+    date_precision = _choice(DatePrecision.choices, DatePrecision.DAY, "Precision")
+    date_end = forms.DateField(required=False, label="Window ends")
+    time_start = forms.TimeField(required=False, label="From (time)")
+    time_end = forms.TimeField(required=False, label="To (time)")
+    place = forms.CharField(required=False, label="Place")
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, label="Latitude"
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, label="Longitude"
+    )
+    area = forms.CharField(required=False, label="Area")
+    description = forms.CharField(max_length=500, label="Description")
+    acting_forces = forms.CharField(required=False, label="Acting forces")
+    targets = forms.CharField(required=False, label="Targets")
+    target_count = forms.IntegerField(required=False, min_value=0, label="How many")
+    status = _choice(IncidentStatus.choices, IncidentStatus.ALLEGED, "Status")
+    note = forms.CharField(required=False, strip=False, label="Note")
+
+
+class IncidentEditForm(IncidentForm):
+    """A partial edit at a version: only the fields the page sent change."""
+
+    version = forms.IntegerField(min_value=0, label="Version")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version" and name in self.data
+        }
+
+
+class IncidentClaimForm(ProjectForm):
+    claim = ProjectObjectField(queryset=Claim.objects.all(), label="Claim")
+
+
+class SourceGradeForm(ProjectForm):
+    source = ProjectObjectField(queryset=Source.objects.all(), label="Source")
+    reliability = forms.ChoiceField(
+        choices=[("", "Ungraded"), *Reliability.choices],
+        required=False,
+        label="Reliability",
+    )
+    rationale = forms.CharField(required=False, label="Rationale")
+
+
+class ClaimGradeForm(ProjectForm):
+    claim = ProjectObjectField(queryset=Claim.objects.all(), label="Claim")
+    version = forms.IntegerField(min_value=0, label="Version")
+    credibility = forms.ChoiceField(
+        choices=[("", "Ungraded"), *Credibility.choices],
+        required=False,
+        label="Credibility",
+    )
+    rationale = forms.CharField(required=False, label="Rationale")
+
+
+class QuantityGradeForm(ProjectForm):
+    quantity = ProjectObjectField(
+        queryset=ClaimQuantity.objects.select_related("claim__project"),
+        project_path="claim__project",
+        label="Figure",
+    )
+    credibility = forms.ChoiceField(
+        choices=[("", "The claim's grade"), *Credibility.choices],
+        required=False,
+        label="Credibility",
+    )
+    rationale = forms.CharField(required=False, label="Rationale")
+
+
+class ProposalDecisionForm(forms.Form):
+    """Accept or reject one incident proposal, named by its key."""
+
+    key = forms.CharField(max_length=120, label="Proposal")
+    action = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")], label="Decision"
+    )
+    reason = forms.CharField(required=False, label="Reason")

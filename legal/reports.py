@@ -20,8 +20,11 @@ from django.utils import timezone
 
 from annotations.models import Tag
 from legal.charts import bar_svg
-from legal.models import Assessment, Claim, Criterion
+from legal.incident_charts import campaign_svg
+from legal.incident_selectors import incident_list, register_rows
+from legal.models import Assessment, Claim, Criterion, Incident
 from legal.selectors import claim_overviews
+from legal.tallies import tally_checks
 from legal.timeline import timeline_build, timeline_chart
 from projects.models import Project
 
@@ -80,7 +83,9 @@ def brief_context(
     charts = [
         timeline_chart(timeline, counts=counts) for counts, _ in timeline.counts_present
     ]
+    incidents = _brief_incidents(project=project, user=user, criterion=criterion)
     return {
+        **incidents,
         "project": project,
         "criterion": criterion,
         "items": items,
@@ -90,6 +95,21 @@ def brief_context(
         "generated_at": timezone.now(),
         "generated_by": user,
         "document_count": project.documents.count(),
+    }
+
+
+def _brief_incidents(*, project: Project, user, criterion: Criterion | None) -> dict:
+    """The incident register, tally checks and campaign chart of a project
+    brief (none in a brief about one criterion). Blind mode applies, as on
+    the register page, through the user the brief is made for."""
+    if criterion is not None or not Incident.objects.filter(project=project).exists():
+        return {"incident_rows": [], "tally_checks": [], "campaign_chart": None}
+    rows = register_rows(user=user, incidents=incident_list(project=project))
+    checks = tally_checks(user=user, project=project, incidents_rows=rows)
+    return {
+        "incident_rows": rows,
+        "tally_checks": checks,
+        "campaign_chart": campaign_svg(rows, checks),
     }
 
 

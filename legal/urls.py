@@ -45,6 +45,43 @@ urlpatterns = [
         views.assessment_edit_view,
         name="assessment-edit",
     ),
+    path("p/<slug:slug>/incidents/", views.incident_list_view, name="incidents"),
+    path("p/<slug:slug>/incidents/tallies/", views.tallies_view, name="tallies"),
+    path(
+        "p/<slug:slug>/incidents/proposals/",
+        views.incident_proposals_view,
+        name="incident-proposals",
+    ),
+    path(
+        "p/<slug:slug>/incidents/export.<str:fmt>",
+        views.incident_export_view,
+        name="incident-export",
+    ),
+    path(
+        "p/<slug:slug>/incidents/<int:pk>/",
+        views.incident_detail_view,
+        name="incident-page",
+    ),
+    path(
+        "p/<slug:slug>/incidents/<int:pk>/edit/",
+        views.incident_edit_view,
+        name="incident-edit",
+    ),
+    path(
+        "p/<slug:slug>/incidents/<int:pk>/delete/",
+        views.incident_delete_view,
+        name="incident-delete",
+    ),
+    path(
+        "p/<slug:slug>/incidents/<int:pk>/claims/<str:action>/",
+        views.incident_claim_view,
+        name="incident-claim",
+    ),
+    path(
+        "p/<slug:slug>/incidents/<int:pk>/grade/<str:what>/",
+        views.incident_grade_view,
+        name="incident-grade",
+    ),
     path("p/<slug:slug>/framework/", views.framework_view, name="framework"),
     path(
         "p/<slug:slug>/framework/import/",

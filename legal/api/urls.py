@@ -7,5 +7,6 @@ router = Router(trailing_slash=True)
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
+router.register("incidents", views.IncidentViewSet, basename="incident")
 
 urlpatterns = [*router.urls]

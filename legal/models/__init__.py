@@ -13,19 +13,39 @@ from legal.models.claims import (
     QuantityCounts,
 )
 from legal.models.frameworks import Criterion, Element, Framework
+from legal.models.incidents import (
+    CODE_PREFIX,
+    Credibility,
+    DatePrecision,
+    Incident,
+    IncidentStatus,
+    ProposalKind,
+    ProposalRejection,
+    Reliability,
+    SourceGrade,
+)
 
 __all__ = [
+    "CODE_PREFIX",
     "Assessment",
     "Claim",
     "ClaimKind",
     "ClaimMention",
     "ClaimQuantity",
     "ClaimantType",
+    "Credibility",
     "Criterion",
+    "DatePrecision",
     "Element",
     "EvidenceStatus",
     "Finding",
     "Framework",
+    "Incident",
+    "IncidentStatus",
+    "ProposalKind",
+    "ProposalRejection",
     "QuantityBound",
     "QuantityCounts",
+    "Reliability",
+    "SourceGrade",
 ]

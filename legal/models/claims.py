@@ -8,20 +8,55 @@ from django.db import models
 
 from annotations.models import Annotation
 from legal.models.frameworks import Criterion, Element
+from legal.models.incidents import Credibility, Incident
 from projects.models import Project, ProjectScopedQuerySet
 
 
 class ClaimantType(models.TextChoices):
-    OFFICIAL = "official", "Official (acting government)"
-    MILITARY = "military", "Military"
+    """Who is the source of a claim: the ten types of ``shared/guide/tags.md``.
+
+    The same names the suggestion pipeline (``corpus.nlp``) emits, so a
+    suggested claimant type can prefill a claim unchanged.
+    """
+
+    ACTING_GOVERNMENT = (
+        "acting_government",
+        "Acting government (the state that used force)",
+    )
     OTHER_GOVERNMENT = "other_government", "Other government"
-    EXPERT = "expert", "Expert or lawyer"
-    UN_BODY = "un_body", "UN body or official"
-    NGO = "ngo", "NGO or rights group"
-    JOURNALIST = "journalist", "Journalist or reporter"
+    UN = "un", "UN body or official"
+    RIGHTS_GROUP = "rights_group", "Rights group"
+    EXPERT = "expert", "Expert (lawyer, academic, legal commentator)"
+    REPORTER = "reporter", "Reporter (the document's own voice)"
+    COLUMNIST = "columnist", "Columnist"
+    MEDIA = "media", "Other media (an outlet cited)"
     LEGISLATOR = "legislator", "Legislator"
     WITNESS = "witness", "Witness, survivor or relative"
-    UNATTRIBUTED = "unattributed", "Unattributed"
+
+
+RENAMED_CLAIMANT_TYPES = {
+    "official": ClaimantType.ACTING_GOVERNMENT,
+    "military": ClaimantType.ACTING_GOVERNMENT,
+    "un_body": ClaimantType.UN,
+    "ngo": ClaimantType.RIGHTS_GROUP,
+    "journalist": ClaimantType.REPORTER,
+    "unattributed": ClaimantType.REPORTER,
+}
+"""Claimant types before issue 12 and what migration 0003 made of them, so
+a client still sending an old name is told the new one."""
+
+
+def claimant_type_problem(value: object) -> str | None:
+    """Why ``value`` is not a claimant type, or None when it is one."""
+    if value in ClaimantType.values:
+        return None
+    known = ", ".join(ClaimantType.values)
+    if isinstance(value, str) and value in RENAMED_CLAIMANT_TYPES:
+        return (
+            f'"{value}" is an old claimant type; use '
+            f'"{RENAMED_CLAIMANT_TYPES[value]}". The types are: {known}.'
+        )
+    return f'"{value}" is not a claimant type. The types are: {known}.'
 
 
 class ClaimKind(models.TextChoices):
@@ -57,7 +92,7 @@ class Claim(models.Model):
         max_length=300, blank=True, help_text="Who asserted it, as the text names them."
     )
     claimant_type = models.CharField(
-        max_length=32, choices=ClaimantType.choices, default=ClaimantType.UNATTRIBUTED
+        max_length=32, choices=ClaimantType.choices, default=ClaimantType.REPORTER
     )
     kind = models.CharField(
         max_length=32, choices=ClaimKind.choices, default=ClaimKind.FACTUAL
@@ -69,6 +104,21 @@ class Claim(models.Model):
         null=True, blank=True, help_text="When the event the claim is about happened."
     )
     note = models.TextField(blank=True)
+    incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+        help_text="The one incident this claim is about, if any.",
+    )
+    credibility = models.CharField(
+        max_length=1,
+        choices=Credibility.choices,
+        blank=True,
+        help_text="Admiralty credibility (1-6); blank means ungraded.",
+    )
+    credibility_rationale = models.TextField(blank=True)
     mentions = models.ManyToManyField(
         Annotation, through="ClaimMention", related_name="claims", blank=True
     )
@@ -168,6 +218,13 @@ class ClaimQuantity(models.Model):
         related_name="quantities",
         help_text="The mention that states this figure.",
     )
+    credibility = models.CharField(
+        max_length=1,
+        choices=Credibility.choices,
+        blank=True,
+        help_text="Admiralty credibility (1-6) of this figure; blank: the claim's.",
+    )
+    credibility_rationale = models.TextField(blank=True)
 
     class Meta:
         verbose_name_plural = "claim quantities"

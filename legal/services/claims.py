@@ -79,7 +79,7 @@ def claim_create(
     user: User,
     proposition: str,
     claimant: str = "",
-    claimant_type: str = ClaimantType.UNATTRIBUTED,
+    claimant_type: str = ClaimantType.REPORTER,
     kind: str = ClaimKind.FACTUAL,
     evidence_status: str = EvidenceStatus.UNKNOWN,
     event_date: date | None = None,

@@ -2,7 +2,8 @@
 
 ``claims`` (list, claim page and the claim's writes), ``assessments``,
 ``frameworks`` (page, export, owners' import and edits) and ``analysis``
-(matrix, timeline, reports). Each view is a ``project_view`` that parses
+(matrix, timeline, reports), ``incidents`` (register, incident page,
+grades, tallies). Each view is a ``project_view`` that parses
 its POST with a form of ``legal.forms``, calls one service or selector and
 renders; ``legal.urls`` routes to the names re-exported here.
 """
@@ -32,6 +33,17 @@ from legal.views.frameworks import (
     framework_import_view,
     framework_view,
 )
+from legal.views.incidents import (
+    incident_claim_view,
+    incident_delete_view,
+    incident_detail_view,
+    incident_edit_view,
+    incident_export_view,
+    incident_grade_view,
+    incident_list_view,
+    incident_proposals_view,
+    tallies_view,
+)
 
 __all__ = [
     "assessment_create_view",
@@ -46,6 +58,14 @@ __all__ = [
     "framework_export_view",
     "framework_import_view",
     "framework_view",
+    "incident_claim_view",
+    "incident_delete_view",
+    "incident_detail_view",
+    "incident_edit_view",
+    "incident_export_view",
+    "incident_grade_view",
+    "incident_list_view",
+    "incident_proposals_view",
     "matrix_drilldown_view",
     "matrix_view",
     "quantity_add_view",
@@ -53,5 +73,6 @@ __all__ = [
     "report_html_view",
     "report_pdf_view",
     "reports_view",
+    "tallies_view",
     "timeline_view",
 ]

@@ -110,3 +110,20 @@ def mentions(docs, analyst):
 def api():
     """An API client; tests sign it in with ``force_authenticate``."""
     return APIClient()
+
+
+@pytest.fixture
+def incident_with_reports(project, analyst, mentions, docs):
+    """STR-0001 (2 Sep 2025) with 14 killed (ministry), at least 16 killed
+    (wire) and two survivors (gazette), each a claim linked to it."""
+    from legal.services.incidents import incident_link_claim
+    from tests.legal.incident_support import figure_claim, new_incident
+
+    incident = new_incident(project, analyst)
+    ministry = figure_claim(project, analyst, mentions["minister"], 14)
+    wire_text = make_annotation(docs["wire"], analyst, "14 people were killed")
+    wire = figure_claim(project, analyst, wire_text, 16, bound="at_least")
+    rescue = figure_claim(project, analyst, mentions["rescue"], 2, counts="survivors")
+    for claim in (ministry, wire, rescue):
+        incident_link_claim(incident=incident, claim=claim, user=analyst)
+    return incident, {"ministry": ministry, "wire": wire, "rescue": rescue}

@@ -43,7 +43,7 @@ def test_claim_create_update_conflict(api, project, analyst, viewer, mentions):
         {
             "project": project.slug,
             "proposition": "Boats were known to intelligence",
-            "claimant_type": "official",
+            "claimant_type": "acting_government",
             "annotation": mentions["minister"].pk,
         },
         format="json",
@@ -60,6 +60,35 @@ def test_claim_create_update_conflict(api, project, analyst, viewer, mentions):
     bad = api.patch(url, {"version": 2, "claimant_type": "alien"}, format="json")
     assert bad.status_code == 400
     assert "claimant_type" in bad.json()["extra"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("official", "acting_government"), ("ngo", "rights_group"), ("un_body", "un")],
+)
+def test_old_claimant_type_names_are_refused_with_the_new_one(
+    api, project, analyst, claim, old, new
+):
+    """Clients still sending the types from before issue 12 learn the new name."""
+    api.force_authenticate(analyst)
+    created = api.post(
+        "/api/claims/",
+        {"project": project.slug, "proposition": "x", "claimant_type": old},
+        format="json",
+    )
+    assert created.status_code == 400
+    (message,) = created.json()["extra"]["fields"]["claimant_type"]
+    assert message.startswith(f'"{old}" is an old claimant type; use "{new}".')
+    assert "acting_government, other_government, un, rights_group" in message
+    edited = api.patch(
+        f"/api/claims/{claim.pk}/",
+        {"version": claim.version, "claimant_type": old},
+        format="json",
+    )
+    assert edited.status_code == 400
+    assert f'use "{new}"' in edited.json()["extra"]["fields"]["claimant_type"][0]
+    claim.refresh_from_db()
+    assert claim.claimant_type == "reporter"
 
 
 def test_mentions_link_and_unlink(api, claim, analyst, mentions, viewer):

@@ -75,7 +75,7 @@ def test_claim_to_brief_walk(page, project, analyst, docs):
     page.goto(f"/p/{project.slug}/claims/")
     page.fill("#n-prop", "Fourteen people were killed on four vessels")
     page.fill("#n-cl", "Defence Minister Arlen Vost")
-    page.select_option("#n-ct", "official")
+    page.select_option("#n-ct", "acting_government")
     page.click("text=Create claim")
     page.wait_for_selector("h1:has-text('Fourteen people were killed')")
     for annotation in (first, second):

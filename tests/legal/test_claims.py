@@ -38,7 +38,7 @@ def test_claim_create_links_first_mention_and_records_history(
         user=analyst,
         proposition="  14 people were killed on four vessels ",
         claimant="Arlen Vost",
-        claimant_type="official",
+        claimant_type="acting_government",
         evidence_status="not_provided",
         annotation=mentions["minister"],
     )
@@ -241,7 +241,7 @@ def test_claim_create_and_edit_through_forms(client, project, analyst):
         f"/p/{project.slug}/claims/",
         {
             "proposition": "Boats were known to intelligence",
-            "claimant_type": "official",
+            "claimant_type": "acting_government",
         },
     )
     claim = project.claims.get()

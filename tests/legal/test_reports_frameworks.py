@@ -29,7 +29,7 @@ def briefed(project, analyst, mentions):
         user=analyst,
         proposition="14 people were killed on four vessels",
         claimant="Arlen Vost",
-        claimant_type="official",
+        claimant_type="acting_government",
         evidence_status="not_provided",
         note="Repeated by the wire the next day.",
         annotation=mentions["minister"],

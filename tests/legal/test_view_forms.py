@@ -47,7 +47,22 @@ def test_claim_create_with_an_unknown_choice_names_the_field(client, project, an
         {"proposition": "Boats were struck", "claimant_type": "oracle"},
     )
     (message,) = _messages(response)
-    assert "Claimant type: Select a valid choice. oracle is not one" in message
+    assert 'Claimant type: "oracle" is not a claimant type. The types are: ' in message
+    assert not Claim.objects.exists()
+
+
+def test_claim_create_with_an_old_claimant_type_names_the_new_one(
+    client, project, analyst
+):
+    client.force_login(analyst)
+    response = client.post(
+        f"/p/{project.slug}/claims/",
+        {"proposition": "Boats were struck", "claimant_type": "journalist"},
+    )
+    (message,) = _messages(response)
+    assert 'Claimant type: "journalist" is an old claimant type; use "reporter".' in (
+        message
+    )
     assert not Claim.objects.exists()
 
 

@@ -1,5 +1,6 @@
 """REST endpoints of the legal analysis: claims (with mentions and link
-proposals), assessments and frameworks, one module each.
+proposals), assessments, frameworks and incidents (with grades and tally checks), one
+module each.
 
 Thin: parse with an input serializer, call one service, answer with an
 output serializer. Lists are scoped to the user's projects (``for_user``);
@@ -14,5 +15,6 @@ shapes of one action.
 from legal.api.views.assessments import AssessmentViewSet
 from legal.api.views.claims import ClaimViewSet
 from legal.api.views.frameworks import FrameworkViewSet
+from legal.api.views.incidents import IncidentViewSet
 
-__all__ = ["AssessmentViewSet", "ClaimViewSet", "FrameworkViewSet"]
+__all__ = ["AssessmentViewSet", "ClaimViewSet", "FrameworkViewSet", "IncidentViewSet"]

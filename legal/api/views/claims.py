@@ -15,6 +15,7 @@ from corpus.permissions import access_document
 from legal.api.serializers import VERSION_PARAM, id_field, version_field, version_from
 from legal.linking import propose_claims_for_annotation, propose_mentions_for_claim
 from legal.models import Claim, ClaimantType, ClaimKind, EvidenceStatus
+from legal.models.claims import claimant_type_problem
 from legal.selectors import claims_in_document
 from legal.services.claims import (
     claim_create,
@@ -29,6 +30,17 @@ from projects.errors import ConflictError
 from projects.models import Role
 from projects.params import parse_id
 from projects.permissions import ProjectRolePermission, access_project
+
+
+class ClaimantTypeField(serializers.ChoiceField):
+    """A claimant type; an old name (before issue 12) or an unknown one gets
+    an error that names the new type and lists them all."""
+
+    def to_internal_value(self, data: str | int) -> str:  # type: ignore[override]
+        problem = claimant_type_problem(data)
+        if problem:
+            raise DRFValidationError(problem, code="invalid_choice")
+        return str(super().to_internal_value(data))
 
 
 @extend_schema(tags=["claims"])
@@ -73,8 +85,8 @@ class ClaimViewSet(
         claimant = serializers.CharField(
             max_length=300, required=False, allow_blank=True
         )
-        claimant_type = serializers.ChoiceField(
-            ClaimantType.choices, default=ClaimantType.UNATTRIBUTED
+        claimant_type = ClaimantTypeField(
+            ClaimantType.choices, default=ClaimantType.REPORTER
         )
         kind = serializers.ChoiceField(ClaimKind.choices, default=ClaimKind.FACTUAL)
         evidence_status = serializers.ChoiceField(
@@ -90,7 +102,7 @@ class ClaimViewSet(
         claimant = serializers.CharField(
             max_length=300, required=False, allow_blank=True
         )
-        claimant_type = serializers.ChoiceField(ClaimantType.choices, required=False)
+        claimant_type = ClaimantTypeField(ClaimantType.choices, required=False)
         kind = serializers.ChoiceField(ClaimKind.choices, required=False)
         evidence_status = serializers.ChoiceField(
             EvidenceStatus.choices, required=False
