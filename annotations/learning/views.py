@@ -1,0 +1,76 @@
+"""The model page: version, data size, per-tag figures, train now, download.
+
+Viewers see the versions and whether a run is going on; the figures and
+the data size are hidden from analysts and viewers of a blind project (they
+summarise everyone's decisions). Training and downloads (the snapshot holds
+every analyst's decisions) need the reviewer role.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from annotations.learning.selectors import learning_page
+from annotations.learning.services import training_request
+from annotations.learning.storage import archive_bytes
+from annotations.models import LearnedModel, TrainingStatus
+from projects.errors import ConflictError
+from projects.models import Role
+from projects.permissions import project_view
+
+
+def figures_visible(request) -> bool:
+    return not request.project.blind_mode or request.role_rank >= Role.rank(
+        Role.REVIEWER
+    )
+
+
+@project_view(Role.VIEWER)
+def model_page_view(request, slug: str):
+    """The project's model: versions, figures, progress of a run."""
+    context = {
+        "project": request.project,
+        **learning_page(request.project),
+        "figures_visible": figures_visible(request),
+        "can_train": request.role_rank >= Role.rank(Role.REVIEWER),
+    }
+    if request.headers.get("HX-Request"):
+        return TemplateResponse(request, "annotations/learning/_progress.html", context)
+    return TemplateResponse(request, "annotations/learning/model.html", context)
+
+
+@require_POST
+@project_view(Role.REVIEWER)
+def model_train_view(request, slug: str):
+    """Train now: queue the next version and go back to the page."""
+    try:
+        model = training_request(
+            project=request.project, user=request.user, trigger="manual"
+        )
+    except ConflictError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Training of model v{model.version} queued.")
+    return redirect("learning-model", slug=slug)
+
+
+@project_view(Role.REVIEWER)
+def model_download_view(request, slug: str, version: int):
+    """A finished version as a zip: weights, config, data snapshot, meta."""
+    model = get_object_or_404(LearnedModel, project=request.project, version=version)
+    if model.status != TrainingStatus.DONE:
+        raise Http404("This version has no files (it did not finish).")
+    try:
+        data = archive_bytes(model)
+    except FileNotFoundError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slug}-model-v{model.version}.zip"'
+    )
+    response["X-Artefact-SHA256"] = model.artefact_sha256
+    return response

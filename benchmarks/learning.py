@@ -1,0 +1,452 @@
+"""The learning curve on the real-text dev set: rules, model, rules + model.
+
+The dev set's texts are split into ten folds (whole texts, so no sentence
+of a test text is ever trained on). For each fraction (10, 20, 40, 80% of
+the texts) and each rotation of the folds, the model is trained on that
+share's sentence units and tested on the other texts' units:
+
+- **rules**: the rules as they are in the working tree when this runs (the
+  default taxonomy, each text analysed with its manifest's context, each
+  unit tagged with the union of the predicted sentences that overlap it most,
+  as ``evaluate_suggestions --devset`` does);
+- **model**: ``textcat_multilabel`` alone, at the threshold chosen by
+  3-fold cross-validation inside the training share;
+- **rules + model**: merged with the per-tag thresholds (``add``/``veto``)
+  calibrated on the same out-of-fold probabilities (``corpus.nlp.learning``).
+
+Counts are pooled over rotations; F1 is per tag and micro over tags. Then
+``--compare`` trains the alternatives on the same splits (textcat ensemble,
+spancat with the preset-sentence and the fitted n-gram suggester) and
+reports model-alone F1 at p >= 0.5 per second of training. Last, it trains
+on 2,000 sentences (the dev units repeated) for time and peak memory, and
+times inference against the analysis itself.
+
+    DEBUG=1 .venv/bin/python benchmarks/learning.py [--cache /work/devset-cache]
+        [--rotations 3] [--compare [bow,ensemble,spancat-preset,spancat-ngram,minilm]]
+        [--architecture bow|ensemble] [--fractions 0.1,0.2,0.4,0.8] [--lang en]
+
+No database is needed. The last line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glossa.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from annotations.defaults import default_tags  # noqa: E402
+from annotations.devset import devset_load  # noqa: E402
+from annotations.evaluation import devset_predict, predictions_assign  # noqa: E402
+from corpus.nlp.learning import calibrate_tags, merge_decision  # noqa: E402
+from corpus.nlp.learning.calibrate import f1  # noqa: E402
+from corpus.nlp.learning.spancat import (  # noqa: E402
+    SpanExample,
+    spancat_train,
+    spancat_unit_probabilities,
+)
+from corpus.nlp.learning.textcat import (  # noqa: E402
+    TextExample,
+    TrainSettings,
+    textcat_out_of_fold,
+    textcat_predict,
+    textcat_train,
+)
+
+FRACTIONS = (0.1, 0.2, 0.4, 0.8)
+FOLDS = 10
+MIN_EXAMPLES = 20  # the target applies to tags with at least this many
+MIN_POSITIVES = 5  # a tag is modelled with at least this many in training
+
+
+def analysis_features(rules, preds, top) -> tuple[str, ...]:
+    """What the analysis found in a unit, as the project's training does
+    (``annotations.learning.examples.sentence_features``)."""
+    found = {f"rule_{t}" for t in rules}
+    found |= {f"count_{n['counts']}" for p in preds for n in p["numbers"]}
+    if top is not None:
+        found.add(f"claimant_{top.get('claimant_type') or 'none'}")
+    return tuple(sorted(found))
+
+
+class Units:
+    """Every dev-set unit with its text, gold tags and rule tags."""
+
+    def __init__(self, devset, predictions) -> None:
+        self.texts = devset.texts
+        self.rows: list[dict[str, Any]] = []
+        for devtext, predicted in zip(devset.texts, predictions, strict=True):
+            gold = [u.as_gold() for u in devtext.units]
+            assigned, best = predictions_assign(gold, predicted)
+            for unit, preds, top in zip(devtext.units, assigned, best, strict=True):
+                rules = {t for p in preds for t in p["tags"]}
+                self.rows.append(
+                    {
+                        "text_id": devtext.id,
+                        "text": devtext.text[unit.start : unit.end],
+                        "span": (unit.start, unit.end),
+                        "gold": set(unit.tags),
+                        "rules": rules,
+                        "features": analysis_features(rules, preds, top),
+                    }
+                )
+
+
+def counts(
+    gold: Sequence[set[str]], got: Sequence[set[str]], tags: Sequence[str]
+) -> dict[str, list[int]]:
+    out = {}
+    for tag in tags:
+        tp = sum(1 for g, p in zip(gold, got, strict=True) if tag in g and tag in p)
+        fp = sum(1 for g, p in zip(gold, got, strict=True) if tag not in g and tag in p)
+        fn = sum(1 for g, p in zip(gold, got, strict=True) if tag in g and tag not in p)
+        out[tag] = [tp, fp, fn]
+    return out
+
+
+def add_counts(total: dict[str, list[int]], more: dict[str, list[int]]) -> None:
+    for tag, values in more.items():
+        row = total.setdefault(tag, [0, 0, 0])
+        for i in range(3):
+            row[i] += values[i]
+
+
+def f1_of(row: Sequence[int]) -> float | None:
+    tp, fp, fn = row
+    return None if tp + fp + fn == 0 else round(2 * tp / (2 * tp + fp + fn), 3)
+
+
+def micro(total: dict[str, list[int]]) -> float | None:
+    return f1_of([sum(r[i] for r in total.values()) for i in range(3)])
+
+
+def splits(text_ids: list[str], fraction: float, rotations: int, seed: int = 0):
+    """(train ids, test ids) per rotation: ``fraction`` of ten text folds."""
+    import random
+
+    ids = sorted(text_ids)
+    random.Random(seed).shuffle(ids)
+    fold = {t: i % FOLDS for i, t in enumerate(ids)}
+    size = max(1, round(fraction * FOLDS))
+    for r in range(rotations):
+        chosen = {(r * 3 + k) % FOLDS for k in range(size)}
+        train = {t for t in ids if fold[t] in chosen}
+        yield train, set(ids) - train
+
+
+def example(row: dict[str, Any], tags: Sequence[str]) -> TextExample:
+    return TextExample(
+        row["text"], {t: float(t in row["gold"]) for t in tags}, row["features"]
+    )
+
+
+def modelled(rows: list[dict[str, Any]], tags: Sequence[str]) -> list[str]:
+    """The tags with enough positives in the training share to learn."""
+    return [t for t in tags if sum(1 for r in rows if t in r["gold"]) >= MIN_POSITIVES]
+
+
+def best_threshold(
+    tag: str, rows: list[dict[str, Any]], oof: list[dict[str, float]]
+) -> float:
+    truth = [tag in r["gold"] for r in rows]
+    scored = [
+        (f1(truth, [o.get(tag, 0.0) >= t for o in oof]) or 0.0, -t)
+        for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    ]
+    return -max(scored)[1]
+
+
+def textcat_round(
+    units: Units, train_ids: set[str], tags: list[str], settings: TrainSettings
+) -> dict[str, Any]:
+    train = [r for r in units.rows if r["text_id"] in train_ids]
+    test = [r for r in units.rows if r["text_id"] not in train_ids]
+    learnt = modelled(train, tags)
+    data = [example(r, learnt) for r in train]
+    started = time.perf_counter()
+    oof = textcat_out_of_fold(data, [r["text_id"] for r in train], learnt, settings)
+    calibration = calibrate_tags(
+        learnt, [d.cats for d in data], [r["rules"] for r in train], oof
+    )
+    cv_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    nlp = textcat_train(data, learnt, settings)
+    seconds = time.perf_counter() - started
+    probs = textcat_predict(nlp, [example(r, learnt) for r in test])
+    # Model alone at the threshold that is best out of fold for it.
+    model_thresholds = {tag: best_threshold(tag, train, oof) for tag in learnt}
+    gold = [r["gold"] for r in test]
+    rules = [r["rules"] for r in test]
+    model = [{t for t in learnt if p[t] >= model_thresholds[t]} for p in probs]
+    merged = [
+        {
+            t
+            for t in tags
+            if (
+                merge_decision(
+                    t in r["rules"], p[t], calibration[t].add, calibration[t].veto
+                )
+                if t in calibration
+                else t in r["rules"]
+            )
+        }
+        for r, p in zip(test, probs, strict=True)
+    ]
+    return {
+        "train_units": len(train),
+        "test_units": len(test),
+        "seconds": seconds,
+        "cv_seconds": cv_seconds,
+        "rules": counts(gold, rules, tags),
+        "model": counts(gold, model, tags),
+        "merged": counts(gold, merged, tags),
+        "thresholds": {t: [c.add, c.veto] for t, c in calibration.items()},
+    }
+
+
+def span_data(units: Units, ids: set[str]) -> list[SpanExample]:
+    out = []
+    for devtext in units.texts:
+        if devtext.id not in ids:
+            continue
+        rows = [r for r in units.rows if r["text_id"] == devtext.id]
+        out.append(
+            SpanExample(
+                devtext.text,
+                [r["span"] for r in rows],
+                [(*r["span"], t) for r in rows for t in sorted(r["gold"])],
+            )
+        )
+    return out
+
+
+def compare_round(
+    units: Units, train_ids: set[str], tags: list[str], kind: str
+) -> dict[str, Any]:
+    """Model alone at p >= 0.5 and its training time, for one alternative."""
+    test_rows = [r for r in units.rows if r["text_id"] not in train_ids]
+    gold = [r["gold"] for r in test_rows]
+    started = time.perf_counter()
+    if kind == "minilm":
+        from corpus.nlp.learning.embeddings import embedding_train
+
+        train = [r for r in units.rows if r["text_id"] in train_ids]
+        tags = modelled(train, tags)
+        classifier = embedding_train([example(r, tags) for r in train], tags)
+        seconds = time.perf_counter() - started
+        probs = classifier.predict([example(r, tags) for r in test_rows])
+    elif kind.startswith("spancat"):
+        suggester = kind.split("-", 1)[1]
+        nlp = spancat_train(
+            span_data(units, train_ids), tags, suggester=suggester, epochs=10
+        )
+        seconds = time.perf_counter() - started
+        test_ids = {r["text_id"] for r in test_rows}
+        probs = [
+            p
+            for doc in spancat_unit_probabilities(nlp, span_data(units, test_ids))
+            for p in doc
+        ]
+        # span_data follows devset order, as units.rows does.
+    else:
+        train = [r for r in units.rows if r["text_id"] in train_ids]
+        tags = modelled(train, tags)
+        data = [example(r, tags) for r in train]
+        nlp = textcat_train(data, tags, TrainSettings(architecture=kind))
+        seconds = time.perf_counter() - started
+        probs = textcat_predict(nlp, [example(r, tags) for r in test_rows])
+    got = [{t for t in tags if p.get(t, 0.0) >= 0.5} for p in probs]
+    return {"seconds": seconds, "counts": counts(gold, got, tags)}
+
+
+def scale_test(
+    units: Units, tags: list[str], n: int, settings: TrainSettings
+) -> dict[str, Any]:
+    """Train on ``n`` sentences (the dev units repeated): time, peak memory."""
+    rows = (units.rows * (n // len(units.rows) + 1))[:n]
+    data = [example(r, tags) for r in rows]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    nlp = textcat_train(data, tags, settings)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    textcat_predict(nlp, [example(r, tags) for r in units.rows])
+    predict_seconds = time.perf_counter() - started
+    return {
+        "sentences": n,
+        "train_seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "rss_growth_mb": round((peak - before) / 1024, 1),
+        "predict_seconds_all_units": round(predict_seconds, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--devset", default=str(ROOT / "corpus/nlp/devset"))
+    parser.add_argument("--cache", default=None)
+    parser.add_argument("--lang", default=None)
+    parser.add_argument("--rotations", type=int, default=3)
+    parser.add_argument(
+        "--compare",
+        nargs="?",
+        const="bow,ensemble,spancat-preset,spancat-ngram,minilm",
+        default="",
+        help="models to compare (default all): bow, ensemble, spancat-preset, "
+        "spancat-ngram, minilm (needs the optional extra)",
+    )
+    parser.add_argument("--scale", type=int, default=2000)
+    parser.add_argument(
+        "--architecture", default="bow", help="textcat architecture: bow, ensemble"
+    )
+    parser.add_argument(
+        "--fractions",
+        default=",".join(str(f) for f in FRACTIONS),
+        help="comma-separated shares of the texts",
+    )
+    args = parser.parse_args()
+
+    devset = devset_load(args.devset, args.cache, lang=args.lang)
+    for problem in devset.problems:
+        print("note:", problem, file=sys.stderr)
+    if not devset.texts:
+        sys.exit("No dev-set text found in the cache.")
+    tags = [t["key"] for t in default_tags()]
+    started = time.perf_counter()
+    predictions = devset_predict(devset.texts)
+    analysis_seconds = time.perf_counter() - started
+    units = Units(devset, predictions)
+    examples = {t: sum(1 for r in units.rows if t in r["gold"]) for t in tags}
+    print(
+        f"{len(devset.texts)} texts, {len(units.rows)} units; analysis + rules "
+        f"{analysis_seconds:.1f} s; positives per tag: {examples}"
+    )
+    text_ids = [t.id for t in devset.texts]
+    curve: dict[str, Any] = {}
+    settings = TrainSettings(architecture=args.architecture)
+    fractions = [float(f) for f in args.fractions.split(",")]
+    for fraction in fractions:
+        totals: dict[str, dict[str, list[int]]] = {
+            k: {} for k in ("rules", "model", "merged")
+        }
+        seconds, cv_seconds, train_units = [], [], []
+        for train_ids, _ in splits(text_ids, fraction, args.rotations):
+            result = textcat_round(units, train_ids, tags, settings)
+            for key in totals:
+                add_counts(totals[key], result[key])
+            seconds.append(result["seconds"])
+            cv_seconds.append(result["cv_seconds"])
+            train_units.append(result["train_units"])
+        point = {
+            "train_units_mean": round(sum(train_units) / len(train_units)),
+            "train_seconds_mean": round(sum(seconds) / len(seconds), 2),
+            "cv_seconds_mean": round(sum(cv_seconds) / len(cv_seconds), 2),
+            "micro_f1": {k: micro(v) for k, v in totals.items()},
+            "per_tag": {t: {k: f1_of(totals[k][t]) for k in totals} for t in tags},
+        }
+        curve[f"{int(fraction * 100)}%"] = point
+        print(
+            f"\n{int(fraction * 100):>3}% of texts "
+            f"(~{point['train_units_mean']} units, "
+            f"train {point['train_seconds_mean']} s, CV {point['cv_seconds_mean']} s): "
+            f"micro F1 rules {point['micro_f1']['rules']}, model "
+            f"{point['micro_f1']['model']}, rules+model {point['micro_f1']['merged']}"
+        )
+        print(f"  {'tag':38} {'n':>4} {'rules':>6} {'model':>6} {'merged':>6}")
+        for tag in tags:
+            row = point["per_tag"][tag]
+            print(
+                f"  {tag:38} {examples[tag]:>4} "
+                + " ".join(f"{row[k]!s:>6}" for k in ("rules", "model", "merged"))
+            )
+
+    last = curve[list(curve)[-1]]["per_tag"]
+    not_better = [
+        t
+        for t in tags
+        if examples[t] >= MIN_EXAMPLES
+        and (last[t]["merged"] or 0) <= (last[t]["rules"] or 0)
+    ]
+    comparison: dict[str, Any] = {}
+    if args.compare:
+        kinds = [k for k in args.compare.split(",") if k]
+        if "minilm" in kinds:
+            from corpus.nlp.learning.embeddings import available
+
+            if not available():
+                print(
+                    "compare minilm: skipped (the optional ML extra is not installed)"
+                )
+                kinds.remove("minilm")
+        for kind in kinds:
+            total: dict[str, list[int]] = {}
+            secs = []
+            for fraction in (0.4, 0.8):
+                for train_ids, _ in splits(text_ids, fraction, 1):
+                    result = compare_round(units, train_ids, tags, kind)
+                    add_counts(total, result["counts"])
+                    secs.append(result["seconds"])
+            f1_micro = micro(total) or 0.0
+            mean = sum(secs) / len(secs)
+            comparison[kind] = {
+                "micro_f1_at_0.5": f1_micro,
+                "train_seconds_mean": round(mean, 2),
+                "f1_per_second": round(f1_micro / mean, 4) if mean else None,
+            }
+            print(f"compare {kind}: {comparison[kind]}")
+    scale = scale_test(units, modelled(units.rows, tags), args.scale, settings)
+    predict_share = scale["predict_seconds_all_units"] / analysis_seconds
+    print(f"\ntraining on {args.scale} sentences: {scale}")
+    print(
+        f"inference on all {len(units.rows)} units: "
+        f"{scale['predict_seconds_all_units']} s vs analysis + rules "
+        f"{analysis_seconds:.1f} s (throughput kept "
+        f"{1 / (1 + predict_share):.3f})"
+    )
+    print(
+        "tags with >= 20 examples where rules+model is not above rules at 80%: "
+        + (", ".join(not_better) or "none")
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "learning",
+                "texts": len(devset.texts),
+                "units": len(units.rows),
+                "rotations": args.rotations,
+                "model": f"textcat_multilabel ({args.architecture})",
+                "curve": {
+                    k: {"micro_f1": v["micro_f1"], "train_units": v["train_units_mean"]}
+                    for k, v in curve.items()
+                },
+                "per_tag_last": last,
+                "examples": examples,
+                "target_merged_above_rules_tags_ge_20": not not_better,
+                "not_better": not_better,
+                "compare": comparison,
+                "train_2000": scale,
+                "target_train_2000": {"seconds": 300, "rss_mb": 1536},
+                "inference_throughput_kept": round(1 / (1 + predict_share), 3),
+                "target_inference_ratio": 0.8,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
