@@ -22,8 +22,10 @@ $(VENV)/.installed-runtime: requirements.txt | $(PY)
 	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/exchange/js/package-lock.json $(VENV)/.installed-runtime
 	$(PIP_INSTALL) -r requirements.txt -r requirements-dev.txt
+	# Apache Annotator for the W3C re-anchoring test (npm registry, pinned by the lock file)
+	npm ci --prefix tests/exchange/js --no-audit --no-fund --ignore-scripts --silent
 	touch $@
 
 install: $(VENV)/.installed-runtime
@@ -35,7 +37,8 @@ run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_defaults
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)/
+	@echo "Glossa: serving on http://$(HOST):$(PORT)/ (API docs: http://$(HOST):$(PORT)/api/docs/; PORT=8001 make run for another port)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

@@ -1,8 +1,13 @@
-"""The one-time code forms of two-factor sign-in (set-up, verify, disable)."""
+"""Account forms: the one-time code of two-factor sign-in (set-up, verify,
+disable), invitations, the invited person's sign-up and the profile."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from projects.models import Role
 
 
 class TokenForm(forms.Form):
@@ -19,3 +24,26 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("Enter the digits your app shows.")
         return token
+
+
+class InviteForm(forms.Form):
+    """The members page's invitation: who (by email) and with which role."""
+
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANALYST, label="Role")
+
+
+class InviteSignupForm(UserCreationForm):
+    """The account an invited person creates; the email is the invitation's."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "last_name")
+
+
+class ProfileForm(forms.Form):
+    """The user's own name and email (the username, cited by history, stays)."""
+
+    first_name = forms.CharField(required=False, max_length=150, label="First name")
+    last_name = forms.CharField(required=False, max_length=150, label="Last name")
+    email = forms.EmailField(required=False, max_length=254, label="Email address")

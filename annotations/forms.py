@@ -74,6 +74,11 @@ class DocumentFilterForm(forms.Form):
         choices=[("", "Any status"), *DOCUMENT_STATUSES.items()],
     )
     assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    order = forms.ChoiceField(
+        required=False,
+        label="Sort",
+        choices=[("", "Newest first"), ("title", "Title (2 before 10)")],
+    )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,4 +114,5 @@ class DocumentFilterForm(forms.Form):
             tag=data.get("tag") or "",
             status=data.get("status") or "",
             assignee=data.get("assignee"),
+            order=data.get("order") or "",
         )

@@ -26,7 +26,7 @@ from annotations.models import (
     Tag,
 )
 from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
-from corpus.selectors import RankedDocuments, documents_search
+from corpus.selectors import RankedDocuments, documents_search, natural_title_order
 from projects.models import Project, Role
 from projects.permissions import membership_for
 
@@ -215,11 +215,80 @@ def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
         return payload
 
 
+def suggested_claimant_types(visible: QuerySet[Annotation]) -> dict[int, str]:
+    """The claimant type suggested for each visible annotation made from a
+    suggestion: the annotator prefills a new claim's type with it."""
+    return dict(
+        Suggestion.objects.filter(annotation__in=visible)
+        .exclude(claimant_type="")
+        .order_by("annotation_id", "-confidence")
+        .distinct("annotation_id")
+        .values_list("annotation_id", "claimant_type")
+    )
+
+
 def suggestions_pending(*, document: Document) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(document=document, status=SuggestionStatus.PENDING)
         .select_related("tag")
         .order_by("start", "end", "tag__order")
+    )
+
+
+@dataclass(frozen=True)
+class SuggestionFilters:
+    """Which pending suggestions a triage decision covers (all when empty)."""
+
+    tag: str = ""
+    rule: str = ""
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    document: int | None = None
+
+
+def suggestions_triage(
+    *, user: User | AnonymousUser, project: Project, filters: SuggestionFilters
+) -> QuerySet[Suggestion]:
+    """The project's pending suggestions matching ``filters`` that ``user``
+    may decide, oldest document first.
+
+    A blind analyst covers only documents assigned to them and still open,
+    so a bulk decision never reaches into a colleague's independent work;
+    non-members get none.
+    """
+    if not user.is_authenticated or membership_for(user, project) is None:
+        return Suggestion.objects.none()
+    queryset = Suggestion.objects.filter(
+        project=project, status=SuggestionStatus.PENDING
+    )
+    if _blind_for(user, project):
+        queryset = queryset.filter(
+            document__in=Assignment.objects.filter(
+                annotator=user, status__in=OPEN_ASSIGNMENT
+            ).values("document")
+        )
+    if filters.tag:
+        queryset = queryset.filter(tag__key=filters.tag)
+    if filters.rule:
+        queryset = queryset.filter(rule=filters.rule)
+    if filters.min_confidence is not None:
+        queryset = queryset.filter(confidence__gte=filters.min_confidence)
+    if filters.max_confidence is not None:
+        queryset = queryset.filter(confidence__lte=filters.max_confidence)
+    if filters.document is not None:
+        queryset = queryset.filter(document_id=filters.document)
+    return queryset.select_related("tag", "document").order_by(
+        "document_id", "start", "end", "pk"
+    )
+
+
+def suggestion_rules(*, project: Project) -> list[str]:
+    """The rules that have pending suggestions in ``project`` (filter choices)."""
+    return list(
+        Suggestion.objects.filter(project=project, status=SuggestionStatus.PENDING)
+        .order_by("rule")
+        .values_list("rule", flat=True)
+        .distinct()
     )
 
 
@@ -282,6 +351,7 @@ class DocumentFilters:
     tag: str = ""
     status: str = ""
     assignee: int | None = None
+    order: str = ""  # "" newest first, "title" natural title order
 
     @property
     def active(self) -> bool:
@@ -356,6 +426,8 @@ def documents_filtered(
         )
     if filters.q.strip():
         return documents_search(queryset, filters.q)
+    if filters.order == "title":
+        queryset = queryset.order_by(*natural_title_order())
     return queryset.select_related("source"), False
 
 
@@ -390,9 +462,20 @@ def suggestion_payload(suggestion: Suggestion) -> dict:
         "tag_key": suggestion.tag.key,
         "tag_name": suggestion.tag.name,
         "claimant": suggestion.claimant,
+        "claimant_type": suggestion.claimant_type,
         "confidence": suggestion.confidence,
         "rule": suggestion.rule,
         "explanation": suggestion.explanation,
+        # The sentence the suggestion came from (the span itself when older
+        # suggestions did not record it).
+        "context_start": (
+            suggestion.start
+            if suggestion.context_start is None
+            else suggestion.context_start
+        ),
+        "context_end": (
+            suggestion.end if suggestion.context_end is None else suggestion.context_end
+        ),
     }
 
 

@@ -18,11 +18,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from annotations.bulk_assign import assign_context
 from annotations.forms import DocumentFilterForm, TagDeleteForm, TagForm
 from annotations.models import Annotation, Tag
 from annotations.selectors import (
+    OPEN_ASSIGNMENT,
     DocumentFilters,
     annotations_payload_json,
     annotations_visible_to,
@@ -30,6 +32,7 @@ from annotations.selectors import (
     documents_filtered,
     documents_row_counts,
     project_dashboard,
+    suggested_claimant_types,
     suggestion_payload,
     suggestions_pending,
 )
@@ -38,9 +41,10 @@ from annotations.services.taxonomy import (
     tag_delete,
     tag_update,
 )
-from corpus.models import Assignment
+from corpus.models import Assignment, Source, SourceKind
 from corpus.permissions import project_document
-from corpus.selectors import SEARCH_CANDIDATES
+from corpus.selectors import SEARCH_CANDIDATES, document_analysis_summary
+from corpus.services import assignment_submit
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
 from projects.models import Role
@@ -97,6 +101,7 @@ def document_list_view(request, slug: str):
         "candidates": SEARCH_CANDIDATES,
         "query": query.urlencode(),
         "ingest_url": reverse("ingest", kwargs={"slug": slug}),
+        "assign": assign_context(request),
     }
     return TemplateResponse(request, "annotations/document_list.html", context)
 
@@ -143,6 +148,7 @@ def annotator_view(request, slug: str, pk: int):
         "text": document.text,
         "tags": tags,
         "suggestions": suggestions,
+        "suggestedClaimantTypes": suggested_claimant_types(visible),
         "api": {
             "annotations": reverse("annotation-list"),
             "suggestions": reverse("suggestion-list"),
@@ -173,9 +179,50 @@ def annotator_view(request, slug: str, pk: int):
             "document-original", kwargs={"slug": slug, "pk": document.pk}
         ),
         "annotation_count": visible.count(),
+        # "Submit and next document" while the user holds an open assignment.
+        "open_assignment": Assignment.objects.filter(
+            document=document, annotator=request.user, status__in=OPEN_ASSIGNMENT
+        ).exists(),
         "suggestion_count": len(suggestions),
+        # Voice and provenance of the analysis; analysts may set the source.
+        "analysis": document_analysis_summary(document=document),
+        "sources": Source.objects.filter(project=project).only("pk", "name", "kind"),
+        "source_kinds": SourceKind.choices,
     }
     return TemplateResponse(request, "annotations/annotator.html", context)
+
+
+@project_view(Role.ANALYST)
+@require_POST
+def annotator_submit_next_view(request, slug: str, pk: int):
+    """Submit my assignment on this document and open my next open one, so
+    an analyst works through their queue without going back to it."""
+    document = project_document(request, pk)
+    assignment = Assignment.objects.filter(
+        document=document, annotator=request.user, status__in=OPEN_ASSIGNMENT
+    ).first()
+    if assignment is None:
+        messages.error(request, "This document is not assigned to you, or is done.")
+        return redirect("annotator", slug=slug, pk=pk)
+    try:
+        assignment_submit(assignment=assignment, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("annotator", slug=slug, pk=pk)
+    messages.success(request, f"Submitted {document.title or 'the document'}.")
+    following = (
+        Assignment.objects.filter(
+            document__project=request.project,
+            annotator=request.user,
+            status__in=OPEN_ASSIGNMENT,
+        )
+        .order_by("assigned_at", "pk")
+        .first()
+    )
+    if following is None:
+        messages.info(request, "Nothing else is assigned to you: your queue is done.")
+        return redirect("my-queue", slug=slug)
+    return redirect("annotator", slug=slug, pk=following.document_id)
 
 
 @project_view(Role.OWNER)

@@ -8,6 +8,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
 
 from audit.exports import history_csv, history_jsonl
+from audit.labels import history_label
 from audit.models import HistoryAction, HistoryEntry
 from audit.selectors import history_allowed, history_changes, history_filter
 from projects.models import Role
@@ -28,6 +29,7 @@ def project_history_view(request, slug: str):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     for entry in page:
         entry.changes = history_changes(entry)  # type: ignore[attr-defined]  # for the template
+    history_label(page, request.project)
     types = (
         HistoryEntry.objects.filter(project=request.project)
         .order_by("object_type")
@@ -64,6 +66,7 @@ def object_history_view(request, slug: str, object_type: str, object_id: int):
         raise Http404("No history for that object in this project.")
     for entry in entries:
         entry.changes = history_changes(entry)  # type: ignore[attr-defined]  # for the template
+    history_label(entries, request.project)
     return TemplateResponse(
         request,
         "audit/object_history.html",
@@ -72,6 +75,7 @@ def object_history_view(request, slug: str, object_type: str, object_id: int):
             "entries": entries,
             "object_type": object_type,
             "object_id": object_id,
+            "label": entries[-1].label,  # type: ignore[attr-defined]
             "current": entries[-1].after,
         },
     )

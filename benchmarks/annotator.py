@@ -14,13 +14,21 @@ Measures, against a dedicated PostgreSQL database (``<DATABASE_URL>_bench_annota
    real analysts save every few seconds). With no pause at all ("closed
    loop", also reported) 16 clients queue for the two cores and latency
    measures queueing, not the save: see the saturation figures.
-Targets: server p95 < 150 ms, interactive < 1.5 s, save p95 < 30 ms.
+4. triage: a document of 50 paragraphs with 550 pending suggestions (the
+   annotator built for it): time until interactive, the time of one ``j``
+   (next suggestion: the key handler and the layout it causes, measured in
+   the page; baseline: a key no handler acts on, with the same layout), and
+   the accept round trip (``Enter`` until the status line says it is saved
+   and the list has moved on; baseline: a bare ``fetch`` of ``/api/`` from
+   the same page).
+Targets: server p95 < 150 ms, interactive < 1.5 s, save p95 < 30 ms; triage
+interactive < 1 s, ``j`` < 50 ms, accept round trip p95 < 150 ms.
 The last line of output is one JSON object with the figures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/glossa \
         python benchmarks/annotator.py
 Options: --words 20000 --annotations 2000 --requests 30 --clients 16 --saves 25
-         --think-ms 500
+         --think-ms 500 --triage-only (only part 4)
 """
 
 from __future__ import annotations
@@ -357,6 +365,199 @@ def time_saves(base: str, sessions, annotation_ids, saves: int, think_ms: float 
     return summary(latencies), summary(baseline), len(latencies) / wall
 
 
+def make_triage_data(owner, paragraphs: int = 50, pending: int = 550):
+    """A document of ``paragraphs`` paragraphs with ``pending`` pending
+    suggestions, each on two words and keeping its sentence as context."""
+    import re
+
+    from annotations.models import Suggestion, Tag
+    from corpus.services import document_create
+    from projects.models import Project
+    from projects.services import project_create
+
+    rng = random.Random(11)
+    Project.objects.filter(slug="bench-triage").delete()
+    project = project_create(
+        name="Benchmark triage", slug="bench-triage", created_by=owner
+    )
+    paras = []
+    for _ in range(paragraphs):
+        sentences = []
+        for _ in range(6):
+            words = fake_words(rng, rng.randint(14, 20))
+            text = " ".join(words)
+            sentences.append(text[0].upper() + text[1:] + ".")
+        paras.append(" ".join(sentences))
+    text = "\n\n".join(paras)
+    document = document_create(
+        project=project,
+        original=text.encode() + str(time.time()).encode(),
+        text=text,
+        title="Generated 50-paragraph report",
+        captured_by=owner,
+        kind="report",
+    )
+    bounds = [m.span() for m in re.finditer(r"[^.\n]+\.", document.text)]
+    tags = list(Tag.objects.filter(project=project))
+    rows: list[Suggestion] = []
+    seen: set[tuple[int, int, int]] = set()
+    while len(rows) < pending:
+        lo, hi = rng.choice(bounds)
+        spans = [m.span() for m in re.finditer(r"\w+", document.text[lo:hi])]
+        i = rng.randrange(len(spans) - 1)
+        start, end = lo + spans[i][0], lo + spans[i + 1][1]
+        tag = rng.choice(tags)
+        if (tag.pk, start, end) in seen:
+            continue
+        seen.add((tag.pk, start, end))
+        row = Suggestion(
+            document=document,
+            project=project,
+            tag=tag,
+            start=start,
+            end=end,
+            context_start=lo,
+            context_end=hi,
+            rule="bench.triage",
+            confidence=round(rng.random(), 2),
+        )
+        row.quote, row.prefix, row.suffix = row.context_for(document.text, start, end)
+        rows.append(row)
+    Suggestion.objects.bulk_create(rows)
+    return project, document
+
+
+# One ``j`` (or a key nobody acts on: the baseline), timed in the page from
+# the key event to the end of the layout it causes.
+KEY_TIMES_JS = """async ([key, n]) => {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    const t0 = performance.now();
+    document.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+    document.body.getBoundingClientRect();
+    void document.body.offsetHeight;
+    times.push(performance.now() - t0);
+  }
+  return times;
+}"""
+
+# The accept round trip: Enter until the status line says saved and the list
+# has one suggestion fewer; the baseline is a bare fetch of /api/.
+ACCEPT_TIMES_JS = """async (n) => {
+  const state = document.querySelector("#save-state");
+  const count = document.querySelector("#suggestion-count");
+  const accepts = [], bare = [];
+  for (let i = 0; i < n; i++) {
+    const before = Number(count.textContent);
+    const saved = new Promise((done) => {
+      const observer = new MutationObserver(() => {
+        const moved = Number(count.textContent) === before - 1;
+        if (state.dataset.state === "saved" && moved) {
+          observer.disconnect();
+          done();
+        }
+      });
+      observer.observe(document.querySelector(".side-column"),
+        { attributes: true, childList: true, characterData: true, subtree: true });
+    });
+    const t0 = performance.now();
+    const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true });
+    document.dispatchEvent(enter);
+    await saved;
+    accepts.push(performance.now() - t0);
+    const t1 = performance.now();
+    await (await fetch("/api/", { credentials: "same-origin" })).text();
+    bare.push(performance.now() - t1);
+  }
+  return [accepts, bare];
+}"""
+
+
+def time_triage(base: str, url: str, session_key: str, loads: int = 5):
+    """Interactive, ``j`` and accept round trip on the triage document."""
+    from playwright.sync_api import sync_playwright
+
+    ready, j_times, idle, accepts, bare = [], [], [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu"],
+        )
+        context = browser.new_context(viewport={"width": 1360, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": session_key, "url": base}])
+        page = context.new_page()
+        for _ in range(loads + 1):
+            page.goto(base + url)
+            page.wait_for_selector("#annotator[data-ready=true]", state="attached")
+            ready.append(
+                float(page.locator("#annotator").get_attribute("data-ready-ms") or 0)
+            )
+        count = int(page.locator("#suggestion-count").inner_text())
+        assert count >= 500, f"only {count} pending suggestions on the page"
+        page.evaluate(KEY_TIMES_JS, ["j", 5])  # warm up
+        j_times = page.evaluate(KEY_TIMES_JS, ["j", 100])
+        idle = page.evaluate(KEY_TIMES_JS, ["F2", 100])
+        accepts, bare = page.evaluate(ACCEPT_TIMES_JS, 40)
+        assert int(page.locator("#suggestion-count").inner_text()) == count - 40
+        context.close()
+        browser.close()
+    return (
+        summary(ready[1:]),
+        summary(j_times),
+        summary(idle),
+        summary(accepts[5:]),
+        summary(bare[5:]),
+    )
+
+
+def run_triage(base: str, project, document, session_key: str) -> dict:
+    ready, j_key, idle, accept, bare = time_triage(
+        base, f"/p/{project.slug}/d/{document.pk}/", session_key
+    )
+    print(
+        f"triage (50 paragraphs, 550 pending): interactive median {ready['median']} "
+        f"ms, p95 {ready['p95']} ms; j median {j_key['median']} ms, p95 "
+        f"{j_key['p95']} ms (baseline unhandled key: median {idle['median']} ms); "
+        f"accept round trip median {accept['median']} ms, p95 {accept['p95']} ms "
+        f"(baseline fetch /api/: median {bare['median']} ms, p95 {bare['p95']} ms)"
+    )
+    return {
+        "interactive_ms": ready,
+        "j_ms": j_key,
+        "j_baseline_ms": idle,
+        "accept_ms": accept,
+        "accept_baseline_ms": bare,
+        "target": {"interactive_ms": 1000, "j_ms": 50, "accept_p95_ms": 150},
+        "met": {
+            "interactive": ready["p95"] < 1000,
+            "j": j_key["p95"] < 50,
+            "accept": accept["p95"] < 150,
+        },
+    }
+
+
+def triage_only() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    url = bench_database("annotator")
+    django_setup(url)
+    owner, _ = get_user_model().objects.get_or_create(username="bench-owner")
+    project, document = make_triage_data(owner)
+    session = session_for(owner)
+    connections.close_all()
+    process, base, static = start_gunicorn(url)
+    try:
+        result = run_triage(base, project, document, session)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(static, ignore_errors=True)
+    print(json.dumps({"benchmark": "annotator-triage", **result}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=20_000)
@@ -365,7 +566,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--saves", type=int, default=25)
     parser.add_argument("--think-ms", type=float, default=500.0)
+    parser.add_argument("--triage-only", action="store_true")
     args = parser.parse_args()
+    if args.triage_only:
+        triage_only()
+        return
 
     url = bench_database("annotator")
     django_setup(url)
@@ -405,6 +610,7 @@ def main() -> None:
         )
     sessions = [session_for(u) for u in analysts[: args.clients]]
     owner_session = session_for(owner)
+    triage_project, triage_document = make_triage_data(owner)
     from django.db import connections
 
     connections.close_all()
@@ -436,6 +642,7 @@ def main() -> None:
             f"{bare['median']} ms, p95 {bare['p95']} ms)"
         )
         sat, sat_bare, sat_rate = time_saves(base, sessions, own, args.saves)
+        triage = run_triage(base, triage_project, triage_document, owner_session)
         print(
             f"saturation, {args.clients} clients with no think time: save median "
             f"{sat['median']} ms, p95 {sat['p95']} ms, {sat_rate:.0f} saves/s "
@@ -464,6 +671,7 @@ def main() -> None:
         "saturation_save_ms": sat,
         "saturation_baseline_ms": sat_bare,
         "saturation_saves_per_second": round(sat_rate, 1),
+        "triage": triage,
         "target": {"server_p95_ms": 150, "interactive_ms": 1500, "save_p95_ms": 30},
         "ratio": {
             "server_p95_vs_baseline": round(page["p95"] / home["p95"], 2),

@@ -8,8 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 
-from corpus.models import Document, DocumentKind
-from projects.forms import ProjectForm
+from corpus.models import Document, DocumentKind, Source, SourceKind
+from projects.forms import ProjectForm, ProjectObjectField
 
 KIND_CHOICES = [("", "Detect / article"), *DocumentKind.choices]
 
@@ -136,3 +136,29 @@ class AssignmentActionForm(forms.Form):
     back = forms.ChoiceField(
         choices=[("", "Assignments"), ("queue", "My queue")], required=False
     )
+
+
+class DocumentSourceForm(ProjectForm):
+    """The document page: choose the document's source, or name a new one.
+
+    The source gives the voice of the document's unattributed sentences; an
+    analyst sets it where the pipeline inferred it wrongly or not at all.
+    """
+
+    source = ProjectObjectField(queryset=Source.objects.all(), required=False)
+    name = forms.CharField(required=False, max_length=200, label="New source's name")
+    kind = forms.ChoiceField(
+        choices=[("", "Kind of source"), *SourceKind.choices],
+        required=False,
+        label="Kind",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") is None and not (data.get("name") or "").strip():
+            raise forms.ValidationError(
+                "Choose a source, or give a new source's name and kind."
+            )
+        if data.get("source") is None and not data.get("kind"):
+            self.add_error("kind", "Choose the kind of the new source.")
+        return data

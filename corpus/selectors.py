@@ -1,4 +1,5 @@
-"""Reads of the corpus: the one document search.
+"""Reads of the corpus: the one document search, and the stored analysis
+as the document page shows it (``document_analysis_summary``).
 
 Every search of documents (the document list, ``/api/search/``) goes through
 ``documents_search``: on PostgreSQL it matches the stored ``search_vector``
@@ -7,6 +8,8 @@ SQLite, the embedded default, it falls back to ``icontains``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -17,9 +20,10 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Left, Substr
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Collate, Left, Substr
 
-from corpus.models import Document
+from corpus.models import Document, DocumentAnalysis
 from corpus.models.documents import DocumentQuerySet
 
 SEARCH_CANDIDATES = 1000
@@ -192,3 +196,76 @@ class NewestAcrossProjects:
         page = f"SELECT page.id FROM ({sql}) page"  # noqa: S608 (ORM-compiled)
         page_ids = RawSQL(page, params)  # noqa: S611
         return list(self.queryset.filter(pk__in=page_ids).order_by(*self.ORDER))
+
+
+# What the document page calls each claimant type of the voice.
+VOICE_TYPE_WORDS = {
+    "acting_government": "the acting government",
+    "other_government": "another government",
+    "un": "a UN body or official",
+    "rights_group": "a rights group",
+    "expert": "an expert",
+    "reporter": "the reporter",
+    "columnist": "a columnist",
+    "media": "another outlet",
+    "legislator": "a legislator",
+    "witness": "a witness",
+}
+
+
+def document_analysis_summary(*, document: Document) -> dict[str, Any] | None:
+    """The stored analysis as the document page shows it, or None.
+
+    Provenance (pipeline, model and pattern-data hash), the context the
+    pipeline was given, and the voice it used (``data["voice"]``: claimant,
+    claimant type, whether it was inferred from the text and from what).
+    Reads only the ``voice`` key of ``data``, never the whole (large) JSON.
+    """
+    found = (
+        DocumentAnalysis.objects.filter(document=document)
+        .values(
+            "pipeline",
+            "pipeline_version",
+            "provenance",
+            "context",
+            "created_at",
+            voice=KeyTransform("voice", "data"),
+        )
+        .first()
+    )
+    if found is None:
+        return None
+    row: dict[str, Any] = dict(found)
+    voice = row.pop("voice")
+    if isinstance(voice, dict):
+        kind = str(voice.get("claimant_type") or "")
+        row["voice"] = {
+            "claimant": str(voice.get("claimant") or ""),
+            "claimant_type": kind,
+            "claimant_type_words": VOICE_TYPE_WORDS.get(kind, kind.replace("_", " ")),
+            "inferred": bool(voice.get("inferred")),
+            "evidence": str(voice.get("evidence") or ""),
+        }
+    else:
+        row["voice"] = None
+    context = row["context"] if isinstance(row["context"], dict) else {}
+    row["context"] = context
+    row["acting_states"] = ", ".join(context.get("acting_states") or [])
+    return row
+
+
+# ICU collation with numeric ordering (migration 0007): "Report 2" sorts
+# before "Report 10", as people count, not as characters compare.
+NATURAL_COLLATION = "glossa_natural"
+
+
+def natural_title_order(prefix: str = "") -> list[Any]:
+    """``order_by`` terms sorting documents by title naturally, then by id.
+
+    ``prefix`` reaches the document through a relation (``"document__"``).
+    SQLite, the embedded default, has no ICU: plain title order there.
+    """
+    title: Any = F(f"{prefix}title")
+    if connection.vendor == "postgresql":
+        title = Collate(f"{prefix}title", NATURAL_COLLATION)
+    return [title, f"{prefix}id" if prefix else "pk"]

@@ -7,6 +7,7 @@ Ingestion lives in ``corpus.ingest``; analysis in ``corpus.nlp`` and
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from corpus.models import (
     Assignment,
     AssignmentStatus,
     Document,
+    Source,
+    SourceKind,
     normalize_text,
     sha256_hex,
 )
@@ -166,24 +169,104 @@ def assignments_create_bulk(
     annotators: Iterable[User],
     assigned_by: User,
 ) -> list[Assignment]:
-    """Assign every document to every annotator; returns the new ones only."""
+    """Assign every document to every annotator; returns the new ones only.
+
+    One query finds the pairs that already exist, so assigning the 900
+    documents of a filtered list costs one insert and one history entry
+    per new assignment, and nothing for the others.
+    """
     annotators = list(annotators)
     for annotator in annotators:
         _check_annotator(project, annotator)
+    documents = list(documents)
+    foreign = [d.pk for d in documents if d.project_id != project.pk]
+    if foreign:
+        raise ApplicationError(f"Document {foreign[0]} is not in this project.")
+    existing = set(
+        Assignment.objects.filter(
+            document__in=[d.pk for d in documents],
+            annotator__in=[a.pk for a in annotators],
+        ).values_list("document_id", "annotator_id")
+    )
     created: list[Assignment] = []
     for document in documents:
-        if document.project_id != project.pk:
-            raise ApplicationError(f"Document {document.pk} is not in this project.")
         for annotator in annotators:
-            before = Assignment.objects.filter(
-                document=document, annotator=annotator
-            ).exists()
-            assignment = assignment_create(
+            if (document.pk, annotator.pk) in existing:
+                continue
+            existing.add((document.pk, annotator.pk))
+            assignment = Assignment.objects.create(
                 document=document, annotator=annotator, assigned_by=assigned_by
             )
-            if not before:
-                created.append(assignment)
+            _record(assignment, assigned_by, HistoryAction.CREATE)
+            created.append(assignment)
     return created
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """What a bulk reassignment did, for the message the owner reads."""
+
+    moved: int
+    already: int
+    kept_submitted: int
+
+
+@transaction.atomic
+def assignments_reassign(
+    *,
+    project: Project,
+    documents: Iterable[Document],
+    from_annotator: User,
+    to_annotator: User,
+    user: User,
+) -> Reassigned:
+    """Hand ``from_annotator``'s open assignments of ``documents`` over to
+    ``to_annotator`` (someone on leave, a new colleague).
+
+    Submitted and adjudicated work stays with whoever did it. The old
+    assignment is withdrawn and the new one created, each recorded in the
+    history; where the new annotator already had the document, only the
+    withdrawal happens.
+    """
+    check_role(user, project, Role.OWNER)
+    if from_annotator.pk == to_annotator.pk:
+        raise ApplicationError(
+            "Choose two different people to reassign from and to.",
+            extra={"field": "to_annotator"},
+        )
+    _check_annotator(project, to_annotator)
+    ids = [d.pk for d in documents]
+    theirs = list(
+        Assignment.objects.select_for_update()
+        .select_related("document__project")
+        .filter(document__project=project, document__in=ids, annotator=from_annotator)
+    )
+    already = set(
+        Assignment.objects.filter(
+            document__in=[a.document_id for a in theirs], annotator=to_annotator
+        ).values_list("document_id", flat=True)
+    )
+    moved = kept = duplicate = 0
+    for assignment in theirs:
+        if assignment.status not in OPEN_STATUSES:
+            kept += 1
+            continue
+        document = assignment.document
+        before = snapshot(assignment)
+        pk = assignment.pk
+        assignment.delete()
+        assignment.pk = pk
+        assignment.document = document
+        _record(assignment, user, HistoryAction.DELETE, before=before)
+        if document.pk in already:
+            duplicate += 1
+            continue
+        new = Assignment.objects.create(
+            document=document, annotator=to_annotator, assigned_by=user
+        )
+        _record(new, user, HistoryAction.CREATE)
+        moved += 1
+    return Reassigned(moved=moved, already=duplicate, kept_submitted=kept)
 
 
 @transaction.atomic
@@ -263,3 +346,83 @@ def assignments_mark_adjudicated(*, document: Document, user: User) -> int:
         _record(assignment, user, HistoryAction.UPDATE, before=before)
         count += 1
     return count
+
+
+def _source_facts(source: Source | None) -> dict[str, Any]:
+    if source is None:
+        return {"source_id": None}
+    return {
+        "source_id": source.pk,
+        "source_name": source.name,
+        "source_kind": source.kind,
+    }
+
+
+@transaction.atomic
+def document_source_set(
+    *,
+    document: Document,
+    user: User,
+    source: Source | None = None,
+    name: str = "",
+    kind: str = "",
+) -> Source:
+    """Say who published ``document``: an existing Source of its project, or
+    a new one called ``name`` of ``kind``. Returns the document's source.
+
+    The source gives the voice of the document's unattributed sentences (an
+    NGO's release speaks as the NGO), so this is how an analyst overrides a
+    voice the pipeline inferred or got wrong. The change is recorded in
+    history (the source's creation too), and once committed the document is
+    queued for analysis: its context changed, so it is re-analysed.
+    """
+    from corpus.jobs import queue_analysis
+
+    check_role(user, document.project, Role.ANALYST)
+    if source is None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError({"name": "Give the source's name, or choose one."})
+        if kind not in SourceKind.values:
+            raise ValidationError(
+                {"kind": f"Choose the kind of source ({', '.join(SourceKind.values)})."}
+            )
+        existing = Source.objects.filter(
+            project=document.project, name__iexact=name
+        ).first()
+        if existing is not None and existing.kind != kind:
+            raise ApplicationError(
+                f"The project already has a source called {existing.name} "
+                f"({existing.get_kind_display()}); choose it from the list, or "
+                "give the new one another name."
+            )
+        if existing is None:
+            existing = Source(project=document.project, name=name, kind=kind)
+            existing.full_clean()
+            existing.save()
+            history_record(
+                project=document.project,
+                actor=user,
+                obj=existing,
+                action=HistoryAction.CREATE,
+                after=snapshot(existing),
+            )
+        source = existing
+    elif source.project_id != document.project_id:
+        raise ApplicationError("That source belongs to another project.")
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    if current.source_id == source.pk:
+        return source
+    before = _source_facts(current.source)
+    Document.objects.filter(pk=document.pk).update(source=source)
+    document.source = source
+    history_record(
+        project=document.project,
+        actor=user,
+        obj=document,
+        action=HistoryAction.UPDATE,
+        before=before,
+        after=_source_facts(source),
+    )
+    queue_analysis(project=document.project, documents=[document], user=user)
+    return source

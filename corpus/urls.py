@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from corpus import views
+from corpus import edit_views, views
 
 urlpatterns = [
     path("p/<slug:slug>/ingest/", views.ingest, name="ingest"),
@@ -13,6 +13,16 @@ urlpatterns = [
         name="document-original",
     ),
     path("p/<slug:slug>/d/<int:pk>/warc/", views.document_warc, name="document-warc"),
+    path(
+        "p/<slug:slug>/d/<int:pk>/edit/",
+        edit_views.document_edit_view,
+        name="document-edit",
+    ),
+    path(
+        "p/<slug:slug>/d/<int:pk>/source/",
+        views.document_source_view,
+        name="document-source",
+    ),
     path("p/<slug:slug>/assignments/", views.assignments_view, name="assignments"),
     path(
         "p/<slug:slug>/assignments/settings/",

@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,6 +21,7 @@ from corpus.forms import (
     AssignmentActionForm,
     AssignmentBulkForm,
     BlindModeForm,
+    DocumentSourceForm,
     IngestWayForm,
     PasteForm,
     UploadForm,
@@ -28,11 +30,14 @@ from corpus.forms import (
 from corpus.ingest import ingest_text, ingest_uploads, ingest_url
 from corpus.ingest.service import ingest_job_record
 from corpus.models import Assignment, AssignmentStatus, Document, Job, JobStatus
+from corpus.permissions import project_document
+from corpus.selectors import natural_title_order
 from corpus.services import (
     assignment_delete,
     assignment_reopen,
     assignment_submit,
     assignments_create_bulk,
+    document_source_set,
 )
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
@@ -149,6 +154,35 @@ def document_original(request, slug: str, pk: int):
     )
 
 
+@project_view(Role.ANALYST)
+@require_POST
+def document_source_view(request, slug: str, pk: int):
+    """Set the document's source (and so its voice); back to the document."""
+    document = project_document(request, pk)
+    form = DocumentSourceForm(request.POST, project=request.project)
+    if not form.is_valid():
+        messages.error(request, form_errors_from(form))
+    else:
+        data = form.cleaned_data
+        try:
+            source = document_source_set(
+                document=document,
+                user=request.user,
+                source=data["source"],
+                name=data["name"],
+                kind=data["kind"],
+            )
+        except (ValidationError, ApplicationError) as exc:
+            messages.error(request, form_errors_from(form, exc))
+        else:
+            messages.success(
+                request,
+                f"The source is now {source.name} ({source.get_kind_display()}); "
+                "the document is re-analysed with it.",
+            )
+    return redirect("annotator", slug=slug, pk=pk)
+
+
 @project_view(Role.VIEWER)
 def document_warc(request, slug: str, pk: int):
     """The WARC record of a URL capture (request and response), as a download."""
@@ -191,7 +225,7 @@ def assignments_view(request, slug: str):
     assignments = (
         Assignment.objects.filter(document__project=project)
         .select_related("document", "annotator")
-        .order_by("document__title", "document_id", "annotator__username")
+        .order_by(*natural_title_order("document__"), "annotator__username")
     )
     status = request.GET.get("status", "")
     if status in AssignmentStatus.values:
@@ -212,7 +246,7 @@ def assignments_view(request, slug: str):
             "assignments": assignments,
             "documents": Document.objects.filter(project=project)
             .without_bodies()
-            .order_by("title", "pk"),
+            .order_by(*natural_title_order()),
             "analysts": analysts,
             "statuses": AssignmentStatus.choices,
             "status": status,

@@ -92,12 +92,15 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "invitations",
     *GLOSSA_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Query and form fields with NUL bytes or invalid UTF-8: 400, naming them.
+    "glossa.middleware.RejectInvalidParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,6 +189,29 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Optional TOTP two-factor sign-in (django-otp), set up under /account/2fa/.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Glossa")
 
+# Mail (invitations, password reset): printed on the console unless
+# EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Glossa <glossa@localhost>")
+# Invitations by email (django-invitations): one project, one role, one use,
+# valid for INVITATIONS_INVITATION_EXPIRY days. Password-reset links last
+# PASSWORD_RESET_TIMEOUT seconds (default 1 day).
+INVITATIONS_INVITATION_MODEL = "accounts.ProjectInvitation"
+INVITATIONS_INVITATION_EXPIRY = env_int("INVITATIONS_INVITATION_EXPIRY", 7)
+INVITATIONS_CONFIRMATION_URL_NAME = "invite-accept"
+INVITATIONS_EMAIL_SUBJECT_PREFIX = "[Glossa] "
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60)
+
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "en"
@@ -222,8 +248,35 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+# A task is acknowledged only when it has finished, and a task whose pool
+# process dies (SIGKILL, out of memory) is put back on the queue instead of
+# being acknowledged as failed. Tasks are idempotent, so a rerun is safe.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks go to and workers read (one per deployment sharing a broker).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Redis redelivers a message not acknowledged within the visibility timeout
+# (e.g. its whole worker was killed). It must exceed the longest task,
+# including retry countdowns, or a healthy task is run twice; analysis
+# chunks take seconds, so 30 minutes is generous. Jobs do not wait for it:
+# the reaper below requeues a job whose heartbeat is stale much sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 30 * 60)
+}
+# Run the job reaper every GLOSSA_JOB_REAP_SECONDS (needs `celery beat`,
+# or a worker started with -B).
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-jobs": {
+        "task": "corpus.reap_stale_jobs",
+        "schedule": env_int("GLOSSA_JOB_REAP_SECONDS", 60),
+    }
+}
+# A running job's worker refreshes its heartbeat every ..._HEARTBEAT_SECONDS;
+# one silent for ..._STALE_SECONDS is requeued (at most Job.MAX_ATTEMPTS).
+GLOSSA_JOB_HEARTBEAT_SECONDS = env_int("GLOSSA_JOB_HEARTBEAT_SECONDS", 10)
+GLOSSA_JOB_STALE_SECONDS = env_int("GLOSSA_JOB_STALE_SECONDS", 120)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
@@ -259,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "corpus.models.JobStatus",
         "AnalysisStatusEnum": "corpus.models.AnalysisStatus",
         "ClaimKindEnum": "legal.models.ClaimKind",
+        "IncidentStatusEnum": "legal.models.IncidentStatus",
         "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
         "SuggestionStatusEnum": "annotations.models.SuggestionStatus",
         "AssignmentStatusEnum": "corpus.models.AssignmentStatus",

@@ -192,3 +192,35 @@ class MemberForm(ProjectForm):
         if needs_member and data.get("member") is None:
             self.add_error("member", "That member is no longer in the project.")
         return data
+
+
+class ProjectCreateForm(forms.Form):
+    """The "New project" page: what a project needs to start.
+
+    Acting states are typed one per line (or separated by commas); the
+    service trims and de-duplicates them.
+    """
+
+    name = forms.CharField(max_length=200, label="Name")
+    description = forms.CharField(
+        required=False, widget=forms.Textarea({"rows": 3}), label="Description"
+    )
+    acting_states = forms.CharField(
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        label="Acting state(s)",
+        help_text=(
+            "The state or states whose forces used force, one per line "
+            "(e.g. United States). Their officials are typed as the acting "
+            "government."
+        ),
+    )
+    blind_mode = forms.BooleanField(
+        required=False,
+        label="Blind mode: analysts do not see each other's annotations "
+        "until they submit",
+    )
+
+    def clean_acting_states(self) -> list[str]:
+        raw = self.cleaned_data.get("acting_states") or ""
+        return [part for line in raw.splitlines() for part in line.split(",")]

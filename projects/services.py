@@ -7,6 +7,7 @@ a project can never be removed or demoted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -21,27 +22,70 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def acting_states_clean(states: Iterable[str]) -> list[str]:
+    """The acting states as a list of names: trimmed, blanks and repeats dropped
+    (case-insensitively), order kept, so ``"United States, , united states"``
+    is one state."""
+    seen: set[str] = set()
+    cleaned: list[str] = []
+    for state in states:
+        name = " ".join(str(state).split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    return cleaned
+
+
 @transaction.atomic
 def project_create(
-    *, name: str, created_by: User | None = None, slug: str = "", description: str = ""
+    *,
+    name: str,
+    created_by: User | None = None,
+    slug: str = "",
+    description: str = "",
+    acting_states: Iterable[str] = (),
+    blind_mode: bool = False,
 ) -> Project:
     """Create a project, make its creator owner, and announce it.
 
     Listeners of ``project_created`` (the default taxonomy and framework)
     run inside the same transaction, so a project never exists without them.
+    The one way projects are made: the "New project" page, the admin, the
+    demo and the tests all come through here.
     """
     project = Project(
         name=name,
-        slug=slug or slugify(name)[:80],
+        slug=slug or _free_slug(slugify(name)[:72]),
         description=description,
+        acting_states=acting_states_clean(acting_states),
+        blind_mode=blind_mode,
         created_by=created_by,
     )
+    if not project.slug:
+        raise ValidationError(
+            {"name": "The name needs at least one letter or digit (for its URL)."}
+        )
     project.full_clean()
     project.save()
     if created_by is not None:
         Membership.objects.create(project=project, user=created_by, role=Role.OWNER)
     project_created.send(sender=Project, project=project, created_by=created_by)
     return project
+
+
+def _free_slug(base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever no project has yet: two
+    projects may share a name, never a URL."""
+    if not base:
+        return ""
+    taken = set(
+        Project.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 @transaction.atomic
@@ -124,11 +168,13 @@ def project_update(
 ) -> Project:
     """Change a project's name, description or blind mode (not its slug:
     URLs, exports and archives cite it)."""
-    allowed = {"name", "description", "blind_mode"}
+    allowed = {"name", "description", "blind_mode", "acting_states"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed."))
     blind_before = project.blind_mode
+    if "acting_states" in fields:
+        fields["acting_states"] = acting_states_clean(fields["acting_states"])
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()

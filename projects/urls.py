@@ -1,4 +1,4 @@
-"""HTML routes of projects: the home page (project list) and members."""
+"""HTML routes of projects: the home page (project list), new project, members."""
 
 from django.urls import path
 
@@ -6,5 +6,6 @@ from projects import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("projects/new/", views.project_new_view, name="project-new"),
     path("p/<slug:slug>/members/", views.members_view, name="members"),
 ]

@@ -1,19 +1,21 @@
-"""The members page: who is in a project, with which role (owners edit)."""
+"""The project list, the "New project" page, and the members page (who is in
+a project, with which role; owners edit)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from projects.errors import ApplicationError
-from projects.forms import MemberForm, form_errors_from
+from projects.forms import MemberForm, ProjectCreateForm, form_errors_from
 from projects.models import Membership, Project, Role
-from projects.permissions import project_view, require_role
-from projects.services import membership_remove, membership_set
+from projects.permissions import project_view, require_role, signed_in_user
+from projects.services import membership_remove, membership_set, project_create
 
 
 @project_view(Role.VIEWER)
@@ -76,3 +78,37 @@ def home(request):
         .order_by("name")
     )
     return TemplateResponse(request, "projects/home.html", {"projects": projects})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new_view(request):
+    """Any signed-in user starts a project and becomes its owner.
+
+    Made through ``project_create``, so the default tags and legal
+    framework are loaded before the owner lands on the new dashboard.
+    """
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = project_create(
+                name=data["name"],
+                description=data["description"],
+                acting_states=data["acting_states"],
+                blind_mode=data["blind_mode"],
+                created_by=signed_in_user(request),
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, f"{project.name} is ready: invite your colleagues."
+            )
+            return redirect("project-dashboard", slug=project.slug)
+    return TemplateResponse(
+        request,
+        "projects/project_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -31,10 +31,12 @@ from annotations.models import (
     Tag,
 )
 from annotations.selectors import (
+    SuggestionFilters,
     annotation_visible,
     annotations_for_display,
     annotations_visible_in_projects,
     annotations_visible_to,
+    suggestions_triage,
 )
 from annotations.services.annotations import (
     annotation_create,
@@ -43,9 +45,12 @@ from annotations.services.annotations import (
 )
 from annotations.services.comments import comment_create
 from annotations.services.suggestions import (
+    BULK_DECISIONS,
     suggestion_accept,
     suggestion_edit,
     suggestion_reject,
+    suggestion_reopen,
+    suggestions_decide_bulk,
 )
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
 from corpus.permissions import access_document
@@ -396,6 +401,8 @@ class SuggestionViewSet(
                 "confidence",
                 "rule",
                 "explanation",
+                "context_start",
+                "context_end",
                 "status",
                 "annotation",
             ]
@@ -446,6 +453,16 @@ class SuggestionViewSet(
         suggestion = suggestion_reject(suggestion=self.get_object(), user=request.user)
         return Response(self.OutputSerializer(suggestion).data)
 
+    @extend_schema(
+        summary="Undo your decision: pending again, its annotation deleted",
+        request=None,
+        responses={200: OutputSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        suggestion = suggestion_reopen(suggestion=self.get_object(), user=request.user)
+        return Response(self.OutputSerializer(suggestion).data)
+
     @extend_schema(request=EditInputSerializer, responses=AcceptOutputSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
@@ -460,3 +477,80 @@ class SuggestionViewSet(
     def _decided(self, annotation: Annotation) -> dict:
         fresh = annotation_fresh(annotation)
         return self.AcceptOutputSerializer({"annotation": fresh}).data
+
+    class TriageFilterSerializer(serializers.Serializer):
+        """Which pending suggestions of a project a triage covers."""
+
+        project = serializers.SlugField()
+        tag = serializers.CharField(max_length=64, required=False, allow_blank=True)
+        rule = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        min_confidence = serializers.FloatField(
+            min_value=0, max_value=1, required=False, allow_null=True
+        )
+        max_confidence = serializers.FloatField(
+            min_value=0, max_value=1, required=False, allow_null=True
+        )
+        document = serializers.IntegerField(
+            min_value=1, required=False, allow_null=True
+        )
+
+    class TriageInputSerializer(TriageFilterSerializer):
+        decision = serializers.ChoiceField(choices=list(BULK_DECISIONS))
+        expected_count = serializers.IntegerField(
+            min_value=0,
+            help_text="The count the user confirmed (from GET); 400 if it changed.",
+        )
+
+    class TriageCountSerializer(serializers.Serializer):
+        count = serializers.IntegerField()
+
+    class TriageOutputSerializer(serializers.Serializer):
+        decided = serializers.IntegerField()
+        skipped = serializers.ListField(child=serializers.CharField())
+
+    def _triage(self, serializer_class, role: str):
+        data = serializer_class(
+            data=self.request.data
+            if self.request.method == "POST"
+            else self.request.query_params
+        )
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        project = access_project(self.request.user, values["project"], role)
+        filters = SuggestionFilters(
+            tag=values.get("tag", ""),
+            rule=values.get("rule", ""),
+            min_confidence=values.get("min_confidence"),
+            max_confidence=values.get("max_confidence"),
+            document=values.get("document"),
+        )
+        queryset = suggestions_triage(
+            user=self.request.user, project=project, filters=filters
+        )
+        return values, queryset
+
+    @extend_schema(
+        summary="Count the pending suggestions a triage would decide",
+        parameters=[TriageFilterSerializer],
+        responses={200: TriageCountSerializer, **NOT_FOUND},
+    )
+    @action(detail=False, methods=["get"], url_path="triage", url_name="triage")
+    def triage_count(self, request):
+        _, queryset = self._triage(self.TriageFilterSerializer, Role.VIEWER)
+        return Response({"count": queryset.count()})
+
+    @extend_schema(
+        summary="Accept or reject every pending suggestion that matches",
+        request=TriageInputSerializer,
+        responses={200: TriageOutputSerializer, **WRITE_ERRORS},
+    )
+    @triage_count.mapping.post
+    def triage(self, request):
+        values, queryset = self._triage(self.TriageInputSerializer, Role.ANALYST)
+        result = suggestions_decide_bulk(
+            suggestions=queryset,
+            user=request.user,
+            decision=values["decision"],
+            expected_count=values["expected_count"],
+        )
+        return Response({"decided": result.decided, "skipped": result.skipped})

@@ -1,5 +1,9 @@
 """Annotation models, re-exported so callers import from ``annotations.models``."""
 
+from annotations.models.learned import (
+    LearnedModel,
+    TrainingStatus,
+)
 from annotations.models.spans import (
     CONTEXT_CHARS,
     Annotation,
@@ -17,9 +21,11 @@ __all__ = [
     "Annotation",
     "AnnotationStatus",
     "Comment",
+    "LearnedModel",
     "Origin",
     "Suggestion",
     "SuggestionStatus",
     "Tag",
+    "TrainingStatus",
     "check_span",
 ]

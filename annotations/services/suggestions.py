@@ -8,18 +8,21 @@ two analysts walking the same queue never create duplicate annotations.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus, Tag
 from annotations.rules import patterns_validate, sentence_predictions
-from annotations.services.annotations import annotation_create
+from annotations.services.annotations import annotation_create, annotation_delete
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from corpus.models import Document
-from projects.errors import ConflictError
+from projects.errors import ApplicationError, ConflictError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -106,14 +109,132 @@ def suggestion_reject(*, suggestion: Suggestion, user: User) -> Suggestion:
     )
 
 
+@transaction.atomic
+def suggestion_reopen(*, suggestion: Suggestion, user: User) -> Suggestion:
+    """Undo a decision: the suggestion is pending again, and the annotation
+    its acceptance made (if still there) is deleted, both in the history.
+
+    Only the analyst who decided may undo it (the annotator's Ctrl+Z): an
+    undo takes back one's own decision, never a colleague's.
+    """
+    current = (
+        Suggestion.objects.select_for_update()
+        .select_related("document", "document__project", "tag")
+        .get(pk=suggestion.pk)
+    )
+    if current.status == SuggestionStatus.PENDING:
+        raise ConflictError("This suggestion is pending already.", current=current)
+    if current.decided_by_id != user.pk:
+        raise PermissionDenied("Only the analyst who decided can undo the decision.")
+    before = snapshot(current)
+    if current.annotation_id is not None:
+        annotation = Annotation.objects.select_for_update().get(
+            pk=current.annotation_id
+        )
+        annotation_delete(
+            annotation=annotation, user=user, expected_version=annotation.version
+        )
+    current.status = SuggestionStatus.PENDING
+    current.decided_by = None
+    current.decided_at = None
+    current.annotation = None
+    current.save(update_fields=["status", "decided_by", "decided_at", "annotation"])
+    history_record(
+        project=current.document.project,
+        actor=user,
+        obj=current,
+        action=HistoryAction.UPDATE,
+        before=before,
+        after=snapshot(current),
+    )
+    return current
+
+
+BULK_DECISIONS = ("accept", "reject")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk decision did: how many were decided, and why any were not."""
+
+    decided: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def suggestions_decide_bulk(
+    *,
+    suggestions: QuerySet[Suggestion],
+    user: User,
+    decision: str,
+    expected_count: int,
+) -> BulkResult:
+    """Accept or reject every suggestion in ``suggestions`` as ``user``.
+
+    ``expected_count`` is the count the user confirmed: if the queue changed
+    since (another analyst decided some, a re-analysis added some), nothing
+    is decided and the error says so, so a confirmation always means what it
+    said. Each suggestion is decided in its own transaction by the single
+    decision services, so each is recorded in history as a single decision
+    is, and one that fails (decided meanwhile, a span that no longer
+    validates) is reported in ``skipped`` without sinking the others.
+    """
+    if decision not in BULK_DECISIONS:
+        raise ApplicationError(
+            f"decision must be one of {list(BULK_DECISIONS)}, not {decision!r}."
+        )
+    ids = list(suggestions.values_list("pk", flat=True))
+    if len(ids) != expected_count:
+        raise ApplicationError(
+            f"The queue changed: {len(ids)} suggestions match now, not the "
+            f"{expected_count} you confirmed. Look at the list again and confirm.",
+            extra={"count": len(ids)},
+        )
+    result = BulkResult()
+    for suggestion in Suggestion.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            if decision == "accept":
+                suggestion_accept(suggestion=suggestion, user=user)
+            else:
+                suggestion_reject(suggestion=suggestion, user=user)
+        except ApplicationError as exc:
+            result.skipped.append(f"“{suggestion.quote[:60]}”: {exc.message}")
+        except ValidationError as exc:
+            reason = " ".join(exc.messages)
+            result.skipped.append(f"“{suggestion.quote[:60]}”: {reason}")
+        else:
+            result.decided += 1
+    return result
+
+
+def suggestion_span(
+    prediction: dict[str, Any], fired: dict[str, Any]
+) -> tuple[int, int]:
+    """The words a suggestion covers: ``fired["span"]`` (the cue, the figure,
+    the designation) when it is given and lies inside the sentence, else the
+    whole sentence ``prediction`` describes."""
+    lo, hi = prediction["start"], prediction["end"]
+    span = fired.get("span")
+    if isinstance(span, dict):
+        start, end = span.get("start"), span.get("end")
+        if isinstance(start, int) and isinstance(end, int) and lo <= start < end <= hi:
+            return start, end
+    return lo, hi
+
+
 def suggestions_create_for_document(
     *, document: Document, data: dict[str, Any] | None = None
 ) -> list[Suggestion]:
-    """Create pending Suggestions for ``document`` from its analysis.
+    """Bring ``document``'s pending Suggestions in line with its analysis.
 
-    Idempotent: a suggestion already stored for the same tag and span (in
-    any status, rejected included) is neither duplicated nor re-created.
-    Returns the suggestions created by this call.
+    Each suggestion covers the words that carry its tag (``suggestion_span``)
+    and keeps its sentence as context. Idempotent: a suggestion already
+    stored for the same tag and span is not duplicated, and one an analyst
+    decided (rejected included) is never re-created or changed. A pending
+    one the analysis still makes is refreshed (claimant, rule, explanation:
+    a re-analysis after the document's source changed may change them); a
+    pending one it no longer makes is removed (only for tags whose rules
+    ran: a tag with a broken rule keeps its suggestions). Returns the
+    suggestions created by this call.
     """
     from corpus.nlp import PIPELINE_VERSION
 
@@ -135,25 +256,18 @@ def suggestions_create_for_document(
         rules.append((tag.key, list(tag.patterns or [])))
     by_key = {t.key: t for t in tags}
     text = document.text
-    wanted = []
-    for prediction in sentence_predictions(data, text, rules):
+    wanted: dict[tuple[int, int, int], Suggestion] = {}
+    # The project's learnt model, if any, merged with the rules (learning).
+    from annotations.learning.merge import model_merge
+
+    for prediction in model_merge(document, sentence_predictions(data, text, rules)):
         for key, fired in prediction["fired"].items():
-            wanted.append((by_key[key], prediction, fired))
-    if not wanted:
-        return []
-    with transaction.atomic():
-        existing = set(
-            Suggestion.objects.filter(document=document).values_list(
-                "tag_id", "start", "end"
-            )
-        )
-        created = []
-        for tag, prediction, fired in wanted:
-            start, end = prediction["start"], prediction["end"]
-            if (tag.pk, start, end) in existing:
-                continue
+            tag = by_key[key]
+            start, end = suggestion_span(prediction, fired)
+            if (tag.pk, start, end) in wanted:
+                continue  # the same words in one sentence: the first rule
             quote, prefix, suffix = Suggestion.context_for(text, start, end)
-            suggestion = Suggestion(
+            wanted[(tag.pk, start, end)] = Suggestion(
                 project_id=document.project_id,
                 document=document,
                 tag=tag,
@@ -162,6 +276,8 @@ def suggestions_create_for_document(
                 quote=quote,
                 prefix=prefix,
                 suffix=suffix,
+                context_start=prediction["start"],
+                context_end=prediction["end"],
                 claimant=fired["claimant"][:300],
                 claimant_type=fired["claimant_type"],
                 confidence=fired["confidence"],
@@ -169,7 +285,42 @@ def suggestions_create_for_document(
                 explanation=fired["explanation"],
                 pipeline_version=PIPELINE_VERSION,
             )
-            created.append(suggestion)
-            existing.add((tag.pk, start, end))
+    refreshed = (
+        "claimant",
+        "claimant_type",
+        "confidence",
+        "rule",
+        "explanation",
+        "context_start",
+        "context_end",
+        "pipeline_version",
+    )
+    with transaction.atomic():
+        stored = {
+            (s.tag_id, s.start, s.end): s
+            for s in Suggestion.objects.select_for_update().filter(document=document)
+        }
+        ran = {by_key[key].pk for key, _ in rules}
+        stale = [
+            s.pk
+            for key, s in stored.items()
+            if s.status == SuggestionStatus.PENDING
+            and key not in wanted
+            and s.tag_id in ran
+        ]
+        if stale:
+            Suggestion.objects.filter(pk__in=stale).delete()
+        changed = []
+        for key, fresh in wanted.items():
+            old = stored.get(key)
+            if old is None or old.status != SuggestionStatus.PENDING:
+                continue
+            if any(getattr(old, f) != getattr(fresh, f) for f in refreshed):
+                for name in refreshed:
+                    setattr(old, name, getattr(fresh, name))
+                changed.append(old)
+        if changed:
+            Suggestion.objects.bulk_update(changed, refreshed)
+        created = [s for key, s in wanted.items() if key not in stored]
         Suggestion.objects.bulk_create(created, ignore_conflicts=True)
     return created

@@ -5,6 +5,7 @@ from corpus.models.assignments import Assignment, AssignmentStatus
 from corpus.models.dedup import DocumentFingerprint, FingerprintBand
 from corpus.models.documents import (
     AnalysisStatus,
+    DatePrecision,
     Document,
     DocumentKind,
     Source,
@@ -18,6 +19,7 @@ __all__ = [
     "AnalysisStatus",
     "Assignment",
     "AssignmentStatus",
+    "DatePrecision",
     "Document",
     "DocumentAnalysis",
     "DocumentFingerprint",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 
 from projects.models import Project, ProjectScopedQuerySet
 
@@ -62,6 +63,16 @@ class DocumentKind(models.TextChoices):
     REPORT = "report", "Report"
     TRANSCRIPT = "transcript", "Transcript"
     OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    """How much of ``published_at`` the source states: a month with no day is
+    kept as the first of the month with precision "month", never shown as
+    a day nobody gave."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
 
 
 class AnalysisStatus(models.TextChoices):
@@ -163,6 +174,12 @@ class Document(models.Model):
     )
     publisher = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the publication date the source states.",
+    )
     url = models.URLField(max_length=2000, blank=True)
     language = models.CharField(max_length=16, default="en")
 
@@ -309,6 +326,18 @@ class Document(models.Model):
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest()
+
+    @property
+    def published_label(self) -> str:
+        """The publication date as stated, or "unknown": "3 Mar 2025",
+        "March 2025" or "2025" by precision (the one date format)."""
+        if self.published_at is None:
+            return "unknown"
+        if self.published_precision == DatePrecision.YEAR:
+            return date_format(self.published_at, "Y")
+        if self.published_precision == DatePrecision.MONTH:
+            return date_format(self.published_at, "F Y")
+        return date_format(self.published_at, "j M Y")
 
     @property
     def word_count(self) -> int:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0001_initial'),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='acting_states',
-            field=models.JSONField(blank=True, default=list, help_text='The state or states whose forces used force in this project\'s incidents (e.g. ["United States"]). Their officials are typed as the acting government; officials of other states as another government.'),
+            model_name="project",
+            name="acting_states",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='The state or states whose forces used force in this project\'s incidents (e.g. ["United States"]). Their officials are typed as the acting government; officials of other states as another government.',
+            ),
         ),
     ]

@@ -10,6 +10,8 @@
 // and converts at the API boundary (toCodePoints before sending, toUnits when
 // receiving).
 
+import { UndoStack } from "./annotator-undo.js";
+
 const $ = (selector, root = document) => root.querySelector(selector);
 
 function el(tag, attrs = {}, ...children) {
@@ -157,6 +159,13 @@ const EVIDENCE = [
   ["corroborated", "Independently corroborated"],
 ];
 
+// The claimant types of the legal app, rendered by the server into the page
+// (annotator.html, "claimant-types"): {choices: [[value, label]], default}.
+function claimantTypes() {
+  const node = document.getElementById("claimant-types");
+  return node ? JSON.parse(node.textContent) : { choices: [], default: "" };
+}
+
 class Annotator {
   constructor(root, data) {
     this.root = root;
@@ -169,8 +178,20 @@ class Annotator {
     this.hotkeys = new Map(data.tags.filter((t) => t.hotkey).map((t) => [t.hotkey.toLowerCase(), t.key]));
     this.annotations = new Map();
     for (const a of data.annotations) this.annotations.set(a.id, this.toLocal(a));
-    this.suggestions = data.suggestions.map((s) => ({ ...s, u0: this.offsets.toUnits(s.start), u1: this.offsets.toUnits(s.end) }));
+    // u0/u1: the words that carry the tag; c0/c1: the sentence around them.
+    this.suggestions = data.suggestions.map((s) => ({
+      ...s,
+      u0: this.offsets.toUnits(s.start),
+      u1: this.offsets.toUnits(s.end),
+      c0: this.offsets.toUnits(s.context_start ?? s.start),
+      c1: this.offsets.toUnits(s.context_end ?? s.end),
+    }));
     this.current = 0; // index of the focused suggestion
+    this.items = new Map(); // suggestion id -> its <li> (j/k touch two, not all)
+    this.undoStack = new UndoStack();
+    this.handles = new Map(); // annotation id -> { id } shared by undo entries
+    // Layers: which annotations and marks the text shows.
+    this.layers = { suggested: true, annotated: true, adjudicated: true, author: "" };
     this.selection = null; // {start, end} in code points, snapped
     this.openId = null;
     // Claim links come from the legal app's API, not the page payload.
@@ -180,7 +201,23 @@ class Annotator {
     this.paragraphs = this.splitParagraphs();
     this.renderAll();
     this.renderSuggestions();
+    this.renderLayers();
     this.bind();
+  }
+
+  handleFor(id) {
+    let handle = this.handles.get(id);
+    if (!handle) {
+      handle = { id };
+      this.handles.set(id, handle);
+    }
+    return handle;
+  }
+
+  rekey(handle, id) {
+    this.handles.delete(handle.id);
+    handle.id = id;
+    this.handles.set(id, handle);
   }
 
   toLocal(a) {
@@ -244,11 +281,29 @@ class Annotator {
     // Which annotations touch which paragraph: one pass over all annotations.
     const buckets = this.paragraphs.map(() => []);
     for (const a of this.annotations.values()) {
+      if (!this.shown(a)) continue;
       const first = this.paragraphIndex(a.u0);
       const last = this.paragraphIndex(Math.max(a.u0, a.u1 - 1));
       for (let i = first; i <= last; i++) buckets[i].push(a);
     }
     return buckets;
+  }
+
+  shown(a) {
+    // The layer filter: by annotator, and by what the annotation is.
+    const layers = this.layers;
+    if (layers.author && a.author !== layers.author) return false;
+    return a.origin === "adjudication" ? layers.adjudicated : layers.annotated;
+  }
+
+  pendingIn(para) {
+    // Pending suggestions touching a paragraph (the inline "suggested" layer).
+    if (!this.layers.suggested) return [];
+    return this.suggestions.filter((s) => s.u0 < para.end && s.u1 > para.start);
+  }
+
+  labelOf(a) {
+    return a.tag_keys.map((k) => (this.tags.get(k) || { name: k }).name).join(", ") || "Note";
   }
 
   colourOf(a) {
@@ -261,13 +316,23 @@ class Annotator {
     const node = el("p", { "data-p": index });
     if (para.start === para.end) return null;
     const focus = this.focusRange();
+    const around = this.contextRange();
     const cuts = new Set([para.start, para.end]);
     for (const a of items) {
       if (a.u0 > para.start && a.u0 < para.end) cuts.add(a.u0);
       if (a.u1 > para.start && a.u1 < para.end) cuts.add(a.u1);
     }
-    if (focus) {
-      for (const u of [focus[0], focus[1]]) if (u > para.start && u < para.end) cuts.add(u);
+    // Pending suggestions never split an annotation's highlight (it stays one
+    // piece to click); inside one, a suggestion is marked only where it
+    // covers the whole piece.
+    const pending = this.pendingIn(para);
+    const inside = (u) => items.some((a) => a.u0 < u && u < a.u1);
+    for (const x of pending) {
+      for (const u of [x.u0, x.u1]) if (u > para.start && u < para.end && !inside(u)) cuts.add(u);
+    }
+    for (const range of [focus, around]) {
+      if (!range) continue;
+      for (const u of range) if (u > para.start && u < para.end) cuts.add(u);
     }
     const points = [...cuts].sort((x, y) => x - y);
     const firstSeen = new Set();
@@ -293,8 +358,17 @@ class Annotator {
           const names = top.tag_keys.map((k) => (this.tags.get(k) || { name: k }).name).join(", ");
           span.setAttribute("aria-label", `Annotation: ${names}${covering.length > 1 ? ` (${covering.length} overlapping)` : ""}. Press Enter to open.`);
         }
+        // The tag's name where each annotation starts: not colour alone (WCAG 1.4.1).
+        const starting = covering.filter((a) => a.u0 === s);
+        if (starting.length) span.dataset.label = starting.map((a) => this.labelOf(a)).join(" + ");
+      }
+      const suggested = pending.filter((x) => x.u0 <= s && x.u1 >= e);
+      if (suggested.length) {
+        span.classList.add("sg-pending");
+        span.dataset.sg = suggested.map((x) => x.id).join(",");
       }
       if (focus && s >= focus[0] && e <= focus[1]) span.classList.add("sg-focus");
+      else if (around && s >= around[0] && e <= around[1]) span.classList.add("sg-context");
       node.append(span);
     }
     return node;
@@ -321,7 +395,7 @@ class Annotator {
       const para = this.paragraphs[i];
       const items = [];
       for (const a of this.annotations.values()) {
-        if (a.u0 < para.end && a.u1 > para.start) items.push(a);
+        if (a.u0 < para.end && a.u1 > para.start && this.shown(a)) items.push(a);
       }
       const fresh = this.renderParagraph(i, items);
       const old = this.textRoot.querySelector(`p[data-p="${i}"]`);
@@ -413,23 +487,63 @@ class Annotator {
         }
         await this.update(same, { tag_keys: [...same.tag_keys, tagKey] }, `tag “${tagName}”`);
       } else {
-        const created = await this.save(`tag “${tagName}”`, () => api("POST", this.data.api.annotations, {
-          document: this.data.document, start: span.start, end: span.end, tag_keys: [tagKey],
-        }));
-        const local = this.toLocal(created);
-        this.annotations.set(local.id, local);
-        this.rerender(local.u0, local.u1);
+        const body = { start: span.start, end: span.end, tag_keys: [tagKey], note: "" };
+        const local = await this.createAnnotation(body, `tag “${tagName}”`);
+        const handle = this.handleFor(local.id);
+        this.undoStack.push({
+          label: `tag “${tagName}”`,
+          undo: () => this.deleteAnnotation(handle, "undo of the tag"),
+          redo: async () => this.rekey(handle, (await this.createAnnotation(body, "redo of the tag")).id),
+        });
       }
     } catch (_) { /* reported in the status line */ }
   }
 
-  async update(annotation, changes, label) {
+  // The API calls undo and redo replay (the same ones the analyst's actions make).
+
+  async createAnnotation(body, label) {
+    const created = await this.save(label, () => api("POST", this.data.api.annotations, {
+      document: this.data.document, ...body,
+    }));
+    const local = this.toLocal(created);
+    this.annotations.set(local.id, local);
+    this.rerender(local.u0, local.u1);
+    return local;
+  }
+
+  async deleteAnnotation(handle, label) {
+    const annotation = this.annotations.get(handle.id);
+    if (!annotation) throw new Error("That annotation is no longer on the page.");
+    await this.save(label, () => api("DELETE", `${this.data.api.annotations}${annotation.id}/?version=${annotation.version}`));
+    this.annotations.delete(annotation.id);
+    if (this.openId === annotation.id) this.closeDetail();
+    this.rerender(annotation.u0, annotation.u1);
+  }
+
+  async patchAnnotation(handle, changes, label) {
+    const annotation = this.annotations.get(handle.id);
+    if (!annotation) throw new Error("That annotation is no longer on the page.");
+    return this.update(annotation, changes, label, { record: false });
+  }
+
+  async update(annotation, changes, label, { record = true } = {}) {
     const id = annotation.id;
+    const before = annotation.tag_keys;
     try {
       const fresh = await this.save(label, () => api("PATCH", `${this.data.api.annotations}${id}/`, {
         version: annotation.version, ...changes,
       }));
       this.replaceAnnotation(fresh);
+      if (record && changes.tag_keys) {
+        // A tag change can be undone; notes and review status are not (yet).
+        const handle = this.handleFor(id);
+        const after = changes.tag_keys;
+        this.undoStack.push({
+          label,
+          undo: () => this.patchAnnotation(handle, { tag_keys: before }, `undo of ${label}`),
+          redo: () => this.patchAnnotation(handle, { tag_keys: after }, `redo of ${label}`),
+        });
+      }
       return fresh;
     } catch (error) {
       if (error.status === 409) this.showConflict(annotation, changes, error.body);
@@ -448,10 +562,16 @@ class Annotator {
   async remove(annotation) {
     if (!window.confirm(`Delete this annotation (“${annotation.quote.slice(0, 60)}”)? The history keeps a record.`)) return;
     try {
-      await this.save("deletion", () => api("DELETE", `${this.data.api.annotations}${annotation.id}/?version=${annotation.version}`));
-      this.annotations.delete(annotation.id);
+      const handle = this.handleFor(annotation.id);
+      await this.deleteAnnotation(handle, "deletion");
       this.closeDetail();
-      this.rerender(annotation.u0, annotation.u1);
+      // Undo re-creates it (same words, tags and note; comments stay in the history).
+      const body = { start: annotation.start, end: annotation.end, tag_keys: annotation.tag_keys, note: annotation.note || "" };
+      this.undoStack.push({
+        label: "deletion",
+        undo: async () => this.rekey(handle, (await this.createAnnotation(body, "undo of the deletion")).id),
+        redo: () => this.deleteAnnotation(handle, "redo of the deletion"),
+      });
     } catch (error) {
       if (error.status === 409) this.showConflict(annotation, null, error.body);
     }
@@ -724,11 +844,13 @@ class Annotator {
       proposition.value = a.quote;
       const claimant = el("input", { id: cid });
       const ctype = el("select", { id: tid });
-      for (const [v, l] of [["official", "Official (acting government)"], ["military", "Military"], ["other_government", "Other government"], ["expert", "Expert or lawyer"], ["un_body", "UN body or official"], ["ngo", "NGO or rights group"], ["journalist", "Journalist or reporter"], ["legislator", "Legislator"], ["witness", "Witness, survivor or relative"], ["unattributed", "Unattributed"]]) ctype.append(el("option", { value: v, text: l }));
+      const types = claimantTypes();
+      for (const [v, l] of types.choices) ctype.append(el("option", { value: v, text: l }));
+      const suggestedType = this.suggestedClaimantType(a);
+      ctype.value = types.choices.some(([v]) => v === suggestedType) ? suggestedType : types.default;
       const evidence = el("select", { id: eid });
       for (const [v, l] of EVIDENCE) evidence.append(el("option", { value: v, text: l }));
       if (a.tag_keys.includes("no_evidence_provided")) evidence.value = "not_provided";
-      if (a.tag_keys.includes("official_claim")) ctype.value = "official";
       form.append(el("h4", { text: "Or start a new claim" }),
         el("label", { for: pid, text: "Proposition (one sentence)" }), proposition,
         el("label", { for: cid, text: "Claimant" }), claimant,
@@ -748,6 +870,17 @@ class Annotator {
       area.append(form);
     });
     return box;
+  }
+
+  suggestedClaimantType(a) {
+    // The claimant type the pipeline suggested for the annotation's sentence:
+    // the suggestion it was accepted from (this session or the page payload),
+    // else a pending suggestion whose sentence contains it.
+    if (a.claimant_type) return a.claimant_type;
+    const fromPage = (this.data.suggestedClaimantTypes || {})[a.id];
+    if (fromPage) return fromPage;
+    const around = this.suggestions.find((s) => s.claimant_type && s.c0 <= a.u0 && s.c1 >= a.u1);
+    return around ? around.claimant_type : "";
   }
 
   claimEditor(a, claim) {
@@ -826,46 +959,92 @@ class Annotator {
     return s ? [s.u0, s.u1] : null;
   }
 
-  renderSuggestions() {
-    const list = $("#suggestions");
-    list.replaceChildren();
-    $("#suggestion-count").textContent = this.suggestions.length;
-    if (!this.suggestions.length) {
-      list.append(el("li", { class: "muted empty", text: "No suggestions waiting." }));
-      return;
+  contextRange() {
+    // The sentence of the focused suggestion (contains its words).
+    const s = this.suggestions[this.current];
+    return s ? [Math.min(s.c0, s.u0), Math.max(s.c1, s.u1)] : null;
+  }
+
+  suggestionItem(s) {
+    const tag = this.tags.get(s.tag_key) || { colour: "#718096", name: s.tag_name };
+    const item = el("li", {
+      class: "suggestion", tabindex: "-1", "data-id": s.id,
+      onclick: (event) => { if (!event.target.closest("button, form")) this.focusSuggestion(this.indexOf(s.id), true); },
+    },
+    el("div", { class: "sg-tag" }, el("span", { class: "swatch", style: `background:${tag.colour}`, "aria-hidden": "true" }), tag.name,
+      el("span", { class: "muted small-print", text: ` · ${Math.round(s.confidence * 100)}%` })),
+    this.suggestionQuote(s),
+    el("div", { class: "muted small-print", text: s.explanation || s.rule }));
+    if (this.canEdit) {
+      item.append(el("div", { class: "actions" },
+        el("button", { type: "button", class: "small primary", onclick: () => this.accept(this.indexOf(s.id)) }, "Accept"),
+        el("button", { type: "button", class: "small", onclick: () => this.editSuggestion(this.indexOf(s.id)) }, "Edit…"),
+        el("button", { type: "button", class: "small", onclick: () => this.reject(this.indexOf(s.id)) }, "Reject")));
     }
-    this.suggestions.forEach((s, index) => {
-      const tag = this.tags.get(s.tag_key) || { colour: "#718096", name: s.tag_name };
-      const item = el("li", {
-        class: index === this.current ? "suggestion current" : "suggestion",
-        tabindex: index === this.current ? "0" : "-1",
-        "data-id": s.id,
-        "aria-current": index === this.current ? "true" : false,
-        onclick: (event) => { if (!event.target.closest("button")) this.focusSuggestion(index, true); },
-      },
-      el("div", { class: "sg-tag" }, el("span", { class: "swatch", style: `background:${tag.colour}`, "aria-hidden": "true" }), tag.name,
-        el("span", { class: "muted small-print", text: ` · ${Math.round(s.confidence * 100)}%` })),
-      el("q", { text: s.quote.length > 140 ? s.quote.slice(0, 137) + "…" : s.quote }),
-      el("div", { class: "muted small-print", text: s.explanation || s.rule }));
-      if (this.canEdit) {
-        item.append(el("div", { class: "actions" },
-          el("button", { type: "button", class: "small primary", onclick: () => this.accept(index) }, "Accept"),
-          el("button", { type: "button", class: "small", onclick: () => this.editSuggestion(index) }, "Edit…"),
-          el("button", { type: "button", class: "small", onclick: () => this.reject(index) }, "Reject")));
-      }
-      list.append(item);
-    });
+    return item;
+  }
+
+  renderSuggestions() {
+    // Built once; j/k, decisions and undo then touch single items.
+    const list = $("#suggestions");
+    this.items = new Map();
+    const fragment = document.createDocumentFragment();
+    for (const s of this.suggestions) {
+      const item = this.suggestionItem(s);
+      this.items.set(s.id, item);
+      fragment.append(item);
+    }
+    list.replaceChildren(fragment);
+    this.suggestionsChanged();
+    this.markCurrent(true);
+  }
+
+  suggestionsChanged() {
+    $("#suggestion-count").textContent = this.suggestions.length;
+    const list = $("#suggestions");
+    const empty = list.querySelector("li.empty");
+    if (!this.suggestions.length && !empty) list.append(el("li", { class: "muted empty", text: "No suggestions waiting." }));
+    if (this.suggestions.length && empty) empty.remove();
+  }
+
+  markCurrent(on) {
+    const s = this.suggestions[this.current];
+    const item = s ? this.items.get(s.id) : null;
+    if (!item) return null;
+    item.classList.toggle("current", on);
+    item.tabIndex = on ? 0 : -1;
+    if (on) item.setAttribute("aria-current", "true");
+    else item.removeAttribute("aria-current");
+    return item;
+  }
+
+  indexOf(id) {
+    return this.suggestions.findIndex((s) => s.id === id);
+  }
+
+  suggestionQuote(s) {
+    // The sentence, with the words that carry the tag marked (long
+    // sentences are cut around them).
+    const words = this.text.slice(s.u0, s.u1);
+    if (s.c0 >= s.u0 && s.c1 <= s.u1) {
+      return el("q", { class: "sg-quote", text: words.length > 140 ? words.slice(0, 137) + "…" : words });
+    }
+    let before = this.text.slice(Math.min(s.c0, s.u0), s.u0);
+    let after = this.text.slice(s.u1, Math.max(s.c1, s.u1));
+    if (before.length > 70) before = "…" + before.slice(-69);
+    if (after.length > 70) after = after.slice(0, 69) + "…";
+    return el("q", { class: "sg-quote" }, before, el("mark", { class: "sg-words", text: words }), after);
   }
 
   focusSuggestion(index, moveFocus) {
-    if (!this.suggestions.length) return;
-    const old = this.focusRange();
+    if (!this.suggestions.length || index < 0) return;
+    const old = this.contextRange();
+    this.markCurrent(false);
     this.current = Math.max(0, Math.min(index, this.suggestions.length - 1));
-    const now = this.focusRange();
+    const now = this.contextRange();
     if (old) this.rerender(old[0], old[1]);
-    if (now) this.rerender(now[0], now[1]);
-    this.renderSuggestions();
-    const item = $(`#suggestions li[data-id="${this.suggestions[this.current].id}"]`);
+    if (now && (!old || now[0] !== old[0] || now[1] !== old[1])) this.rerender(now[0], now[1]);
+    const item = this.markCurrent(true);
     if (item && moveFocus) item.focus({ preventScroll: true });
     if (item) item.scrollIntoView({ block: "nearest" });
     const mark = this.textRoot.querySelector(".sg-focus");
@@ -874,24 +1053,49 @@ class Annotator {
 
   async accept(index) {
     const s = this.suggestions[index];
-    if (!s) return;
-    try {
-      const result = await this.save("accepted suggestion", () => api("POST", `${this.data.api.suggestions}${s.id}/accept/`));
-      this.afterDecision(index, result.annotation);
-    } catch (error) {
-      if (error.status === 409) this.afterDecision(index, null);
-    }
+    if (s) await this.decide(s, "accept");
   }
 
   async reject(index) {
     const s = this.suggestions[index];
-    if (!s) return;
+    if (s) await this.decide(s, "reject");
+  }
+
+  async decide(s, how, body) {
+    // Accept, edit or reject through the API; undo reopens it (a service
+    // that deletes the annotation the acceptance made), redo decides again.
+    const labels = { accept: "accepted suggestion", edit: "edited suggestion", reject: "rejection" };
+    let annotation;
     try {
-      await this.save("rejection", () => api("POST", `${this.data.api.suggestions}${s.id}/reject/`));
-      this.afterDecision(index, null);
+      annotation = await this.sendDecision(s, how, body, labels[how]);
     } catch (error) {
-      if (error.status === 409) this.afterDecision(index, null);
+      if (error.status === 409) this.dropSuggestion(s.id, null);
+      return;
     }
+    const handle = annotation ? this.handleFor(annotation.id) : null;
+    this.undoStack.push({
+      label: labels[how],
+      undo: async () => {
+        const reopened = await this.save(`undo of the ${labels[how]}`, () => api("POST", `${this.data.api.suggestions}${s.id}/reopen/`));
+        if (handle) {
+          const gone = this.annotations.get(handle.id);
+          this.annotations.delete(handle.id);
+          if (this.openId === handle.id) this.closeDetail();
+          if (gone) this.rerender(gone.u0, gone.u1);
+        }
+        this.restoreSuggestion(reopened);
+      },
+      redo: async () => {
+        const again = await this.sendDecision(s, how, body, `redo of the ${labels[how]}`);
+        if (handle && again) this.rekey(handle, again.id);
+      },
+    });
+  }
+
+  async sendDecision(s, how, body, label) {
+    const result = await this.save(label, () => api("POST", `${this.data.api.suggestions}${s.id}/${how}/`, body));
+    const annotation = how === "reject" ? null : result.annotation;
+    return this.dropSuggestion(s.id, annotation);
   }
 
   editSuggestion(index) {
@@ -914,39 +1118,107 @@ class Annotator {
       text: selection ? `Use the selected words instead: “${this.quoteOf(selection.start, selection.end).slice(0, 60)}”` : "To change the words, select them in the text first" })));
     form.append(el("div", { class: "actions" },
       el("button", { type: "submit", class: "small primary" }, "Accept with edits"),
-      el("button", { type: "button", class: "small", onclick: () => this.renderSuggestions() }, "Cancel")));
+      el("button", { type: "button", class: "small", onclick: () => form.remove() }, "Cancel")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const keys = [...fieldset.querySelectorAll("input:checked")].map((x) => x.value);
       const span = useSelection.checked && selection ? selection : { start: s.start, end: s.end };
-      try {
-        const result = await this.save("edited suggestion", () => api("POST", `${this.data.api.suggestions}${s.id}/edit/`, {
-          start: span.start, end: span.end, tag_keys: keys,
-        }));
-        this.afterDecision(index, result.annotation);
-      } catch (error) {
-        if (error.status === 409) this.afterDecision(index, null);
-      }
+      await this.decide(s, "edit", { start: span.start, end: span.end, tag_keys: keys });
     });
     item.append(form);
     fieldset.querySelector("input").focus();
   }
 
-  afterDecision(index, annotation) {
-    const old = this.focusRange();
-    this.suggestions.splice(index, 1);
-    if (this.current >= this.suggestions.length) this.current = Math.max(0, this.suggestions.length - 1);
+  dropSuggestion(id, annotation) {
+    // A decided suggestion leaves the list; its annotation (if any) enters the text.
+    const index = this.indexOf(id);
+    let local = null;
     if (annotation) {
-      const local = this.toLocal(annotation);
+      local = this.toLocal(annotation);
+      const from = index < 0 ? null : this.suggestions[index];
+      if (from && from.claimant_type) local.claimant_type = from.claimant_type;
       this.annotations.set(local.id, local);
       this.rerender(local.u0, local.u1);
     }
+    if (index < 0) return local;
+    const s = this.suggestions[index];
+    const wasCurrent = index === this.current;
+    const old = this.contextRange();
+    if (wasCurrent) this.markCurrent(false);
+    this.suggestions.splice(index, 1);
+    const item = this.items.get(id);
+    if (item) item.remove();
+    this.items.delete(id);
+    if (index < this.current) this.current -= 1;
+    if (this.current >= this.suggestions.length) this.current = Math.max(0, this.suggestions.length - 1);
+    this.rerender(Math.min(s.u0, s.c0), Math.max(s.u1, s.c1));
     if (old) this.rerender(old[0], old[1]);
-    const now = this.focusRange();
+    const now = this.contextRange();
     if (now) this.rerender(now[0], now[1]);
-    this.renderSuggestions();
-    const item = this.suggestions.length ? $(`#suggestions li[data-id="${this.suggestions[this.current].id}"]`) : null;
-    if (item) item.focus({ preventScroll: true });
+    this.suggestionsChanged();
+    const current = this.markCurrent(true);
+    if (current && wasCurrent) current.focus({ preventScroll: true });
+    return local;
+  }
+
+  restoreSuggestion(data) {
+    // Back in the list (in text order) after an undo, and made current.
+    const s = {
+      ...data,
+      u0: this.offsets.toUnits(data.start),
+      u1: this.offsets.toUnits(data.end),
+      c0: this.offsets.toUnits(data.context_start ?? data.start),
+      c1: this.offsets.toUnits(data.context_end ?? data.end),
+    };
+    let index = this.suggestions.findIndex((x) => x.start > s.start || (x.start === s.start && x.end > s.end));
+    if (index < 0) index = this.suggestions.length;
+    this.markCurrent(false);
+    this.suggestions.splice(index, 0, s);
+    const item = this.suggestionItem(s);
+    this.items.set(s.id, item);
+    const next = this.suggestions[index + 1];
+    $("#suggestions").insertBefore(item, next ? this.items.get(next.id) : null);
+    this.suggestionsChanged();
+    if (index <= this.current && this.suggestions.length > 1) this.current += 1;
+    this.focusSuggestion(index, true);
+  }
+
+  // ---- Undo and redo ---------------------------------------------------------------
+
+  async undoOrRedo(kind) {
+    const stack = this.undoStack;
+    if (kind === "undo" ? !stack.canUndo : !stack.canRedo) {
+      this.status("saved", kind === "undo" ? "Nothing to undo" : "Nothing to redo");
+      return;
+    }
+    try {
+      const entry = await stack[kind]();
+      if (entry) this.status("saved", `${kind === "undo" ? "Undone" : "Redone"}: ${entry.label}`);
+    } catch (error) {
+      if (!error.status) this.status("error", `Could not ${kind}: ${error.message}`);
+      // API errors are already in the status line (save()).
+    }
+  }
+
+  // ---- Layers ------------------------------------------------------------------------
+
+  renderLayers() {
+    // Annotators: those whose annotations this page may show (blind mode
+    // already left out the others on the server).
+    const select = $("#layer-author");
+    if (!select) return;
+    const authors = [...new Set([...this.annotations.values()].map((a) => a.author))].sort();
+    for (const name of authors) select.append(el("option", { value: name, text: name }));
+    const apply = () => {
+      this.layers = {
+        suggested: $("#layer-suggested").checked,
+        annotated: $("#layer-annotated").checked,
+        adjudicated: $("#layer-adjudicated").checked,
+        author: select.value,
+      };
+      this.renderAll();
+    };
+    for (const input of this.root.querySelectorAll("#layers input, #layers select")) input.addEventListener("change", apply);
   }
 
   // ---- Keyboard and events -------------------------------------------------------------
@@ -958,11 +1230,16 @@ class Annotator {
       button.addEventListener("click", () => this.tagSelection(button.dataset.tag));
     }
     this.textRoot.addEventListener("click", (event) => {
-      const span = event.target.closest("span.hl");
-      if (!span) return;
       const selection = window.getSelection();
       if (selection && !selection.isCollapsed) return; // the user is selecting, not clicking
-      this.openAt(span);
+      const span = event.target.closest("span.hl");
+      if (span) {
+        this.openAt(span);
+        return;
+      }
+      // A pending suggestion in the text: make it the current one in the list.
+      const suggested = event.target.closest("span.sg-pending");
+      if (suggested) this.focusSuggestion(this.indexOf(Number(suggested.dataset.sg.split(",")[0])), false);
     });
     this.textRoot.addEventListener("keydown", (event) => {
       const span = event.target.closest && event.target.closest("span.hl[tabindex]");
@@ -979,8 +1256,16 @@ class Annotator {
 
   onKey(event) {
     const target = event.target;
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented) return;
     if (target.closest && target.closest("input, textarea, select, [contenteditable], dialog[open]")) return;
+    const key = event.key.toLowerCase();
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && (key === "z" || key === "y")) {
+      if (!this.canEdit) return;
+      event.preventDefault();
+      this.undoOrRedo(key === "y" || event.shiftKey ? "redo" : "undo");
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "?") {
       event.preventDefault();
       $("#help-dialog").showModal();

@@ -216,7 +216,9 @@ def test_history_pages_filters_and_exports(client, edited, owner, project):
     client.force_login(owner)
     page = client.get(f"/p/{project.slug}/history/")
     assert page.status_code == 200
-    assert b"annotation #" in page.content
+    # Names, not ids: the annotation by its quote, people by their names.
+    assert f"annotation “{edited.quote}”".encode() in page.content
+    assert b"annotation #" not in page.content
     only_reviewer = client.get(f"/p/{project.slug}/history/?actor=reviewer")
     assert b"analyst" not in only_reviewer.content.split(b"<tbody>")[1]
     obj = client.get(f"/p/{project.slug}/history/annotation/{edited.pk}/")

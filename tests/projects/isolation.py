@@ -37,6 +37,13 @@ PUBLIC_ROUTES: dict[str, tuple[str, str]] = {
     "api-root": ("authenticated", "DRF index of endpoints, no data"),
     "api-token": ("anyone", "trades the caller's own credentials for a token"),
     "admin-moved": ("anyone", "redirects an admin path from before the app split"),
+    "project-new": ("authenticated", "the form to start a project of one's own"),
+    "account-profile": ("authenticated", "the caller's own name and email"),
+    "invite-accept": ("anyone", "an invitation link; 410 without a valid key"),
+    "password_reset": ("anyone", "asks for an email address, reveals nothing"),
+    "password_reset_done": ("anyone", "says the same whatever the address"),
+    "password_reset_confirm": ("anyone", "signed one-time token checked by Django"),
+    "password_reset_complete": ("anyone", "confirmation page"),
 }
 # API list endpoints (of every app) that answer 200 to any signed-in
 # user because their querysets are scoped with ``for_user``: allowed only
@@ -64,6 +71,8 @@ QUERIES = {
     "history-list": "?project={slug}",
     "claim-annotation-proposals": "?annotation={id}",
     "api-search": "?project={slug}&q=minister",
+    "suggestion-triage": "?project={slug}",
+    "api-models": "?project={slug}",
 }
 # Write endpoints that name their project in the request body: an empty
 # body is refused with 400 before any project is looked up, so nothing of
@@ -72,6 +81,8 @@ QUERIES = {
 VALIDATES_BODY_FIRST = {
     "framework-import-framework": "project slug is part of the posted body",
     "api-document-capture": "project slug is part of the posted body",
+    "suggestion-triage": "project slug is part of the posted body",
+    "api-models-train": "project slug is part of the posted body",
 }
 
 

@@ -41,7 +41,12 @@ from tests.factories import (
 # Module-level serializers that several endpoints share, each with the reason
 # in its docstring; every other schema component comes from a serializer
 # nested in its view (named "<View><Action>Input/Output").
-SHARED_COMPONENTS = {"ErrorOutput", "AnnotationOutput", "DocumentOutput"}
+SHARED_COMPONENTS = {
+    "ErrorOutput",
+    "AnnotationOutput",
+    "DocumentOutput",
+    "LearnedModelOutput",  # list, train and detail of a project's model
+}
 
 
 def _api_views() -> list[type[APIView]]:

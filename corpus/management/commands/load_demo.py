@@ -54,9 +54,14 @@ class Command(BaseCommand):
             "--password",
             default=os.environ.get("GLOSSA_DEMO_PASSWORD", "glossa-demo-2025"),
         )
+        parser.add_argument(
+            "--url",
+            default=os.environ.get("GLOSSA_URL", "http://127.0.0.1:8000/"),
+            help="Where the server will listen (make run passes its HOST and PORT).",
+        )
 
     @transaction.atomic
-    def handle(self, *args, username: str, password: str, **options) -> None:
+    def handle(self, *args, username: str, password: str, url: str, **options) -> None:
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(username=username)
         if created:
@@ -110,7 +115,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo project '{project.name}': {loaded} new sample documents, "
                 f"{analysed} analysed.\n"
-                f"Log in at http://127.0.0.1:8000/ with username {username!r} "
+                f"Log in at {url} with username {username!r} "
                 f"and password {password!r}{note}."
             )
         )

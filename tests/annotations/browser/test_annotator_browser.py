@@ -171,7 +171,7 @@ def test_analyst_day(page, team, artifacts_dir):
     expect(proposition).to_have_value("the evidence would not be released")
     proposition.fill("The ministry will not release evidence for the strike.")
     new_claim.get_by_label("Claimant", exact=True).fill("Colonel Ines Albarran")
-    new_claim.get_by_label("Claimant type").select_option("military")
+    new_claim.get_by_label("Claimant type").select_option("acting_government")
     evidence = new_claim.get_by_label("Evidence status")
     expect(evidence).to_have_value("not_provided")  # from the tag
     evidence.select_option("not_provided")
@@ -184,7 +184,7 @@ def test_analyst_day(page, team, artifacts_dir):
     claim = Claim.objects.get(project=project)
     assert claim.proposition == "The ministry will not release evidence for the strike."
     assert claim.claimant == "Colonel Ines Albarran"
-    assert claim.claimant_type == "military"
+    assert claim.claimant_type == "acting_government"
     assert claim.evidence_status == "not_provided"
     assert claim.created_by == analyst
     assert list(
