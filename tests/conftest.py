@@ -156,8 +156,13 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server):
-    """A fresh browser context (own cookies) on the live server."""
+def context(browser, live_server, nlp):
+    """A fresh browser context (own cookies) on the live server.
+
+    The spaCy pipeline (``nlp``) is loaded first: the live server shares this
+    process, and pages that ingest or analyse would otherwise spend the
+    pipeline's one-off loading inside a wait on what the page shows.
+    """
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": 1360, "height": 900},
