@@ -38,6 +38,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_defaults
 	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)/
+	$(PY) manage.py load_demo_incidents
 	@echo "Glossa: serving on http://$(HOST):$(PORT)/ (API docs: http://$(HOST):$(PORT)/api/docs/; PORT=8001 make run for another port)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
