@@ -14,26 +14,11 @@ import io
 from typing import Any
 
 from legal.incident_selectors import RegisterRow
+from legal.models import INCIDENT_FIELDS
 from legal.ranges import CASUALTY_CATEGORIES
 from projects.spreadsheets import spreadsheet_safe
 
-FIELDS = (
-    "code",
-    "date",
-    "date_precision",
-    "date_end",
-    "time_start",
-    "time_end",
-    "place",
-    "latitude",
-    "longitude",
-    "area",
-    "description",
-    "acting_forces",
-    "targets",
-    "target_count",
-    "status",
-)
+FIELDS = ("code", *INCIDENT_FIELDS)
 
 
 def _properties(row: RegisterRow) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from annotations.selectors import OPEN_ASSIGNMENT
 from audit.models import HistoryEntry
 from corpus.models import Assignment
 from legal.models import (
+    INCIDENT_FIELDS,
     ClaimantType,
     ClaimMention,
     ClaimQuantity,
@@ -632,24 +633,7 @@ def register_rows(
 
 
 #: The incident fields the register, exports and charts read.
-REGISTER_FIELDS = (
-    "project_id",
-    "number",
-    "date",
-    "date_precision",
-    "date_end",
-    "time_start",
-    "time_end",
-    "place",
-    "latitude",
-    "longitude",
-    "area",
-    "description",
-    "acting_forces",
-    "targets",
-    "target_count",
-    "status",
-)
+REGISTER_FIELDS = ("project_id", "number", *INCIDENT_FIELDS)
 
 #: Register aggregates of the last few (project, history stamp) pairs, in
 #: this process: ready objects, as unpickling 5,000 ranges from a shared

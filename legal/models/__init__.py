@@ -15,6 +15,7 @@ from legal.models.claims import (
 from legal.models.frameworks import Criterion, Element, Framework
 from legal.models.incidents import (
     CODE_PREFIX,
+    INCIDENT_FIELDS,
     Credibility,
     DatePrecision,
     Incident,
@@ -27,6 +28,7 @@ from legal.models.incidents import (
 
 __all__ = [
     "CODE_PREFIX",
+    "INCIDENT_FIELDS",
     "Assessment",
     "Claim",
     "ClaimKind",

@@ -56,6 +56,26 @@ class Credibility(models.TextChoices):
     UNJUDGED = "6", "6 · Truth cannot be judged"
 
 
+#: What an incident says about the event (the fields analysts set), in the
+#: order the register, its exports and the edit form list them.
+INCIDENT_FIELDS = (
+    "date",
+    "date_precision",
+    "date_end",
+    "time_start",
+    "time_end",
+    "place",
+    "latitude",
+    "longitude",
+    "area",
+    "description",
+    "acting_forces",
+    "targets",
+    "target_count",
+    "status",
+)
+
+
 class Incident(models.Model):
     """One strike or event: when, where, who acted against what.
 

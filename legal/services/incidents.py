@@ -22,6 +22,7 @@ from annotations.services.versioning import (
 )
 from audit.services import history_record, snapshot
 from legal.models import (
+    INCIDENT_FIELDS,
     Claim,
     DatePrecision,
     Incident,
@@ -36,23 +37,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 #: Fields ``incident_update`` may change.
-INCIDENT_EDITABLE_FIELDS = (
-    "date",
-    "date_precision",
-    "date_end",
-    "time_start",
-    "time_end",
-    "place",
-    "latitude",
-    "longitude",
-    "area",
-    "description",
-    "acting_forces",
-    "targets",
-    "target_count",
-    "status",
-    "note",
-)
+INCIDENT_EDITABLE_FIELDS = (*INCIDENT_FIELDS, "note")
 
 
 def _next_number(project: Project) -> int:
