@@ -168,7 +168,11 @@ def context(browser, live_server, nlp):
         viewport={"width": 1360, "height": 900},
         accept_downloads=True,
     )
-    context.set_default_timeout(10_000)
+    # Waits end as soon as the page shows what they wait for; the bound only
+    # decides how long a broken page takes to fail. Some steps (an upload that
+    # ingests and analyses in process) do real work on the server, which on a
+    # loaded CI machine can take well over ten seconds.
+    context.set_default_timeout(60_000)
     yield context
     context.close()
 
