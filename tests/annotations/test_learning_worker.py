@@ -42,10 +42,10 @@ def worker_app():
 def _forget_connections() -> None:
     """An earlier test in this process may have opened the producer pool on
     the configured broker; tasks sent through it would never reach the
-    in-memory worker. Drop the pools so they are rebuilt for broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    in-memory worker. Drop the app's references so they are looked up again
+    for broker_url (kombu keeps one pool per broker URL: never close them,
+    later tests in this process still use them)."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 
