@@ -13,7 +13,7 @@ from annotations.selectors import DOCUMENT_STATUSES, DocumentFilters
 from annotations.services.taxonomy import (
     patterns_validate,
 )
-from corpus.models import DocumentKind, Source
+from corpus.models import Document, DocumentKind, Source
 from projects.models import Project
 
 
@@ -68,6 +68,7 @@ class DocumentFilterForm(forms.Form):
         required=False, label="Published to", widget=forms.DateInput({"type": "date"})
     )
     tag = forms.ChoiceField(required=False)
+    language = forms.ChoiceField(required=False)
     status = forms.ChoiceField(
         required=False,
         label="Assignment status",
@@ -89,6 +90,17 @@ class DocumentFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["tag"]).choices = [
             ("", "Any tag"),
             *Tag.objects.filter(project=project).values_list("key", "name"),
+        ]
+        # The languages the project's documents are in (detected or given).
+        languages = (
+            Document.objects.filter(project=project)
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        )
+        cast(forms.ChoiceField, self.fields["language"]).choices = [
+            ("", "Any language"),
+            *((code, code) for code in languages),
         ]
         members = (
             get_user_model()
@@ -112,6 +124,7 @@ class DocumentFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             tag=data.get("tag") or "",
+            language=data.get("language") or "",
             status=data.get("status") or "",
             assignee=data.get("assignee"),
             order=data.get("order") or "",

@@ -76,6 +76,11 @@ def document_metadata_update(
     ]
     if not changed:
         return []
+    if "language" in changed and current.language_confidence is not None:
+        # A person now says the language: the detector's confidence no
+        # longer describes it (and the change is recorded with it).
+        changes["language_confidence"] = None
+        changed.append("language_confidence")
     before = _json_safe({name: getattr(current, name) for name in changed})
     for name in changed:
         setattr(current, name, changes[name])
@@ -92,6 +97,12 @@ def document_metadata_update(
         before=before,
         after=_json_safe({name: getattr(current, name) for name in changed}),
     )
+    if "language" in changed:
+        # The language picks the pipeline: analyse again with the right one
+        # (or record that there is none for it).
+        from corpus.jobs import queue_analysis
+
+        queue_analysis(project=document.project, documents=[document], user=user)
     return changed
 
 

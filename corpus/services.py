@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
+from corpus.language import with_detected_language
 from corpus.models import (
     Assignment,
     AssignmentStatus,
@@ -78,6 +79,7 @@ def document_create(
     normalized = normalize_text(text)
     if not normalized:
         raise ValidationError({"text": "The document has no text."})
+    fields = with_detected_language(fields, normalized)
     document = Document(
         project=project,
         text=normalized,

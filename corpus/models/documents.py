@@ -181,7 +181,15 @@ class Document(models.Model):
         help_text="How much of the publication date the source states.",
     )
     url = models.URLField(max_length=2000, blank=True)
-    language = models.CharField(max_length=16, default="en")
+    language = models.CharField(max_length=16, default="en", db_index=True)
+    language_confidence = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=(
+            "The detector's confidence (0-1) in the language; empty when a "
+            "person or the source gave the language."
+        ),
+    )
 
     text = models.TextField(
         help_text="Normalised text. Never changes after ingestion.",

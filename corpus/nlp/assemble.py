@@ -99,6 +99,8 @@ def assemble(doc) -> dict[str, Any]:
     for item, who in zip(
         doc._.glossa_quantities or [], claims["quantities"], strict=True
     ):
+        if who.get("furniture"):
+            continue  # a figure in a caption or link list
         span = doc[item["start"] : item["end"]]
         quantities.append(
             {

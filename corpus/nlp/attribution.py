@@ -106,6 +106,18 @@ class AttributionFinder(DataComponent):
             [[{"LEMMA": {"IN": sorted(self.family)}, "POS": {"IN": ["VERB"]}}]],
         )
         self.matcher.add("ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]])
+        # Phrases that mark their noun as the source ("según la ONG", "de
+        # acuerdo con el Ejército"): the noun is their head, not their object.
+        for phrase in verbs.get("according_phrases") or []:
+            words = [{"LOWER": w} for w in str(phrase).lower().split()]
+            self.matcher.add("ACCORDING_HEAD", [words])
+        # Prepositions that mean "according to" only before a name heading
+        # an oblique of the clause ("Para la PGR, hay evidencia ...").
+        self.according_names = frozenset(
+            str(w).lower() for w in verbs.get("according_name_words") or []
+        )
+        for word in self.according_names:
+            self.matcher.add("ACCORDING_HEAD", [[{"LOWER": word}]])
         if self.citing:
             self.matcher.add(
                 "CITING", [[{"LEMMA": {"IN": sorted(self.citing)}, "POS": "VERB"}]]
@@ -154,6 +166,8 @@ class AttributionFinder(DataComponent):
                 continue
             if label == "ACCORDING":
                 item = self._according(doc, start, end)
+            elif label == "ACCORDING_HEAD":
+                item = self._according_head(doc, start, end)
             elif label == "CITING":
                 item = self._citing(doc[start])
             else:
@@ -193,6 +207,90 @@ class AttributionFinder(DataComponent):
             "source": noun_core(source),
             "source_full": (source.left_edge.i, source.right_edge.i + 1),
             "content": content,
+            "platform": "",
+            "speech_noun": noun,
+        }
+
+    def _dropped_subject(self, verb) -> dict[str, Any] | None:
+        """A verb of saying in a pro-drop language with no subject
+        ("aseguró que ...", "se indicó"): the speaker is the one named last,
+        as "he said" is in English (resolved in ``_name``)."""
+        if self.nlp.lang not in PRO_DROP_LANGUAGES:
+            return None
+        finite = verb
+        if "Ger" in verb.morph.get("VerbForm") and verb.head.i != verb.i:
+            # "..., señalando que ...": the gerund says what its verb's
+            # (dropped) subject said.
+            finite = verb.head
+            if any(c.dep_.startswith("nsubj") for c in finite.children):
+                return None
+        if "Fin" not in finite.morph.get("VerbForm") or "3" not in finite.morph.get(
+            "Person"
+        ):
+            return None
+        content = self._content(verb, verb)
+        if content is None:
+            return None
+        return {
+            "block": content[0] >= verb.sent.end,
+            "kind": "indirect",
+            "cue": (verb.i, verb.i + 1),
+            "cue_lemma": verb.lemma_.lower(),
+            "family": self.family.get(verb.lemma_.lower(), "neutral"),
+            "source_token": verb.i,
+            "source": (verb.i, verb.i),
+            "source_full": (verb.i, verb.i),
+            "content": content,
+            "platform": self._platform(verb),
+            "speech_noun": "",
+            "dropped_subject": True,
+        }
+
+    def _according_head(self, doc: Doc, start: int, end: int) -> dict[str, Any] | None:
+        """'según X' / 'de acuerdo con X' (Spanish): the phrase is a case
+        marker of X; a speech noun ("según datos del Ministerio") gives way
+        to the noun that names whose it is."""
+        sent = doc[start].sent
+        head = doc[end - 1].head
+        if doc[start:end].text.lower() in self.according_names and not (
+            head.pos_ == "PROPN" and head.dep_ == "obl" and head.i > start
+        ):
+            return None
+        if (
+            head.i < end
+            or head.i >= sent.end
+            or head.pos_ not in ("NOUN", "PROPN", "PRON")
+        ):
+            after = next(
+                (
+                    t
+                    for t in doc[end : min(end + 4, sent.end)]
+                    if t.pos_ in ("NOUN", "PROPN")
+                ),
+                None,
+            )
+            if after is None:
+                return None
+            head = after
+        source = head
+        if head.lemma_.lower() in self.speech_nouns:
+            owner = [
+                c for c in head.children if c.dep_ in ("nmod", "appos") and c.i > head.i
+            ]
+            if owner:
+                source = owner[0]
+        noun = head.lemma_.lower() if source is not head else ""
+        phrase_end = max(t.i for t in source.subtree) + 1
+        content = (phrase_end, sent.end) if start == sent.start else (sent.start, start)
+        return {
+            "kind": "according_to",
+            "cue": (start, end),
+            "cue_lemma": doc[start:end].text.lower(),
+            "family": "neutral",
+            "source_token": source.i,
+            "source": noun_core(source),
+            "source_full": (source.left_edge.i, source.right_edge.i + 1),
+            "content": trim(doc, *content),
             "platform": "",
             "speech_noun": noun,
         }
@@ -240,7 +338,7 @@ class AttributionFinder(DataComponent):
         if subject is None:
             agent = passive_agent(verb)
             if agent is None:
-                return None
+                return self._dropped_subject(verb)
             # "The strikes were condemned as unlawful by UN experts."
             source = self._speaker_of(agent)
             noun = agent.lemma_.lower() if source is not agent else ""
@@ -359,7 +457,7 @@ class AttributionFinder(DataComponent):
         objects = [
             c
             for c in verb.children
-            if c.dep_ in ("dobj", "oprd", "xcomp")
+            if c.dep_ in ("dobj", "obj", "oprd", "xcomp")
             or (c.dep_ == "prep" and c.lower_ == "as")
         ]
         if objects and verb.lemma_.lower() not in self.no_object:
@@ -372,6 +470,17 @@ class AttributionFinder(DataComponent):
     def _clause_under_noun(verb) -> tuple[int, int] | None:
         """'claimed in a statement that ...': the parser hangs the clause on
         the speech noun, not on the verb."""
+        for noun in verb.children:
+            # Spanish: the parser often hangs "que ..." on the verb's object
+            # or oblique ("pidió a las autoridades que ordenen ...",
+            # "concluye en su informe que hubo ...").
+            if noun.dep_ not in ("obl", "iobj", "obj"):
+                continue
+            for clause in noun.children:
+                if clause.dep_ in ("acl", "ccomp") and any(
+                    m.lower_ == "que" and m.i < clause.i for m in clause.children
+                ):
+                    return trim(verb.doc, clause.left_edge.i, clause.right_edge.i + 1)
         for prep in verb.children:
             if prep.dep_ != "prep":
                 continue
@@ -416,6 +525,21 @@ class AttributionFinder(DataComponent):
             if ent.label_ in ("ORG", "NORP", "FAC") and ent[-1].lemma_.lower() == lemma:
                 found = (ent.text, self.typer.type_of(list(ent), state.acting))
         return found
+
+    def _mentioned_earlier(self, tok, state) -> tuple[str, str] | None:
+        """The nearest earlier mention of the same noun whose modifiers type
+        it otherwise ("Independent UN experts" before "the experts said")."""
+        doc = tok.doc
+        lemma = tok.lemma_.lower()
+        for i in range(tok.i - 1, max(-1, tok.i - 400), -1):
+            other = doc[i]
+            if other.pos_ != "NOUN" or other.lemma_.lower() != lemma:
+                continue
+            phrase = list(doc[other.left_edge.i : other.i + 1])
+            kind = self.typer.type_of(phrase, state.acting)
+            if kind and kind != ct.EXPERT:
+                return doc[other.left_edge.i : other.i + 1].text.strip(), kind
+        return None
 
     def _introduction(self, tok, state) -> tuple[str, str] | None:
         """An earlier mention of the same person with a title or role:
@@ -495,6 +619,16 @@ class AttributionFinder(DataComponent):
         """Fill claimant and claimant_type, resolving pronouns, surnames,
         "the group" and "the statement"."""
         acting, memory, last = state.acting, state.memory, state.last
+        if item.get("dropped_subject"):
+            # The speaker named last, else the document's own voice.
+            voice = state.voice or {}
+            name, kind = last.get("any") or (
+                voice.get("claimant", ""),
+                voice.get("claimant_type", ""),
+            )
+            item["claimant"] = name
+            item["claimant_type"] = kind or ct.UNKNOWN
+            return
         tok = doc[item["source_token"]]
         lo, hi = item["source_full"]
         full = list(doc[lo:hi])
@@ -507,10 +641,15 @@ class AttributionFinder(DataComponent):
             # "Veridia's foreign minister, Lia Domar": role and name.
             lo, hi = noun_core(named[0])
             name = f"{name}, {doc[lo:hi].text.strip()}"
+        if self.nlp.lang in PRO_DROP_LANGUAGES:
+            # Spanish noun phrases run long ("el informe de las
+            # investigaciones ... utilizada por el gobierno"): a role word
+            # inside a clause of the phrase does not type its head.
+            full = [t for t in full if not _inside_clause(t, tok)]
         kind = self.typer.type_of(full, acting)
         person = tok.ent_type_ == "PERSON"
         lemma = tok.lemma_.lower()
-        definite = any(c.lower_ in ("the", "this", "its", "our") for c in tok.children)
+        definite = any(c.lower_ in DEFINITE_WORDS for c in tok.children)
         if tok.lower_ in self.pronouns and tok.pos_ == "PRON":
             key = "person" if tok.lower_ in ("he", "she", "him", "her") else "group"
             antecedent = (
@@ -521,6 +660,9 @@ class AttributionFinder(DataComponent):
             if antecedent is not None:
                 name = doc[slice(*noun_core(antecedent))].text
                 kind = self.typer.type_of(list(antecedent.subtree), acting) or kind
+                remembered = memory.get(antecedent.lemma_.lower())
+                if antecedent.pos_ == "NOUN" and remembered and remembered[1]:
+                    name, kind = remembered  # "the experts" (UN) ... "they said"
             elif key in last:
                 name, kind = last[key]
             elif key == "person":
@@ -540,8 +682,16 @@ class AttributionFinder(DataComponent):
             and not kind
         ):
             # "the statement said": the document itself, unless the text
-            # attributed a statement to someone earlier.
-            if state.voice:
+            # attributed a statement to someone earlier. A news report
+            # issues no statements: there it is the last source's.
+            news = state.voice and state.voice["claimant_type"] in (
+                ct.REPORTER,
+                ct.COLUMNIST,
+                ct.MEDIA,
+            )
+            if news and last.get("any") and last["any"][1]:
+                name, kind = last["any"]
+            elif state.voice:
                 name, kind = state.voice["claimant"], state.voice["claimant_type"]
         elif tok.pos_ == "NOUN" and lemma in memory and (not kind or definite):
             # "the group said", after "Citizens' Watch, a monitoring group".
@@ -549,6 +699,11 @@ class AttributionFinder(DataComponent):
         elif tok.pos_ == "NOUN" and definite:
             # "the network said", after "Harbour Rights Network documented".
             earlier = self._named_earlier(tok, state)
+            if earlier is None and kind in (ct.UNKNOWN, ct.EXPERT):
+                # "the experts said", after "UN human rights experts ...".
+                earlier = self._mentioned_earlier(tok, state)
+                if earlier is not None:
+                    memory[lemma] = earlier
             if earlier is not None and (earlier[1] or not kind):
                 name, kind = earlier[0], earlier[1] or kind
         elif person or tok.pos_ == "PROPN":
@@ -601,11 +756,34 @@ class AttributionFinder(DataComponent):
             or (tok.tag_ == "NN" and lemma in self.typer.person_nouns)
         ):
             # "a coalition spokesman" ... "He said".
-            last["person"] = (name, kind)
+            last["person"] = last["any"] = (name, kind)
         elif tok.pos_ in ("PROPN", "NOUN"):
-            last["group"] = (name, kind)
+            last["group"] = last["any"] = (name, kind)
         item["claimant"] = name
         item["claimant_type"] = kind or ct.UNKNOWN
+
+
+# Determiners that make "the statement", "el informe", "su comunicado" refer
+# to one document (English and Spanish).
+DEFINITE_WORDS = frozenset(
+    {"the", "this", "its", "our", "el", "la", "este", "esta", "su", "dicho", "dicha"}
+)
+# Languages whose verbs often carry their subject in their ending ("aseguró
+# que ...": "he/she/it said that ..."): a verb of saying with no subject
+# there is the last speaker's.
+PRO_DROP_LANGUAGES = frozenset({"es", "it", "pt"})
+
+
+def _inside_clause(token, head) -> bool:
+    """Whether ``token`` hangs under a clause (acl, relcl, advcl) of ``head``."""
+    node = token
+    while node.i != head.i and node.head.i != node.i:
+        if node.dep_ in ("acl", "relcl", "advcl", "acl:relcl"):
+            return True
+        if node.dep_ == "amod" and "Part" in node.morph.get("VerbForm"):
+            return True  # "la medida utilizada por el gobierno"
+        node = node.head
+    return False
 
 
 class _Resolution:

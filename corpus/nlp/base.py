@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 DATA_FILE = "data.json"
-QUOTES = ['"', "\u201c", "\u201d"]
+# Guillemets are how Spanish (and French) texts quote.
+QUOTES = ['"', "\u201c", "\u201d", "\u00ab", "\u00bb"]
 
 # Results of Glossa's components on a Doc (plain lists and dicts).
 for _name in (

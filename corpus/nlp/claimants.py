@@ -96,11 +96,25 @@ class ClaimantTyper:
                 ):
                     # "Russia's U.N. ambassador" speaks for Russia.
                     return GOVERNMENT
+                if role == WITNESS and self._with_a_party(tokens, lemmas, text):
+                    # "Aid workers and the TPLF said": the party named
+                    # beside the witnesses is the one a claim is weighed by.
+                    return GOVERNMENT
                 return role
         if states and any(t.ent_type_ == "GPE" for t in tokens):
             # A state named as a speaker ("Venezuela said") is its government.
             return GOVERNMENT
         return UNKNOWN
+
+    def _with_a_party(self, tokens, lemmas: set[str], text: str) -> bool:
+        """Coordinated sources ("X and Y") one of which is a government or
+        armed party."""
+        if not any(t.dep_ == "cc" for t in tokens):
+            return False
+        pattern = self.phrases.get(GOVERNMENT)
+        return bool(lemmas & self.lemmas.get(GOVERNMENT, frozenset())) or bool(
+            pattern is not None and pattern.search(text)
+        )
 
     def type_of(self, tokens, acting: set[str] | frozenset[str] = frozenset()) -> str:
         """The claimant type of a source phrase given the acting states'

@@ -140,8 +140,7 @@ class ClaimsComponent(DataComponent):
 
         def owner(lo: int, hi: int) -> int | None:
             """The attribution a token span belongs to (innermost content)."""
-            best = None
-            best_size = 0
+            found: list[tuple[int, int]] = []
             for index in by_sentence.get(sentence_of(lo), ()):
                 item = attributions[index]
                 c_lo, c_hi = item["content"]
@@ -152,10 +151,15 @@ class ClaimsComponent(DataComponent):
                     or (f_lo <= lo and hi <= f_hi)
                     or (cue_lo <= lo and hi <= cue_hi + 1)
                 ):
-                    size = c_hi - c_lo
-                    if best is None or size < best_size:
-                        best, best_size = index, size
-            return best
+                    found.append((item["content"][1] - item["content"][0], index))
+            if not found:
+                return None
+            found.sort()
+            # The innermost speaker, unless nobody could type it and a
+            # typed speaker encloses it ('X said: "the team found that
+            # ..."'): then the one who said it.
+            typed = [i for _, i in found if attributions[i]["claimant_type"]]
+            return typed[0] if typed else found[0][1]
 
         def claimant_for(lo: int, hi: int) -> dict[str, Any]:
             index = owner(lo, hi)
@@ -215,7 +219,13 @@ class ClaimsComponent(DataComponent):
                 "start": span.start,
                 "end": span.end,
                 "sentence": sentence_of(span.start),
-                **claimant_for(span.start, span.end),
+                # A cue in a caption or other page furniture has no
+                # claimant: nobody asserts it.
+                **(
+                    {"claimant": "", "claimant_type": "", "attribution": None}
+                    if furniture.issuperset(range(span.start, span.end))
+                    else claimant_for(span.start, span.end)
+                ),
             }
             for span in doc.spans.get(self.cues_key, [])
         ]
@@ -223,6 +233,8 @@ class ClaimsComponent(DataComponent):
             {
                 "number": item["number"],
                 "sentence": sentence_of(item["number"]),
+                # A figure in a caption or a link's headline is nobody's claim.
+                "furniture": item["number"] in furniture,
                 **claimant_for(item["number"], item["number"] + 1),
             }
             for item in doc._.glossa_quantities or []

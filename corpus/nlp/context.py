@@ -57,8 +57,20 @@ class DocumentContext:
     acting_states: tuple[str, ...] = field(default_factory=tuple)
     lang: str = "en"
     document_kind: str = ""
+    voice_claimant: str = ""
+    """Who speaks in the document's own sentences when the caller knows it
+    (a social post: the registered account holder, else its display name)."""
+    voice_claimant_type: str = ""
+    """That speaker's claimant type (a registered account's); "" = infer."""
 
     def __post_init__(self) -> None:
+        from corpus.nlp.validation import CLAIMANT_TYPES
+
+        if self.voice_claimant_type and self.voice_claimant_type not in CLAIMANT_TYPES:
+            raise ValueError(
+                f"Unknown claimant type {self.voice_claimant_type!r}; expected one "
+                f"of {', '.join(CLAIMANT_TYPES)}."
+            )
         if self.source_kind and self.source_kind not in SOURCE_KINDS:
             raise ValueError(
                 f"Unknown source kind {self.source_kind!r}; expected one of "
@@ -78,4 +90,9 @@ class DocumentContext:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["acting_states"] = list(self.acting_states)
+        # Left out when empty, so stored contexts of documents that have
+        # no known speaker stay equal (and current) after this field came.
+        for key in ("voice_claimant", "voice_claimant_type"):
+            if not data[key]:
+                del data[key]
         return data

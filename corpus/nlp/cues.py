@@ -51,6 +51,11 @@ WORD_LISTS = (
     "conditional_determiners",
     "generic_markers",
     "party_negated_objects",
+    "anaphoric_determiners",
+    "legal_process_verbs",
+    "standard_openers",
+    "denial_be_complements",
+    "political_nouns",
 )
 # Attributes a cue pattern token may use: the Matcher's, minus those whose
 # meaning changes with the model (ENT_*); LEMMA is rewritten to LOWER forms.
@@ -160,7 +165,7 @@ class CueMatcher(DataComponent):
 
     def _build(self) -> None:
         data = validate_cue_data(self.data)
-        self.inflector = Inflector(data.get("irregular_forms"))
+        self.inflector = Inflector(data.get("irregular_forms"), lang=self.nlp.lang)
         # Single-word cues go to a hash-based PhraseMatcher. Each multi-word
         # pattern gets its own Matcher and an anchor (its rarest required
         # token): a Matcher tests every word list of its patterns at every
@@ -214,6 +219,11 @@ class CueMatcher(DataComponent):
             w.lower() for w in lists["conditional_determiners"]
         )
         self.generic_markers = frozenset(lists["generic_markers"])
+        self.anaphoric = frozenset(w.lower() for w in lists["anaphoric_determiners"])
+        self.legal_process = frozenset(lists["legal_process_verbs"])
+        self.standard_openers = frozenset(w.lower() for w in lists["standard_openers"])
+        self.be_complements = frozenset(lists["denial_be_complements"])
+        self.political_nouns = frozenset(lists["political_nouns"])
 
     def _compile(self, token: dict[str, Any]) -> dict[str, Any]:
         """A pattern token with LEMMA rewritten as the lower-cased forms."""
@@ -322,6 +332,10 @@ class CueMatcher(DataComponent):
             return span.root.pos_ in ("NOUN", "PROPN") or self._main_clause(span)
         if label == "official_account":
             return not self._negated(span.root)  # "did not trigger any crossfire"
+        if label == "legal_official" and len(span) == 1:
+            # "the legitimate government", "legitimate concerns": no legal
+            # frame of an act.
+            return self.lemma(span.root.head) not in self.political_nouns
         return True
 
     def _negated(self, tok) -> bool:
@@ -341,6 +355,8 @@ class CueMatcher(DataComponent):
             return False
         if (tok.ent_type_ == "ORG" and not tok.is_upper) or self._conditional(tok):
             return False  # a name (in capitals the tagger sees names everywhere)
+        if self._anaphoric(span) or self._legal_process(tok) or self._standard(tok):
+            return False
         if len(span) > 1:
             return True  # a phrase ("war crimes", "summary executions")
         if self._in_a_name(tok):
@@ -354,6 +370,39 @@ class CueMatcher(DataComponent):
                 return False  # "illegal fishing"
         return not (
             tok.dep_ == "compound" and self.lemma(tok) not in self.compound_keeps
+        )
+
+    def _anaphoric(self, span: Span) -> bool:
+        """ "such crimes", "these killings": a word pointing back at acts
+        named elsewhere judges nothing in its own sentence."""
+        nouns = {span.root, span.root.head} if span.root.dep_ == "amod" else {span.root}
+        return any(
+            c.lower_ in self.anaphoric and c.dep_ in ("amod", "det", "predet")
+            for noun in nouns
+            for c in noun.children
+        )
+
+    def _legal_process(self, tok) -> bool:
+        """ "charged with murder", "convicted of war crimes", "arrested for
+        murder": the charge in a legal process, not a judgement of an act."""
+        node = tok
+        for _ in range(3):
+            if node.dep_ == "pobj" and node.head.lower_ in ("with", "of", "for"):
+                return self.lemma(node.head.head) in self.legal_process
+            if node.dep_ not in ("compound", "amod", "conj") or node.head.i == node.i:
+                return False
+            node = node.head
+        return False
+
+    def _standard(self, tok) -> bool:
+        """ "Under international law, indiscriminate attacks amount to war
+        crimes": a statement of the law, not a finding about an act."""
+        sent = tok.sent
+        words = [t for t in sent if not t.is_punct and not t.is_space][:6]
+        return (
+            bool(words)
+            and words[0].lower_ in self.standard_openers
+            and any(self.lemma(t) == "law" for t in words)
         )
 
     def _conditional(self, tok) -> bool:
@@ -465,6 +514,8 @@ class CueMatcher(DataComponent):
                 continue
             if self.lemma(verb) in self.party_negated_not:
                 continue
+            if self.lemma(verb) == "be" and not self._denied_state(verb):
+                continue  # "it was not possible", "it is not clear"
             if tok.dep_ == "det" and self.lemma(tok.head) in self.party_negated_objects:
                 continue  # "we have no indications", "no comment"
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -485,9 +536,19 @@ class CueMatcher(DataComponent):
                 )
         return found
 
+    def _denied_state(self, verb) -> bool:
+        """ "was not responsible", "were not there": a party's own role in
+        the act, not any plain negative."""
+        complements = [
+            c for c in verb.children if c.dep_ in ("acomp", "attr", "prep", "advmod")
+        ]
+        return any(self.lemma(c) in self.be_complements for c in complements)
+
     def _is_party(self, subject) -> bool:
         if subject.lower_ in self.party_subjects:
             return True
+        if subject.ent_type_ in ("GPE", "NORP") and subject.pos_ == "PROPN":
+            return True  # "Ethiopia did not target civilians"
         words = {self.lemma(t) for t in subject.subtree if t.pos_ in ("NOUN", "PROPN")}
         return bool(words & self.party_subjects) and subject.pos_ in ("NOUN", "PROPN")
 

@@ -62,18 +62,127 @@ def regular_forms(word: str) -> set[str]:
     return forms
 
 
+_UNACCENT = str.maketrans("áéíóú", "aeiou")
+# Spanish verb endings of the forms news prose uses (third persons of the
+# present, preterite, imperfect, future and conditional, the present
+# subjunctive, participles and the gerund), by conjugation.
+_ES_VERB_ENDINGS = {
+    "ar": (
+        "a",
+        "an",
+        "ó",
+        "aron",
+        "ado",
+        "ada",
+        "ados",
+        "adas",
+        "ando",
+        "aba",
+        "aban",
+        "ará",
+        "arán",
+        "aría",
+        "arían",
+        "e",
+        "en",
+        "ara",
+        "aran",
+    ),
+    "er": (
+        "e",
+        "en",
+        "ió",
+        "ieron",
+        "ido",
+        "ida",
+        "idos",
+        "idas",
+        "iendo",
+        "ía",
+        "ían",
+        "erá",
+        "erán",
+        "ería",
+        "erían",
+        "a",
+        "an",
+        "iera",
+        "ieran",
+    ),
+    "ir": (
+        "e",
+        "en",
+        "ió",
+        "ieron",
+        "ido",
+        "ida",
+        "idos",
+        "idas",
+        "iendo",
+        "ía",
+        "ían",
+        "irá",
+        "irán",
+        "iría",
+        "irían",
+        "a",
+        "an",
+        "iera",
+        "ieran",
+    ),
+}
+
+
+def spanish_forms(word: str) -> set[str]:
+    """The word and its regular Spanish inflections, lower case: a verb
+    (``-ar``, ``-er``, ``-ir``) in the forms of ``_ES_VERB_ENDINGS``; a noun
+    or adjective in the plural and, for ``-o``, the feminine ("presunto",
+    "presuntas"); ``-ción`` loses its accent in the plural. Stem changes
+    ("negar": "niega") and irregular verbs ("decir": "dijo") come from the
+    data's ``irregular_forms``. Over-generation is harmless, as in English."""
+    word = word.lower()
+    if not word.isalpha() or len(word) < 3:
+        return {word}
+    forms = {word}
+    ending = word[-2:]
+    if ending in _ES_VERB_ENDINGS and len(word) > 3:
+        stem = word[:-2]
+        forms.update(stem + e for e in _ES_VERB_ENDINGS[ending])
+    last = word[-1]
+    if last in "aeiouáéó":
+        forms.add(word + "s")
+    elif last == "z":
+        forms.add(word[:-1] + "ces")
+    else:
+        # unaccent the last syllable: acción -> acciones, francés -> franceses
+        head, tail = word[:-3], word[-3:]
+        forms.add(head + tail.translate(_UNACCENT) + "es")
+    if last == "o":
+        forms.update({word[:-1] + "a", word[:-1] + "os", word[:-1] + "as"})
+    if word.endswith(("or", "ón", "án", "és")):
+        feminine = word[:-2] + word[-2:].translate(_UNACCENT) + "a"
+        forms.update({feminine, feminine + "s"})
+    return forms
+
+
 class Inflector:
     """Expands lemmas into surface forms, with irregular forms from data.
 
     ``irregular`` maps a lemma to its irregular forms (``fight: [fought]``,
-    ``person: [people]``).
+    ``person: [people]``); ``lang`` chooses the regular rules (English, or
+    Spanish for ``es``).
     """
 
-    def __init__(self, irregular: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        irregular: Mapping[str, Iterable[str]] | None = None,
+        lang: str | None = "en",
+    ) -> None:
         self.irregular = {
             str(k).lower(): {str(f).lower() for f in v}
             for k, v in (irregular or {}).items()
         }
+        self.regular = spanish_forms if lang == "es" else regular_forms
 
     def forms(self, lemma: str) -> set[str]:
         """Every surface form of ``lemma`` (lower case). A multi-part word
@@ -83,7 +192,7 @@ class Inflector:
             if sep in lemma:
                 head, _, tail = lemma.rpartition(sep)
                 return {f"{head}{sep}{form}" for form in self.forms(tail)}
-        return regular_forms(lemma) | self.irregular.get(lemma, set())
+        return self.regular(lemma) | self.irregular.get(lemma, set())
 
     def form_index(self, lemmas: Iterable[str]) -> dict[str, str]:
         """Surface form -> lemma, for the given lemmas. Where two lemmas

@@ -76,7 +76,7 @@ def validate_quantity_data(data: Any, where: str = "quantity data") -> dict[str,
     for key in WORD_LISTS:
         if data.get(key) is not None:
             require_words(data[key], f"{where}: {key}")
-    for key in ("number_words", "multipliers"):
+    for key in ("number_words", "multipliers", "vague_scalers"):
         for word, value in require_mapping(
             data.get(key) or {}, f"{where}: {key}"
         ).items():
@@ -131,12 +131,16 @@ class QuantityFinder(DataComponent):
 
     def _build(self) -> None:
         data = validate_quantity_data(self.data)
-        inflector = Inflector(data.get("irregular_forms"))
+        inflector = Inflector(data.get("irregular_forms"), lang=self.nlp.lang)
         self.words = {k.lower(): int(v) for k, v in data["number_words"].items()}
         self.multipliers = {
             k.lower(): int(v) for k, v in (data.get("multipliers") or {}).items()
         }
         self.vague = {k: (int(v[0]), v[1]) for k, v in data["vague_words"].items()}
+        # "tens of thousands": a vague word scaled by the one before "of".
+        self.vague_scalers = {
+            k.lower(): int(v) for k, v in (data.get("vague_scalers") or {}).items()
+        }
 
         def group(key: str) -> dict[str, str]:
             return {
@@ -274,16 +278,30 @@ class QuantityFinder(DataComponent):
         if tok.lower_ == "one" and self._one_is_no_count(tok):
             return None
         vague_bound = ""
+        scaled = False
         if tok.lower_ in self.vague:
             value, vague_bound = self.vague[tok.lower_]
             last = tok.i
+            if (
+                tok.i > 1
+                and doc[tok.i - 1].lower_ == "of"
+                and doc[tok.i - 2].lower_ in self.vague_scalers
+            ):
+                value *= self.vague_scalers[doc[tok.i - 2].lower_]
+                scaled = True
         else:
             phrase = self._phrase(tok)
             if phrase is None:
                 return None
             value, last = int(phrase[0]), phrase[1]
-        if 1000 < value < 2200 and tok.text.isdigit() and len(tok.text) == 4:
-            return None  # a year
+        if (
+            1000 < value < 2200
+            and tok.text.isdigit()
+            and len(tok.text) == 4
+            and not self._counts_people(tok)
+            and not self._bound(tok)
+        ):
+            return None  # a year, not "approximately 1100 troops"
         if value <= 0:
             return None  # a stated zero is not a figure
         range_bound = ""
@@ -308,6 +326,8 @@ class QuantityFinder(DataComponent):
             start = tok.i - 1
         elif bound and not vague_bound:
             start = self._bound_start(tok)
+        elif scaled:
+            start = tok.i - 2  # "tens of thousands"
         noun = (
             syn.head
             if syn.dep_ in ("nummod", "quantmod", "amod", "det", "compound")
@@ -381,12 +401,28 @@ class QuantityFinder(DataComponent):
     def _counts(self, tok) -> tuple[str | None, bool]:
         """What ``tok`` counts, and whether it is a running total."""
         noun = tok.head if tok.dep_ in ("nummod", "quantmod") else tok
+        while (
+            noun is not tok
+            and noun.like_num
+            and noun.dep_ in ("nummod", "quantmod")
+            and noun.head.i != noun.i
+        ):
+            noun = noun.head  # "1,200-1,500 personnel": the range's noun
         if (
             tok.dep_ in ("amod", "det", "compound")
             and tok.head.pos_ in ("NOUN", "PROPN")
             and not tok.head.like_num
         ):
             noun = tok.head  # "several civilians"; "Eleven Dead" in a headline
+        if (
+            noun is not tok
+            and noun.pos_ in ("DET", "ADV")
+            and noun.head.pos_ in ("NOUN", "PROPN")
+            and noun.head.i > tok.i
+        ):
+            # Spanish parses hang the number on a determiner or adverb
+            # before the noun: "otros tres heridos", "más de 200 lesionados".
+            noun = noun.head
         if (
             tok.dep_ == "pobj"
             and tok.head.lower_ == "of"
@@ -471,8 +507,8 @@ class QuantityFinder(DataComponent):
             return self.noun_counts[lemma]
         for child in noun.children:
             # "three of the dead", "13 of those killed", "four of the
-            # people who were killed"
-            if child.dep_ == "prep" and child.lower_ == "of":
+            # people who were killed", "30 children among the dead"
+            if child.dep_ == "prep" and child.lower_ in ("of", "among"):
                 for obj in child.children:
                     if obj.dep_ != "pobj":
                         continue
@@ -506,6 +542,16 @@ class QuantityFinder(DataComponent):
             hit = self.event_counts.get(self.lemma(group))
             if hit and group.pos_ == "NOUN":
                 return hit  # "the killings in April of two activists"
+        if (
+            noun.dep_ == "nmod"
+            and noun.head.pos_ == "NOUN"
+            and any(c.dep_ == "case" and c.lower_ == "de" for c in noun.children)
+        ):
+            # Spanish: "la muerte de 153 personas", "el asesinato de dos
+            # activistas" (the noun hangs on the event noun, with "de").
+            hit = self.event_counts.get(self.lemma(noun.head))
+            if hit:
+                return hit
         for child in noun.children:
             if child.dep_ == "advmod":
                 hit = self.event_counts.get(self.lemma(child))
@@ -528,7 +574,7 @@ class QuantityFinder(DataComponent):
         if dep == "pobj" and head.head.dep_ == "prep":
             # "the killing of 14 people", "among the 14 dead"
             verb = head.head.head
-        elif dep in ("nsubj", "nsubjpass", "dobj", "attr", "appos", "npadvmod"):
+        elif dep in ("nsubj", "nsubjpass", "dobj", "obj", "attr", "appos", "npadvmod"):
             verb = head.head
         else:
             return None
@@ -552,13 +598,20 @@ class QuantityFinder(DataComponent):
                 hit = self.noun_counts.get(self.lemma(child))
                 if hit in CASUALTY:
                     return hit
-            if child.dep_ in ("acomp", "advmod", "attr", "oprd", "xcomp"):
+            if child.dep_ in ("acomp", "advmod", "attr", "oprd", "xcomp", "obj"):
                 hit = self.event_counts.get(self.lemma(child))
                 if hit:
                     return hit
             if child.dep_ == "prep" and child.lower_ in ("among", "of"):
-                # "Two children were among those rescued"
+                # "Two children were among those rescued", "... among the dead"
                 for obj in child.children:
+                    hit = self.noun_counts.get(self.lemma(obj))
+                    if (
+                        child.lower_ == "among"
+                        and obj.dep_ == "pobj"
+                        and hit in CASUALTY
+                    ):
+                        return hit
                     for mod in obj.children:
                         if mod.dep_ in ("acl", "relcl", "amod"):
                             hit = self.event_counts.get(self.lemma(mod))
@@ -680,6 +733,14 @@ class QuantityFinder(DataComponent):
             if child.dep_ == "prep":
                 word = child.lower_
                 objects = [g for g in child.children if g.dep_ == "pobj"]
+                for inner in child.children:
+                    if (
+                        inner.dep_ == "prep"
+                        and f"{word} {inner.lower_}" in self.period_preps
+                    ):
+                        # "As of August 2018, ... had documented 6,592"
+                        word = f"{word} {inner.lower_}"
+                        objects = [g for g in inner.children if g.dep_ == "pobj"]
                 if word in self.period_preps and any(
                     g.ent_type_ == "DATE" or self.lemma(g) in self.period_nouns
                     for g in objects

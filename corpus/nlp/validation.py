@@ -139,6 +139,8 @@ def reporting_verbs(data: Any, where: str = "reporting_verbs") -> dict[str, Any]
         "outlet_verbs",
         "directive_heads",
         "citing_verbs",
+        "according_phrases",
+        "according_name_words",
     )
     keys(data, (*lists, "platforms"), where)
     for name in lists:
@@ -189,18 +191,30 @@ def voice_lexicon(data: Any, where: str = "voice") -> dict[str, Any]:
     for name in ("furniture", "document_nouns", "expert_publishers"):
         words(data.get(name), f"{where}.{name}")
     furniture = mapping(data.get("page_furniture"), f"{where}.page_furniture")
-    keys(furniture, ("max_words", "prefixes", "lines"), f"{where}.page_furniture")
+    keys(
+        furniture,
+        (
+            "max_words",
+            "prefixes",
+            "lines",
+            "caption_credits",
+            "credit_lines",
+            "link_list_heads",
+        ),
+        f"{where}.page_furniture",
+    )
     words(furniture.get("prefixes"), f"{where}.page_furniture.prefixes")
-    for index, line in enumerate(
-        words(furniture.get("lines"), f"{where}.page_furniture.lines")
-    ):
-        try:
-            re.compile(line)
-        except re.error as exc:
-            raise PatternError(
-                f"{where}.page_furniture.lines[{index}] is not a regular "
-                f"expression: {exc}."
-            ) from exc
+    for name in ("lines", "caption_credits", "credit_lines", "link_list_heads"):
+        for index, line in enumerate(
+            words(furniture.get(name) or [], f"{where}.page_furniture.{name}")
+        ):
+            try:
+                re.compile(line)
+            except re.error as exc:
+                raise PatternError(
+                    f"{where}.page_furniture.{name}[{index}] is not a regular "
+                    f"expression: {exc}."
+                ) from exc
     try:
         re.compile(str(data.get("dateline") or ""))
     except re.error as exc:

@@ -30,6 +30,8 @@ from corpus.nlp.base import DataComponent
 from corpus.nlp.syntax import heading_author
 
 FURNITURE_KEY = "glossa_furniture"
+# How a line that is a sentence (not a link's headline) ends.
+LINE_ENDS = (".", "!", "?", "\u201d", '"', ":", ";")
 # Publishers whose releases speak in their own voice.
 VOICE_TYPES = frozenset(
     {
@@ -82,6 +84,11 @@ class VoiceFinder(DataComponent):
         self.max_words = int(page["max_words"])
         self.dateline = re.compile(self.lexicon["dateline"])
         self.lines = [re.compile(p, re.IGNORECASE) for p in page.get("lines") or []]
+        self.caption_credits = [
+            re.compile(p) for p in page.get("caption_credits") or []
+        ]
+        self.credit_lines = [re.compile(p) for p in page.get("credit_lines") or []]
+        self.link_heads = [re.compile(p) for p in page.get("link_list_heads") or []]
 
     def __call__(self, doc: Doc) -> Doc:
         voice, furniture = self.match(doc)
@@ -94,6 +101,8 @@ class VoiceFinder(DataComponent):
         furniture = self._furniture(doc)
         context = doc._.glossa_context
         acting = self.acting_keys(doc)
+        if context is not None and context.voice_claimant_type:
+            return self._registered(context), furniture
         if context is not None and context.source_kind:
             return self._from_context(context, acting), furniture
         inferred = self._inferred(doc, acting)
@@ -117,6 +126,11 @@ class VoiceFinder(DataComponent):
         )
 
     def set_annotations(self, doc: Doc, voice, furniture) -> None:
+        speaker = getattr(doc._.glossa_context, "voice_claimant", "")
+        if speaker and not voice["claimant"]:
+            # An unregistered account's post: its display name speaks,
+            # with the type inferred as for any text.
+            voice = {**voice, "claimant": speaker}
         doc._.glossa_voice = voice
         doc.spans[self.spans_key] = [
             Span(doc, lo, hi, label=label) for lo, hi, label in furniture
@@ -153,6 +167,17 @@ class VoiceFinder(DataComponent):
             "source_kind": context.source_kind,
             "inferred": False,
             "evidence": evidence,
+        }
+
+    @staticmethod
+    def _registered(context) -> dict[str, Any]:
+        """The speaker the caller knows, e.g. a registered account's holder."""
+        return {
+            "claimant": context.voice_claimant,
+            "claimant_type": context.voice_claimant_type,
+            "source_kind": context.source_kind,
+            "inferred": False,
+            "evidence": "registered account of the post",
         }
 
     def _government_by_name(self, name: str, acting: set[str]) -> str:
@@ -231,15 +256,43 @@ class VoiceFinder(DataComponent):
         """Bylines, credits and other page furniture (whole lines), and
         datelines at the start of a line."""
         found: list[tuple[int, int, str]] = []
+        lines: list[Span] = []
         start = 0
         for i in range(len(doc) + 1):
             at_end = i == len(doc) or (doc[i].is_space and "\n" in doc[i].text)
             if not at_end:
                 continue
             if i > start:
-                found.extend(self._line_furniture(doc[start:i]))
+                lines.append(doc[start:i])
             start = i + 1
+        in_links = False
+        for index, line in enumerate(lines):
+            text = line.text.strip()
+            following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+            if any(p.match(text) for p in self.link_heads):
+                in_links = True
+                found.append((line.start, line.end, "furniture"))
+                continue
+            if in_links and len(text.split()) <= 16 and not text.endswith(LINE_ENDS):
+                found.append((line.start, line.end, "link"))
+                continue
+            in_links = False
+            furniture = self._line_furniture(line)
+            if furniture:
+                found.extend(furniture)  # a byline before a photo credit
+            elif self._caption(text, following):
+                found.append((line.start, line.end, "caption"))
         return found
+
+    def _caption(self, text: str, following: str) -> bool:
+        """A photo caption: the line ends with a photo credit ("[Reuters]",
+        "(AP Photo/...)", "\u00a9 2023 ...") or the next line is one. A
+        caption describes a picture; it is never a claim (tags.md)."""
+        if not text or any(p.match(text) for p in self.credit_lines):
+            return False  # the credit line itself is page furniture
+        if any(p.search(text) for p in self.caption_credits):
+            return True
+        return bool(following) and any(p.match(following) for p in self.credit_lines)
 
     def _line_furniture(self, line: Span) -> list[tuple[int, int, str]]:
         text = line.text.strip()

@@ -76,7 +76,7 @@ def test_a_missing_model_marks_documents_failed(project, monkeypatch, settings):
     "running"."""
     import corpus.nlp
 
-    monkeypatch.setattr(corpus.nlp, "_nlp", None)  # restored after the test
+    monkeypatch.setattr(corpus.nlp, "_pipelines", {})  # restored after the test
     settings.GLOSSA_SPACY_MODEL = "no_such_model_installed"
     document = cast(Document, DocumentFactory(project=project, text=TEXT))
     with pytest.raises(RuntimeError, match="not installed"):

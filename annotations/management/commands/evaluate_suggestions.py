@@ -164,7 +164,7 @@ class Command(BaseCommand):
             bootstrap=bootstrap,
             seed=seed,
         )
-        report["pipeline"] = pipeline_info()
+        report["pipeline"] = pipeline_info(lang or "en")
         report["lang"] = lang or "all"
         out(
             f"{report['texts']} texts ({report['units']} units: "

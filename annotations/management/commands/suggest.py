@@ -11,7 +11,10 @@ as UTF-8 (``-`` = stdin) and normalised as ingestion does; the
 ``--source-*``, ``--acting-state`` and ``--lang`` options build the
 ``DocumentContext`` the pipeline gets for every file (the publisher's kind,
 one of ``corpus.nlp.context.SOURCE_KINDS``; its name; the states whose
-forces acted; the language).
+forces acted; the language). Without ``--lang`` each file's language is
+detected (``corpus.language``) and said on stderr; a language with no
+pipeline fails that file with "no analysis for language xx", never an empty
+result.
 
 Output (``--format jsonl``, the default): one JSON object per sentence with
 ``start``, ``end`` (code points into the normalised text), ``text``,
@@ -40,6 +43,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from corpus.nlp import has_pipeline as nlp_has_pipeline
+from corpus.nlp import no_analysis_message
 from corpus.nlp.context import SOURCE_KINDS
 
 
@@ -73,7 +78,10 @@ class Command(BaseCommand):
             help="A state whose forces acted (repeatable).",
         )
         parser.add_argument(
-            "--lang", default="en", metavar="CODE", help="Language code (en)."
+            "--lang",
+            default=None,
+            metavar="CODE",
+            help="Language code (en, es); detected per file when not given.",
         )
         parser.add_argument("--format", choices=["jsonl", "text"], default="jsonl")
         parser.add_argument(
@@ -91,7 +99,8 @@ class Command(BaseCommand):
     ) -> None:
         from annotations.rules import sentence_predictions
 
-        context = self._context(**options)
+        if options.get("lang") is not None:
+            self._context(**options)  # a bad option fails before any file is read
         out_dir = Path(output_dir) if output_dir else None
         if out_dir is not None:
             try:
@@ -121,9 +130,20 @@ class Command(BaseCommand):
         for problem in failures.values():
             self.stderr.write(problem)
         names = list(texts)
-        analyses = self._analyse([texts[n] for n in names], context, names, failures)
+        analysed: dict[str, dict[str, Any] | None] = {}
+        for lang, group in self._by_language(texts, names, options.get("lang")).items():
+            if options.get("lang") is None and not nlp_has_pipeline(lang):
+                # Never a silent empty result: the file fails with the notice.
+                for name in group:
+                    failures[name] = f"{name}: {no_analysis_message(lang)}."
+                    self.stderr.write(failures[name])
+                continue
+            context = self._context(**{**options, "lang": lang})
+            results = self._analyse([texts[n] for n in group], context, group, failures)
+            analysed.update(zip(group, results, strict=True))
         several = len(names) > 1 and out_dir is None
-        for name, data in zip(names, analyses, strict=True):
+        for name in names:
+            data = analysed.get(name)
             if data is None:
                 continue
             lines = self._render(
@@ -151,6 +171,27 @@ class Command(BaseCommand):
                 f"{len(failures)} of {len(files)} file(s) failed: "
                 + " ".join(failures.values())
             )
+
+    def _by_language(
+        self, texts: dict[str, str], names: list[str], lang: str | None
+    ) -> dict[str, list[str]]:
+        """The files by language: all in ``lang`` when given, else each in
+        the language detected in it (said on stderr, with the confidence)."""
+        if lang is not None:
+            return {lang: names}
+        from corpus.language import detect_language
+
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            code, confidence = detect_language(texts[name])
+            sure = (
+                f"{confidence:.0%} sure"
+                if confidence is not None
+                else "too short to tell"
+            )
+            self.stderr.write(f"{name}: language {code} ({sure}).")
+            groups.setdefault(code, []).append(name)
+        return groups
 
     @staticmethod
     def _context(
@@ -188,8 +229,12 @@ class Command(BaseCommand):
 
         if not texts:
             return []
+        lang = "en" if context is None else context.lang
+        if not nlp.has_pipeline(lang):
+            # Never an empty result that reads as "nothing found".
+            raise CommandError(nlp.no_analysis_message(nlp.normalise_lang(lang)))
         try:
-            nlp.get_nlp()  # a pipeline that cannot load fails every file alike
+            nlp.get_nlp(lang)  # a pipeline that cannot load fails every file alike
         except (RuntimeError, OSError, ValueError) as exc:
             raise CommandError(f"The spaCy pipeline cannot be loaded: {exc}") from exc
         contexts = None if context is None else [context] * len(texts)

@@ -41,10 +41,37 @@ def read_yaml(path) -> Any:
         return yaml.load(handle, Loader=WordLoader)  # noqa: S506 (safe subclass)
 
 
+# Languages with their own data files in a folder of that name beside the
+# English ones (``es/cues.yaml``); a loader given such a language reads
+# those, every other reads the English files.
+LANGUAGES_WITH_DATA = ("es",)
+DATA_FILES = (
+    "claimants.yaml",
+    "claims.yaml",
+    "cues.yaml",
+    "quantities.yaml",
+    "reporting_verbs.yaml",
+    "voice.yaml",
+)
+
+
 @cache
-def load_yaml(name: str) -> Any:
-    """Read one pattern file (cached per process)."""
-    return read_yaml(PATTERNS_DIR / name)
+def load_yaml(name: str, lang: str = "en") -> Any:
+    """Read one pattern file of ``lang`` (cached per process)."""
+    return read_yaml(data_path(name, lang))
+
+
+def data_path(name: str, lang: str = "en") -> Path:
+    """The file ``name`` of ``lang``: ``es/name`` for Spanish, else ``name``."""
+    if lang in LANGUAGES_WITH_DATA:
+        return PATTERNS_DIR / lang / name
+    return PATTERNS_DIR / name
+
+
+def pattern_files(lang: str = "en") -> list[tuple[str, Path]]:
+    """(name, path) of every data file a ``lang`` pipeline reads, by name
+    (hashed into ``pipeline_info``)."""
+    return [(name, data_path(name, lang)) for name in DATA_FILES]
 
 
 @registry.misc("glossa.cue_patterns.v1")
@@ -78,3 +105,28 @@ def quantity_lexicon_v1() -> dict[str, Any]:
 @registry.misc("glossa.claim_rules.v1")
 def claim_rules_v1() -> dict[str, Any]:
     return load_yaml("claims.yaml")
+
+
+# The same data in another language: each loader above has a twin named
+# "<name>.lang" that takes the language ({"@misc": "glossa.cue_patterns.v1.lang",
+# "lang": "es"}); English pipelines keep the plain loaders and their configs.
+LOADER_FILES = {
+    "glossa.cue_patterns.v1": "cues.yaml",
+    "glossa.reporting_verbs.v1": "reporting_verbs.yaml",
+    "glossa.claimant_lexicon.v2": "claimants.yaml",
+    "glossa.voice_lexicon.v1": "voice.yaml",
+    "glossa.quantity_lexicon.v1": "quantities.yaml",
+    "glossa.claim_rules.v1": "claims.yaml",
+}
+
+
+def _register_language_loader(loader: str, file: str) -> None:
+    def load(lang: str) -> dict[str, Any]:
+        return load_yaml(file, lang)
+
+    load.__doc__ = f"{file} of the given language (patterns/<lang>/{file})."
+    registry.misc.register(f"{loader}.lang", func=load)
+
+
+for _loader, _file in LOADER_FILES.items():
+    _register_language_loader(_loader, _file)
