@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from corpus import edit_views, views
+from corpus import edit_views, social_views, views
 
 urlpatterns = [
     path("p/<slug:slug>/ingest/", views.ingest, name="ingest"),
@@ -22,6 +22,16 @@ urlpatterns = [
         "p/<slug:slug>/d/<int:pk>/source/",
         views.document_source_view,
         name="document-source",
+    ),
+    path(
+        "p/<slug:slug>/social/accounts/",
+        social_views.social_accounts_view,
+        name="social-accounts",
+    ),
+    path(
+        "p/<slug:slug>/social/accounts/<int:pk>/",
+        social_views.social_account_edit_view,
+        name="social-account-edit",
     ),
     path("p/<slug:slug>/assignments/", views.assignments_view, name="assignments"),
     path(

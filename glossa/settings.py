@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "corpus.models.JobStatus",
         "AnalysisStatusEnum": "corpus.models.AnalysisStatus",
         "ClaimKindEnum": "legal.models.ClaimKind",
+        "ClaimantTypeEnum": "corpus.models.ClaimantType",
         "IncidentStatusEnum": "legal.models.IncidentStatus",
         "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
         "SuggestionStatusEnum": "annotations.models.SuggestionStatus",

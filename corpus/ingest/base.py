@@ -42,6 +42,8 @@ class Extracted:
     metadata: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     """Further Document fields (kind, speaker_role, platform...) from records."""
+    social: Any = None
+    """A post's ``corpus.ingest.social.SocialRecord`` (stored as SocialPost)."""
 
 
 @cache

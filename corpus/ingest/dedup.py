@@ -131,6 +131,41 @@ def write_fingerprints(documents: list[tuple[Document, list[int]]]) -> None:
     """Store the signatures and bands of ``documents`` in two bulk inserts."""
     if not documents:
         return
+    if connection.vendor == "postgresql":
+        # 32 band rows per document: as four arrays through unnest, not as
+        # model instances, whose construction and SQL compilation cost more
+        # than the insert itself (a 10,000-post export writes 320,000).
+        DocumentFingerprint.objects.bulk_create(
+            [
+                # By id: an instance would cache the fingerprint (and its
+                # signature) on the document for as long as the caller
+                # holds it, 4 KB per document of a large upload.
+                DocumentFingerprint(
+                    document_id=document.pk,
+                    project_id=document.project_id,
+                    scheme=SCHEME,
+                    signature=sig,
+                )
+                for document, sig in documents
+            ],
+            batch_size=1000,
+        )
+        columns: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        for document, sig in documents:
+            for band, value in enumerate(band_values(sig)):
+                columns[0].append(document.project_id)
+                columns[1].append(document.pk)
+                columns[2].append(band)
+                columns[3].append(value)
+        table = FingerprintBand._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (project_id, document_id, band, value) "  # noqa: S608 (no user input in names)
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], "
+                "%s::smallint[], %s::bigint[])",
+                list(columns),
+            )
+        return
     prints, bands = fingerprint_rows(documents)
     DocumentFingerprint.objects.bulk_create(prints, batch_size=1000)
     FingerprintBand.objects.bulk_create(bands, batch_size=5000)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 import zipfile
 from pathlib import PurePosixPath
@@ -26,6 +27,10 @@ FORMATS = (
     "csv",
     "zip",
     "tar",
+    "x_tweets",
+    "telegram",
+    "activitypub",
+    "social_zip",
 )
 
 # Extension -> the format a user means by it.
@@ -83,7 +88,38 @@ MEDIA_TYPES = {
     "csv": "text/csv",
     "zip": "application/zip",
     "tar": "application/x-tar",
+    "x_tweets": "application/javascript",
+    "telegram": "application/json",
+    "activitypub": "application/activity+json",
+    "social_zip": "application/zip",
 }
+
+_TELEGRAM_TYPE = re.compile(
+    r'"type"\s*:\s*"(?:public|private)_(?:channel|supergroup|group)"'
+    r'|"type"\s*:\s*"(?:personal_chat|bot_chat|saved_messages)"'
+)
+
+
+def social_format(text: str) -> str | None:
+    """``x_tweets``, ``telegram`` or ``activitypub`` if the start of a text
+    file is such an export, else None (by content, whatever the name)."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith("window.YTD."):
+        kind = start[len("window.YTD.") :].split(".", 1)[0]
+        if kind in {"tweets", "tweet"}:
+            return "x_tweets"
+        raise ExtractionError(
+            f"This is an X archive's {kind} file, not its tweets.js; upload "
+            "data/tweets.js or the whole archive zip."
+        )
+    if not start.startswith("{"):
+        return None
+    head = start[:65536]
+    if '"OrderedCollection"' in head and '"orderedItems"' in head:
+        return "activitypub"
+    if re.search(r'"messages"\s*:\s*\[', head) and _TELEGRAM_TYPE.search(head):
+        return "telegram"
+    return None
 
 
 def extension_format(name: str) -> str | None:
@@ -145,6 +181,9 @@ def sniff(data: bytes, name: str = "") -> str:
         )
     ):
         return "html"
+    social = social_format(text)
+    if social is not None:
+        return social
     if by_name in {"jsonl", "csv", "markdown", "text"}:
         if by_name == "jsonl" and not start.startswith(("{", "[")):
             raise ExtractionError(
@@ -168,21 +207,44 @@ def sniff(data: bytes, name: str = "") -> str:
 
 def _sniff_zip(data: bytes, by_name: str | None) -> str:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         what = "DOCX" if by_name == "docx" else "ZIP"
         raise ExtractionError(
             f"Corrupt {what} file: the ZIP container cannot be read ({exc})."
         ) from exc
-    if "word/document.xml" in names:
-        return "docx"
-    if by_name == "docx" or "[Content_Types].xml" in names:
-        raise ExtractionError(
-            "Corrupt or unsupported DOCX: word/document.xml is missing "
-            "(only Word .docx documents are supported among Office files)."
-        )
+    with archive:
+        if "word/document.xml" in names:
+            return "docx"
+        if by_name == "docx" or "[Content_Types].xml" in names:
+            raise ExtractionError(
+                "Corrupt or unsupported DOCX: word/document.xml is missing "
+                "(only Word .docx documents are supported among Office files)."
+            )
+        if _is_social_zip(archive, names):
+            return "social_zip"
     return "zip"
+
+
+def _is_social_zip(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """An X, Telegram or Mastodon export archive: its posts file is where
+    the platform puts it and its first bytes say so."""
+    from corpus.ingest.social import archive_kind
+
+    found = archive_kind(names)
+    if found is None:
+        return False
+    try:
+        with archive.open(found[1]) as handle:
+            head = handle.read(65536)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return False
+    text = _peek_text(head)
+    try:
+        return text is not None and social_format(text) is not None
+    except ExtractionError:
+        return False
 
 
 def _is_tar(data: bytes) -> bool:

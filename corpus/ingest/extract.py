@@ -15,7 +15,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from corpus.ingest import archives, bulk, docx, feeds, html, markdown, pdf, text
+from corpus.ingest import (
+    archives,
+    bulk,
+    docx,
+    feeds,
+    html,
+    markdown,
+    pdf,
+    social,
+    text,
+)
 from corpus.ingest.base import Extracted, ExtractionError, invalid_text_reason
 from corpus.ingest.detect import MEDIA_TYPES, extension_format, sniff
 
@@ -41,6 +51,10 @@ EXTRACTORS: dict[
     "feed": feeds.extract,
     "jsonl": bulk.extract_jsonl,
     "csv": bulk.extract_csv,
+    "x_tweets": social.extract_x,
+    "telegram": social.extract_telegram,
+    "activitypub": social.extract_outbox,
+    "social_zip": social.extract_archive,
 }
 
 

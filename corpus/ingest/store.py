@@ -26,13 +26,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from corpus.ingest import dedup
+from corpus.ingest import dedup, social_store
 from corpus.ingest.base import Extracted, invalid_text_reason
 from corpus.ingest.extract import Failure
 from corpus.ingest.results import DUPLICATE, FAILED, STORED, IngestResult, Outcome
+from corpus.language import with_detected_language
 from corpus.models import (
     Document,
     DocumentKind,
@@ -90,6 +92,9 @@ class Batch:
     stored: list[Document] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     captured_at: datetime = field(default_factory=timezone.now)
+    files: list[str] = field(default_factory=list)
+    """Shared files written by this batch (social exports and media)."""
+    social_exports: dict[str, Any] = field(default_factory=dict)
 
     def finish(self) -> None:
         """Last step inside the transaction (a hook for checks and tests)."""
@@ -112,6 +117,8 @@ def atomic_batch() -> Iterator[Batch]:
     except BaseException:
         for document in batch.stored:
             _delete_files(document)
+        for path in batch.files:
+            default_storage.delete(path)
         raise
 
 
@@ -187,6 +194,8 @@ def store_groups(
             else:
                 outcomes.append(None)
                 prepared.append(ready)
+    posts = [r.item.social for r in prepared if r.item.social is not None]
+    social_store.prepare_posts(posts, project=project, batch=batch)
     context = _Context(
         project=project,
         user=user,
@@ -198,6 +207,7 @@ def store_groups(
         chunk = prepared[start : start + CHUNK]
         for outcome_at, outcome in _store_chunk(chunk, context):
             outcomes[outcome_at] = outcome
+    social_store.link_posts(project, {p.platform for p in posts})
     result = IngestResult()
     result.outcomes = [o for o in outcomes if o is not None]
     return result
@@ -274,7 +284,7 @@ def _prepare(
         fields=fields,
         metadata=metadata,
         source=_source_for(project, record_source or source, batch),
-        sig=dedup.signature(text),
+        sig=None,  # computed per chunk (``_store_chunk``), to keep memory flat
     )
 
 
@@ -314,7 +324,14 @@ class _Context:
 
 
 def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcome]]:
-    """Store one chunk; return (position, outcome) for each of its items."""
+    """Store one chunk; return (position, outcome) for each of its items.
+
+    Signatures are computed here and dropped afterwards, with the extracted
+    bytes and text the stored document now holds, so that memory grows by
+    little more than the documents themselves with the size of an upload.
+    """
+    for ready in chunk:
+        ready.sig = dedup.signature(ready.text)
     accepted = _find_duplicates(chunk, ctx.project)
     _find_near_duplicates(accepted, ctx.project)
     try:
@@ -327,7 +344,14 @@ def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcom
                 _delete_files(ready.document)
                 ready.document = None
         _write_one_by_one(accepted, ctx)
-    return [(ready.position, _outcome(ready)) for ready in chunk]
+    outcomes = [(ready.position, _outcome(ready)) for ready in chunk]
+    for ready in chunk:
+        ready.sig = None
+        ready.item.original = b""
+        ready.item.text = ""
+        if ready.item.social is not None:
+            ready.item.social.media = []
+    return outcomes
 
 
 def _find_duplicates(chunk: list[Prepared], project: Project) -> list[Prepared]:
@@ -444,6 +468,7 @@ def _find_near_duplicates(accepted: list[Prepared], project: Project) -> None:
 def _new_document(ready: Prepared, ctx: _Context) -> Document:
     """An unsaved Document with its files written and its fields validated."""
     item = ready.item
+    ready.fields = with_detected_language(ready.fields, ready.text)
     document = Document(
         project=ctx.project,
         text=ready.text,
@@ -503,6 +528,10 @@ def _bulk_write(accepted: list[Prepared], ctx: _Context) -> None:
             ready.document = None
             accepted.remove(ready)
     Document.objects.bulk_create(documents)
+    social_store.write_posts(
+        [(r.document, r.item.social) for r in accepted if r.item.social and r.document],
+        project=ctx.project,
+    )
     # Links to documents stored earlier in this same chunk get their ids now.
     linked = []
     for ready in accepted:
@@ -546,6 +575,10 @@ def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
                     **ready.fields,
                 )
                 ready.document = document
+                if item.social is not None:
+                    social_store.write_posts(
+                        [(document, item.social)], project=ctx.project
+                    )
                 if ready.sig is not None:
                     dedup.write_fingerprints([(document, ready.sig)])
         except DuplicateDocument as exc:

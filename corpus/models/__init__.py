@@ -14,11 +14,20 @@ from corpus.models.documents import (
     sha256_hex,
 )
 from corpus.models.jobs import Job, JobKind, JobStatus
+from corpus.models.social import (
+    ClaimantType,
+    Platform,
+    SocialAccount,
+    SocialExport,
+    SocialPost,
+    normalise_handle,
+)
 
 __all__ = [
     "AnalysisStatus",
     "Assignment",
     "AssignmentStatus",
+    "ClaimantType",
     "DatePrecision",
     "Document",
     "DocumentAnalysis",
@@ -28,8 +37,13 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "Platform",
+    "SocialAccount",
+    "SocialExport",
+    "SocialPost",
     "Source",
     "SourceKind",
+    "normalise_handle",
     "normalize_text",
     "sha256_hex",
 ]

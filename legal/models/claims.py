@@ -7,31 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from annotations.models import Annotation
+from corpus.models import ClaimantType
 from legal.models.frameworks import Criterion, Element
 from legal.models.incidents import Credibility, Incident
 from projects.models import Project, ProjectScopedQuerySet
 
 
-class ClaimantType(models.TextChoices):
-    """Who is the source of a claim: the ten types of ``shared/guide/tags.md``.
+class ClaimQuerySet(ProjectScopedQuerySet["Claim"]):
+    """Claims of the user's projects; a blind member gets only their own."""
 
-    The same names the suggestion pipeline (``corpus.nlp``) emits, so a
-    suggested claimant type can prefill a claim unchanged.
-    """
+    blind_field = "created_by"
 
-    ACTING_GOVERNMENT = (
-        "acting_government",
-        "Acting government (the state that used force)",
-    )
-    OTHER_GOVERNMENT = "other_government", "Other government"
-    UN = "un", "UN body or official"
-    RIGHTS_GROUP = "rights_group", "Rights group"
-    EXPERT = "expert", "Expert (lawyer, academic, legal commentator)"
-    REPORTER = "reporter", "Reporter (the document's own voice)"
-    COLUMNIST = "columnist", "Columnist"
-    MEDIA = "media", "Other media (an outlet cited)"
-    LEGISLATOR = "legislator", "Legislator"
-    WITNESS = "witness", "Witness, survivor or relative"
+
+class AssessmentQuerySet(ProjectScopedQuerySet["Assessment"]):
+    """Assessments of the user's projects; a blind member gets only their own."""
+
+    blind_field = "author"
 
 
 RENAMED_CLAIMANT_TYPES = {
@@ -129,7 +120,7 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -281,7 +272,7 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim", "element"]
