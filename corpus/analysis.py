@@ -23,9 +23,28 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from corpus.models import AnalysisStatus, Document, DocumentAnalysis
-from corpus.nlp import PIPELINE_NAME, PIPELINE_VERSION, analyse_texts, pipeline_info
+from corpus.models import (
+    AnalysisStatus,
+    Document,
+    DocumentAnalysis,
+    DocumentKind,
+    SocialAccount,
+    SocialPost,
+    normalise_handle,
+)
+from corpus.nlp import (
+    PIPELINE_NAME,
+    PIPELINE_VERSION,
+    analyse_texts,
+    get_nlp,
+    has_pipeline,
+    no_analysis_message,
+    normalise_lang,
+    pipeline_info,
+)
+from corpus.nlp.chunks import analyse_in_pieces
 from corpus.nlp.context import SOURCE_KINDS, DocumentContext
 from corpus.signals import document_analysed
 
@@ -58,7 +77,39 @@ def document_context(document: Document) -> DocumentContext:
         acting_states=tuple(s for s in states if isinstance(s, str)),
         lang=document.language or "en",
         document_kind=document.kind,
+        **social_voice(document),
     )
+
+
+def social_voice(document: Document) -> dict[str, str]:
+    """Who speaks in a social post's own text: the registered account's
+    claimant and type, else the post's display name (type inferred)."""
+    if document.kind != DocumentKind.SOCIAL or document.pk is None:
+        return {}
+    post = (
+        SocialPost.objects.filter(document_id=document.pk)
+        .only("platform", "handle", "display_name")
+        .first()
+    )
+    if post is None:
+        return {}
+    account = None
+    if post.handle:
+        account = (
+            SocialAccount.objects.filter(
+                project_id=document.project_id,
+                platform=post.platform,
+                handle=normalise_handle(post.handle),
+            )
+            .only("claimant", "claimant_type")
+            .first()
+        )
+    if account is not None:
+        return {
+            "voice_claimant": account.claimant,
+            "voice_claimant_type": account.claimant_type,
+        }
+    return {"voice_claimant": post.display_name or post.handle}
 
 
 def _is_current(document: Document, context: dict[str, Any]) -> bool:
@@ -105,6 +156,14 @@ def analyse_documents(
     for document in candidates:
         context = document_context(document)
         if force or not _is_current(document, context.as_dict()):
+            if not has_pipeline(context.lang):
+                # Never an empty analysis that looks like "nothing found": the
+                # document and its job say why there is none.
+                Document.objects.filter(pk=document.pk).update(
+                    analysis_status=AnalysisStatus.FAILED,
+                    analysis_error=no_analysis_message(normalise_lang(context.lang)),
+                )
+                continue
             documents.append(document)
             contexts.append(context)
     if not documents:
@@ -114,8 +173,14 @@ def analyse_documents(
     )
     done = 0
     try:
-        provenance = pipeline_info()
-        results = analyse_texts([d.text for d in documents], contexts=contexts)
+        provenances = {normalise_lang(c.lang): pipeline_info(c.lang) for c in contexts}
+        # Texts over the pipeline's max_length go in pieces (corpus.nlp.chunks).
+        results = analyse_in_pieces(
+            analyse_texts,
+            [d.text for d in documents],
+            contexts=contexts,
+            limit=get_nlp().max_length,
+        )
     except Exception as exc:
         _mark_failed(documents, exc)
         raise
@@ -127,16 +192,17 @@ def analyse_documents(
             # caller (a Celery task, a command) see the failure.
             _mark_failed(documents[done:], exc)
             raise
-        with transaction.atomic():
-            DocumentAnalysis.objects.update_or_create(
-                document=document,
-                defaults={
-                    "pipeline": PIPELINE_NAME,
-                    "pipeline_version": PIPELINE_VERSION,
-                    "data": data,
-                    "provenance": provenance,
-                    "context": context.as_dict(),
-                },
+        # No savepoint: nothing in here catches an error, so a failure undoes
+        # the caller's transaction (a chunk's, which then goes one by one) or,
+        # outside any, this document's own; two round trips fewer per document.
+        with transaction.atomic(savepoint=False):
+            _store_analysis(
+                document,
+                pipeline=PIPELINE_NAME,
+                pipeline_version=PIPELINE_VERSION,
+                data=data,
+                provenance=provenances[normalise_lang(context.lang)],
+                context=context.as_dict(),
             )
             Document.objects.filter(pk=document.pk).update(
                 analysis_status=AnalysisStatus.DONE, analysis_error=""
@@ -146,6 +212,22 @@ def analyse_documents(
         if progress is not None:
             progress(done)
     return done
+
+
+def _store_analysis(document: Document, **fields: Any) -> None:
+    """Create or replace ``document``'s analysis in one query.
+
+    Whether it has one was loaded with the candidates (select_related), so
+    ``update_or_create``'s SELECT is not needed; chunks lock their
+    documents, so nothing adds one in between.
+    """
+    existing = getattr(document, "analysis", None)
+    if existing is None:
+        DocumentAnalysis.objects.create(document=document, **fields)
+    else:
+        DocumentAnalysis.objects.filter(pk=existing.pk).update(
+            created_at=timezone.now(), **fields
+        )
 
 
 def _mark_failed(documents: list[Document], exc: Exception) -> None:

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from corpus.ingest import ingest_batch
@@ -86,31 +85,6 @@ class Heartbeat:
         self.thread.join(timeout=5)
 
 
-def _too_long(ids: list[int]) -> list[int]:
-    """Refuse, with a visible reason, texts longer than the pipeline accepts."""
-    from corpus.nlp import get_nlp
-
-    limit = get_nlp().max_length
-    long_ones = dict(
-        Document.objects.filter(pk__in=ids)
-        .annotate(chars=Length("text"))
-        .filter(chars__gt=limit)
-        .values_list("pk", "chars")
-    )
-    for pk, chars in long_ones.items():
-        Document.objects.filter(pk=pk).update(
-            analysis_status=AnalysisStatus.FAILED,
-            analysis_error=(
-                f"The text has {chars:,} characters, more than the analysis "
-                f"pipeline accepts ({limit:,}, spaCy's max_length). It is stored "
-                "and can be read and annotated by hand; to get suggestions, "
-                f"split it into parts of at most {limit:,} characters and "
-                "ingest those."
-            ),
-        )
-    return list(long_ones)
-
-
 def _analyse_chunk(ids: list[int]) -> int:
     """Analyse one chunk in one transaction; a failing document fails alone."""
     from corpus.analysis import analyse_documents
@@ -121,7 +95,6 @@ def _analyse_chunk(ids: list[int]) -> int:
         locked = list(
             Document.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids)
-            .exclude(pk__in=_too_long(ids))
             .order_by("pk")
             .values_list("pk", flat=True)
         )

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from projects.api.inputs import PatchInput
 from projects.api.schema import NOT_FOUND, SLUG_PARAM, WRITE_ERRORS
 from projects.errors import ApplicationError
 from projects.models import Membership, Project, Role
@@ -50,7 +51,7 @@ class ProjectViewSet(
             required=False, allow_blank=True, default=""
         )
 
-    class UpdateInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(PatchInput):
         name = serializers.CharField(max_length=200, required=False)
         description = serializers.CharField(required=False, allow_blank=True)
         blind_mode = serializers.BooleanField(required=False)

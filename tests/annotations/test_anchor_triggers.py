@@ -1,4 +1,4 @@
-"""The span anchor triggers (``annotations`` migration 0002) exist and fire.
+"""The span anchor triggers (``annotations`` migrations 0002, 0007) exist and fire.
 
 They are raw SQL that ``makemigrations`` knows nothing about, so a
 regenerated migration set can lose them silently. Each is looked up in the
@@ -66,8 +66,20 @@ def test_anchor_trigger_exists(db, table):
     definition, enabled = rows[0]
     assert enabled == "O"
     assert (
-        'BEFORE INSERT OR UPDATE OF start, "end", quote, document_id, project_id '
+        'BEFORE UPDATE OF start, "end", quote, document_id, project_id '
         f"ON public.{table} FOR EACH ROW EXECUTE FUNCTION glossa_span_anchor_check()"
+    ) in definition
+    # Inserts: once per statement over the inserted rows (migration 0007).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE tgname = %s AND NOT tgisinternal",
+            [f"{table}_anchor_insert"],
+        )
+        [(definition,)] = cursor.fetchall()
+    assert (
+        f"AFTER INSERT ON public.{table} REFERENCING NEW TABLE AS inserted "
+        "FOR EACH STATEMENT EXECUTE FUNCTION glossa_span_anchor_check_inserted()"
     ) in definition
 
 
@@ -119,3 +131,44 @@ def test_raw_update_that_breaks_the_anchor_is_refused(span, assignment, message)
         cursor.execute(sql, [span.pk])
     fresh = model.objects.get(pk=span.pk)
     assert (fresh.start, fresh.end, fresh.quote) == (span.start, span.end, span.quote)
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_into_a_long_text_is_checked_row_by_row(project, owner):
+    """Spans at any offset of a text longer than one piece (16,384
+    characters), across piece boundaries, in one bulk INSERT: the right ones
+    go in, and one wrong quote among them refuses the statement."""
+    from corpus.services import document_create
+
+    text = "".join(f"Zeile {i} über die Häfen. " for i in range(6000))
+    document = document_create(project=project, original=b"long", text=text)
+    tag = project.tags.get(key="official_claim")
+
+    def suggestion(start: int, end: int, quote: str | None = None) -> Suggestion:
+        return Suggestion(
+            project=project,
+            document=document,
+            tag=tag,
+            start=start,
+            end=end,
+            quote=text[start:end] if quote is None else quote,
+            rule="test",
+        )
+
+    starts = [0, 16380, 16384, 32760, 100_000, len(text) - 30]
+    spans = [suggestion(s, s + 25) for s in starts] + [suggestion(50, 40_000)]
+    Suggestion.objects.bulk_create(spans)
+    assert Suggestion.objects.filter(document=document).count() == len(spans)
+    wrong = [suggestion(70_000, 70_010), suggestion(70_020, 70_030, "not there!")]
+    with (
+        pytest.raises(IntegrityError, match="quote does not match"),
+        transaction.atomic(),
+    ):
+        Suggestion.objects.bulk_create(wrong)
+    outside = [suggestion(len(text) - 5, len(text) + 5, "x" * 10)]
+    with (
+        pytest.raises(IntegrityError, match="outside the document"),
+        transaction.atomic(),
+    ):
+        Suggestion.objects.bulk_create(outside)
+    assert Suggestion.objects.filter(document=document).count() == len(spans)

@@ -17,6 +17,7 @@ from legal.services.assessments import (
     assessment_update,
 )
 from projects.api.exceptions import conflict_with_current
+from projects.api.inputs import PatchInput
 from projects.api.schema import WRITE_ERRORS
 from projects.errors import ConflictError
 from projects.models import Role
@@ -56,7 +57,7 @@ class AssessmentViewSet(
             child=id_field(), required=False, max_length=200
         )
 
-    class UpdateInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(PatchInput):
         version = version_field()
         finding = serializers.ChoiceField(Finding.choices, required=False)
         rationale = serializers.CharField(

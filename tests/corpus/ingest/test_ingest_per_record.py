@@ -186,9 +186,12 @@ def test_signature_does_not_depend_on_segmenting(monkeypatch):
 
 
 @pytest.mark.spacy
-def test_text_over_max_length_is_refused_with_a_visible_reason(
+def test_text_over_max_length_is_analysed_in_pieces(
     project, analyst, django_capture_on_commit_callbacks
 ):
+    """Over spaCy's max_length: analysed in paragraph-aligned pieces, with
+    every offset of the stored analysis pointing into the whole text."""
+    from annotations.models import Suggestion
     from corpus.nlp import get_nlp
     from corpus.tasks import analyse_documents_task
 
@@ -200,19 +203,41 @@ def test_text_over_max_length_is_refused_with_a_visible_reason(
     job = Job.objects.create(
         project=project, kind=JobKind.ANALYSE, total=2, report={"document_ids": ids}
     )
+    period = len(ARTICLE) + 2
     saved = nlp.max_length
-    nlp.max_length = len(long_text) - 10
+    nlp.max_length = period  # one copy of the article per piece
     try:
         analyse_documents_task(job.pk, ids)
     finally:
         nlp.max_length = saved
     long_doc.refresh_from_db()
     short_doc.refresh_from_db()
-    assert long_doc.analysis_status == AnalysisStatus.FAILED
-    assert "more than the analysis pipeline accepts" in long_doc.analysis_error
+    assert long_doc.analysis_status == AnalysisStatus.DONE, long_doc.analysis_error
     assert short_doc.analysis_status == AnalysisStatus.DONE
     job.refresh_from_db()
-    assert job.status == "failed" and "1 of 2 document(s)" in job.error
+    assert job.status == "done"
+    data = long_doc.analysis.data
+    # Four copies of the article: the same findings four times, each shifted
+    # by one copy's length, and every quoted text where its offsets say.
+    for key in ("sentences", "entities", "cues", "quantities", "attributions"):
+        items = data[key]
+        assert items and len(items) % 4 == 0, key
+        quarter = len(items) // 4
+        for i, item in enumerate(items[quarter:], start=quarter):
+            assert item["start"] == items[i - quarter]["start"] + period, key
+    for key in ("cues", "quantities"):
+        for item in data[key]:
+            assert long_text[item["start"] : item["end"]] == item["text"]
+            assert data["sentences"][item["sentence"]]["start"] <= item["start"]
+    for item in data["attributions"]:
+        for part in ("source", "cue", "content"):
+            span = item[part]
+            assert long_text[span["start"] : span["end"]] == span["text"]
+    last = data["tokens"][-1]
+    assert long_text[last["start"] : last["end"]] == long_text.rstrip()[-1]
+    suggestions = Suggestion.objects.filter(document=long_doc)
+    assert suggestions.count() >= 4
+    assert {s.start for s in suggestions if s.start >= 3 * period}
 
 
 def test_dropped_xml_entities_are_a_warning_on_the_document(project, analyst):
