@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
-from django.shortcuts import redirect
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import InviteForm, InviteSignupForm
 from accounts.models import ProjectInvitation
@@ -23,6 +24,7 @@ from accounts.services import (
     invitation_accept_new_user,
     invitation_for_key,
     invitation_problem,
+    invitation_revoke,
     invitation_send,
 )
 from projects.errors import ApplicationError
@@ -58,18 +60,43 @@ def invite_view(request, slug: str):
     pending = [
         invitation
         for invitation in ProjectInvitation.objects.filter(
-            project=project, accepted=False
+            project=project, accepted=False, revoked_at__isnull=True
         )
         .select_related("inviter")
         .order_by("-sent")
         if not invitation.key_expired()
     ]
+    # The record of invitations no longer pending: used or withdrawn.
+    closed = (
+        ProjectInvitation.objects.filter(project=project)
+        .filter(Q(accepted=True) | Q(revoked_at__isnull=False))
+        .select_related("inviter", "accepted_by", "revoked_by")
+        .order_by("-revoked_at", "-sent")[:20]
+    )
     return TemplateResponse(
         request,
         "accounts/invite.html",
-        {"project": project, "form": form, "pending": pending},
+        {"project": project, "form": form, "pending": pending, "closed": closed},
         status=400 if form.errors else 200,
     )
+
+
+@project_view(Role.OWNER)
+@require_POST
+def invite_revoke_view(request, slug: str, pk: int):
+    """Owners withdraw a pending invitation; its link stops working."""
+    invitation = get_object_or_404(
+        ProjectInvitation.objects.select_related("project"),
+        project=request.project,
+        pk=pk,
+    )
+    try:
+        invitation_revoke(invitation=invitation, actor=signed_in_user(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The invitation of {invitation.email} is revoked.")
+    return redirect("members-invite", slug=slug)
 
 
 @require_http_methods(["GET", "POST"])

@@ -38,6 +38,16 @@ class ProjectInvitation(AbstractBaseInvitation):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An owner withdrew the link before it was used: it no longer works, and
+    # the row stays as the record of who withdrew it and when.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     # A plain manager (typed): Glossa asks for pending invitations by
     # project itself and does not use the library's bulk-expiry helpers.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ProjectInvitation
@@ -76,7 +77,7 @@ def invitation_send(
             f"{email} is already a member of {project.name}.", extra={"field": "email"}
         )
     ProjectInvitation.objects.filter(
-        project=project, email__iexact=email, accepted=False
+        project=project, email__iexact=email, accepted=False, revoked_at__isnull=True
     ).delete()
     invitation = ProjectInvitation.create(
         email, inviter=inviter, project=project, role=role
@@ -108,12 +109,49 @@ def invitation_problem(invitation: ProjectInvitation | None) -> str:
         return "This invitation link is not valid. Ask the project owner for a new one."
     if invitation.accepted:
         return "This invitation was already used. Sign in to reach the project."
+    if invitation.revoked_at is not None:
+        return (
+            "This invitation was withdrawn by an owner of "
+            f"{invitation.project.name}. Ask them for a new one if you need it."
+        )
     if invitation.key_expired():
         return (
             "This invitation has expired. Ask an owner of "
             f"{invitation.project.name} to invite you again."
         )
     return ""
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: ProjectInvitation, actor: User
+) -> ProjectInvitation:
+    """Withdraw a pending invitation: its link stops working at once.
+
+    Owners only. The row is kept with who withdrew it and when (the members
+    page lists it), and the change goes to the ``glossa.audit`` log like
+    every access change. A used or already withdrawn invitation is refused.
+    """
+    check_role(actor, invitation.project, Role.OWNER)
+    locked = ProjectInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted:
+        raise ApplicationError(
+            f"The invitation of {locked.email} was already used: remove the "
+            "member on the members page instead."
+        )
+    if locked.revoked_at is not None:
+        raise ApplicationError(f"The invitation of {locked.email} was already revoked.")
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    audit.info(
+        "invitation_revoked project=%s email=%s role=%s actor=%s",
+        invitation.project.slug,
+        locked.email,
+        locked.role,
+        actor.get_username(),
+    )
+    return locked
 
 
 @transaction.atomic

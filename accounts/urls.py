@@ -29,6 +29,11 @@ urlpatterns = [
         invite_views.invite_view,
         name="members-invite",
     ),
+    path(
+        "p/<slug:slug>/members/invite/<int:pk>/revoke/",
+        invite_views.invite_revoke_view,
+        name="members-invite-revoke",
+    ),
     path("invite/<str:key>/", invite_views.invite_accept_view, name="invite-accept"),
     # Password reset from the login page: Django's views and signed tokens.
     path(

@@ -15,19 +15,35 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from annotations.models import (
     Annotation,
     AnnotationStatus,
     Comment,
     Suggestion,
+    SuggestionDecision,
     SuggestionStatus,
     Tag,
 )
 from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
 from corpus.selectors import RankedDocuments, documents_search, natural_title_order
-from projects.models import Project, Role
+from projects.models import Project, blind_project_ids, works_blind
 from projects.permissions import membership_for
 
 if TYPE_CHECKING:
@@ -41,12 +57,20 @@ OPEN_ASSIGNMENT = (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
 
 
 def _blind_for(user: User | AnonymousUser, project: Project) -> bool:
-    """True if ``user`` works blind in ``project``: an analyst (not reviewer or
-    owner) in a blind-mode project."""
+    """True if ``user`` works blind in ``project``: a viewer or analyst (not
+    reviewer or owner) in a blind-mode project (``projects.models.works_blind``)."""
     if not project.blind_mode:
         return False
-    membership = membership_for(user, project)
-    return membership is not None and membership.role == Role.ANALYST
+    return works_blind(project, membership_for(user, project))
+
+
+def blind_viewer(user: User | AnonymousUser, project: Project) -> User | None:
+    """The user whose own work is all ``user`` may see in ``project`` (the
+    user, when they work blind), or None when they see everyone's. The one
+    question every project-level read asks before it narrows by author."""
+    if user.is_authenticated and _blind_for(user, project):
+        return user
+    return None
 
 
 def annotations_visible_to(
@@ -54,21 +78,12 @@ def annotations_visible_to(
 ) -> QuerySet[Annotation]:
     """The annotations on ``document`` that ``user`` may see.
 
-    In blind mode an analyst with an open assignment on the document (not yet
-    submitted or adjudicated) sees only their own annotations, so agreement
-    between analysts measures independent judgements. Non-members see none.
+    While the project is in blind mode a viewer or analyst sees only their
+    own annotations, on every document, so agreement between analysts
+    measures independent judgements (``Annotation.objects.for_user``).
+    Non-members see none.
     """
-    project = document.project
-    if not user.is_authenticated or membership_for(user, project) is None:
-        return Annotation.objects.none()
-    queryset = Annotation.objects.filter(document=document)
-    if _blind_for(user, project):
-        open_assignment = Assignment.objects.filter(
-            document=document, annotator=user, status__in=OPEN_ASSIGNMENT
-        ).exists()
-        if open_assignment:
-            queryset = queryset.filter(author=user)
-    return queryset
+    return Annotation.objects.for_user(user).filter(document=document)
 
 
 def annotation_visible(*, user: User | AnonymousUser, annotation: Annotation) -> bool:
@@ -76,30 +91,21 @@ def annotation_visible(*, user: User | AnonymousUser, annotation: Annotation) ->
     to: cheap (no query) unless the project is in blind mode."""
     if not annotation.project.blind_mode or annotation.author_id == user.pk:
         return True
-    if not user.is_authenticated or not _blind_for(user, annotation.project):
-        return True
-    return not Assignment.objects.filter(
-        document_id=annotation.document_id, annotator=user, status__in=OPEN_ASSIGNMENT
-    ).exists()
+    return not (user.is_authenticated and _blind_for(user, annotation.project))
 
 
 def annotations_visible_in_projects(
     *, user: User | AnonymousUser
 ) -> QuerySet[Annotation]:
     """All annotations the user may see across their projects (API lists)."""
-    if not user.is_authenticated:
-        return Annotation.objects.none()
-    queryset = Annotation.objects.for_user(user)
-    blind_projects = Project.objects.filter(
-        blind_mode=True, memberships__user=user, memberships__role=Role.ANALYST
-    )
-    hidden = Assignment.objects.filter(
-        annotator=user,
-        status__in=OPEN_ASSIGNMENT,
-        document=OuterRef("document"),
-        document__project__in=blind_projects,
-    )
-    return queryset.exclude(Q(Exists(hidden)) & ~Q(author=user))
+    return Annotation.objects.for_user(user)
+
+
+def annotations_visible_in_project(
+    *, user: User | AnonymousUser, project: Project
+) -> QuerySet[Annotation]:
+    """The annotations of ``project`` that ``user`` may see (project pages)."""
+    return Annotation.objects.for_member(user, project)
 
 
 def annotations_for_display(queryset: QuerySet[Annotation]) -> QuerySet[Annotation]:
@@ -199,6 +205,35 @@ WHERE a.id IN ({ids})
 """
 
 
+def annotations_of_document_payload(
+    user: User | AnonymousUser, document: Document
+) -> list[dict]:
+    """The annotations of ``document`` that ``user`` may see, as the
+    document endpoint embeds them (``?include=annotations``): the keys of
+    ``annotations_payload`` minus ``document``, in three queries whatever
+    their number."""
+    visible = annotations_visible_to(user=user, document=document)
+    if connection.vendor == "postgresql":
+        # One query: PostgreSQL builds the rows (see annotations_payload_json).
+        sql, params = visible.order_by().values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            uses = ANNOTATIONS_WITH_QUOTES_SQL.count("{ids}")
+            cursor.execute(ANNOTATIONS_WITH_QUOTES_SQL.format(ids=sql), params * uses)
+            rows: list[dict] = json.loads(cursor.fetchone()[0])
+            return rows
+    rows = annotations_payload(visible)
+    for row in rows:
+        del row["document"]
+    return rows
+
+
+# The same rows with their quotes, for API clients (which have no text to
+# slice): what ``?include=annotations`` embeds.
+ANNOTATIONS_WITH_QUOTES_SQL = ANNOTATIONS_JSON_SQL.replace(
+    "'id', a.id, 'start', a.start,", "'id', a.id, 'start', a.start, 'quote', a.quote,"
+)
+
+
 def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
     """``annotations_payload`` as a JSON string for the annotator page, minus
     ``document`` and ``quote`` (the page has the text; the module slices it).
@@ -227,12 +262,61 @@ def suggested_claimant_types(visible: QuerySet[Annotation]) -> dict[int, str]:
     )
 
 
-def suggestions_pending(*, document: Document) -> QuerySet[Suggestion]:
-    return (
-        Suggestion.objects.filter(document=document, status=SuggestionStatus.PENDING)
-        .select_related("tag")
-        .order_by("start", "end", "tag__order")
+def suggestions_seen_by(
+    queryset: QuerySet[Suggestion], *, user: User | AnonymousUser
+) -> QuerySet[Suggestion]:
+    """``queryset`` with each suggestion's status as ``user`` sees it.
+
+    In the projects where ``user`` works blind their own decision
+    (``SuggestionDecision``) is the status, pending until they decide, and
+    nobody else's decision shows; elsewhere the suggestion's own. Annotates
+    ``blind_status`` / ``blind_annotation_id`` (read by
+    ``Suggestion.seen_status``) and ``seen`` (to filter on).
+    """
+    if not user.is_authenticated:
+        return queryset.none()
+    mine = SuggestionDecision.objects.filter(
+        suggestion=OuterRef("pk"), annotator_id=user.pk
     )
+    blind = Q(project__in=blind_project_ids(user))
+    return queryset.annotate(
+        blind_status=Case(
+            When(
+                blind,
+                then=Coalesce(
+                    Subquery(mine.values("status")[:1]),
+                    Value(SuggestionStatus.PENDING),
+                ),
+            ),
+            default=None,
+            output_field=CharField(),
+        ),
+        blind_annotation_id=Case(
+            When(blind, then=Subquery(mine.values("annotation_id")[:1])),
+            default=None,
+            output_field=IntegerField(),
+        ),
+        seen=Coalesce(F("blind_status"), F("status"), output_field=CharField()),
+    )
+
+
+def suggestions_pending(
+    *, document: Document, user: User | AnonymousUser | None = None
+) -> QuerySet[Suggestion]:
+    """The document's pending suggestions: pending for ``user`` (their own
+    decisions while they work blind), or undecided by anyone without one."""
+    queryset = Suggestion.objects.filter(document=document)
+    if user is not None and _blind_for(user, document.project):
+        queryset = queryset.exclude(
+            Exists(
+                SuggestionDecision.objects.filter(
+                    suggestion=OuterRef("pk"), annotator_id=user.pk
+                )
+            )
+        )
+    else:
+        queryset = queryset.filter(status=SuggestionStatus.PENDING)
+    return queryset.select_related("tag").order_by("start", "end", "tag__order")
 
 
 @dataclass(frozen=True)
@@ -252,20 +336,25 @@ def suggestions_triage(
     """The project's pending suggestions matching ``filters`` that ``user``
     may decide, oldest document first.
 
-    A blind analyst covers only documents assigned to them and still open,
-    so a bulk decision never reaches into a colleague's independent work;
-    non-members get none.
+    For a member working blind, "pending" means not yet decided by them
+    (their decisions are their own, ``SuggestionDecision``), so a bulk
+    decision never reaches into a colleague's independent work; non-members
+    get none.
     """
     if not user.is_authenticated or membership_for(user, project) is None:
         return Suggestion.objects.none()
-    queryset = Suggestion.objects.filter(
-        project=project, status=SuggestionStatus.PENDING
-    )
     if _blind_for(user, project):
-        queryset = queryset.filter(
-            document__in=Assignment.objects.filter(
-                annotator=user, status__in=OPEN_ASSIGNMENT
-            ).values("document")
+        # Pending for them: undecided by them, whatever others decided.
+        queryset = Suggestion.objects.filter(project=project).exclude(
+            Exists(
+                SuggestionDecision.objects.filter(
+                    suggestion=OuterRef("pk"), annotator_id=user.pk
+                )
+            )
+        )
+    else:
+        queryset = Suggestion.objects.filter(
+            project=project, status=SuggestionStatus.PENDING
         )
     if filters.tag:
         queryset = queryset.filter(tag__key=filters.tag)
@@ -336,6 +425,42 @@ def document_tokens_json(*, document: Document) -> str:
     return cached
 
 
+QUANTITY_FIELDS = ("start", "end", "text", "value", "counts", "bound", "cumulative")
+
+
+def document_quantities(*, document: Document) -> list[dict]:
+    """The figures the stored analysis found (code points), for the claim
+    form: a claim made from a span holding one starts with it filled in."""
+    # Only the quantities key: the rest of the analysis (tokens, sentences)
+    # can be megabytes.
+    rows = (
+        DocumentAnalysis.objects.filter(document=document)
+        .values_list("data__quantities", flat=True)
+        .first()
+    )
+    if not isinstance(rows, list):
+        return []
+    return [
+        {name: row.get(name) for name in QUANTITY_FIELDS}
+        for row in rows
+        if isinstance(row, dict)
+        and isinstance(row.get("start"), int)
+        and isinstance(row.get("end"), int)
+        and isinstance(row.get("value"), int)
+    ]
+
+
+def annotation_status_choices(*, can_review: bool) -> list[list[str]]:
+    """The review statuses a user may set: accepting and rejecting need the
+    reviewer role (``annotations.services.annotations.REVIEW_STATUSES``)."""
+    review = {AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED}
+    return [
+        [value, str(label)]
+        for value, label in AnnotationStatus.choices
+        if can_review or value not in review
+    ]
+
+
 # --- Document list ------------------------------------------------------------
 
 
@@ -352,6 +477,7 @@ class DocumentFilters:
     status: str = ""
     assignee: int | None = None
     order: str = ""  # "" newest first, "title" natural title order
+    language: str = ""
 
     @property
     def active(self) -> bool:
@@ -366,6 +492,7 @@ class DocumentFilters:
                 self.tag,
                 self.status,
                 self.assignee,
+                self.language,
             )
         )
 
@@ -377,7 +504,10 @@ DOCUMENT_STATUSES = {
 
 
 def documents_filtered(
-    *, project: Project, filters: DocumentFilters
+    *,
+    project: Project,
+    filters: DocumentFilters,
+    user: User | AnonymousUser | None = None,
 ) -> tuple[QuerySet[Document] | RankedDocuments, bool]:
     """The project's documents matching ``filters``, without their bodies.
 
@@ -385,11 +515,14 @@ def documents_filtered(
     full-text matches (GIN index on title + text, see migration
     0003_document_search_index); SQLite falls back to ``icontains``.
     Returns (queryset, truncated) where ``truncated`` says the candidate
-    bound was reached.
+    bound was reached. With ``user``, the tag filter looks only at the
+    annotations they may see (blind mode).
     """
     queryset = Document.objects.filter(project=project).without_bodies()
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
     if filters.source:
         queryset = queryset.filter(source_id=filters.source)
     if filters.date_from:
@@ -397,13 +530,12 @@ def documents_filtered(
     if filters.date_to:
         queryset = queryset.filter(published_at__date__lte=filters.date_to)
     if filters.tag:
-        queryset = queryset.filter(
-            Exists(
-                Annotation.objects.filter(
-                    document=OuterRef("pk"), tags__key=filters.tag
-                )
-            )
+        tagged = Annotation.objects.filter(
+            document=OuterRef("pk"), tags__key=filters.tag
         )
+        if user is not None and (author := blind_viewer(user, project)):
+            tagged = tagged.filter(author=author)
+        queryset = queryset.filter(Exists(tagged))
     if filters.status == "unassigned":
         queryset = queryset.filter(
             ~Exists(Assignment.objects.filter(document=OuterRef("pk")))
@@ -431,24 +563,32 @@ def documents_filtered(
     return queryset.select_related("source"), False
 
 
-def documents_row_counts(ids: list[int]) -> dict[int, dict[str, int]]:
+def documents_row_counts(
+    ids: list[int], *, author: User | None = None
+) -> dict[int, dict[str, int]]:
     """Annotation and pending-suggestion counts for one page of documents.
 
     Counted for the page only (two grouped queries), never for the whole
-    filtered set, so the list stays fast on large corpora.
+    filtered set, so the list stays fast on large corpora. ``author``: the
+    reader works blind (``blind_viewer``), so only their own work counts.
     """
     counts = {pk: {"annotations": 0, "pending": 0} for pk in ids}
-    for row in (
-        Annotation.objects.filter(document_id__in=ids)
-        .values("document_id")
-        .annotate(n=Count("id"))
-    ):
+    annotations = Annotation.objects.filter(document_id__in=ids)
+    pending = Suggestion.objects.filter(document_id__in=ids)
+    if author is not None:
+        annotations = annotations.filter(author=author)
+        pending = pending.exclude(
+            Exists(
+                SuggestionDecision.objects.filter(
+                    suggestion=OuterRef("pk"), annotator=author
+                )
+            )
+        )
+    else:
+        pending = pending.filter(status=SuggestionStatus.PENDING)
+    for row in annotations.values("document_id").annotate(n=Count("id")):
         counts[row["document_id"]]["annotations"] = row["n"]
-    for row in (
-        Suggestion.objects.filter(document_id__in=ids, status=SuggestionStatus.PENDING)
-        .values("document_id")
-        .annotate(n=Count("id"))
-    ):
+    for row in pending.values("document_id").annotate(n=Count("id")):
         counts[row["document_id"]]["pending"] = row["n"]
     return counts
 
@@ -482,12 +622,19 @@ def suggestion_payload(suggestion: Suggestion) -> dict:
 # --- Dashboard ----------------------------------------------------------------
 
 
-def project_dashboard(*, project: Project) -> dict:
-    """Progress figures for the project dashboard, in a few aggregate queries."""
+def project_dashboard(*, project: Project, author: User | None = None) -> dict:
+    """Progress figures for the project dashboard, in a few aggregate queries.
+
+    ``author``: the reader works blind (``blind_viewer``): annotation, tag
+    and suggestion figures count only their own work, and the table of who
+    did what shows only them."""
     documents = Document.objects.filter(project=project)
     total = documents.count()
+    annotations = Annotation.objects.filter(project=project)
+    if author is not None:
+        annotations = annotations.filter(author=author)
     annotated = documents.filter(
-        Exists(Annotation.objects.filter(document=OuterRef("pk")))
+        Exists(annotations.filter(document=OuterRef("pk")))
     ).count()
     by_status = dict.fromkeys(DOCUMENT_STATUSES, 0)
     for row in (
@@ -503,7 +650,6 @@ def project_dashboard(*, project: Project) -> dict:
         .count()
     )
     by_status["unassigned"] = total - assigned_docs
-    annotations = Annotation.objects.filter(project=project)
     annotation_status = {
         row["status"]: row["n"]
         for row in annotations.values("status").annotate(n=Count("id"))
@@ -519,21 +665,22 @@ def project_dashboard(*, project: Project) -> dict:
             "assigned": 0,
             "submitted": 0,
         }
-    for assignment_row in (
-        Assignment.objects.filter(document__project=project)
-        .values("annotator_id", "annotator__username")
-        .annotate(
-            n=Count("id"),
-            done=Count(
-                "id",
-                filter=Q(
-                    status__in=[
-                        AssignmentStatus.SUBMITTED,
-                        AssignmentStatus.ADJUDICATED,
-                    ]
-                ),
+    assignments = Assignment.objects.filter(document__project=project)
+    if author is not None:
+        assignments = assignments.filter(annotator=author)
+    for assignment_row in assignments.values(
+        "annotator_id", "annotator__username"
+    ).annotate(
+        n=Count("id"),
+        done=Count(
+            "id",
+            filter=Q(
+                status__in=[
+                    AssignmentStatus.SUBMITTED,
+                    AssignmentStatus.ADJUDICATED,
+                ]
             ),
-        )
+        ),
     ):
         entry = analysts.setdefault(
             assignment_row["annotator_id"],
@@ -547,13 +694,24 @@ def project_dashboard(*, project: Project) -> dict:
         entry["submitted"] = assignment_row["done"]
     tag_counts = list(
         Tag.objects.filter(project=project)
-        .annotate(n=Count("annotations"))
+        .annotate(
+            n=Count(
+                "annotations",
+                filter=Q(annotations__author=author) if author is not None else None,
+            )
+        )
         .order_by("-n", "order")
         .values("key", "name", "colour", "n")
     )
-    pending = Suggestion.objects.filter(
-        project=project, status=SuggestionStatus.PENDING
-    ).count()
+    pending = (
+        suggestions_triage(
+            user=author, project=project, filters=SuggestionFilters()
+        ).count()
+        if author is not None
+        else Suggestion.objects.filter(
+            project=project, status=SuggestionStatus.PENDING
+        ).count()
+    )
     recent = (
         documents.without_bodies().select_related("source").order_by("-captured_at")[:8]
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from legal.models import (
     Claim,
@@ -34,6 +35,9 @@ from legal.models import (
 )
 from legal.ranges import CASUALTY_CATEGORIES
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 @dataclass
@@ -74,18 +78,24 @@ def _covers(incident: Incident, day: date) -> str | None:
     return None
 
 
-def incident_proposals(*, project: Project, limit: int = 100) -> list[Proposal]:
-    """Open proposals of the project, best first (a fixed number of queries)."""
+def incident_proposals(
+    *, project: Project, limit: int = 100, user: User | AnonymousUser | None = None
+) -> list[Proposal]:
+    """Open proposals of the project, best first (a fixed number of queries),
+    made from the claims ``user`` may see (blind mode: their own)."""
     rejected = set(
         ProposalRejection.objects.filter(project=project).values_list("key", flat=True)
     )
     incidents = list(
         Incident.objects.filter(project=project).order_by("date", "number")
     )
+    visible = Claim.objects.filter(project=project)
+    if user is not None:
+        visible = Claim.objects.for_member(user, project)
     claims = list(
-        Claim.objects.filter(
-            project=project, incident__isnull=True, event_date__isnull=False
-        ).order_by("event_date", "pk")
+        visible.filter(incident__isnull=True, event_date__isnull=False).order_by(
+            "event_date", "pk"
+        )
     )
     claim_ids = [c.pk for c in claims]
     figures: dict[int, list[ClaimQuantity]] = defaultdict(list)

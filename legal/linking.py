@@ -15,11 +15,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Annotation
 from legal.models import Claim, ClaimQuantity
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 #: How many candidates are compared at most (the newest first).
 MAX_CANDIDATES = 3000
@@ -195,12 +199,29 @@ def _rank(
     return proposals[:limit]
 
 
+def _claims(user: User | AnonymousUser | None) -> QuerySet[Claim]:
+    """Claims ``user`` may see (blind mode: their own); all without a user."""
+    return Claim.objects.all() if user is None else Claim.objects.for_user(user)
+
+
+def _annotations(user: User | AnonymousUser | None) -> QuerySet[Annotation]:
+    """Annotations ``user`` may see (blind mode: their own); all without one."""
+    if user is None:
+        return Annotation.objects.all()
+    return Annotation.objects.for_user(user)
+
+
 def propose_claims_for_annotation(
-    annotation: Annotation, *, limit: int = 5
+    annotation: Annotation,
+    *,
+    limit: int = 5,
+    user: User | AnonymousUser | None = None,
 ) -> list[Proposal]:
-    """Existing claims of the project that this annotation may report."""
+    """Existing claims of the project that this annotation may report (of
+    those ``user`` may see)."""
     claims = (
-        Claim.objects.filter(project_id=annotation.project_id)
+        _claims(user)
+        .filter(project_id=annotation.project_id)
         .exclude(links__annotation=annotation)
         .prefetch_related(
             Prefetch("mentions", queryset=Annotation.objects.only("id", "quote")),
@@ -213,10 +234,14 @@ def propose_claims_for_annotation(
     return _rank(text, quantities_in(text), candidates, limit)
 
 
-def propose_mentions_for_claim(claim: Claim, *, limit: int = 8) -> list[Proposal]:
-    """Annotations of the project, not yet linked, that may report the claim."""
+def propose_mentions_for_claim(
+    claim: Claim, *, limit: int = 8, user: User | AnonymousUser | None = None
+) -> list[Proposal]:
+    """Annotations of the project (that ``user`` may see), not yet linked,
+    that may report the claim."""
     annotations = (
-        Annotation.objects.filter(project_id=claim.project_id)
+        _annotations(user)
+        .filter(project_id=claim.project_id)
         .exclude(claim_links__claim=claim)
         .select_related("document", "document__source")
         .defer("document__text", "document__metadata")
@@ -229,10 +254,13 @@ def propose_mentions_for_claim(claim: Claim, *, limit: int = 8) -> list[Proposal
     return _rank(claim_text(claim), claim_quantities(claim), candidates, limit)
 
 
-def propose_similar_claims(claim: Claim, *, limit: int = 5) -> list[Proposal]:
-    """Other claims that may be the same claim (candidates for merging)."""
+def propose_similar_claims(
+    claim: Claim, *, limit: int = 5, user: User | AnonymousUser | None = None
+) -> list[Proposal]:
+    """Other claims (that ``user`` may see) that may be the same claim."""
     others = (
-        Claim.objects.filter(project_id=claim.project_id)
+        _claims(user)
+        .filter(project_id=claim.project_id)
         .exclude(pk=claim.pk)
         .prefetch_related("mentions", "quantities")
         .order_by("-updated_at")[:MAX_CANDIDATES]

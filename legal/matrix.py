@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from annotations.models import Annotation
 from legal.models import Assessment, Claim, Criterion, Element, Finding
+from legal.selectors import assessments_visible, claims_visible, mention_author
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 #: Findings that address an element; "not applicable" does not.
 ADDRESSING = (Finding.SUPPORTS, Finding.UNDERMINES, Finding.INCONCLUSIVE)
@@ -76,10 +80,14 @@ def matrix_elements(
     )
 
 
-def element_counts(*, project: Project) -> dict[int, dict[str, int]]:
-    """Assessment counts per element and finding: the one GROUP BY query."""
+def element_counts(
+    *, project: Project, user: User | AnonymousUser | None = None
+) -> dict[int, dict[str, int]]:
+    """Assessment counts per element and finding (of the assessments ``user``
+    may see): the one GROUP BY query."""
     rows = (
-        Assessment.objects.filter(project=project, element__isnull=False)
+        assessments_visible(project=project, user=user)
+        .filter(element__isnull=False)
         .values("element_id")
         .annotate(
             supports=Count("pk", filter=Q(finding=Finding.SUPPORTS)),
@@ -111,25 +119,31 @@ def matrix_build(
     criterion: Criterion | None = None,
     page: int | str = 1,
     per_page: int = CLAIMS_PER_PAGE,
+    user: User | AnonymousUser | None = None,
 ) -> Matrix:
+    """The matrix of the claims and assessments ``user`` may see (blind
+    mode: their own)."""
     elements = list(matrix_elements(project=project, criterion=criterion))
-    counts = element_counts(project=project)
+    counts = element_counts(project=project, user=user)
+    author = mention_author(user, project)
+    own = Q(assessments__author=author) if author is not None else None
 
     claims = (
-        Claim.objects.filter(project=project)
-        .annotate(n_assessments=Count("assessments"))
+        claims_visible(project=project, user=user)
+        .annotate(n_assessments=Count("assessments", filter=own))
         .only("pk", "proposition", "claimant")
         .order_by("-n_assessments", "-pk")
     )
     paginator = Paginator(claims, per_page)
-    paginator.count = Claim.objects.filter(project=project).count()
+    paginator.count = claims_visible(project=project, user=user).count()
     claims_page = paginator.get_page(page)
     page_ids = [c.pk for c in claims_page.object_list]
 
     cell_findings: dict[tuple[int, int], set[str]] = {}
     if page_ids:
         for element_id, claim_id, finding in (
-            Assessment.objects.filter(claim_id__in=page_ids, element__isnull=False)
+            assessments_visible(project=project, user=user)
+            .filter(claim_id__in=page_ids, element__isnull=False)
             .values_list("element_id", "claim_id", "finding")
             .distinct()
         ):
@@ -158,10 +172,17 @@ def matrix_build(
 
 
 def matrix_drilldown(
-    *, project: Project, element: Element, claim: Claim | None = None
+    *,
+    project: Project,
+    element: Element,
+    claim: Claim | None = None,
+    user: User | AnonymousUser | None = None,
 ) -> QuerySet[Assessment]:
-    """The assessments behind one row (or one cell), with quotes and sources."""
-    assessments = Assessment.objects.filter(project=project, element=element)
+    """The assessments behind one row (or one cell) that ``user`` may see,
+    with quotes and sources."""
+    assessments = assessments_visible(project=project, user=user).filter(
+        element=element
+    )
     if claim is not None:
         assessments = assessments.filter(claim=claim)
     return (

@@ -19,11 +19,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from annotations.models import Tag
+from legal.brief_fonts import (
+    FONT_FAMILIES,
+    MONO_FAMILIES,
+    css_stack,
+    warn_missing_glyphs,
+)
 from legal.charts import bar_svg
 from legal.incident_charts import campaign_svg
 from legal.incident_selectors import incident_list, register_rows
 from legal.models import Assessment, Claim, Criterion, Incident
-from legal.selectors import claim_overviews
+from legal.selectors import (
+    assessments_visible,
+    claim_overviews,
+    claims_visible,
+    mention_author,
+)
 from legal.tallies import tally_checks
 from legal.timeline import timeline_build, timeline_chart
 from projects.models import Project
@@ -42,15 +53,17 @@ def brief_context(
     *, project: Project, user, criterion: Criterion | None = None
 ) -> dict:
     """Everything the brief shows, read in a fixed number of queries per claim."""
-    claims = Claim.objects.filter(project=project)
+    claims = claims_visible(project=project, user=user)
     if criterion is not None:
         claims = claims.filter(
             Q(assessments__criterion=criterion)
             | Q(assessments__element__criterion=criterion)
         ).distinct()
-    assessments_qs = Assessment.objects.select_related(
-        "element__criterion", "criterion", "author"
-    ).prefetch_related("sources__document")
+    assessments_qs = (
+        assessments_visible(project=project, user=user)
+        .select_related("element__criterion", "criterion", "author")
+        .prefetch_related("sources__document")
+    )
     if criterion is not None:
         assessments_qs = assessments_qs.filter(
             Q(criterion=criterion) | Q(element__criterion=criterion)
@@ -61,7 +74,7 @@ def brief_context(
             Prefetch("assessments", queryset=assessments_qs.order_by("element__order")),
         ).order_by("pk")
     )
-    overviews = claim_overviews(claim_list)
+    overviews = claim_overviews(claim_list, user=user)
     items = [
         BriefClaim(
             claim=c, overview=overviews[c.pk], assessments=list(c.assessments.all())
@@ -69,9 +82,16 @@ def brief_context(
         for c in claim_list
     ]
 
+    author = mention_author(user, project)
     tag_counts = (
         Tag.objects.filter(project=project)
-        .annotate(n=Count("annotations", distinct=True))
+        .annotate(
+            n=Count(
+                "annotations",
+                distinct=True,
+                filter=Q(annotations__author=author) if author is not None else None,
+            )
+        )
         .filter(n__gt=0)
         .order_by("-n", "key")
     )
@@ -79,7 +99,7 @@ def brief_context(
         [(t.name, t.n, t.colour) for t in tag_counts],
         title="Annotations per tag",
     )
-    timeline = timeline_build(project=project)
+    timeline = timeline_build(project=project, user=user)
     charts = [
         timeline_chart(timeline, counts=counts) for counts, _ in timeline.counts_present
     ]
@@ -115,6 +135,8 @@ def _brief_incidents(*, project: Project, user, criterion: Criterion | None) -> 
 
 def brief_html(*, project: Project, user, criterion: Criterion | None = None) -> str:
     context = brief_context(project=project, user=user, criterion=criterion)
+    context["font_stack"] = css_stack(FONT_FAMILIES, "serif")
+    context["mono_stack"] = css_stack(MONO_FAMILIES, "monospace")
     return render_to_string(TEMPLATE, context)
 
 
@@ -123,11 +145,17 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 
 def brief_pdf(*, project: Project, user, criterion: Criterion | None = None) -> bytes:
-    """The brief as PDF bytes (WeasyPrint, no network, no file access)."""
+    """The brief as PDF bytes (WeasyPrint, no network, no file access):
+    PDF/A-3b for archiving, tagged for screen readers, with title, author
+    and creation date from the HTML's metadata. Characters no installed
+    font has are logged as a warning (``legal.brief_fonts``)."""
     from weasyprint import HTML
 
     html = brief_html(project=project, user=user, criterion=criterion)
-    return HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).write_pdf()
+    warn_missing_glyphs(html, what=f"Evidence brief of {project.slug}")
+    return HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).write_pdf(
+        pdf_variant="pdf/a-3b", pdf_tags=True
+    )
 
 
 def brief_filename(project: Project, criterion: Criterion | None, ext: str) -> str:

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from annotations.models import Annotation
-from annotations.selectors import annotations_visible_to
+from annotations.selectors import annotations_visible_to, blind_viewer
 from corpus.models import Document
 from legal.models import Assessment, Claim, ClaimMention, Criterion, Element
 from projects.models import Project
@@ -28,6 +28,34 @@ _REPORTED = Coalesce(
     "links__annotation__document__published_at",
     "links__annotation__document__captured_at",
 )
+
+
+def claims_visible(
+    *, project: Project, user: User | AnonymousUser | None = None
+) -> QuerySet[Claim]:
+    """``project``'s claims that ``user`` may see: every one, unless the user
+    works blind (a viewer or analyst of a blind-mode project), who sees only
+    the claims they made (``Claim.objects.for_member``). Without a user (the
+    project's own exports and checks), all of them."""
+    if user is None:
+        return Claim.objects.filter(project=project)
+    return Claim.objects.for_member(user, project)
+
+
+def assessments_visible(
+    *, project: Project, user: User | AnonymousUser | None = None
+) -> QuerySet[Assessment]:
+    """``project``'s assessments that ``user`` may see (as ``claims_visible``:
+    a member working blind sees only their own)."""
+    if user is None:
+        return Assessment.objects.filter(project=project)
+    return Assessment.objects.for_member(user, project)
+
+
+def mention_author(user: User | AnonymousUser | None, project: Project) -> User | None:
+    """The only author whose quotes ``user`` may see in ``project`` (the user,
+    when they work blind), else None."""
+    return None if user is None else blind_viewer(user, project)
 
 
 def claims_in_document(
@@ -44,7 +72,7 @@ def claims_in_document(
     """
     visible = annotations_visible_to(user=user, document=document)
     linked = ClaimMention.objects.filter(annotation__in=visible).values("claim_id")
-    return Claim.objects.filter(project=document.project, pk__in=linked)
+    return claims_visible(project=document.project, user=user).filter(pk__in=linked)
 
 
 def report_date(document: Document) -> datetime:
@@ -60,9 +88,11 @@ def claim_list(
     kind: str = "",
     tag: str = "",
     document: int | None = None,
+    user: User | AnonymousUser | None = None,
 ) -> QuerySet[Claim]:
-    """The project's claims, filtered, with mention/source/assessment counts."""
-    claims = Claim.objects.filter(project=project)
+    """The project's claims ``user`` may see (``claims_visible``), filtered,
+    with mention/source/assessment counts."""
+    claims = claims_visible(project=project, user=user)
     if q:
         claims = claims.filter(
             Q(proposition__icontains=q)
@@ -117,19 +147,26 @@ def source_name(document: Document) -> str:
     return document.publisher or document.author or "Unknown source"
 
 
-def claim_overview(claim: Claim) -> ClaimOverview:
+def claim_overview(
+    claim: Claim, *, user: User | AnonymousUser | None = None
+) -> ClaimOverview:
     """The claim's mentions by report date, its first and latest report,
     and every source that repeats it (in order of first report)."""
-    return claim_overviews([claim])[claim.pk]
+    return claim_overviews([claim], user=user)[claim.pk]
 
 
-def claim_overviews(claims: Iterable[Claim]) -> dict[int, ClaimOverview]:
+def claim_overviews(
+    claims: Iterable[Claim], *, user: User | AnonymousUser | None = None
+) -> dict[int, ClaimOverview]:
     """``claim_overview`` of many claims (by pk) in two queries, not two per
-    claim: the brief lists every claim of a project."""
+    claim: the brief lists every claim of a project. Mentions count only on
+    the annotations ``user`` may see (blind mode)."""
     claims = list(claims)
+    mentions = ClaimMention.objects.filter(claim__in=[c.pk for c in claims])
+    if claims and (author := mention_author(user, claims[0].project)):
+        mentions = mentions.filter(annotation__author=author)
     links = (
-        ClaimMention.objects.filter(claim__in=[c.pk for c in claims])
-        .select_related("annotation", "annotation__document__source")
+        mentions.select_related("annotation", "annotation__document__source")
         .defer("annotation__document__text", "annotation__document__metadata")
         .prefetch_related("annotation__tags")
         .annotate(
@@ -168,9 +205,13 @@ def claim_overviews(claims: Iterable[Claim]) -> dict[int, ClaimOverview]:
     return overviews
 
 
-def claim_assessments(claim: Claim) -> QuerySet[Assessment]:
+def claim_assessments(
+    claim: Claim, *, user: User | AnonymousUser | None = None
+) -> QuerySet[Assessment]:
+    """The claim's assessments that ``user`` may see (blind mode: their own)."""
     return (
-        Assessment.objects.filter(claim=claim)
+        assessments_visible(project=claim.project, user=user)
+        .filter(claim=claim)
         .select_related("element__criterion", "criterion", "author")
         .prefetch_related("sources__document")
         .order_by("criterion__order", "element__order", "author__username")

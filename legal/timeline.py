@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Min, QuerySet
 from django.db.models.functions import Coalesce
@@ -18,8 +19,11 @@ from corpus.models import Document
 from legal.charts import ChartPoint, timeline_svg
 from legal.contradictions import Contradiction, Report, describe, find_contradictions
 from legal.models import Claim, ClaimMention, ClaimQuantity, QuantityCounts
-from legal.selectors import report_date, source_name
+from legal.selectors import claims_visible, report_date, source_name
 from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 MARKERS = {"at_least": "up", "more_than": "up", "up_to": "down", "about": "diamond"}
 
@@ -60,10 +64,14 @@ class Timeline:
     counts_present: list[tuple[str, str]]
 
 
-def timeline_points(*, project: Project, counts: str = "") -> list[TimelinePoint]:
-    """Every figure of the project's claims, dated and attributed."""
+def timeline_points(
+    *, project: Project, counts: str = "", user: User | AnonymousUser | None = None
+) -> list[TimelinePoint]:
+    """Every figure of the project's claims (those ``user`` may see), dated
+    and attributed."""
     queryset = (
         ClaimQuantity.objects.filter(claim__project=project)
+        .filter(claim__in=claims_visible(project=project, user=user).values("pk"))
         .select_related("claim", "annotation__document__source")
         .defer("annotation__document__text", "annotation__document__metadata")
         .order_by("pk")
@@ -110,8 +118,10 @@ def timeline_points(*, project: Project, counts: str = "") -> list[TimelinePoint
     return points
 
 
-def timeline_build(*, project: Project, counts: str = "") -> Timeline:
-    points = timeline_points(project=project, counts=counts)
+def timeline_build(
+    *, project: Project, counts: str = "", user: User | AnonymousUser | None = None
+) -> Timeline:
+    points = timeline_points(project=project, counts=counts, user=user)
     contradictions = find_contradictions([p.report for p in points])
     flagged = {c.first.id for c in contradictions} | {
         c.second.id for c in contradictions
@@ -149,10 +159,14 @@ def timeline_chart(timeline: Timeline, *, counts: str, title: str = ""):
     )
 
 
-def claims_by_first_report(*, project: Project) -> QuerySet[Claim]:
-    """Claims with the date they were first reported, earliest first."""
+def claims_by_first_report(
+    *, project: Project, user: User | AnonymousUser | None = None
+) -> QuerySet[Claim]:
+    """Claims (that ``user`` may see) with the date they were first
+    reported, earliest first."""
     return (
-        Claim.objects.filter(project=project, links__isnull=False)
+        claims_visible(project=project, user=user)
+        .filter(links__isnull=False)
         .annotate(
             first_reported=Min(
                 Coalesce(

@@ -21,8 +21,9 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from projects.errors import ApplicationError
-from projects.models import Membership, Project, Role
+from projects.models import Membership, Project, Role, works_blind
 from projects.params import parse_id
+from projects.permissions import membership_for
 
 
 class ProjectObjectField(forms.Field):
@@ -46,8 +47,20 @@ class ProjectObjectField(forms.Field):
         self.unscoped = queryset
         self.project_path = project_path
 
-    def scope(self, project: Project) -> None:
-        self.queryset = self.unscoped.filter(**{self.project_path: project})
+    def scope(self, project: Project, *, blind_author: Any = None) -> None:
+        """Narrow to ``project``'s objects; with ``blind_author`` (the user,
+        when they work blind), to theirs among the models blind mode hides
+        (``ProjectScopedQuerySet.blind_field``), so no one links, cites or
+        attaches another analyst's work they may not see."""
+        queryset = self.unscoped.filter(**{self.project_path: project})
+        blind_field = getattr(queryset, "blind_field", None)
+        if (
+            blind_author is not None
+            and blind_field
+            and self.project_path == getattr(queryset, "project_field", None)
+        ):
+            queryset = queryset.filter(**{blind_field: blind_author})
+        self.queryset = queryset
 
     def clean(self, value: Any) -> Model | None:
         if value in self.empty_values:
@@ -64,14 +77,24 @@ class ProjectObjectField(forms.Field):
 
 
 class ProjectForm(forms.Form):
-    """A form about one project: its object fields only see that project."""
+    """A form about one project: its object fields only see that project,
+    and, given the ``user`` who posts, only what blind mode lets them see."""
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, project: Project, user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.project = project
+        blind_author = None
+        if (
+            user is not None
+            and project.blind_mode
+            and works_blind(project, membership_for(user, project))
+        ):
+            blind_author = user
         for field in self.fields.values():
             if isinstance(field, ProjectObjectField):
-                field.scope(project)
+                field.scope(project, blind_author=blind_author)
 
 
 class MultipleIdField(forms.Field):
@@ -217,8 +240,8 @@ class ProjectCreateForm(forms.Form):
     )
     blind_mode = forms.BooleanField(
         required=False,
-        label="Blind mode: analysts do not see each other's annotations "
-        "until they submit",
+        label="Blind mode: analysts see only their own annotations, claims "
+        "and suggestion decisions",
     )
 
     def clean_acting_states(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -48,12 +48,48 @@ class ProjectScopedQuerySet(models.QuerySet[_M, _M]):
     """
 
     project_field = "project"
+    #: The lookup to the user whose work a row is (``"author"``), for models
+    #: that blind mode hides: set, ``for_user`` keeps only the user's own rows
+    #: in the projects where they work blind (``blind_project_ids``).
+    blind_field: str | None = None
 
     def for_user(self, user: User | AnonymousUser) -> Self:
         if not user.is_authenticated:
             return self.none()
         projects = Membership.objects.filter(user=user).values("project_id")
-        return self.filter(**{f"{self.project_field}__in": projects})
+        queryset = self.filter(**{f"{self.project_field}__in": projects})
+        if self.blind_field is None:
+            return queryset
+        return queryset.exclude(
+            models.Q(**{f"{self.project_field}__in": blind_project_ids(user)})
+            & ~models.Q(**{self.blind_field: user})
+        )
+
+    def for_member(self, user: User | AnonymousUser, project: Project) -> Self:
+        """``project``'s rows that ``user`` may see (``for_user`` narrowed to
+        one project): what the project pages list."""
+        return self.for_user(user).filter(**{self.project_field: project})
+
+
+#: Roles that work blind in a blind-mode project: they see only their own
+#: annotations, claims, assessments and suggestion decisions. Reviewers and
+#: owners (who adjudicate) see everyone's.
+BLIND_ROLES = ("viewer", "analyst")
+
+
+def blind_project_ids(user: User | AnonymousUser) -> models.QuerySet:
+    """Ids of the blind-mode projects where ``user`` works blind (a subquery)."""
+    return Membership.objects.filter(
+        user_id=cast(int, user.pk), role__in=BLIND_ROLES, project__blind_mode=True
+    ).values("project_id")
+
+
+def works_blind(project: Project, membership: Membership | None) -> bool:
+    """True if the member sees only their own work in ``project`` (blind
+    mode on and a role below reviewer). No query."""
+    return (
+        project.blind_mode and membership is not None and membership.role in BLIND_ROLES
+    )
 
 
 class Project(models.Model):

@@ -2,6 +2,7 @@
 
 from annotations.models.learned import (
     LearnedModel,
+    LearningSettings,
     TrainingStatus,
 )
 from annotations.models.spans import (
@@ -11,6 +12,7 @@ from annotations.models.spans import (
     Comment,
     Origin,
     Suggestion,
+    SuggestionDecision,
     SuggestionStatus,
     check_span,
 )
@@ -22,8 +24,10 @@ __all__ = [
     "AnnotationStatus",
     "Comment",
     "LearnedModel",
+    "LearningSettings",
     "Origin",
     "Suggestion",
+    "SuggestionDecision",
     "SuggestionStatus",
     "Tag",
     "TrainingStatus",

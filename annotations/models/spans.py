@@ -91,6 +91,13 @@ def span_constraints(prefix: str) -> list[models.BaseConstraint]:
     ]
 
 
+class AnnotationQuerySet(SpanQuerySet):
+    """Annotations of the user's projects; in a blind-mode project a viewer
+    or analyst gets only their own (``ProjectScopedQuerySet.blind_field``)."""
+
+    blind_field = "author"
+
+
 class AnnotationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -133,6 +140,9 @@ class Annotation(AnchoredSpan):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Narrows AnchoredSpan's manager to the blind-mode rule of annotations.
+    objects = AnnotationQuerySet.as_manager()  # type: ignore[misc]
+
     class Meta:
         ordering = ["document", "start", "end", "pk"]
         constraints = span_constraints("annotation")
@@ -147,6 +157,8 @@ class Annotation(AnchoredSpan):
 
 class CommentQuerySet(ProjectScopedQuerySet):
     project_field = "annotation__project"
+    # The discussion belongs to the annotation: blind mode hides it with it.
+    blind_field = "annotation__author"
 
 
 class Comment(models.Model):
@@ -254,3 +266,74 @@ class Suggestion(AnchoredSpan):
 
     def __str__(self) -> str:
         return f"{self.tag.key}: {self.quote[:40]!r}"
+
+    @property
+    def seen_status(self) -> str:
+        """The status its reader sees: their own decision when they work blind
+        (``blind_status``, annotated by ``annotations.selectors.suggestions_seen_by``),
+        else the suggestion's."""
+        return getattr(self, "blind_status", None) or self.status
+
+    @property
+    def seen_annotation_id(self) -> int | None:
+        """The annotation its reader's decision made (see ``seen_status``)."""
+        if getattr(self, "blind_status", None) is not None:
+            return getattr(self, "blind_annotation_id", None)
+        return self.annotation_id
+
+
+class SuggestionDecisionQuerySet(ProjectScopedQuerySet):
+    project_field = "suggestion__project"
+    blind_field = "annotator"
+
+
+class SuggestionDecision(models.Model):
+    """One annotator's own decision on a suggestion, made while they work
+    blind (a viewer or analyst in a blind-mode project).
+
+    In blind mode each annotator decides every suggestion for themselves, so
+    decisions are independent judgements: the suggestion itself stays pending
+    for everyone else, and only reviewers and owners see who decided what.
+    """
+
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="blind_decisions"
+    )
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=[
+            c for c in SuggestionStatus.choices if c[0] != SuggestionStatus.PENDING
+        ],
+    )
+    annotation = models.ForeignKey(
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="from_blind_decisions",
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionDecisionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "annotator"],
+                name="suggestion_decision_one_per_annotator",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="pending"),
+                name="suggestion_decision_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} {self.status} suggestion {self.suggestion_id}"
+
+    @property
+    def project(self) -> Project:
+        return self.suggestion.project

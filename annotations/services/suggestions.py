@@ -16,13 +16,22 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus, Tag
+from annotations.models import (
+    Annotation,
+    Origin,
+    Suggestion,
+    SuggestionDecision,
+    SuggestionStatus,
+    Tag,
+)
 from annotations.rules import patterns_validate, sentence_predictions
 from annotations.services.annotations import annotation_create, annotation_delete
 from audit.models import HistoryAction
 from audit.services import history_record, snapshot
 from corpus.models import Document
 from projects.errors import ApplicationError, ConflictError
+from projects.models import works_blind
+from projects.permissions import membership_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -30,12 +39,30 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _lock_pending(suggestion: Suggestion) -> Suggestion:
+def _decides_blind(suggestion: Suggestion, user: User) -> bool:
+    """True if ``user``'s decisions on ``suggestion`` are their own (they work
+    blind in its project): kept as a ``SuggestionDecision``, never on the
+    suggestion, so no colleague learns of them."""
+    project = suggestion.document.project
+    return project.blind_mode and works_blind(project, membership_for(user, project))
+
+
+def _lock_pending(suggestion: Suggestion, user: User) -> Suggestion:
     current = (
         Suggestion.objects.select_for_update()
         .select_related("document", "document__project", "tag")
         .get(pk=suggestion.pk)
     )
+    if _decides_blind(current, user):
+        mine = SuggestionDecision.objects.filter(suggestion=current, annotator=user)
+        decision = mine.first()
+        if decision is not None:
+            raise ConflictError(
+                "You already decided this suggestion "
+                f"({decision.get_status_display()}).",
+                current=current,
+            )
+        return current
     if current.status != SuggestionStatus.PENDING:
         raise ConflictError(
             f"This suggestion was already decided ({current.get_status_display()}"
@@ -48,13 +75,34 @@ def _lock_pending(suggestion: Suggestion) -> Suggestion:
 def _decide(
     suggestion: Suggestion, *, user: User, status: str, annotation: Annotation | None
 ) -> Suggestion:
+    if _decides_blind(suggestion, user):
+        decision = SuggestionDecision(
+            suggestion=suggestion, annotator=user, status=status, annotation=annotation
+        )
+        decision.full_clean()
+        decision.save()
+        history_record(
+            project=suggestion.document.project,
+            actor=user,
+            obj=decision,
+            action=HistoryAction.CREATE,
+            after=snapshot(decision),
+        )
+        # The caller sees its own decision; the row itself stays pending.
+        suggestion.blind_status = status  # type: ignore[attr-defined]
+        suggestion.blind_annotation_id = (  # type: ignore[attr-defined]
+            annotation.pk if annotation else None
+        )
+        return suggestion
     before = snapshot(suggestion)
     suggestion.status = status
     suggestion.decided_by = user
     suggestion.decided_at = timezone.now()
     suggestion.annotation = annotation
-    suggestion.full_clean()
-    suggestion.save()
+    # Only the decision's fields change, each set here from checked values:
+    # no full_clean (it re-checks every foreign key and constraint with a
+    # query each), and only those columns written.
+    suggestion.save(update_fields=["status", "decided_by", "decided_at", "annotation"])
     history_record(
         project=suggestion.document.project,
         actor=user,
@@ -69,7 +117,7 @@ def _decide(
 @transaction.atomic
 def suggestion_accept(*, suggestion: Suggestion, user: User) -> Annotation:
     """Turn the suggestion into an annotation by ``user`` with its tag."""
-    current = _lock_pending(suggestion)
+    current = _lock_pending(suggestion, user)
     annotation = annotation_create(
         document=current.document,
         author=user,
@@ -87,7 +135,7 @@ def suggestion_edit(
     *, suggestion: Suggestion, user: User, start: int, end: int, tag_keys: list[str]
 ) -> Annotation:
     """Accept with corrections: other offsets and/or other tags."""
-    current = _lock_pending(suggestion)
+    current = _lock_pending(suggestion, user)
     annotation = annotation_create(
         document=current.document,
         author=user,
@@ -103,7 +151,7 @@ def suggestion_edit(
 @transaction.atomic
 def suggestion_reject(*, suggestion: Suggestion, user: User) -> Suggestion:
     """Record that the suggestion is wrong; it stays for precision figures."""
-    current = _lock_pending(suggestion)
+    current = _lock_pending(suggestion, user)
     return _decide(
         current, user=user, status=SuggestionStatus.REJECTED, annotation=None
     )
@@ -122,6 +170,8 @@ def suggestion_reopen(*, suggestion: Suggestion, user: User) -> Suggestion:
         .select_related("document", "document__project", "tag")
         .get(pk=suggestion.pk)
     )
+    if _decides_blind(current, user):
+        return _reopen_blind(current, user)
     if current.status == SuggestionStatus.PENDING:
         raise ConflictError("This suggestion is pending already.", current=current)
     if current.decided_by_id != user.pk:
@@ -147,6 +197,38 @@ def suggestion_reopen(*, suggestion: Suggestion, user: User) -> Suggestion:
         before=before,
         after=snapshot(current),
     )
+    return current
+
+
+def _reopen_blind(current: Suggestion, user: User) -> Suggestion:
+    """Undo a blind annotator's own decision (``suggestion_reopen``)."""
+    decision = (
+        SuggestionDecision.objects.select_for_update()
+        .filter(suggestion=current, annotator=user)
+        .first()
+    )
+    if decision is None:
+        raise ConflictError("This suggestion is pending already.", current=current)
+    if decision.annotation_id is not None:
+        annotation = Annotation.objects.select_for_update().get(
+            pk=decision.annotation_id
+        )
+        annotation_delete(
+            annotation=annotation, user=user, expected_version=annotation.version
+        )
+    before = snapshot(decision)
+    decision_id = decision.pk
+    decision.delete()
+    history_record(
+        project=current.document.project,
+        actor=user,
+        obj=decision,
+        action=HistoryAction.DELETE,
+        before=before,
+        object_id=decision_id,
+    )
+    current.blind_status = SuggestionStatus.PENDING  # type: ignore[attr-defined]
+    current.blind_annotation_id = None  # type: ignore[attr-defined]
     return current
 
 
@@ -309,7 +391,11 @@ def suggestions_create_for_document(
             and s.tag_id in ran
         ]
         if stale:
-            Suggestion.objects.filter(pk__in=stale).delete()
+            # A suggestion a blind annotator decided is decided (their
+            # rejection is training data), though it is pending for others.
+            Suggestion.objects.filter(
+                pk__in=stale, blind_decisions__isnull=True
+            ).delete()
         changed = []
         for key, fresh in wanted.items():
             old = stored.get(key)

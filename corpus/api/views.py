@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,6 +20,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from corpus.api.filters import DocumentFilter
+from corpus.api.includes import document_includes
 from corpus.api.ingestion import ingest_from_url, ingest_upload
 from corpus.api.serializers import DocumentOutputSerializer
 from corpus.models import Assignment, Document, DocumentKind
@@ -40,6 +41,16 @@ from projects.permissions import (
     signed_in_user,
 )
 
+# What one document carries beyond a list row: its text and provenance.
+RETRIEVE_FIELDS = (
+    "text",
+    "metadata",
+    "extractor",
+    "extractor_version",
+    "previous_version",
+    "near_duplicate_of",
+)
+
 
 @extend_schema_view(list=extend_schema(summary="Documents (without their text)"))
 class DocumentViewSet(
@@ -52,15 +63,7 @@ class DocumentViewSet(
         """A document with its immutable text and its provenance."""
 
         class Meta(DocumentOutputSerializer.Meta):
-            fields = [
-                *DocumentOutputSerializer.Meta.fields,
-                "text",
-                "metadata",
-                "extractor",
-                "extractor_version",
-                "previous_version",
-                "near_duplicate_of",
-            ]
+            fields = [*DocumentOutputSerializer.Meta.fields, *RETRIEVE_FIELDS]
 
     class CreateInputSerializer(serializers.Serializer):
         project = serializers.SlugField(help_text="Slug of the project to add it to.")
@@ -149,12 +152,60 @@ class DocumentViewSet(
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    class IncludedOutputSerializer(RetrieveOutputSerializer):
+        """A document with what ``?include=`` asked for embedded."""
+
+        annotations = serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            read_only=True,
+            help_text=(
+                "With ?include=annotations: the annotations you may see (blind "
+                "mode applies), in text order, each with id, start, end, quote, "
+                "tag_keys, note, author, status, origin, version, comment_count."
+            ),
+        )
+
+        class Meta(DocumentOutputSerializer.Meta):
+            fields = [
+                *DocumentOutputSerializer.Meta.fields,
+                *RETRIEVE_FIELDS,
+                "annotations",
+            ]
+
     @extend_schema(
-        summary="One document with its text",
-        responses={200: RetrieveOutputSerializer, **NOT_FOUND},
+        summary="One document with its text (and, on request, its annotations)",
+        parameters=[
+            OpenApiParameter(
+                "include",
+                str,
+                description=(
+                    "Comma-separated rows to embed: 'annotations' (the document "
+                    "and its annotations in one request)."
+                ),
+            )
+        ],
+        responses={200: IncludedOutputSerializer, **NOT_FOUND},
     )
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        raw = request.query_params.get("include", "")
+        wanted = [name.strip() for name in raw.split(",") if name.strip()]
+        known = document_includes()
+        unknown = [name for name in wanted if name not in known]
+        if unknown or len(raw) > 200:
+            raise ValidationError(
+                {
+                    "include": [
+                        f"Unknown include {', '.join(unknown)[:100]!r}; "
+                        f"choose from {sorted(known)}."
+                    ]
+                }
+            )
+        document = self.get_object()
+        data = self.RetrieveOutputSerializer(document).data
+        for name in dict.fromkeys(wanted):
+            data[name] = known[name](request.user, document)
+        return Response(data)
 
     @extend_schema(
         summary="Upload a file as a new document (analyst)",

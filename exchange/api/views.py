@@ -62,7 +62,8 @@ class ExportView(APIView):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         key = params.validated_data["format"]
-        project = access_project(request.user, slug, export_role(key))
+        project = access_project(request.user, slug)
+        check_role(request.user, project, export_role(key, project))
         return export_response(
             project, key, base_url=request.build_absolute_uri("/").rstrip("/")
         )

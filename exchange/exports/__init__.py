@@ -24,7 +24,7 @@ from exchange.exports.labelstudio import stream_labelstudio, stream_labelstudio_
 from exchange.exports.prodigy import stream_prodigy
 from exchange.exports.w3c import stream_w3c
 from exchange.exports.xlsx import stream_xlsx
-from projects.models import Role
+from projects.models import Project, Role
 
 FORMATS: dict[str, ExportFormat] = {
     f.key: f
@@ -168,7 +168,14 @@ def export_response(project, key: str, *, base_url: str) -> StreamingHttpRespons
     return response
 
 
-def export_role(key: str) -> str:
+def export_role(key: str, project: Project | None = None) -> str:
     """The role an export needs: the full archive (originals, history) is the
-    owner's; every other format any member may download."""
-    return Role.OWNER if key == "archive" else Role.VIEWER
+    owner's; every other format any member may download, except in a
+    blind-mode project, where exports (everyone's annotations, claims and
+    assessments) are for reviewers and owners: those working blind see only
+    their own work, and an export would show them everyone's."""
+    if key == "archive":
+        return Role.OWNER
+    if project is not None and project.blind_mode:
+        return Role.REVIEWER
+    return Role.VIEWER

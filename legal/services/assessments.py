@@ -48,13 +48,19 @@ def _clean_finding(finding: str) -> str:
     return finding
 
 
-def _clean_sources(claim: Claim, sources: Iterable[Annotation | int]) -> list[int]:
-    """Return annotation ids, refusing any from another project."""
+def _clean_sources(
+    claim: Claim, sources: Iterable[Annotation | int], user: User | None = None
+) -> list[int]:
+    """Return annotation ids, refusing any from another project (or, for a
+    ``user`` working blind, any but their own)."""
     ids = sorted({s.pk if isinstance(s, Annotation) else int(s) for s in sources})
     if not ids:
         return []
+    visible = (
+        Annotation.objects.all() if user is None else Annotation.objects.for_user(user)
+    )
     found = set(
-        Annotation.objects.filter(pk__in=ids, project_id=claim.project_id).values_list(
+        visible.filter(pk__in=ids, project_id=claim.project_id).values_list(
             "pk", flat=True
         )
     )
@@ -113,7 +119,7 @@ def assessment_create(
         criterion = criterion or element.criterion
     if criterion is not None and criterion.framework.project_id != claim.project_id:
         raise ApplicationError("The criterion belongs to another project.")
-    source_ids = _clean_sources(claim, sources)
+    source_ids = _clean_sources(claim, sources, user)
     if (
         element is not None
         and Assessment.objects.filter(
@@ -177,7 +183,7 @@ def assessment_update(
     if rationale is not None:
         current.rationale = _clean_rationale(rationale)
     if sources is not None:
-        current.sources.set(_clean_sources(current.claim, sources))
+        current.sources.set(_clean_sources(current.claim, sources, user))
     current.full_clean(validate_constraints=False)
     return save_next_version(current, user=user, before=before)
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from annotations.models import Annotation
+from annotations.selectors import annotation_visible
 from annotations.services.versioning import (
     delete_at_version,
     locked_at_version,
@@ -58,6 +59,12 @@ def _check_same_project(*, claim: Claim, annotation: Annotation) -> None:
 
 def _mention_link(*, claim: Claim, annotation: Annotation, user: User) -> ClaimMention:
     _check_same_project(claim=claim, annotation=annotation)
+    if not annotation_visible(user=user, annotation=annotation):
+        # Blind mode: another analyst's quote is not there for this user.
+        raise ApplicationError(
+            "No such annotation in this project.",
+            extra={"field": "annotation"},
+        )
     mention, created = ClaimMention.objects.get_or_create(
         claim=claim, annotation=annotation, defaults={"linked_by": user}
     )
@@ -85,11 +92,15 @@ def claim_create(
     event_date: date | None = None,
     note: str = "",
     annotation: Annotation | None = None,
+    quantities: list[dict[str, Any]] | None = None,
 ) -> Claim:
-    """Create a claim, optionally with its first mention.
+    """Create a claim, optionally with its first mention and its figures.
 
-    Raises ``ValidationError`` for bad fields and ``ApplicationError`` if the
-    annotation is in another project; nothing is written then.
+    ``quantities`` are ``claim_quantity_add`` keyword sets (value, counts,
+    bound, cumulative, as_of), each stated by ``annotation``: the annotator
+    pre-fills them from the analysis. Raises ``ValidationError`` for bad
+    fields and ``ApplicationError`` if the annotation is in another project;
+    nothing is written then.
     """
     claim = Claim(
         project=project,
@@ -109,6 +120,8 @@ def claim_create(
     )
     if annotation is not None:
         _mention_link(claim=claim, annotation=annotation, user=user)
+    for figure in quantities or []:
+        claim_quantity_add(claim=claim, user=user, annotation=annotation, **figure)
     return claim
 
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from legal.models import Assessment, Claim
-from legal.selectors import claim_assessments
+from legal.selectors import claim_assessments, claims_visible
 from legal.services.assessments import assessment_can_edit
 from projects.models import Role
 from projects.params import parse_id
@@ -36,12 +36,15 @@ def claim_for(request: ProjectRequest, pk: Any) -> Claim:
     parsed = parse_id(pk)
     if parsed is None:
         raise Http404("No such claim.")
-    return get_object_or_404(Claim, project=request.project, pk=parsed)
+    # Blind mode: a member working blind reaches only their own claims.
+    return get_object_or_404(
+        claims_visible(project=request.project, user=request.user), pk=parsed
+    )
 
 
 def assessments_for(request: ProjectRequest, claim: Claim) -> list[Assessment]:
     """The claim's assessments, each marked ``editable`` for the user."""
-    assessments = list(claim_assessments(claim))
+    assessments = list(claim_assessments(claim, user=request.user))
     for assessment in assessments:
         assessment.editable = assessment_can_edit(  # type: ignore[attr-defined]
             request.user, assessment, request.membership

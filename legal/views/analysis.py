@@ -28,7 +28,10 @@ def matrix_view(request: ProjectRequest, slug: str) -> HttpResponse:
     if criterion_id:
         criterion = project_criteria(project).filter(pk=criterion_id).first()
     matrix = matrix_build(
-        project=project, criterion=criterion, page=request.GET.get("page", 1)
+        project=project,
+        criterion=criterion,
+        page=request.GET.get("page", 1),
+        user=request.user,
     )
     # One reverse for 200 rows: reversing per row costs more than the SQL.
     drill = reverse("matrix-drilldown", kwargs={"slug": slug, "epk": 0})[: -len("0/")]
@@ -70,7 +73,9 @@ def matrix_drilldown_view(request: ProjectRequest, slug: str, epk: int) -> HttpR
             request,
             element=element,
             claim=claim,
-            assessments=matrix_drilldown(project=project, element=element, claim=claim),
+            assessments=matrix_drilldown(
+                project=project, element=element, claim=claim, user=request.user
+            ),
             active_tab="matrix",
         ),
     )
@@ -80,7 +85,7 @@ def matrix_drilldown_view(request: ProjectRequest, slug: str, epk: int) -> HttpR
 @require_GET
 def timeline_view(request: ProjectRequest, slug: str) -> HttpResponse:
     project = request.project
-    timeline = timeline_build(project=project)
+    timeline = timeline_build(project=project, user=request.user)
     present = [c for c, _ in timeline.counts_present]
     counts = request.GET.get("counts") or ("killed" if "killed" in present else "")
     if counts not in present:
@@ -94,7 +99,7 @@ def timeline_view(request: ProjectRequest, slug: str) -> HttpResponse:
             counts=counts,
             chart=timeline_chart(timeline, counts=counts) if counts else "",
             rows=[p for p in timeline.points if p.quantity.counts == counts],
-            claims=claims_by_first_report(project=project)[:200],
+            claims=claims_by_first_report(project=project, user=request.user)[:200],
             active_tab="timeline",
         ),
     )

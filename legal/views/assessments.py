@@ -54,7 +54,7 @@ def _panel(
             request,
             claim=claim,
             assessments=assessments_for(request, claim),
-            overview=claim_overview(claim),
+            overview=claim_overview(claim, user=request.user),
             elements=list(framework_elements(request.project)),
             findings=Finding.choices,
             error=error,
@@ -68,7 +68,9 @@ def _panel(
 @require_POST
 def assessment_create_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse:
     claim = claim_for(request, pk)
-    form = AssessmentCreateForm(request.POST, project=request.project)
+    form = AssessmentCreateForm(
+        request.POST, project=request.project, user=request.user
+    )
     if not form.is_valid():
         return _panel(request, claim, form)
     try:

@@ -76,7 +76,10 @@ def claim_list_view(request: ProjectRequest, slug: str) -> HttpResponse:
         "tag": request.GET.get("tag", ""),
     }
     claims = claim_list(
-        project=project, document=parse_id(request.GET.get("document")), **filters
+        project=project,
+        document=parse_id(request.GET.get("document")),
+        user=request.user,
+        **filters,
     )
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     # Coming from a quote (e.g. the annotator): propose claims it may report.
@@ -84,11 +87,14 @@ def claim_list_view(request: ProjectRequest, slug: str) -> HttpResponse:
     annotation_id = parse_id(request.GET.get("annotation"))
     if annotation_id:
         source_annotation = get_object_or_404(
-            Annotation.objects.select_related("document"),
-            project=project,
+            Annotation.objects.for_member(request.user, project).select_related(
+                "document"
+            ),
             pk=annotation_id,
         )
-        annotation_proposals = propose_claims_for_annotation(source_annotation)
+        annotation_proposals = propose_claims_for_annotation(
+            source_annotation, user=request.user
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
@@ -112,7 +118,7 @@ def claim_list_view(request: ProjectRequest, slug: str) -> HttpResponse:
 
 def _claim_create(request: ProjectRequest, slug: str) -> HttpResponse:
     require_role(request, Role.ANALYST)
-    form = ClaimCreateForm(request.POST, project=request.project)
+    form = ClaimCreateForm(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         try:
             claim = claim_create(
@@ -133,7 +139,7 @@ def claim_detail_view(request: ProjectRequest, slug: str, pk: int) -> HttpRespon
     """A claim: mentions with quotes and hashes, proposals, figures,
     assessments and the forms to change them."""
     claim = claim_for(request, pk)
-    overview = claim_overview(claim)
+    overview = claim_overview(claim, user=request.user)
     elements = list(framework_elements(request.project))
     return TemplateResponse(
         request,
@@ -142,8 +148,8 @@ def claim_detail_view(request: ProjectRequest, slug: str, pk: int) -> HttpRespon
             request,
             claim=claim,
             overview=overview,
-            proposals=propose_mentions_for_claim(claim),
-            similar=propose_similar_claims(claim, limit=3),
+            proposals=propose_mentions_for_claim(claim, user=request.user),
+            similar=propose_similar_claims(claim, limit=3, user=request.user),
             quantities=claim.quantities.select_related("annotation").order_by("pk"),
             assessments=assessments_for(request, claim),
             elements=elements,
@@ -214,7 +220,7 @@ def claim_delete_view(request: ProjectRequest, slug: str, pk: int) -> HttpRespon
 @require_POST
 def claim_link_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse:
     claim = claim_for(request, pk)
-    form = MentionForm(request.POST, project=request.project)
+    form = MentionForm(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         annotation = form.cleaned_data["annotation"]
         try:
@@ -232,7 +238,7 @@ def claim_link_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 def claim_unlink_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse:
     claim = claim_for(request, pk)
-    form = MentionForm(request.POST, project=request.project)
+    form = MentionForm(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         try:
             claim_unlink_mention(
@@ -253,7 +259,7 @@ def claim_unlink_view(request: ProjectRequest, slug: str, pk: int) -> HttpRespon
 @require_POST
 def quantity_add_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse:
     claim = claim_for(request, pk)
-    form = QuantityForm(request.POST, project=request.project)
+    form = QuantityForm(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         try:
             claim_quantity_add(claim=claim, user=request.user, **form.cleaned_data)

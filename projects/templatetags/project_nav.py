@@ -16,6 +16,7 @@ register = template.Library()
 LABELS = {
     "project-dashboard": "Dashboard",
     "document-list": "Documents",
+    "triage": "Suggestions",
     "ingest": "Add documents",
     "claim-list": "Claims",
     "incidents": "Incidents",
@@ -23,6 +24,7 @@ LABELS = {
     "timeline": "Timeline",
     "reports": "Reports",
     "framework": "Framework",
+    "learning-model": "Model",
     "agreement": "Agreement",
     "members": "Team",
     "export": "Export",
@@ -37,6 +39,8 @@ SECTIONS = {
     "matrix": ("matrix/",),
     "reports": ("reports/",),
     "framework": ("framework/",),
+    "triage": ("suggestions/",),
+    "learning-model": ("model/",),
     "members": (
         "queue/",
         "assignments/",

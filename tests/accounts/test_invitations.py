@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import ProjectInvitation
-from accounts.services import invitation_accept, invitation_send
+from accounts.services import invitation_accept, invitation_revoke, invitation_send
 from projects.errors import ApplicationError
 from projects.models import Membership, Role
 from tests.factories import UserFactory
@@ -136,3 +136,60 @@ def test_invite_page_is_for_owners_and_hidden_from_outsiders(
     )
     assert b"Invitation sent to colleague@example.org" in response.content
     assert b"colleague@example.org" in response.content  # listed as pending
+
+
+def test_owner_revokes_a_pending_invitation_and_its_link_stops_working(
+    client, project, owner, analyst, caplog
+):
+    """From the members' invitation page: the Revoke button withdraws the
+    link at once, the row stays with who revoked it and when, the access log
+    says so, and nobody else can revoke."""
+    invitation = send(project, owner, email="to.withdraw@example.org")
+    url = link_in_mail()
+    page_url = f"/p/{project.slug}/members/invite/"
+    revoke_url = f"{page_url}{invitation.pk}/revoke/"
+    client.force_login(owner)
+    page = client.get(page_url).content.decode()
+    assert "to.withdraw@example.org" in page and revoke_url in page
+    # Analysts may not; outsiders learn nothing; GET does nothing.
+    client.force_login(analyst)
+    assert client.post(revoke_url).status_code == 403
+    outsider = cast(User, UserFactory(username="someone"))
+    client.force_login(outsider)
+    assert client.post(revoke_url).status_code == 404
+    client.force_login(owner)
+    assert client.get(revoke_url).status_code == 405
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    with caplog.at_level("INFO", logger="glossa.audit"):
+        response = client.post(revoke_url, follow=True)
+    assert response.status_code == 200
+    assert "is revoked" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_by == owner and invitation.revoked_at is not None
+    assert any("invitation_revoked" in r.getMessage() for r in caplog.records)
+    page = client.get(page_url).content.decode()
+    assert "No pending invitations." in page
+    assert "Revoked by owner" in page
+    # Twice is refused in words; the link is dead for everyone.
+    again = client.post(revoke_url, follow=True).content.decode()
+    assert "already revoked" in again
+    client.logout()
+    dead = client.get(url)
+    assert dead.status_code == 410 and b"withdrawn" in dead.content
+    newcomer = cast(User, UserFactory(username="late", email="to.withdraw@example.org"))
+    with pytest.raises(ApplicationError, match="withdrawn"):
+        invitation_accept(invitation=invitation, user=newcomer)
+    assert not Membership.objects.filter(project=project, user=newcomer).exists()
+    # A new invitation to the same address works and keeps the record.
+    fresh = send(project, owner, email="to.withdraw@example.org")
+    assert ProjectInvitation.objects.filter(pk=invitation.pk).exists()
+    assert invitation_accept(invitation=fresh, user=newcomer).role == Role.REVIEWER
+
+
+def test_a_used_invitation_cannot_be_revoked(project, owner):
+    invitation = send(project, owner)
+    person = cast(User, UserFactory(username="joined"))
+    invitation_accept(invitation=invitation, user=person)
+    with pytest.raises(ApplicationError, match="already used"):
+        invitation_revoke(invitation=invitation, actor=owner)

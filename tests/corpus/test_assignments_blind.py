@@ -37,30 +37,41 @@ def test_without_blind_mode_everyone_sees_everything(pair, sample_document):
     assert visible(ana, sample_document) == {a1, b1}
 
 
-def test_blind_mode_hides_others_until_submitted(
-    project, pair, sample_document, reviewer, viewer, outsider
+def test_blind_mode_hides_others_while_it_is_on(
+    project, pair, sample_document, owner, reviewer, viewer, outsider
 ):
+    """While the project is blind, viewers and analysts see only their own
+    annotations, assigned or not, submitted or not; reviewers and owners
+    see everyone's. Turning blind mode off shows everything again."""
     ana, ben, a1, b1 = pair
+    unassigned = member(project, "cleo", Role.ANALYST)
     project.blind_mode = True
     project.save()
     sample_document.refresh_from_db()
     assert visible(ana, sample_document) == {a1}
     assert visible(ben, sample_document) == {b1}
     assert visible(reviewer, sample_document) == {a1, b1}
-    assert visible(viewer, sample_document) == {a1, b1}  # no assignment
+    assert visible(owner, sample_document) == {a1, b1}
+    assert visible(viewer, sample_document) == set()
+    assert visible(unassigned, sample_document) == set()  # no assignment: still blind
     assert visible(outsider, sample_document) == set()
     assignment = Assignment.objects.get(document=sample_document, annotator=ana)
     assignment_submit(assignment=assignment, user=ana)
-    assert visible(ana, sample_document) == {a1, b1}
+    # Submitting does not unblind: a colleague may still be working.
+    assert visible(ana, sample_document) == {a1}
     assert visible(ben, sample_document) == {b1}
     a1.refresh_from_db()
     assert (a1.status, a1.version) == ("submitted", 2)
     assert HistoryEntry.objects.filter(
         object_type="annotation", object_id=a1.pk, action="update"
     ).exists()
-    # Reopened: blind again for ana.
     assignment_reopen(assignment=assignment, user=reviewer)
     assert visible(ana, sample_document) == {a1}
+    project.blind_mode = False
+    project.save()
+    sample_document.refresh_from_db()
+    assert visible(ana, sample_document) == {a1, b1}
+    assert visible(viewer, sample_document) == {a1, b1}
 
 
 def test_only_the_annotator_submits_and_only_once(pair, sample_document):

@@ -73,6 +73,7 @@ QUERIES = {
     "api-search": "?project={slug}&q=minister",
     "suggestion-triage": "?project={slug}",
     "api-models": "?project={slug}",
+    "social-accounts": "?platform=x&handle={slug}&claimant={slug}",
 }
 # Write endpoints that name their project in the request body: an empty
 # body is refused with 400 before any project is looked up, so nothing of
@@ -210,4 +211,70 @@ def probe(
                     "(projects.permissions) or, if it shows no project data, list it "
                     "in PUBLIC_ROUTES with a reason."
                 )
+    return problems
+
+
+# Queries a member may send that change what a route shows: the blind pass
+# probes them as well as the bare path (exports of every format, lists by
+# status).
+BLIND_QUERIES: dict[str, tuple[str, ...]] = {
+    "export": tuple(
+        f"?format={key}"
+        for key in ("jsonl", "csv", "w3c", "xlsx", "doccano", "claimreview")
+    ),
+    "api-export": ("?format=jsonl", "?format=w3c", "?format=csv"),
+    "suggestion-list": ("&status=all", "&status=rejected", "&status=accepted"),
+    "document-list": ("?tag=denial_or_rebuttal",),
+    "claim-list": ("?q=Ostrevine",),
+    "api-document-detail": ("?include=annotations",),
+}
+
+
+def probe_blind(
+    client,
+    values,
+    secrets: list[str],
+    patterns: list[bytes] = (),  # type: ignore[assignment]
+    relogin=None,
+    shard: tuple[int, int] = (0, 1),
+) -> list[str]:
+    """Request every route as a member working blind (an analyst of a
+    blind-mode project), with the same discovery and path values as
+    ``probe``, and report every response that shows another analyst's work.
+
+    Members may get 200 almost everywhere, so status codes prove nothing
+    here: the finding is a body holding one of ``secrets`` (texts only the
+    other analyst wrote: notes, comments, claims, rationales) or matching one
+    of ``patterns`` (regular expressions over bytes, e.g. their annotations'
+    ids and quotes as the JSON and the pages write them), or a 500. Writes
+    (POST/PATCH/DELETE with empty bodies) are probed too: the caller checks
+    afterwards that the other analyst's objects are unchanged.
+    """
+    import re
+
+    compiled = [re.compile(p) for p in patterns]
+    problems: list[str] = []
+    client.raise_request_exception = False
+    for route in shard_routes(walk(), values, *shard):
+        paths = concrete_paths(route, values)
+        paths += [p + q for p in paths for q in BLIND_QUERIES.get(route.name, ())]
+        for path in paths:
+            for method in METHODS:
+                if relogin:
+                    relogin()
+                response = (
+                    getattr(client, method)(
+                        path, content_type="application/json", data={}
+                    )
+                    if method in ("patch", "delete")
+                    else getattr(client, method)(path)
+                )
+                body = b"".join(response) if response.streaming else response.content
+                leaked = [s for s in secrets if s.encode() in body]
+                leaked += [p.pattern.decode() for p in compiled if p.search(body)]
+                where = f"blind {method.upper()} {path} ({route.name or route.regex})"
+                if leaked:
+                    problems.append(f"{where}: shows another analyst's work {leaked}")
+                if response.status_code >= 500:
+                    problems.append(f"{where} answered {response.status_code}")
     return problems

@@ -14,7 +14,14 @@ from annotations.models import Annotation
 from corpus.permissions import access_document
 from legal.api.serializers import VERSION_PARAM, id_field, version_field, version_from
 from legal.linking import propose_claims_for_annotation, propose_mentions_for_claim
-from legal.models import Claim, ClaimantType, ClaimKind, EvidenceStatus
+from legal.models import (
+    Claim,
+    ClaimantType,
+    ClaimKind,
+    EvidenceStatus,
+    QuantityBound,
+    QuantityCounts,
+)
 from legal.models.claims import claimant_type_problem
 from legal.selectors import claims_in_document
 from legal.services.claims import (
@@ -25,6 +32,7 @@ from legal.services.claims import (
     claim_update,
 )
 from projects.api.exceptions import conflict_with_current
+from projects.api.inputs import PatchInput
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
 from projects.errors import ConflictError
 from projects.models import Role
@@ -80,6 +88,17 @@ class ClaimViewSet(
             return sorted(link.annotation_id for link in claim.links.all())
 
     class CreateInputSerializer(serializers.Serializer):
+        class QuantityInputSerializer(serializers.Serializer):
+            """A figure stated by the new claim (``claim_quantity_add``)."""
+
+            value = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+            counts = serializers.ChoiceField(QuantityCounts.choices)
+            bound = serializers.ChoiceField(
+                QuantityBound.choices, default=QuantityBound.EXACT
+            )
+            cumulative = serializers.BooleanField(default=False)
+            as_of = serializers.DateField(required=False, allow_null=True)
+
         project = serializers.SlugField()
         proposition = serializers.CharField(max_length=5000)
         claimant = serializers.CharField(
@@ -95,8 +114,14 @@ class ClaimViewSet(
         event_date = serializers.DateField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True)
         annotation = id_field(required=False, allow_null=True)
+        quantities = serializers.ListField(
+            child=QuantityInputSerializer(),
+            required=False,
+            max_length=50,
+            help_text="Figures the claim states (e.g. pre-filled from the analysis).",
+        )
 
-    class UpdateInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(PatchInput):
         version = version_field()
         proposition = serializers.CharField(max_length=5000, required=False)
         claimant = serializers.CharField(
@@ -247,7 +272,7 @@ class ClaimViewSet(
     def proposals(self, request, pk=None, **kwargs):
         """Annotations, not yet linked, that may report this claim."""
         claim = self.get_object()
-        proposals = propose_mentions_for_claim(claim, limit=10)
+        proposals = propose_mentions_for_claim(claim, limit=10, user=request.user)
         return Response(self.ProposalsOutputSerializer(proposals, many=True).data)
 
     @extend_schema(
@@ -270,7 +295,9 @@ class ClaimViewSet(
         annotation = get_object_or_404(
             Annotation.objects.for_user(request.user), pk=annotation_id
         )
-        proposals = propose_claims_for_annotation(annotation, limit=10)
+        proposals = propose_claims_for_annotation(
+            annotation, limit=10, user=request.user
+        )
         return Response(
             self.ProposalsForAnnotationOutputSerializer(proposals, many=True).data
         )

@@ -60,6 +60,15 @@ def test_nav_links_every_tab(client, project, owner):
     assert 'aria-current="page" class="current">Dashboard</a>' in html
     assert '<a href="/p/strikes/documents/">Documents</a>' in html
     assert '<a href="/p/strikes/matrix/">Matrix</a>' in html
+    # The triage queue, the learnt model and the API documentation are one
+    # click away from every project page.
+    assert '<a href="/p/strikes/suggestions/">Suggestions</a>' in html
+    assert '<a href="/p/strikes/model/">Model</a>' in html
+    assert 'href="/api/docs/"' in html
+    triage = client.get(f"/p/{project.slug}/suggestions/").content.decode()
+    assert 'aria-current="page" class="current">Suggestions</a>' in triage
+    model = client.get(f"/p/{project.slug}/model/").content.decode()
+    assert 'aria-current="page" class="current">Model</a>' in model
 
 
 def test_nav_link_tag_fails_loudly_for_unknown_pages(rf, project):

@@ -11,7 +11,7 @@ from annotations.models import Annotation, Suggestion, SuggestionStatus, Tag
 from annotations.selectors import SuggestionFilters, suggestions_triage
 from annotations.services.suggestions import suggestion_reject, suggestions_decide_bulk
 from audit.models import HistoryEntry
-from corpus.models import Assignment, AssignmentStatus, Document
+from corpus.models import Document
 from projects.errors import ApplicationError
 from tests.factories import DocumentFactory, SuggestionFactory
 
@@ -115,18 +115,34 @@ def test_one_decided_meanwhile_is_skipped_not_fatal(
     assert len(result.skipped) == 1 and "already decided" in result.skipped[0]
 
 
-def test_blind_analyst_triages_only_assigned_open_documents(project, analyst, owner):
+def test_blind_analyst_triages_what_they_have_not_decided(
+    project, analyst, second_analyst, owner
+):
+    """In blind mode the queue is each analyst's own: a colleague's decision
+    leaves the suggestion pending for the others, and a bulk decision is
+    recorded per annotator, never on the suggestion."""
     project.blind_mode = True
     project.save()
     mine = cast(Document, DocumentFactory(project=project))
     other = cast(Document, DocumentFactory(project=project))
     seed(mine)
     seed(other)
-    Assignment.objects.create(
-        document=mine, annotator=analyst, status=AssignmentStatus.ASSIGNED
+    assert triage(analyst, project).count() == 8
+    first = triage(second_analyst, project).first()
+    assert first is not None
+    suggestion_reject(suggestion=first, user=second_analyst)
+    assert triage(second_analyst, project).count() == 7
+    assert triage(analyst, project).count() == 8
+    result = suggestions_decide_bulk(
+        suggestions=triage(analyst, project),
+        user=analyst,
+        decision="reject",
+        expected_count=8,
     )
-    assert {s.document_id for s in triage(analyst, project)} == {mine.pk}
-    # Owners are not blind: they triage the whole project.
+    assert result.decided == 8 and result.skipped == []
+    assert triage(analyst, project).count() == 0
+    assert triage(second_analyst, project).count() == 7
+    # Owners are not blind: for them every suggestion is still pending.
     assert triage(owner, project).count() == 8
 
 
