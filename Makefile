@@ -12,7 +12,7 @@ PYTEST_XDIST ?= -n auto
 # The project-wide templates and every app's; djLint reads its settings from pyproject.toml.
 TEMPLATE_DIRS = templates $(wildcard */templates)
 
-.PHONY: run install install-dev migrate demo serve test lint lock worker clean
+.PHONY: run install install-dev fonts migrate demo serve test lint lock worker clean
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -26,10 +26,27 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/exchange/js/
 	$(PIP_INSTALL) -r requirements.txt -r requirements-dev.txt
 	# Apache Annotator for the W3C re-anchoring test (npm registry, pinned by the lock file)
 	npm ci --prefix tests/exchange/js --no-audit --no-fund --ignore-scripts --silent
+	# axe-core for the accessibility sweep of every page (tests/a11y, pinned by its lock file)
+	npm ci --prefix tests/a11y --no-audit --no-fund --ignore-scripts --silent
 	touch $@
 
-install: $(VENV)/.installed-runtime
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed-runtime fonts
+install-dev: $(VENV)/.installed-dev fonts
+
+# Fonts for every script in the PDF brief (Latin, Arabic, CJK, emoji), from
+# Debian, installed only if missing (legal/brief_fonts.py names the families).
+BRIEF_FONTS := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+fonts:
+	@if ! dpkg-query -W $(BRIEF_FONTS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make: installing Debian's Noto fonts for the PDF brief"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq $(BRIEF_FONTS) >/dev/null 2>&1 \
+	      || { apt-get update -qq && apt-get install -y -qq $(BRIEF_FONTS) >/dev/null; }; \
+	  else \
+	    echo "make: the PDF brief needs these fonts: sudo apt-get install $(BRIEF_FONTS)"; \
+	  fi; \
+	fi
 
 # The embedded default: SQLite under var/, tasks in process, DEBUG on.
 run: export DEBUG ?= 1

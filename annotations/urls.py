@@ -26,5 +26,10 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/tags/", views.tags_view, name="tags"),
     path("p/<slug:slug>/tags/<int:pk>/", views.tag_edit_view, name="tag-edit"),
+    path(
+        "p/<slug:slug>/tags/distinct-colours/",
+        views.tag_colours_distinct_view,
+        name="tags-distinct-colours",
+    ),
     path("", include("annotations.learning.urls")),
 ]

@@ -21,13 +21,17 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.bulk_assign import assign_context
+from annotations.colours import MIN_DISTANCE, colour_clashes
 from annotations.forms import DocumentFilterForm, TagDeleteForm, TagForm
-from annotations.models import Annotation, Tag
+from annotations.models import Annotation, AnnotationStatus, Origin, Tag
 from annotations.selectors import (
     OPEN_ASSIGNMENT,
     DocumentFilters,
+    annotation_status_choices,
     annotations_payload_json,
     annotations_visible_to,
+    blind_viewer,
+    document_quantities,
     document_tokens_json,
     documents_filtered,
     documents_row_counts,
@@ -37,10 +41,12 @@ from annotations.selectors import (
     suggestions_pending,
 )
 from annotations.services.taxonomy import (
+    tag_colours_make_distinct,
     tag_create,
     tag_delete,
     tag_update,
 )
+from corpus.language import language_notice
 from corpus.models import Assignment, Source, SourceKind
 from corpus.permissions import project_document
 from corpus.selectors import SEARCH_CANDIDATES, document_analysis_summary
@@ -57,7 +63,9 @@ PAGE_SIZE = 50
 def project_dashboard_view(request, slug: str):
     """Where the project stands: documents, progress, who did what, tags."""
     project = request.project
-    figures = project_dashboard(project=project)
+    figures = project_dashboard(
+        project=project, author=blind_viewer(request.user, project)
+    )
     top = max([row[2] for row in figures["documents_by_status"]] + [1])
     top_tag = max([tag["n"] for tag in figures["tag_counts"]] + [1])
     context = {
@@ -84,10 +92,15 @@ def document_list_view(request, slug: str):
     project = request.project
     form = DocumentFilterForm(request.GET or None, project=project)
     filters = form.filters() if request.GET else DocumentFilters()
-    queryset, truncated = documents_filtered(project=project, filters=filters)
+    queryset, truncated = documents_filtered(
+        project=project, filters=filters, user=request.user
+    )
     # RankedDocuments pages like a queryset (len and slices), not a Sequence.
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
-    counts = documents_row_counts([doc.pk for doc in page.object_list])
+    counts = documents_row_counts(
+        [doc.pk for doc in page.object_list],
+        author=blind_viewer(request.user, project),
+    )
     rows = [(doc, counts[doc.pk]) for doc in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -137,7 +150,8 @@ def annotator_view(request, slug: str, pk: int):
         )
     )
     suggestions = [
-        suggestion_payload(s) for s in suggestions_pending(document=document)
+        suggestion_payload(s)
+        for s in suggestions_pending(document=document, user=request.user)
     ]
     data = {
         "document": document.pk,
@@ -149,6 +163,15 @@ def annotator_view(request, slug: str, pk: int):
         "tags": tags,
         "suggestions": suggestions,
         "suggestedClaimantTypes": suggested_claimant_types(visible),
+        # Choice lists from the models, never copied into the JavaScript.
+        "statusChoices": annotation_status_choices(
+            can_review=membership.allows(Role.REVIEWER)
+        ),
+        "statusLabels": [[v, str(label)] for v, label in AnnotationStatus.choices],
+        "origins": [[v, str(label)] for v, label in Origin.choices],
+        # Figures the analysis found: a claim made from a span holding one
+        # starts with it filled in.
+        "quantities": document_quantities(document=document),
         "api": {
             "annotations": reverse("annotation-list"),
             "suggestions": reverse("suggestion-list"),
@@ -184,6 +207,7 @@ def annotator_view(request, slug: str, pk: int):
             document=document, annotator=request.user, status__in=OPEN_ASSIGNMENT
         ).exists(),
         "suggestion_count": len(suggestions),
+        "language_notice": language_notice(document.language),
         # Voice and provenance of the analysis; analysts may set the source.
         "analysis": document_analysis_summary(document=document),
         "sources": Source.objects.filter(project=project).only("pk", "name", "kind"),
@@ -239,12 +263,36 @@ def tags_view(request, slug: str):
         else:
             messages.success(request, f"Tag {tag.key} added.")
             return redirect("tags", slug=slug)
+    tags = list(project.tags.all())
+    context = {
+        "project": project,
+        "tags": tags,
+        "form": form,
+        # Near-identical colours (CIEDE2000): highlights that look alike.
+        "colour_clashes": colour_clashes(
+            [(tag.name, tag.colour) for tag in tags if tag.is_active]
+        ),
+        "colour_minimum": MIN_DISTANCE,
+    }
     return TemplateResponse(
         request,
         "annotations/tags.html",
-        {"project": project, "tags": project.tags.all(), "form": form},
+        context,
         status=400 if form.errors else 200,
     )
+
+
+@project_view(Role.OWNER)
+@require_POST
+def tag_colours_distinct_view(request, slug: str):
+    """Reassign near-identical tag colours from the distinct palette."""
+    changed = tag_colours_make_distinct(project=request.project, user=request.user)
+    if changed:
+        names = ", ".join(tag.name for tag in changed)
+        messages.success(request, f"New colours for {len(changed)} tags: {names}.")
+    else:
+        messages.info(request, "The tag colours are distinct already.")
+    return redirect("tags", slug=slug)
 
 
 @project_view(Role.OWNER)

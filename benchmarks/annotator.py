@@ -204,6 +204,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn; on a loaded machine its graceful stop can take a
+    while, so it is killed after 60 s rather than failing the run."""
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def start_gunicorn(url: str) -> tuple[subprocess.Popen, str, str]:
     static = tempfile.mkdtemp(prefix="glossa-bench-static-")
     env = {
@@ -552,8 +563,7 @@ def triage_only() -> None:
     try:
         result = run_triage(base, project, document, session)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
         shutil.rmtree(static, ignore_errors=True)
     print(json.dumps({"benchmark": "annotator-triage", **result}))
 
@@ -650,8 +660,7 @@ def main() -> None:
             f"{sat_bare['p95']} ms)"
         )
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
         shutil.rmtree(static, ignore_errors=True)
 
     result = {

@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from annotations.api.serializers import AnnotationOutputSerializer
+from annotations.learning.selectors import QUEUE_ORDERS, by_uncertainty
 from annotations.models import (
     Annotation,
     AnnotationStatus,
@@ -36,6 +37,7 @@ from annotations.selectors import (
     annotations_for_display,
     annotations_visible_in_projects,
     annotations_visible_to,
+    suggestions_seen_by,
     suggestions_triage,
 )
 from annotations.services.annotations import (
@@ -55,6 +57,7 @@ from annotations.services.suggestions import (
 from annotations.services.taxonomy import tag_create, tag_delete, tag_update
 from corpus.permissions import access_document
 from projects.api.exceptions import conflict_with_current
+from projects.api.inputs import PatchInput
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
 from projects.errors import ApplicationError, ConflictError
 from projects.models import Project, Role
@@ -105,7 +108,7 @@ class TagViewSet(
         order = serializers.IntegerField(min_value=0, max_value=100000, required=False)
         is_active = serializers.BooleanField(required=False)
 
-    class UpdateInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(PatchInput):
         name = serializers.CharField(max_length=120, required=False)
         description = serializers.CharField(required=False, allow_blank=True)
         colour = serializers.RegexField(COLOUR_REGEX, required=False)
@@ -200,7 +203,7 @@ class AnnotationViewSet(
             allow_blank=True, required=False, max_length=20_000
         )
 
-    class UpdateInputSerializer(serializers.Serializer):
+    class UpdateInputSerializer(PatchInput):
         version = serializers.IntegerField(min_value=1)
         tag_keys = tag_keys_field(required=False)
         note = serializers.CharField(
@@ -208,6 +211,12 @@ class AnnotationViewSet(
         )
         status = serializers.ChoiceField(
             choices=AnnotationStatus.choices, required=False
+        )
+        start = serializers.IntegerField(
+            min_value=0, required=False, help_text="Resize: new start (with end)"
+        )
+        end = serializers.IntegerField(
+            min_value=1, required=False, help_text="Resize: new end (with start)"
         )
 
     permission_classes = [ProjectRolePermission]
@@ -275,6 +284,8 @@ class AnnotationViewSet(
                 tag_keys=values.get("tag_keys"),
                 note=values.get("note"),
                 status=values.get("status"),
+                start=values.get("start"),
+                end=values.get("end"),
             )
         except ConflictError as exc:
             raise conflict_with_current(exc, annotation_data) from None
@@ -375,7 +386,9 @@ class SuggestionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Suggestions in your projects; ``?document=<id>`` (pending only unless
-    ``?status=all`` or another status). Deciding needs the analyst role."""
+    ``?status=all`` or another status); ``?order=uncertainty`` puts the
+    model's least certain first (``by_uncertainty``). Deciding needs the
+    analyst role."""
 
     class OutputSerializer(serializers.ModelSerializer):
         tag_key = serializers.CharField(source="tag.key")
@@ -383,7 +396,18 @@ class SuggestionViewSet(
         # A plain string in the schema: "status" enums of several models would
         # otherwise collide in drf-spectacular's component names.
         status = serializers.CharField(
-            read_only=True, help_text="pending, accepted, edited or rejected"
+            source="seen_status",
+            read_only=True,
+            help_text=(
+                "pending, accepted, edited or rejected (in a blind project, "
+                "for a viewer or analyst: their own decision)"
+            ),
+        )
+        annotation = serializers.IntegerField(
+            source="seen_annotation_id",
+            read_only=True,
+            allow_null=True,
+            help_text="The annotation the decision made.",
         )
 
         class Meta:
@@ -423,7 +447,10 @@ class SuggestionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Suggestion.objects.none()
-        queryset = Suggestion.objects.for_user(self.request.user).select_related("tag")
+        queryset = suggestions_seen_by(
+            Suggestion.objects.for_user(self.request.user).select_related("tag"),
+            user=self.request.user,
+        )
         params = self.request.query_params
         if self.action == "list":
             document_id = params.get("document")
@@ -438,7 +465,15 @@ class SuggestionViewSet(
                     raise ApplicationError(
                         f"status must be 'all' or one of {SuggestionStatus.values}."
                     )
-                queryset = queryset.filter(status=wanted)
+                # "seen" is annotated by suggestions_seen_by.
+                queryset = queryset.filter(**{"seen": wanted})
+            order = params.get("order", "")
+            if order not in QUEUE_ORDERS:
+                raise ApplicationError(
+                    f"order must be empty or one of {[o for o in QUEUE_ORDERS if o]}."
+                )
+            if order == "uncertainty":
+                return by_uncertainty(queryset)
         return queryset.order_by("document", "start", "end", "pk")
 
     @extend_schema(request=None, responses=AcceptOutputSerializer)

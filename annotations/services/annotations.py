@@ -104,9 +104,19 @@ def annotation_create(
         )
     annotation.anchor()
     tags = tags_resolve(project=document.project, tag_keys=tag_keys, note=note)
-    annotation.full_clean()
+    # The document, project and author are instances in hand (no existence
+    # queries needed) and the span was checked above; clean() still checks
+    # the quote against the text, and PostgreSQL enforces the constraints
+    # (start < end, a quote, the quote trigger). Accepting a suggestion runs
+    # through here, so each query saved is saved on every accept.
+    annotation.full_clean(
+        exclude=["document", "project", "author"], validate_constraints=False
+    )
     annotation.save()
-    annotation.tags.set(tags)
+    through = Annotation.tags.through
+    through.objects.bulk_create(
+        [through(annotation_id=annotation.pk, tag_id=tag.pk) for tag in tags]
+    )
     history_record(
         project=document.project,
         actor=author,
@@ -126,15 +136,22 @@ def annotation_update(
     tag_keys: list[str] | None = None,
     note: str | None = None,
     status: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
 ) -> Annotation:
-    """Change tags, note or status if nobody saved since ``expected_version``.
+    """Change tags, note, status or span if nobody saved since
+    ``expected_version``.
 
     Raises ``ConflictError`` with the current annotation otherwise, so the
     caller can show what changed instead of silently overwriting it.
     Accepting or rejecting (review statuses) needs the reviewer role.
+    A new ``start``/``end`` (code points, end-exclusive; both or neither)
+    resizes the span in place: quote, prefix and suffix are re-anchored, and
+    its comments, claim links and figures stay with it (the same row).
     """
     current = _check_version(annotation, expected_version)
     before = snapshot(current)
+    resized = _resize(current, start=start, end=end)
     if status is not None and status != current.status:
         if status in REVIEW_STATUSES:
             membership = membership_for(user, current.project)
@@ -153,10 +170,17 @@ def annotation_update(
     elif not current.note.strip() and not current.tags.exists():
         raise ValidationError({"note": "An annotation without tags needs a note."})
     current.version += 1
-    # The span (offsets, quote) never changes here, so only the edited fields
-    # are validated and written; the anchor was checked when it was created.
-    current.clean_fields(exclude=FIXED_FIELDS)
-    current.save(update_fields=["note", "status", "version", "updated_at"])
+    if resized:
+        current.full_clean()
+        span_fields = ["start", "end", "quote", "prefix", "suffix"]
+    else:
+        # The span is unchanged, so only the edited fields are validated and
+        # written; the anchor was checked when it was created.
+        current.clean_fields(exclude=FIXED_FIELDS)
+        span_fields = []
+    current.save(
+        update_fields=["note", "status", "version", "updated_at", *span_fields]
+    )
     if tags is not None:
         current.tags.set(tags)
     history_record(
@@ -168,6 +192,29 @@ def annotation_update(
         after=snapshot(current),
     )
     return current
+
+
+def _resize(current: Annotation, *, start: int | None, end: int | None) -> bool:
+    """Move ``current`` to ``start``-``end`` (re-anchored); False when the
+    span stays as it is. Raises ValidationError for a span outside the text,
+    empty, or given by one end only."""
+    if start is None and end is None:
+        return False
+    if start is None or end is None:
+        raise ValidationError({"end": "Give both start and end to resize a span."})
+    if (start, end) == (current.start, current.end):
+        return False
+    length = len(current.document.text)
+    if not (0 <= start < end <= length):
+        raise ValidationError(
+            {
+                "end": f"Offsets {start}-{end} are outside the document text "
+                f"(0-{length}) or empty."
+            }
+        )
+    current.start, current.end = start, end
+    current.anchor()
+    return True
 
 
 @transaction.atomic

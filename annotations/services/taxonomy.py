@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from annotations.colours import distinct_colours
 from annotations.models import Tag
 from annotations.rules import patterns_validate as suggest_patterns_problems
 from audit.models import HistoryAction
@@ -152,3 +153,19 @@ def tag_delete(*, tag: Tag, user: User) -> None:
         before=before,
         object_id=pk,
     )
+
+
+@transaction.atomic
+def tag_colours_make_distinct(*, project: Project, user: User) -> list[Tag]:
+    """Give every tag of ``project`` whose colour is near-identical (CIEDE2000,
+    ``annotations.colours.MIN_DISTANCE``) to an earlier tag's (in order) a
+    colour from the distinct palette, so highlights can be told apart; each
+    change goes through ``tag_update`` and so into the history. Returns the
+    tags changed (none when the colours are distinct already)."""
+    tags = list(project.tags.select_for_update().order_by("order", "pk"))
+    colours = distinct_colours([tag.colour for tag in tags])
+    return [
+        tag_update(tag=tag, user=user, colour=colour)
+        for tag, colour in zip(tags, colours, strict=True)
+        if colour != tag.colour
+    ]
