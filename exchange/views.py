@@ -24,7 +24,7 @@ from exchange.imports.formats import IMPORTERS
 from exchange.signing import fingerprint, public_key_pem
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
-from projects.models import Role
+from projects.models import Role, works_blind
 from projects.permissions import project_view, require_role
 
 
@@ -36,7 +36,7 @@ def export_page(request, slug: str):
         if key not in FORMATS:
             messages.error(request, f"Unknown export format {key!r}.")
             return redirect("export", slug=slug)
-        require_role(request, export_role(key))
+        require_role(request, export_role(key, project))
         return export_response(
             project, key, base_url=request.build_absolute_uri("/").rstrip("/")
         )
@@ -46,7 +46,7 @@ def export_page(request, slug: str):
             messages.error(request, form_errors_from(export))
             return redirect("export", slug=slug)
         key = export.cleaned_data["format"]
-        require_role(request, export_role(key))
+        require_role(request, export_role(key, project))
         job = export_job_create(
             project=project,
             user=request.user,
@@ -113,7 +113,7 @@ def document_text(request, slug: str, pk: int):
 
 def _export_job(request, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk, project=request.project, kind=JobKind.EXPORT)
-    require_role(request, export_role(job.report.get("format", "")))
+    require_role(request, export_role(job.report.get("format", ""), request.project))
     return job
 
 
@@ -146,13 +146,17 @@ def export_job_download(request, slug: str, pk: int):
 
 def _context(project, membership, form, result) -> dict:
     formats = [
-        {"format": f, "allowed": membership.allows(export_role(f.key))}
+        {"format": f, "allowed": membership.allows(export_role(f.key, project))}
         for f in FORMATS.values()
     ]
+    annotations, claims = project.annotations.all(), project.claims.all()
+    if works_blind(project, membership):  # their own work only
+        annotations = annotations.filter(author=membership.user_id)
+        claims = claims.filter(created_by=membership.user_id)
     counts = {
         "documents": project.documents.count(),
-        "annotations": project.annotations.count(),
-        "claims": project.claims.count(),
+        "annotations": annotations.count(),
+        "claims": claims.count(),
     }
     return {
         "project": project,
@@ -163,4 +167,5 @@ def _context(project, membership, form, result) -> dict:
         "can_import": membership.allows(Role.ANALYST),
         "jobs": Job.objects.filter(project=project, kind=JobKind.EXPORT)[:5],
         "signing_key": fingerprint(public_key_pem()),
+        "signing_key_pem": public_key_pem().decode("ascii"),
     }

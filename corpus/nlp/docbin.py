@@ -8,6 +8,7 @@ tokenizer is fast and needs no model.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,17 @@ class DocBinReport:
     documents: int = 0
     spans: int = 0
     widened: list[tuple[int, int, str]] = field(default_factory=list)
+    # The same spans with their document (a record's fourth element, else
+    # its position) and the token edges they were widened to, for a report.
+    widened_spans: list[dict[str, object]] = field(default_factory=list)
+    # Token length -> number of spans: what a spancat suggester must propose.
+    span_lengths: Counter[int] = field(default_factory=Counter)
+
+    def suggester_sizes(self) -> list[int]:
+        """The n-gram sizes that propose every exported span and nothing
+        longer or unseen (spaCy's default, 1-3 tokens, misses most of
+        Glossa's clause-long spans)."""
+        return sorted(self.span_lengths)
 
 
 @lru_cache(maxsize=16)
@@ -35,7 +47,11 @@ def _blank(lang: str):
 
 
 def docbin_bytes(
-    records: Iterable[tuple[str, list[Span]] | tuple[str, list[Span], str]],
+    records: Iterable[
+        tuple[str, list[Span]]
+        | tuple[str, list[Span], str]
+        | tuple[str, list[Span], str, object]
+    ],
     *,
     spans_key: str = "sc",
     lang: str = "en",
@@ -53,8 +69,9 @@ def docbin_bytes(
     bin_ = DocBin(store_user_data=False)
     report = report if report is not None else DocBinReport()
     for record in records:
-        # (text, spans) or (text, spans, language): each document is
-        # tokenised by its own language (a CJK text by characters).
+        # (text, spans), (text, spans, language) or (text, spans, language,
+        # document id): each document is tokenised by its own language (a
+        # CJK text by characters).
         text, spans = record[0], record[1]
         doc_lang = record[2] if len(record) > 2 and record[2] else lang
         doc = _blank(doc_lang).make_doc(text)
@@ -65,7 +82,18 @@ def docbin_bytes(
                 continue
             if (span.start_char, span.end_char) != (start, end):
                 report.widened.append((start, end, label))
+                report.widened_spans.append(
+                    {
+                        "document": record[3] if len(record) > 3 else report.documents,
+                        "start": start,
+                        "end": end,
+                        "label": label,
+                        "token_start": span.start_char,
+                        "token_end": span.end_char,
+                    }
+                )
             group.append(span)
+            report.span_lengths[len(span)] += 1
         doc.spans[spans_key] = group
         bin_.add(doc)
         report.documents += 1

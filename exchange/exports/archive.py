@@ -1,17 +1,28 @@
 """The full project archive: everything needed to rebuild a project elsewhere.
 
-A zip holding ``manifest.json`` (format name and version, counts, and the
-SHA-256 and size of every other member), ``manifest.sig`` and
-``signing-key.pub`` (the installation's Ed25519 signature of the manifest
-and its public key, ``exchange.signing``), one JSON Lines file per kind of
-object, the original files under ``originals/<sha256>`` and WARC captures
-under ``warc/``. Rows are the same snapshots the history uses
-(``audit.services.snapshot``: concrete fields by attribute name,
-foreign keys as ids, many-to-many as id lists), so the archive says exactly
-what the database holds. Ids are the exporting instance's; the importer
-(``exchange.imports.archive``) maps them to new ones.
+A BagIt bag (RFC 8493) serialised as a zip with one top-level directory,
+``glossa-<slug>/``. Its payload, under ``data/``, holds ``project.json``,
+``users.jsonl``, one JSON Lines file per kind of object, the original files
+under ``originals/<sha256>`` and WARC captures under ``warc/``;
+``manifest-sha256.txt`` lists the SHA-256 of every payload file,
+``glossa.json`` (format name and version, counts) and ``bag-info.txt``
+describe it, and ``tagmanifest-sha256.txt`` hashes those tag files.
+``manifest.sig`` is the installation's Ed25519 signature of the tag
+manifest (which covers the payload manifest, so the signature covers the
+whole bag) and ``signing-key.pub`` its public key (``exchange.signing``).
+Any BagIt tool (``bagit.py --validate``) checks the hashes;
+``manage.py verify_archive`` also checks the signature and the history.
 
-The zip is written to a temporary file (constant memory) and streamed out.
+Rows are the same snapshots the history uses (``audit.services.snapshot``:
+concrete fields by attribute name, foreign keys as ids, many-to-many as id
+lists), so the archive says exactly what the database holds. Ids are the
+exporting instance's; the importer (``exchange.imports.archive``) maps them.
+
+The bag is written straight into the zip, hashing each member as it is
+written (one pass, constant memory), then streamed out from a temporary
+file. The ``bagit`` library validates bags on import but is not used to
+write them: its ``make_bag`` changes the process's working directory, which
+a threaded web server cannot allow.
 """
 
 from __future__ import annotations
@@ -35,7 +46,13 @@ from audit.models import HistoryEntry
 from audit.services import snapshot
 from corpus.models import Assignment, Document, DocumentAnalysis, Source
 from exchange.exports.base import Progress, no_progress
-from exchange.signing import PUBLIC_KEY_MEMBER, SIGNATURE_MEMBER, public_key_pem, sign
+from exchange.signing import (
+    PUBLIC_KEY_MEMBER,
+    SIGNATURE_MEMBER,
+    fingerprint,
+    public_key_pem,
+    sign,
+)
 from legal.models import (
     Assessment,
     Claim,
@@ -51,8 +68,13 @@ from legal.models import (
 from projects.models import Membership, Project
 
 FORMAT = "glossa-archive"
-FORMAT_VERSION = 1
+# 1: a zip with manifest.json at its root (still imported); 2: a BagIt bag.
+FORMAT_VERSION = 2
 READ_CHUNK = 1 << 16
+GLOSSA_TAG = "glossa.json"
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+PAYLOAD_MANIFEST = "manifest-sha256.txt"
+TAG_MANIFEST = "tagmanifest-sha256.txt"
 
 
 def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
@@ -127,23 +149,43 @@ def _jsonl(rows: Iterable[dict]) -> Iterator[bytes]:
 
 
 class _Writer:
-    """Adds members to the zip and remembers their hashes for the manifest."""
+    """Adds members under the bag's directory and remembers their hashes."""
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(self, zf: zipfile.ZipFile, root: str) -> None:
         self.zf = zf
+        self.root = root
         self.files: dict[str, dict[str, object]] = {}
 
     def add(self, name: str, chunks: Iterable[bytes]) -> None:
+        """A payload file, ``data/<name>``."""
+        digest, size = self._write(f"data/{name}", chunks)
+        self.files[name] = {"sha256": digest, "size": size}
+
+    def tag(self, name: str, data: bytes) -> str:
+        """A tag file at the bag's top; returns its SHA-256."""
+        return self._write(name, [data])[0]
+
+    def _write(self, path: str, chunks: Iterable[bytes]) -> tuple[str, int]:
         digest = hashlib.sha256()
         size = 0
-        info = zipfile.ZipInfo(name, date_time=time.gmtime()[:6])
+        info = zipfile.ZipInfo(f"{self.root}/{path}", date_time=time.gmtime()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         with self.zf.open(info, "w", force_zip64=True) as handle:
             for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
                 handle.write(chunk)
-        self.files[name] = {"sha256": digest.hexdigest(), "size": size}
+        return digest.hexdigest(), size
+
+
+def _tag_value(value: str) -> str:
+    """One line of bag-info.txt (a project name may hold line breaks)."""
+    return " ".join(str(value).split())
+
+
+def bag_root(project: Project) -> str:
+    """The bag's directory name inside the zip."""
+    return f"glossa-{project.slug}"
 
 
 def _rows(queryset: QuerySet) -> Iterator[dict]:
@@ -177,7 +219,7 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
     done = 0
     progress(0, total)
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        writer = _Writer(zf)
+        writer = _Writer(zf, bag_root(project))
         writer.add("project.json", _jsonl([snapshot(project)]))
         users = get_user_model().objects.filter(pk__in=_user_ids(project))
         writer.add(
@@ -205,10 +247,11 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
 
             writer.add(name, _jsonl(counted(_rows(queryset))))
         for document in Document.objects.filter(project=project).order_by("pk"):
-            if document.original:
+            member = f"originals/{document.sha256}"
+            if document.original and member not in writer.files:
                 with document.original.open("rb") as source:
                     writer.add(
-                        f"originals/{document.sha256}",
+                        member,
                         iter(functools.partial(source.read, READ_CHUNK), b""),
                     )
             if document.warc:
@@ -219,21 +262,49 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
                     )
             done += 1
             progress(done, total)
+        exported_at = datetime.now(UTC)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "exported_at": datetime.now(UTC).isoformat(),
+            "exported_at": exported_at.isoformat(),
             "project": {"slug": project.slug, "name": project.name},
             "counts": counts,
-            "files": writer.files,
         }
-        manifest_bytes = json.dumps(manifest, indent=2).encode()
-        zf.writestr("manifest.json", manifest_bytes)
-        # The signature covers the manifest, which covers every member.
-        zf.writestr(SIGNATURE_MEMBER, sign(manifest_bytes))
-        zf.writestr(PUBLIC_KEY_MEMBER, public_key_pem())
+        _write_tag_files(writer, manifest, exported_at)
+        manifest["files"] = writer.files
     progress(total, total)
     return manifest
+
+
+def _write_tag_files(writer: _Writer, manifest: dict, exported_at: datetime) -> None:
+    """The BagIt tag files, the tag manifest over them, and its signature."""
+    files = sorted(writer.files.items())
+    payload = "".join(f"{meta['sha256']}  data/{name}\n" for name, meta in files)
+    oxum_bytes = sum(cast(int, meta["size"]) for meta in writer.files.values())
+    public = public_key_pem()
+    info = {
+        "Bag-Software-Agent": "Glossa",
+        "Bagging-Date": exported_at.date().isoformat(),
+        "External-Identifier": manifest["project"]["slug"],
+        "External-Description": _tag_value(manifest["project"]["name"]),
+        "Glossa-Archive-Format": f"{FORMAT} {FORMAT_VERSION}",
+        "Glossa-Signing-Key": fingerprint(public),
+        "Payload-Oxum": f"{oxum_bytes}.{len(writer.files)}",
+    }
+    bag_info = "".join(f"{k}: {v}\n" for k, v in info.items()).encode()
+    tags = {
+        "bagit.txt": BAGIT_TXT,
+        "bag-info.txt": bag_info,
+        PAYLOAD_MANIFEST: payload.encode(),
+        GLOSSA_TAG: json.dumps(manifest, indent=2).encode(),
+    }
+    hashes = {name: writer.tag(name, data) for name, data in tags.items()}
+    tag_manifest = "".join(f"{h}  {name}\n" for name, h in hashes.items()).encode()
+    writer.tag(TAG_MANIFEST, tag_manifest)
+    # The signature covers the tag manifest, which covers the payload
+    # manifest, which covers every payload file.
+    writer.tag(SIGNATURE_MEMBER, sign(tag_manifest))
+    writer.tag(PUBLIC_KEY_MEMBER, public)
 
 
 def stream_archive(

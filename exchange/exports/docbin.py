@@ -21,7 +21,7 @@ from projects.models import Project
 
 
 def docbin_records(project: Project, *, include_rejected: bool = False):
-    """Yield ``(text, [(start, end, tag_key), ...], language)`` per document:
+    """Yield ``(text, [(start, end, tag_key), ...], language, id)`` per document:
     each is tokenised by its own language (a CJK document by characters,
     so its spans stay exact instead of widening to an English token)."""
     annotations = Annotation.objects.prefetch_related("tags").order_by("start", "pk")
@@ -38,7 +38,7 @@ def docbin_records(project: Project, *, include_rejected: bool = False):
             for a in document.annotations.all()
             for tag in a.tags.all()
         ]
-        yield document.text, spans, document.language or "en"
+        yield document.text, spans, document.language or "en", document.pk
 
 
 def stream_docbin(
@@ -49,8 +49,9 @@ def stream_docbin(
     report: DocBinReport | None = None,
     **_: object,
 ) -> Iterator[bytes]:
-    """``report`` (optional) receives the spans widened to whole tokens:
-    the CLI prints them, so no span changes silently."""
+    """``report`` (optional) receives the spans widened to whole tokens,
+    with their documents: the CLI prints them and an export job keeps them
+    for its page (``widened_report``), so no span changes silently."""
     total = Document.objects.filter(project=project).count()
     progress(0, total)
     data = docbin_bytes(
@@ -61,3 +62,17 @@ def stream_docbin(
     )
     progress(total, total)
     yield data
+
+
+MAX_REPORTED = 200
+
+
+def widened_report(report: DocBinReport) -> dict[str, object]:
+    """The report as JSON for a job: counts and the first widened spans."""
+    return {
+        "documents": report.documents,
+        "spans": report.spans,
+        "widened_count": len(report.widened_spans),
+        "widened": report.widened_spans[:MAX_REPORTED],
+        "suggester_sizes": report.suggester_sizes(),
+    }

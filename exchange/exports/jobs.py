@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from corpus.models import Job, JobKind, JobStatus
+from corpus.nlp.docbin import DocBinReport
 from exchange.exports import FORMATS
+from exchange.exports.docbin import widened_report
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -55,11 +57,15 @@ def export_job_run(job_id: int) -> Job:
             last = now
             Job.objects.filter(pk=job.pk).update(done=done, total=total)
 
+    docbin = DocBinReport()
     try:
         with tempfile.TemporaryFile() as handle:
             size = 0
             for chunk in export.stream(
-                job.project, progress=progress, base_url=job.report.get("base_url")
+                job.project,
+                progress=progress,
+                base_url=job.report.get("base_url"),
+                report=docbin,
             ):
                 handle.write(chunk)
                 size += len(chunk)
@@ -80,6 +86,8 @@ def export_job_run(job_id: int) -> Job:
     job.status = JobStatus.DONE
     job.done = job.total = max(job.total, job.done, 1)
     job.report = {**job.report, "file": name, "size": size}
+    if docbin.documents:  # a DocBin export: which spans had to be widened
+        job.report["docbin"] = widened_report(docbin)
     job.finished_at = timezone.now()
     job.save()
     return job

@@ -2,7 +2,9 @@
 
 One row per annotation and one per claim, in one table, so a spreadsheet
 user can filter by ``record``. Every row carries its quote and its source
-(document title, publisher and URL) so it can be cited on its own.
+(document title, publisher and URL) so it can be cited on its own. Tags
+are given twice, by key (``tags``, stable, what imports match) and by name
+(``tag_names``, what a reader understands), each in its own column.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ COLUMNS = [
     "end",
     "quote",
     "tags",
+    "tag_names",
     "note",
     "status",
     "author",
@@ -66,6 +69,7 @@ def _annotation_row(annotation: Annotation) -> dict[str, object]:
         "end": annotation.end,
         "quote": annotation.quote,
         "tags": "; ".join(tag.key for tag in annotation.tags.all()),
+        "tag_names": "; ".join(tag.name for tag in annotation.tags.all()),
         "note": annotation.note,
         "status": annotation.status,
         "author": annotation.author.get_username(),

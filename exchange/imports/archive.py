@@ -1,8 +1,13 @@
 """Import a project archive (see ``exchange.exports.archive``).
 
-Everything is checked before anything is written: the manifest's format
-and version, the size of the expanded archive, and the SHA-256 of every
-member against the manifest; then, while writing, every original file
+Everything is checked before anything is written: the size of the
+expanded archive; for a BagIt bag (format 2) its one top-level directory,
+member names (no links, no climbing paths), the Ed25519 signature of its tag
+manifest when present, then the ``bagit`` library's validation (every
+payload and tag file against its manifest, nothing unlisted in ``data/``);
+for a format-1 zip the manifest's format and the SHA-256 of every member;
+then the history chain and each annotation's last recorded state
+(``integrity``); and, while writing, every original file
 against its document's ``sha256`` and every text against its
 ``text_sha256``. The whole import is one transaction, and stored files are
 removed again if it fails, so a tampered or broken archive leaves nothing
@@ -18,14 +23,21 @@ inactive with no usable password (an administrator activates them).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
+import shutil
+import stat
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
+import bagit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -35,7 +47,13 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from annotations.models import Annotation, Comment, Suggestion, Tag
 from audit.models import HistoryEntry
 from corpus.models import Assignment, Document, DocumentAnalysis, Source, sha256_hex
-from exchange.exports.archive import FORMAT, FORMAT_VERSION
+from exchange.exports.archive import (
+    FORMAT,
+    FORMAT_VERSION,
+    GLOSSA_TAG,
+    PAYLOAD_MANIFEST,
+    TAG_MANIFEST,
+)
 from exchange.imports.integrity import IntegrityProblem, check_history
 from exchange.signing import PUBLIC_KEY_MEMBER, SIGNATURE_MEMBER, fingerprint, verify
 from legal.models import (
@@ -56,6 +74,16 @@ from projects.models import Membership, Project, Role
 
 READ_CHUNK = 1 << 16
 MAX_MEMBERS = 100_000
+ZIP_FORMAT_VERSION = 1  # archives written before they became BagIt bags
+# What a bag Glossa writes holds at its top, and the tag files its signed
+# tag manifest must cover.
+REQUIRED_TAGS = {"bagit.txt", "bag-info.txt", PAYLOAD_MANIFEST, GLOSSA_TAG}
+BAG_TOP_LEVEL = REQUIRED_TAGS | {
+    "data",
+    TAG_MANIFEST,
+    SIGNATURE_MEMBER,
+    PUBLIC_KEY_MEMBER,
+}
 
 # Member name -> model, in the order they must be created.
 MEMBERS: list[tuple[str, type[models.Model]]] = [
@@ -152,30 +180,67 @@ def _reserve_id(model: type[models.Model], last_reserved: int) -> int:
         return max(cursor.fetchone()[0], last_reserved) + 1
 
 
-class _Archive:
-    """Read access to a zip whose every member was checked against the manifest."""
+def _open_zip(source) -> zipfile.ZipFile:
+    """The zip, its member count and expanded size checked first."""
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveError(f"This is not a zip archive ({exc}).") from exc
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ArchiveError(f"The archive has too many members ({len(infos)}).")
+    expanded = sum(info.file_size for info in infos)
+    if expanded > settings.GLOSSA_MAX_ARCHIVE_BYTES:
+        raise ArchiveError(
+            f"The archive expands to {expanded} bytes, more than the "
+            f"{settings.GLOSSA_MAX_ARCHIVE_BYTES} allowed."
+        )
+    return zf
 
-    def __init__(self, source, *, trusted_key: bytes | None = None) -> None:
-        try:
-            self.zf = zipfile.ZipFile(source)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ArchiveError(f"This is not a zip archive ({exc}).") from exc
-        infos = self.zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise ArchiveError(f"The archive has too many members ({len(infos)}).")
-        expanded = sum(info.file_size for info in infos)
-        if expanded > settings.GLOSSA_MAX_ARCHIVE_BYTES:
-            raise ArchiveError(
-                f"The archive expands to {expanded} bytes, more than the "
-                f"{settings.GLOSSA_MAX_ARCHIVE_BYTES} allowed."
-            )
+
+def _check_history(archive: _Archive | _BagArchive) -> None:
+    try:
+        check_history(archive.rows("history.jsonl"), archive.rows("annotations.jsonl"))
+    except IntegrityProblem as exc:
+        raise ArchiveError(f"{exc.message} Nothing was imported.") from exc
+
+
+@contextlib.contextmanager
+def open_archive(
+    source, *, trusted_key: bytes | None = None
+) -> Iterator[_Archive | _BagArchive]:
+    """The archive in ``source`` (path or binary file), every check made:
+    a BagIt bag (format 2) or a zip with ``manifest.json`` (format 1).
+    ``trusted_key`` (PEM) pins the key it must be signed with."""
+    zf = _open_zip(source)
+    archive: _Archive | _BagArchive
+    try:
+        if "manifest.json" in zf.namelist():
+            archive = _Archive(zf, trusted_key=trusted_key)
+        else:
+            archive = _BagArchive(zf, trusted_key=trusted_key)
+    except BaseException:
+        zf.close()
+        raise
+    try:
+        _check_history(archive)
+        yield archive
+    finally:
+        archive.close()
+
+
+class _Archive:
+    """Format 1 (before BagIt): a zip with ``manifest.json`` at its root,
+    whose every member was checked against the manifest."""
+
+    def __init__(self, zf: zipfile.ZipFile, *, trusted_key: bytes | None) -> None:
+        self.zf = zf
         self.manifest = self._manifest()
         self.signed_by = self._signature(trusted_key)
         self._verify()
-        try:
-            check_history(self.rows("history.jsonl"), self.rows("annotations.jsonl"))
-        except IntegrityProblem as exc:
-            raise ArchiveError(f"{exc.message} Nothing was imported.") from exc
+
+    def close(self) -> None:
+        self.zf.close()
 
     def _manifest(self) -> dict[str, Any]:
         try:
@@ -189,10 +254,11 @@ class _Archive:
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise ArchiveError("manifest.json does not describe a Glossa archive.")
         version = manifest.get("format_version")
-        if version != FORMAT_VERSION:
+        if version != ZIP_FORMAT_VERSION:
             raise ArchiveError(
                 f"Archive format version {version!r} is not supported "
-                f"(this Glossa reads version {FORMAT_VERSION})."
+                f"(this Glossa reads versions {ZIP_FORMAT_VERSION} and "
+                f"{FORMAT_VERSION})."
             )
         if not isinstance(manifest.get("files"), dict):
             raise ArchiveError("manifest.json lists no files.")
@@ -280,6 +346,184 @@ class _Archive:
         return self.zf.read(name)
 
 
+class _BagArchive:
+    """Format 2: a BagIt bag, one directory in the zip, unpacked into a
+    temporary directory and validated there by the ``bagit`` library after
+    its signature is checked."""
+
+    def __init__(self, zf: zipfile.ZipFile, *, trusted_key: bytes | None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="glossa-bag-")
+        try:
+            with zf:
+                self.path = _unpack_bag(zf, Path(self._tmp.name))
+            self.signed_by = self._signature(trusted_key)
+            bag = self._validated()
+            self.manifest = self._glossa_tag()
+            prefix = "data" + os.sep
+            self.manifest["files"] = {
+                name[len(prefix) :].replace(os.sep, "/"): {"sha256": hashes["sha256"]}
+                for name, hashes in bag.payload_entries().items()
+            }
+        except BaseException:
+            self._tmp.cleanup()
+            raise
+
+    def close(self) -> None:
+        self._tmp.cleanup()
+
+    def _tag(self, name: str) -> bytes:
+        try:
+            return (self.path / name).read_bytes()
+        except FileNotFoundError:
+            raise ArchiveError(f"The bag has no {name}.") from None
+
+    def _signature(self, trusted_key: bytes | None) -> str:
+        """Check the signature of the tag manifest when present (or when a
+        key is pinned); the fingerprint of the signing key, "" if unsigned."""
+        if not (self.path / SIGNATURE_MEMBER).exists():
+            if trusted_key is not None:
+                raise ArchiveError(
+                    "The archive is not signed, but a signing key was required."
+                )
+            return ""
+        public = self._tag(PUBLIC_KEY_MEMBER)
+        try:
+            signer = fingerprint(public)
+        except ValueError as exc:
+            raise ArchiveError(f"{PUBLIC_KEY_MEMBER}: {exc}.") from exc
+        if trusted_key is not None and fingerprint(trusted_key) != signer:
+            raise ArchiveError(
+                f"The archive was signed by key {signer}, not by the key given "
+                f"({fingerprint(trusted_key)})."
+            )
+        if not verify(public, self._tag(TAG_MANIFEST), self._tag(SIGNATURE_MEMBER)):
+            raise ArchiveError(
+                f"{SIGNATURE_MEMBER} does not match {TAG_MANIFEST}: the bag was "
+                "changed after it was signed (re-hashed manifests cannot be "
+                "signed again without the sender's private key)."
+            )
+        return signer
+
+    def _validated(self) -> bagit.Bag:
+        """The bag, every hash and the payload's completeness checked."""
+        extra = sorted(
+            p.name for p in self.path.iterdir() if p.name not in BAG_TOP_LEVEL
+        )
+        if extra:
+            raise ArchiveError(
+                f"The bag holds files Glossa does not write at its top: {extra[:5]}."
+            )
+        listed = {
+            line.split(maxsplit=1)[1].strip()
+            for line in self._tag(TAG_MANIFEST).decode("utf-8", "replace").splitlines()
+            if len(line.split(maxsplit=1)) == 2
+        }
+        unlisted = sorted(REQUIRED_TAGS - listed)
+        if unlisted:
+            raise ArchiveError(f"{TAG_MANIFEST} does not cover {unlisted}.")
+        try:
+            bag = bagit.Bag(str(self.path))
+            missing, unlisted_files = bag.compare_manifests_with_fs()
+            if missing or unlisted_files:
+                raise ArchiveError(
+                    "The bag was changed: files missing from data/: "
+                    f"{sorted(missing)[:5]}; files in data/ not in its manifest: "
+                    f"{sorted(unlisted_files)[:5]}."
+                )
+            bag.validate(processes=1)
+        except bagit.BagValidationError as exc:
+            details = "; ".join(str(d) for d in exc.details[:5])
+            raise ArchiveError(
+                f"The bag does not validate ({exc.message}{': ' if details else ''}"
+                f"{details}): it was changed or damaged."
+            ) from exc
+        except (bagit.BagError, OSError, UnicodeError, ValueError) as exc:
+            raise ArchiveError(f"This is not a valid BagIt bag ({exc}).") from exc
+        if "sha256" not in bag.algorithms:
+            raise ArchiveError("The bag has no SHA-256 manifest.")
+        return bag
+
+    def _glossa_tag(self) -> dict[str, Any]:
+        try:
+            manifest = json.loads(self._tag(GLOSSA_TAG))
+        except ValueError as exc:
+            raise ArchiveError(f"{GLOSSA_TAG} is not valid JSON ({exc}).") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ArchiveError(f"{GLOSSA_TAG} does not describe a Glossa archive.")
+        version = manifest.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ArchiveError(
+                f"Archive format version {version!r} is not supported "
+                f"(this Glossa reads versions {ZIP_FORMAT_VERSION} and "
+                f"{FORMAT_VERSION})."
+            )
+        return manifest
+
+    def rows(self, name: str) -> Iterator[dict[str, Any]]:
+        if name not in self.manifest["files"]:
+            return
+        with (self.path / "data" / name).open("rb") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    raise ArchiveError(f"{name}, line {number}: {exc}.") from exc
+                if not isinstance(row, dict):
+                    raise ArchiveError(f"{name}, line {number}: expected an object.")
+                yield row
+
+    def read(self, name: str) -> bytes:
+        if name not in self.manifest["files"]:
+            raise KeyError(name)
+        return (self.path / "data" / name).read_bytes()
+
+
+def _unpack_bag(zf: zipfile.ZipFile, into: Path) -> Path:
+    """Extract the bag's one top-level directory under ``into``, refusing
+    links, absolute or climbing paths and duplicate names."""
+    roots: set[str] = set()
+    seen: set[str] = set()
+    for info in zf.infolist():
+        name = info.filename
+        parts = name.rstrip("/").split("/")
+        if (
+            not name
+            or name.startswith("/")
+            or "\\" in name
+            or "\x00" in name
+            or any(part in {"", ".", ".."} for part in parts)
+            or ":" in parts[0]
+        ):
+            raise ArchiveError(f"The archive has an unsafe member name: {name!r}.")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise ArchiveError(f"The archive has a link: {name!r}.")
+        if name in seen:
+            raise ArchiveError(f"The archive holds {name!r} twice.")
+        seen.add(name)
+        roots.add(parts[0])
+        if len(roots) > 1:
+            raise ArchiveError(
+                "Not a Glossa archive: a bag is one directory, and this zip has "
+                f"several at its top ({sorted(roots)[:3]})."
+            )
+        if info.is_dir() or len(parts) == 1:
+            continue
+        target = into.joinpath(*parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as source, target.open("xb") as out:
+                shutil.copyfileobj(source, out, READ_CHUNK)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ArchiveError(f"{name} cannot be read ({exc}).") from exc
+    if not roots or not (into / next(iter(roots)) / "bagit.txt").is_file():
+        raise ArchiveError(
+            "Not a Glossa archive: neither manifest.json nor a BagIt bag (bagit.txt)."
+        )
+    return into / next(iter(roots))
+
+
 def _remap(
     model: type[models.Model], row: dict[str, Any], ids: _IdMaps, *, reserve=False
 ):
@@ -323,7 +567,11 @@ def import_archive(
     signed archive's signature is checked; ``trusted_key`` (PEM) pins the
     key it must be signed with.
     """
-    archive = _Archive(source, trusted_key=trusted_key)
+    with open_archive(source, trusted_key=trusted_key) as archive:
+        return _import_checked(archive, as_slug, owner, progress)
+
+
+def _import_checked(archive, as_slug, owner, progress) -> ArchiveImportResult:
     saved_files: list = []
     try:
         with transaction.atomic():
@@ -353,7 +601,7 @@ def _delete(saved_files) -> None:
         file.storage.delete(file.name)
 
 
-def _import(archive: _Archive, as_slug, owner, progress, saved_files):
+def _import(archive: _Archive | _BagArchive, as_slug, owner, progress, saved_files):
     ids = _IdMaps()
     counts = archive.manifest.get("counts") or {}
     total = sum(v for v in counts.values() if isinstance(v, int)) or 1
@@ -544,7 +792,9 @@ def _rekeyed(row: dict[str, Any], ids: _IdMaps) -> dict[str, Any]:
     return row
 
 
-def _create_document(archive: _Archive, row: dict[str, Any], saved_files) -> Document:
+def _create_document(
+    archive: _Archive | _BagArchive, row: dict[str, Any], saved_files
+) -> Document:
     """Recreate one document, checking its original and text hashes."""
     fields, _, stamps = _split(Document, row)
     original_name = fields.pop("original", "")

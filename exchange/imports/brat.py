@@ -17,14 +17,17 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Iterator
 
-from django.conf import settings
-
 from exchange.imports.common import ImportRefused, ImportResult
-from exchange.imports.spans import ForeignSpan, ForeignText, write_texts
+from exchange.imports.spans import (
+    ForeignSpan,
+    ForeignText,
+    checked_span,
+    refusing_file,
+    tool_zip,
+    write_texts,
+)
 from exchange.units import Offsets
 from projects.models import Project
-
-MAX_BYTES = 200 * 1024 * 1024
 
 
 def _read(archive: zipfile.ZipFile, member: str, name: str) -> str:
@@ -36,6 +39,11 @@ def _read(archive: zipfile.ZipFile, member: str, name: str) -> str:
 
 def _same(a: str, b: str) -> bool:
     return a.replace("\n", " ") == b.replace("\n", " ")
+
+
+def _integer(value: str) -> int | str:
+    """An offset as written; ``checked_span`` refuses one that is not a number."""
+    return int(value) if value.isdigit() else value
 
 
 def parse_ann(text: str, ann: str, where: str) -> list[ForeignSpan]:
@@ -58,16 +66,17 @@ def parse_ann(text: str, ann: str, where: str) -> list[ForeignSpan]:
                 raise ValueError(
                     f"{span_where}: a discontinuous span cannot be one annotation"
                 )
-            try:
-                start, end = (int(x) for x in ranges.split())
-                s, e = offsets.span_to_codepoints(start, end)
-            except ValueError as exc:
-                raise ValueError(f"{span_where}: bad offsets ({exc})") from exc
-            if not _same(text[s:e], fields[2]):
-                raise ValueError(
-                    f"{span_where}: the text at {s}-{e} is {text[s:e][:40]!r}, "
-                    f"not BRAT's {fields[2][:40]!r}"
-                )
+            bounds = ranges.split()
+            if len(bounds) != 2:
+                raise ValueError(f"{span_where}: bad offsets {ranges!r}")
+            s, e = checked_span(
+                offsets,
+                _integer(bounds[0]),
+                _integer(bounds[1]),
+                where=span_where,
+                quote=fields[2],
+                same=_same,
+            )
             spans[ident] = ForeignSpan(s, e, [label], span_where)
         elif ident.startswith("#") and len(fields) >= 3:
             kind, _, target = fields[1].partition(" ")
@@ -81,14 +90,8 @@ def parse_ann(text: str, ann: str, where: str) -> list[ForeignSpan]:
 
 
 def brat_texts(handle, *, name: str) -> Iterator[ForeignText]:
-    try:
-        archive = zipfile.ZipFile(handle)
-    except zipfile.BadZipFile as exc:
-        raise ImportRefused(f"{name} is not a zip file ({exc}).") from exc
+    archive = tool_zip(handle, name=name)
     members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
-    limit = getattr(settings, "GLOSSA_MAX_ARCHIVE_BYTES", MAX_BYTES)
-    if sum(info.file_size for info in members.values()) > limit:
-        raise ImportRefused(f"{name} expands to more than {limit} bytes.")
     pairs = sorted(m for m in members if m.endswith(".ann"))
     if not pairs:
         raise ImportRefused(f"{name} holds no .ann file.")
@@ -100,10 +103,8 @@ def brat_texts(handle, *, name: str) -> Iterator[ForeignText]:
         if not text.strip():
             raise ImportRefused(f"{name}: {txt_name} is empty.")
         where = posixpath.basename(ann_name)
-        try:
+        with refusing_file(name):
             spans = parse_ann(text, _read(archive, ann_name, name), where)
-        except ValueError as exc:
-            raise ImportRefused(f"{name}, {exc}. Nothing was imported.") from exc
         title = posixpath.basename(txt_name)[: -len(".txt")]
         yield ForeignText(where, text, spans, title)
 

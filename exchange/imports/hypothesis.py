@@ -16,7 +16,7 @@ are refused one by one, with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db import transaction
 
@@ -25,15 +25,12 @@ from exchange.imports.common import (
     ImportRefused,
     ImportResult,
     TagResolver,
-    annotation_add,
     read_records,
 )
-from exchange.imports.w3c import SpanMismatch, _Documents, place_selectors
+from exchange.imports.spans import add_selected, read_selectors, selector_errors
+from exchange.imports.w3c import _Documents
 from exchange.units import Offsets
 from projects.models import Project
-
-if TYPE_CHECKING:
-    from annotations.models import Tag
 
 
 def _rows(where: str, record: object) -> Iterator[tuple[str, object]]:
@@ -54,20 +51,9 @@ def _selectors(row: dict[str, Any]) -> tuple[str, dict, dict]:
     source = row.get("uri") or target.get("source")
     if not isinstance(source, str) or not source:
         raise ValueError("no 'uri'")
-    quote: dict = {}
-    position: dict = {}
-    for selector in target.get("selector") or []:
-        if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector":
-            quote = selector
-        elif (
-            isinstance(selector, dict)
-            and selector.get("type") == "TextPositionSelector"
-        ):
-            position = selector
+    quote, position = read_selectors(target.get("selector") or [])
     if not quote:
         raise ValueError("a page note (no TextQuoteSelector) has no span to place")
-    if not isinstance(quote.get("exact"), str) or not quote["exact"]:
-        raise ValueError("the TextQuoteSelector has no 'exact' string")
     return source, quote, position
 
 
@@ -100,45 +86,27 @@ def import_hypothesis(
         for row_where, row in _rows(where, record):
             count += 1
             ident = str(row.get("id") or row_where) if isinstance(row, dict) else where
-            try:
+            with selector_errors(name, ident, result):
                 if not isinstance(row, dict):
                     raise ValueError("not an annotation object")
                 source, quote, position = _selectors(row)
                 doc = documents.find(source)
                 if doc is None:
                     raise ValueError(f"{source} is not a document of this project")
-                start, end = _hint(doc, position) if position else (None, None)
-                span = place_selectors(
-                    doc,
-                    exact=quote["exact"],
-                    prefix=str(quote.get("prefix") or ""),
-                    suffix=str(quote.get("suffix") or ""),
-                    start=start,
-                    end=end,
-                )
                 labels = row.get("tags") or []
                 if not isinstance(labels, list):
                     raise ValueError("'tags' must be a list")
-                tags = [resolver.resolve(label) for label in labels]
-                if any(tag is None for tag in tags):
-                    continue  # unknown label: the import is refused below
                 note = row.get("text") if isinstance(row.get("text"), str) else ""
-                annotation_add(
-                    document=doc,
-                    user=user,
-                    start=span[0],
-                    end=span[1],
-                    tags=cast("list[Tag]", tags),
+                add_selected(
+                    doc,
+                    quote,
+                    _hint(doc, position) if position else (None, None),
+                    labels=labels,
                     note=note or "",
+                    resolver=resolver,
+                    user=user,
                     result=result,
                 )
-            except SpanMismatch as exc:
-                raise ImportRefused(
-                    f"{name}, {ident}: {exc}. Nothing was imported.",
-                    extra={"span": ident},
-                ) from exc
-            except ValueError as exc:
-                result.refused.append((ident, str(exc)))
             if progress:
                 progress(count)
     resolver.raise_for_unknown()

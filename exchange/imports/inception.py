@@ -14,18 +14,23 @@ from __future__ import annotations
 
 import io
 import posixpath
-import zipfile
 from collections.abc import Callable, Iterator
 
 from cassis import load_cas_from_xmi, load_typesystem  # type: ignore[import-untyped]
-from django.conf import settings
 
 from exchange.imports.common import ImportRefused, ImportResult
-from exchange.imports.spans import ForeignSpan, ForeignText, check_quote, write_texts
+from exchange.imports.spans import (
+    ForeignSpan,
+    ForeignText,
+    checked_span,
+    refusing_file,
+    tool_zip,
+    write_texts,
+)
 from exchange.inception import METADATA_TYPE, NAMED_ENTITY_TYPE, SPAN_TYPE
+from exchange.units import Offsets
 from projects.models import Project
 
-MAX_BYTES = 200 * 1024 * 1024
 TYPESYSTEM_NAMES = ("typesystem.xml",)
 
 
@@ -44,49 +49,38 @@ def _typesystem_for(members: list[str], xmi: str) -> str | None:
 
 
 def _spans(cas, where: str) -> list[ForeignSpan]:
-    text = cas.sofa_string or ""
+    # dkpro-cassis has converted XMI's UTF-16 offsets to code points.
+    offsets = Offsets(cas.sofa_string or "", "codepoint")
     spans: list[ForeignSpan] = []
     types = {t.name for t in cas.typesystem.get_types()}
     if SPAN_TYPE in types:
         for number, item in enumerate(cas.select(SPAN_TYPE), 1):
             label = item.get("label") or ""
             span_where = f"{where}, GlossaSpan {number} [{item.begin}, {item.end}]"
-            if not 0 <= item.begin < item.end <= len(text):
-                raise ValueError(f"{span_where}: empty or outside the text")
-            check_quote(text, item.begin, item.end, item.get("quote"), span_where)
+            s, e = checked_span(
+                offsets, item.begin, item.end, where=span_where, quote=item.get("quote")
+            )
             spans.append(
                 ForeignSpan(
-                    item.begin,
-                    item.end,
-                    [label] if label else [],
-                    span_where,
-                    item.get("note") or "",
+                    s, e, [label] if label else [], span_where, item.get("note") or ""
                 )
             )
     if NAMED_ENTITY_TYPE in types:
         for number, item in enumerate(cas.select(NAMED_ENTITY_TYPE), 1):
             span_where = f"{where}, NamedEntity {number} [{item.begin}, {item.end}]"
-            if not 0 <= item.begin < item.end <= len(text):
-                raise ValueError(f"{span_where}: empty or outside the text")
+            s, e = checked_span(offsets, item.begin, item.end, where=span_where)
             value = item.get("value")
-            spans.append(
-                ForeignSpan(item.begin, item.end, [value] if value else [], span_where)
-            )
+            spans.append(ForeignSpan(s, e, [value] if value else [], span_where))
     return spans
 
 
 def inception_texts(handle, *, name: str) -> Iterator[ForeignText]:
-    try:
-        archive = zipfile.ZipFile(handle)
-    except zipfile.BadZipFile as exc:
-        raise ImportRefused(
-            f"{name} is not a zip file ({exc}); INCEpTION's XMI needs its "
-            "TypeSystem.xml beside it, in a zip."
-        ) from exc
+    archive = tool_zip(
+        handle,
+        name=name,
+        hint="; INCEpTION's XMI needs its TypeSystem.xml beside it, in a zip",
+    )
     infos = [i for i in archive.infolist() if not i.is_dir()]
-    limit = getattr(settings, "GLOSSA_MAX_ARCHIVE_BYTES", MAX_BYTES)
-    if sum(i.file_size for i in infos) > limit:
-        raise ImportRefused(f"{name} expands to more than {limit} bytes.")
     members = [i.filename for i in infos]
     xmis = sorted(m for m in members if m.lower().endswith(".xmi"))
     if not xmis:
@@ -109,10 +103,8 @@ def inception_texts(handle, *, name: str) -> Iterator[ForeignText]:
         text = cas.sofa_string
         if not isinstance(text, str) or not text.strip():
             raise ImportRefused(f"{name}: {xmi} has no text.")
-        try:
+        with refusing_file(name):
             spans = _spans(cas, xmi)
-        except ValueError as exc:
-            raise ImportRefused(f"{name}, {exc}. Nothing was imported.") from exc
         title = ""
         if METADATA_TYPE in {t.name for t in cas.typesystem.get_types()}:
             metadata = next(iter(cas.select(METADATA_TYPE)), None)

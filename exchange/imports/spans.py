@@ -1,5 +1,8 @@
-"""Text-span imports (doccano, Label Studio, Prodigy, BRAT): documents plus
-annotations, each offset read in its tool's unit.
+"""Text-span imports (doccano, Label Studio, Prodigy, BRAT, INCEpTION):
+documents plus annotations, each offset read in its tool's unit; and the
+checks every importer shares (``checked_span``, ``tool_zip``,
+``refusing_file``; for the selector formats W3C and Hypothesis,
+``read_selectors``, ``add_selected`` and ``selector_errors``).
 
 Every format is parsed into ``ForeignText`` records whose spans are already
 code points into the tool's text, checked against the tool's own quote
@@ -28,14 +31,18 @@ Formats (see docs/exchange.md for the table):
 
 from __future__ import annotations
 
+import contextlib
+import operator
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.db import transaction
 
 from corpus.ingest import queue_analysis
+from corpus.models import Document
 from exchange.imports.common import (
     ImportRefused,
     ImportResult,
@@ -43,6 +50,7 @@ from exchange.imports.common import (
     annotation_add,
     check_text,
     document_for_text,
+    find_anchor,
     read_records,
     span_in_document,
 )
@@ -55,6 +63,7 @@ if TYPE_CHECKING:
 # Top-level keys of a doccano line that are not its metadata (doccano
 # spreads an example's meta into the line on export).
 DOCCANO_KEYS = {"id", "text", "label", "entities", "relations", "Comments"}
+MAX_ZIP_BYTES = 200 * 1024 * 1024  # without GLOSSA_MAX_ARCHIVE_BYTES
 
 
 @dataclass
@@ -79,13 +88,168 @@ class ForeignText:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def check_quote(text: str, start: int, end: int, quote: object, where: str) -> None:
-    """The tool's own quote must be the text at the converted offsets."""
-    if isinstance(quote, str) and quote and text[start:end] != quote:
+def check_quote(
+    text: str,
+    start: int,
+    end: int,
+    quote: object,
+    where: str,
+    *,
+    same: Callable[[str, str], bool] = operator.eq,
+) -> None:
+    """The tool's own quote must be the text at the converted offsets
+    (``same`` compares them, for tools that rewrite line breaks)."""
+    if isinstance(quote, str) and quote and not same(text[start:end], quote):
         raise ValueError(
             f"{where}: the text at {start}-{end} is {text[start:end][:40]!r}, "
             f"not the tool's quote {quote[:40]!r}"
         )
+
+
+def checked_span(
+    offsets: Offsets,
+    start: object,
+    end: object,
+    *,
+    where: str,
+    quote: object = None,
+    same: Callable[[str, str], bool] = operator.eq,
+) -> tuple[int, int]:
+    """A tool's span as code points into its text: integers, in order, not
+    empty, inside the text (``offsets`` converts from the tool's unit) and
+    matching the tool's quote. The check every file reader makes; raises
+    ``ValueError`` naming the span (``where``)."""
+    try:
+        s, e = offsets.span_to_codepoints(start, end)
+    except ValueError as exc:
+        raise ValueError(f"{where}: bad offsets ({exc})") from exc
+    check_quote(offsets.text, s, e, quote, where, same=same)
+    return s, e
+
+
+def tool_zip(handle, *, name: str, hint: str = "") -> zipfile.ZipFile:
+    """A tool's zip export, refused when it is not a zip or expands past
+    ``GLOSSA_MAX_ARCHIVE_BYTES`` (checked before anything is read)."""
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused(f"{name} is not a zip file ({exc}){hint}.") from exc
+    limit = getattr(settings, "GLOSSA_MAX_ARCHIVE_BYTES", MAX_ZIP_BYTES)
+    if sum(info.file_size for info in archive.infolist()) > limit:
+        raise ImportRefused(f"{name} expands to more than {limit} bytes.")
+    return archive
+
+
+@contextlib.contextmanager
+def refusing_file(name: str) -> Iterator[None]:
+    """A span that fails its check refuses the whole file, naming it."""
+    try:
+        yield
+    except ValueError as exc:
+        raise ImportRefused(f"{name}, {exc}. Nothing was imported.") from exc
+
+
+# ------------------------------------------- W3C and Hypothesis selectors
+
+
+class SpanMismatch(ValueError):
+    """Selectors that do not match the document's text: refuses the file."""
+
+
+def read_selectors(selectors: object) -> tuple[dict, dict]:
+    """The ``TextQuoteSelector`` and ``TextPositionSelector`` of a target
+    (empty dicts for those absent); other selectors are ignored."""
+    quote: dict = {}
+    position: dict = {}
+    items = selectors if isinstance(selectors, list) else [selectors]
+    for selector in items:
+        if not isinstance(selector, dict):
+            continue
+        if selector.get("type") == "TextQuoteSelector":
+            quote = selector
+        elif selector.get("type") == "TextPositionSelector":
+            position = selector
+    exact = quote.get("exact")
+    if quote and (not isinstance(exact, str) or not exact):
+        raise ValueError("the TextQuoteSelector has no 'exact' string")
+    return quote, position
+
+
+def place_selectors(
+    document: Document,
+    *,
+    exact: str | None,
+    prefix: str = "",
+    suffix: str = "",
+    start: object = None,
+    end: object = None,
+) -> tuple[int, int]:
+    """The span the selectors describe on the stored text (code points),
+    or ``SpanMismatch`` saying why there is none."""
+    span = find_anchor(
+        document.text,
+        exact=exact,
+        prefix=prefix,
+        suffix=suffix,
+        start=start if isinstance(start, int) else None,
+        end=end if isinstance(end, int) else None,
+    )
+    if span is None:
+        raise SpanMismatch(
+            "the selectors do not match the document's text"
+            + (f" (quote {exact[:40]!r} not found)" if exact else "")
+        )
+    return span
+
+
+def add_selected(
+    document: Document,
+    quote: dict,
+    position: tuple[object, object],
+    *,
+    labels: list,
+    note: str,
+    resolver: TagResolver,
+    user,
+    result: ImportResult,
+) -> None:
+    """Place one selector-anchored annotation (W3C, Hypothesis) and add it;
+    ``SpanMismatch`` when its selectors do not match the stored text. An
+    unknown label adds nothing: ``resolver`` refuses the import at the end."""
+    span = place_selectors(
+        document,
+        exact=quote.get("exact"),
+        prefix=str(quote.get("prefix") or ""),
+        suffix=str(quote.get("suffix") or ""),
+        start=position[0],
+        end=position[1],
+    )
+    tags = [resolver.resolve(label) for label in labels]
+    if any(tag is None for tag in tags):
+        return
+    annotation_add(
+        document=document,
+        user=user,
+        start=span[0],
+        end=span[1],
+        tags=cast("list[Tag]", tags),  # no None: returned above
+        note=note,
+        result=result,
+    )
+
+
+@contextlib.contextmanager
+def selector_errors(name: str, ident: str, result: ImportResult) -> Iterator[None]:
+    """Selectors that do not match refuse the file (nothing is written); any
+    other problem refuses this annotation alone, with the reason."""
+    try:
+        yield
+    except SpanMismatch as exc:
+        raise ImportRefused(
+            f"{name}, {ident}: {exc}. Nothing was imported.", extra={"span": ident}
+        ) from exc
+    except ValueError as exc:
+        result.refused.append((ident, str(exc)))
 
 
 def _labels_of(value: dict[str, Any], where: str) -> list[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db import transaction
 
@@ -29,14 +29,10 @@ from exchange.imports.common import (
     ImportRefused,
     ImportResult,
     TagResolver,
-    annotation_add,
-    find_anchor,
     read_records,
 )
+from exchange.imports.spans import add_selected, read_selectors, selector_errors
 from projects.models import Project
-
-if TYPE_CHECKING:
-    from annotations.models import Tag
 
 DOC_IRI = re.compile(r"/p/(?P<slug>[^/]+)/d/(?P<pk>\d+)/?(?:text\.txt)?(?:[#?].*)?$")
 NOTE_PURPOSES = {"commenting", "describing", "replying", "editing", "assessing"}
@@ -87,37 +83,6 @@ class _Documents:
         return self.cache[source]
 
 
-class SpanMismatch(ValueError):
-    """Selectors that do not match the document's text: refuses the file."""
-
-
-def place_selectors(
-    document: Document,
-    *,
-    exact: str | None,
-    prefix: str = "",
-    suffix: str = "",
-    start: object = None,
-    end: object = None,
-) -> tuple[int, int]:
-    """The span the selectors describe on the stored text (code points),
-    or ``SpanMismatch`` saying why there is none."""
-    span = find_anchor(
-        document.text,
-        exact=exact,
-        prefix=prefix,
-        suffix=suffix,
-        start=start if isinstance(start, int) else None,
-        end=end if isinstance(end, int) else None,
-    )
-    if span is None:
-        raise SpanMismatch(
-            "the selectors do not match the document's text"
-            + (f" (quote {exact[:40]!r} not found)" if exact else "")
-        )
-    return span
-
-
 def _target(annotation: dict) -> tuple[str, dict, dict]:
     targets = _as_list(annotation.get("target"))
     if len(targets) != 1:
@@ -130,15 +95,7 @@ def _target(annotation: dict) -> tuple[str, dict, dict]:
         source = source.get("id")
     if not isinstance(source, str) or not source:
         raise ValueError("the target has no 'source'")
-    quote: dict = {}
-    position: dict = {}
-    for selector in _as_list(target.get("selector")):
-        if not isinstance(selector, dict):
-            continue
-        if selector.get("type") == "TextQuoteSelector":
-            quote = selector
-        elif selector.get("type") == "TextPositionSelector":
-            position = selector
+    quote, position = read_selectors(_as_list(target.get("selector")))
     if not quote and not position:
         raise ValueError("the target has no TextQuoteSelector or TextPositionSelector")
     return source, quote, position
@@ -179,7 +136,8 @@ def import_w3c(
     for where, record in read_records(handle, name=name):
         for item_where, annotation in _items(where, record):
             count += 1
-            try:
+            ident = annotation.get("id") if isinstance(annotation, dict) else None
+            with selector_errors(name, str(ident or item_where), result):
                 if not isinstance(annotation, dict):
                     raise ValueError("not an annotation object")
                 if annotation.get("type") not in ("Annotation", "oa:Annotation"):
@@ -188,39 +146,17 @@ def import_w3c(
                 doc = documents.find(source)
                 if doc is None:
                     raise ValueError(f"{source} is not a document of this project")
-                exact = quote.get("exact") if quote else None
-                if quote and not isinstance(exact, str):
-                    raise ValueError("TextQuoteSelector has no 'exact' string")
-                span = place_selectors(
-                    doc,
-                    exact=exact,
-                    prefix=str(quote.get("prefix") or ""),
-                    suffix=str(quote.get("suffix") or ""),
-                    start=position.get("start"),
-                    end=position.get("end"),
-                )
                 labels, note = _bodies(annotation)
-                tags = [resolver.resolve(label) for label in labels]
-                if any(tag is None for tag in tags):
-                    continue  # unknown label: the import is refused below
-                annotation_add(
-                    document=doc,
-                    user=user,
-                    start=span[0],
-                    end=span[1],
-                    tags=cast("list[Tag]", tags),  # no None: skipped above
+                add_selected(
+                    doc,
+                    quote,
+                    (position.get("start"), position.get("end")),
+                    labels=labels,
                     note=note,
+                    resolver=resolver,
+                    user=user,
                     result=result,
                 )
-            except SpanMismatch as exc:
-                ident = annotation.get("id") if isinstance(annotation, dict) else None
-                raise ImportRefused(
-                    f"{name}, {ident or item_where}: {exc}. Nothing was imported.",
-                    extra={"span": str(ident or item_where)},
-                ) from exc
-            except ValueError as exc:
-                ident = annotation.get("id") if isinstance(annotation, dict) else None
-                result.refused.append((str(ident or item_where), str(exc)))
             if progress:
                 progress(count)
     resolver.raise_for_unknown()

@@ -310,6 +310,11 @@ def test_export_page(client, rich_project, owner, stranger):
     page = client.get("/p/strikes/export/")
     assert page.status_code == 200
     assert b"W3C Web Annotation" in page.content and b"?format=docbin" in page.content
+    # The key that signs archives: its fingerprint and the PEM itself.
+    from exchange.signing import fingerprint, public_key_pem
+
+    assert fingerprint(public_key_pem()).encode() in page.content
+    assert public_key_pem().strip() in page.content
     csv = client.get("/p/strikes/export/", {"format": "csv"})
     assert csv["Content-Disposition"].startswith('attachment; filename="strikes-csv-')
     assert b"killing 14" in b"".join(csv.streaming_content)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import stat
 import zipfile
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import bagit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from annotations.models import Annotation, Comment, Suggestion, Tag
 from audit.models import HistoryEntry
-from corpus.models import Document
+from corpus.models import Document, sha256_hex
 from exchange.exports.archive import write_archive
 from exchange.imports.archive import ArchiveError, import_archive
 from exchange.signing import (
@@ -23,6 +25,7 @@ from exchange.signing import (
     SIGNATURE_MEMBER,
     fingerprint,
     public_key_pem,
+    verify,
 )
 from legal.models import Assessment, Claim
 from projects.models import Project
@@ -257,51 +260,177 @@ def test_archive_imports_beside_the_original_under_another_slug(rich_project):
         import_archive(io.BytesIO(data), as_slug="strikes-copy")
 
 
-def rewrite(data: bytes, name: str, change, *, keep_signature=False) -> bytes:
-    """Copy a zip, passing member ``name`` through ``change``. Rewriting the
-    manifest strips the signature too (a forger without the key must), so
-    the checks behind it are reached; ``keep_signature`` leaves it."""
+def members(data: bytes) -> tuple[str, dict[str, bytes]]:
+    """The bag's directory and its files by path inside it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        root = names[0].split("/", 1)[0]
+        return root, {n.split("/", 1)[1]: zf.read(n) for n in names}
+
+
+def pack(root: str, files: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    stripped = set()
-    if name == "manifest.json" and not keep_signature:
-        stripped = {SIGNATURE_MEMBER, PUBLIC_KEY_MEMBER}
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            if info.filename in stripped:
-                continue
-            content = src.read(info.filename)
-            if info.filename == name:
-                content = change(content)
-            if content is not None:
-                dst.writestr(info.filename, content)
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(f"{root}/{name}", content)
     return out.getvalue()
 
 
+def rehashed(files: dict[str, bytes], *, keep_signature: bool = False):
+    """Recompute the payload manifest, Payload-Oxum and tag manifest, as a
+    forger editing the bag would; without the private key the signature
+    cannot be made again, so it is dropped (or, with ``keep_signature``,
+    left as it was)."""
+    payload = {n: c for n, c in files.items() if n.startswith("data/")}
+    files["manifest-sha256.txt"] = "".join(
+        f"{sha256_hex(c)}  {n}\n" for n, c in sorted(payload.items())
+    ).encode()
+    info = [
+        line
+        for line in files["bag-info.txt"].decode().splitlines()
+        if not line.startswith("Payload-Oxum")
+    ]
+    info.append(f"Payload-Oxum: {sum(map(len, payload.values()))}.{len(payload)}")
+    files["bag-info.txt"] = ("\n".join(info) + "\n").encode()
+    tags = ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "glossa.json"]
+    files["tagmanifest-sha256.txt"] = "".join(
+        f"{sha256_hex(files[n])}  {n}\n" for n in tags if n in files
+    ).encode()
+    if not keep_signature:
+        files.pop(SIGNATURE_MEMBER)
+        files.pop(PUBLIC_KEY_MEMBER)
+    return files
+
+
+def rewrite(
+    data: bytes, name: str, change, *, rehash=False, keep_signature=False
+) -> bytes:
+    """Copy the bag, passing file ``name`` through ``change`` (None drops
+    it); ``rehash`` then fixes the manifests as a forger would."""
+    root, files = members(data)
+    content = change(files[name])
+    if content is None:
+        del files[name]
+    else:
+        files[name] = content
+    if rehash:
+        files = rehashed(files, keep_signature=keep_signature)
+    return pack(root, files)
+
+
+def test_the_archive_is_a_signed_bagit_bag_any_bagit_tool_validates(
+    rich_project, tmp_path
+):
+    project = rich_project["project"]
+    data = export_bytes(project)
+    root, files = members(data)
+    assert root == "glossa-strikes"
+    assert files["bagit.txt"].startswith(b"BagIt-Version: 1.0\n")
+    info = files["bag-info.txt"].decode()
+    assert "External-Identifier: strikes" in info
+    assert f"Glossa-Signing-Key: {fingerprint(public_key_pem())}" in info
+    assert files[PUBLIC_KEY_MEMBER] == public_key_pem()
+    assert {"data/project.json", "data/annotations.jsonl", "data/history.jsonl"} <= set(
+        files
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        zf.extractall(tmp_path)
+    bag = bagit.Bag(str(tmp_path / root))
+    bag.validate(processes=1)
+    assert bag.algorithms == ["sha256"]
+    assert set(bag.payload_entries()) == {n for n in files if n.startswith("data/")}
+    # The signature is over the tag manifest, which hashes the payload manifest.
+    assert verify(
+        public_key_pem(), files["tagmanifest-sha256.txt"], files[SIGNATURE_MEMBER]
+    )
+    assert (
+        f"{sha256_hex(files['manifest-sha256.txt'])}  manifest-sha256.txt"
+        in files["tagmanifest-sha256.txt"].decode()
+    )
+
+
 @pytest.mark.parametrize(
-    ("member", "change", "message"),
+    ("member", "change", "rehash", "message"),
     [
         (
-            "annotations.jsonl",
+            "data/annotations.jsonl",
             lambda b: b.replace(b'"start": 1', b'"start": 2'),
-            "annotations.jsonl does not match the SHA-256",
+            False,
+            r"does not validate.*data/annotations\.jsonl",
         ),
         (
-            "manifest.json",
-            lambda b: b.replace(b'"format_version": 1', b'"format_version": 9'),
+            "glossa.json",
+            lambda b: b.replace(b'"format_version": 2', b'"format_version": 9'),
+            True,
             "version 9 is not supported",
         ),
-        ("manifest.json", lambda b: None, "manifest.json is missing"),
-        ("manifest.json", lambda b: b"{not json", "not valid JSON"),
+        ("glossa.json", lambda b: None, True, r"does not cover.*glossa\.json"),
+        ("glossa.json", lambda b: b"{not json", True, "not valid JSON"),
+        ("bagit.txt", lambda b: None, True, "neither manifest.json nor a BagIt"),
+        (
+            "data/extra.txt",
+            lambda b: b"smuggled",
+            False,
+            r"not in its manifest: \['data/extra\.txt'\]",
+        ),
+        ("fetch.txt", lambda b: b"http://example.org/x 1 data/x\n", False, "fetch"),
     ],
 )
 def test_tampered_archives_are_refused_and_nothing_is_written(
-    rich_project, member, change, message
+    rich_project, member, change, rehash, message
 ):
-    data = rewrite(export_bytes(rich_project["project"]), member, change)
+    data = export_bytes(rich_project["project"])
+    if member not in members(data)[1]:
+        root, files = members(data)
+        files[member] = b""
+        data = pack(root, files)
+    data = rewrite(data, member, change, rehash=rehash)
     projects = Project.objects.count()
     with pytest.raises(ArchiveError, match=message):
         import_archive(io.BytesIO(data), as_slug="tampered")
     assert Project.objects.count() == projects
+
+
+def test_one_byte_of_an_original_changed_is_refused(rich_project):
+    doc = rich_project["documents"][0]
+    data = export_bytes(rich_project["project"])
+    name = f"data/originals/{doc.sha256}"
+    flipped = rewrite(data, name, lambda b: bytes([b[0] ^ 1]) + b[1:])
+    documents = Document.objects.count()
+    with pytest.raises(ArchiveError, match=rf"does not validate.*{name}"):
+        import_archive(io.BytesIO(flipped), as_slug="flipped")
+    assert Document.objects.count() == documents
+    assert not Project.objects.filter(slug="flipped").exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["../escape.txt", "/etc/glossa", "glossa-strikes/../../escape.txt"]
+)
+def test_unsafe_member_names_are_refused(rich_project, name):
+    data = export_bytes(rich_project["project"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(name, b"x")
+    with pytest.raises(ArchiveError, match=r"unsafe member name|several at its top"):
+        import_archive(io.BytesIO(out.getvalue()), as_slug="unsafe")
+    assert not Project.objects.filter(slug="unsafe").exists()
+
+
+def test_a_link_in_the_bag_is_refused(rich_project):
+    data = export_bytes(rich_project["project"])
+    root, files = members(data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(f"{root}/{name}", content)
+        link = zipfile.ZipInfo(f"{root}/data/link")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+    with pytest.raises(ArchiveError, match="has a link"):
+        import_archive(io.BytesIO(out.getvalue()), as_slug="linked")
+    assert not Project.objects.filter(slug="linked").exists()
 
 
 def test_original_replaced_with_matching_manifest_is_still_caught(rich_project):
@@ -309,13 +438,7 @@ def test_original_replaced_with_matching_manifest_is_still_caught(rich_project):
     data = export_bytes(rich_project["project"])
     doc = rich_project["documents"][0]
     fake = b"Admiral Korst said nothing of the kind."
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-    from corpus.models import sha256_hex
-
-    manifest["files"][f"originals/{doc.sha256}"]["sha256"] = sha256_hex(fake)
-    data = rewrite(data, f"originals/{doc.sha256}", lambda b: fake)
-    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+    data = rewrite(data, f"data/originals/{doc.sha256}", lambda b: fake, rehash=True)
     before_docs = Document.objects.count()
     with pytest.raises(ArchiveError, match="original file does not match"):
         import_archive(io.BytesIO(data), as_slug="swapped")
@@ -350,53 +473,46 @@ def test_commands_export_and_import_archive(rich_project, tmp_path, capsys):
 
 
 def test_consistent_hashes_but_bad_offsets_are_refused(rich_project):
-    """Someone who recomputes the manifest still cannot import a span whose
-    quote is not the text at its offsets."""
-    from corpus.models import sha256_hex
-
+    """Someone who recomputes the manifests still cannot import a span whose
+    offset moved."""
     data = export_bytes(rich_project["project"])
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        rows = [json.loads(line) for line in zf.read("annotations.jsonl").splitlines()]
-    rows[0]["start"] += 1
-    forged = "".join(json.dumps(r) + "\n" for r in rows).encode()
-    manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
-    data = rewrite(data, "annotations.jsonl", lambda b: forged)
-    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+
+    def shift(rows):
+        rows[0]["start"] += 1
+        return rows
+
+    data = forge(data, "annotations.jsonl", shift)
     with pytest.raises(ArchiveError, match=r"has start .* last recorded state"):
         import_archive(io.BytesIO(data), as_slug="forged")
     assert not Project.objects.filter(slug="forged").exists()
 
 
 def test_malformed_rows_are_refused(rich_project):
-    from corpus.models import sha256_hex
-
     data = export_bytes(rich_project["project"])
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        claim = json.loads(zf.read("claims.jsonl").splitlines()[0])
-    claim["claimant_type"] = "alien"
-    forged = (json.dumps(claim) + "\n").encode()
-    manifest["files"]["claims.jsonl"]["sha256"] = sha256_hex(forged)
-    data = rewrite(data, "claims.jsonl", lambda b: forged)
-    data = rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+
+    def alien(rows):
+        rows[0]["claimant_type"] = "alien"
+        return rows[:1]
+
+    data = forge(data, "claims.jsonl", alien)
     with pytest.raises(ArchiveError, match=r"inconsistent.*claimant_type|alien"):
         import_archive(io.BytesIO(data), as_slug="malformed")
     assert not Project.objects.filter(slug="malformed").exists()
 
 
-def forge(data: bytes, name: str, change) -> bytes:
-    """Rewrite member ``name`` (its JSON rows through ``change``) and re-hash
-    the manifest, as someone editing the archive by hand would."""
-    from corpus.models import sha256_hex
-
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        rows = [json.loads(line) for line in zf.read(name).splitlines()]
-    forged = "".join(json.dumps(r) + "\n" for r in change(rows)).encode()
-    manifest["files"][name]["sha256"] = sha256_hex(forged)
-    data = rewrite(data, name, lambda b: forged)
-    return rewrite(data, "manifest.json", lambda b: json.dumps(manifest).encode())
+def forge(data: bytes, name: str, change, *, keep_signature=False) -> bytes:
+    """Rewrite payload file ``name`` (its JSON rows through ``change``) and
+    re-hash the manifests, as someone editing the bag by hand would."""
+    return rewrite(
+        data,
+        f"data/{name}",
+        lambda b: "".join(
+            json.dumps(r) + "\n"
+            for r in change([json.loads(line) for line in b.splitlines()])
+        ).encode(),
+        rehash=True,
+        keep_signature=keep_signature,
+    )
 
 
 def test_offsets_quote_and_prefix_moved_together_are_refused(rich_project):
@@ -462,31 +578,33 @@ def test_archives_are_signed_and_a_rehashed_manifest_without_the_key_is_refused(
 ):
     project = rich_project["project"]
     data = export_bytes(project)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert {SIGNATURE_MEMBER, PUBLIC_KEY_MEMBER} <= set(zf.namelist())
-        assert zf.read(PUBLIC_KEY_MEMBER) == public_key_pem()
+    files = members(data)[1]
+    assert {SIGNATURE_MEMBER, PUBLIC_KEY_MEMBER} <= set(files)
+    assert files[PUBLIC_KEY_MEMBER] == public_key_pem()
     result = import_archive(io.BytesIO(data), as_slug="signed")
     assert result.signed_by == fingerprint(public_key_pem())
 
-    # Re-hash the manifest after editing a note, keeping the old signature.
-    from corpus.models import sha256_hex
+    # Re-hash the manifests after editing a note, keeping the old signature.
+    def edit(rows):
+        rows[0]["note"] = "Edited after signing."
+        return rows
 
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        rows = [json.loads(line) for line in zf.read("annotations.jsonl").splitlines()]
-    rows[0]["note"] = "Edited after signing."
-    forged = "".join(json.dumps(r) + "\n" for r in rows).encode()
-    manifest["files"]["annotations.jsonl"]["sha256"] = sha256_hex(forged)
-    tampered = rewrite(data, "annotations.jsonl", lambda b: forged)
-    tampered = rewrite(
-        tampered,
-        "manifest.json",
-        lambda b: json.dumps(manifest).encode(),
-        keep_signature=True,
-    )
+    tampered = forge(data, "annotations.jsonl", edit, keep_signature=True)
     projects = Project.objects.count()
-    with pytest.raises(ArchiveError, match=r"manifest\.sig does not match"):
+    with pytest.raises(
+        ArchiveError, match=r"manifest\.sig does not match tagmanifest-sha256\.txt"
+    ):
         import_archive(io.BytesIO(tampered), as_slug="resigned")
+    assert Project.objects.count() == projects
+    # Without the signature the forgery is unsigned: refused when the
+    # sender's key is required, and caught by the history check anyway.
+    unsigned = forge(data, "annotations.jsonl", edit)
+    with pytest.raises(ArchiveError, match="not signed, but a signing key"):
+        import_archive(
+            io.BytesIO(unsigned), as_slug="unsigned", trusted_key=public_key_pem()
+        )
+    with pytest.raises(ArchiveError, match=r"has note .* last recorded state"):
+        import_archive(io.BytesIO(unsigned), as_slug="unsigned")
     assert Project.objects.count() == projects
 
     # Offline, with no database: the recipient's check.

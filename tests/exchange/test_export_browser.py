@@ -27,8 +27,10 @@ def test_prepare_and_download_an_archive(page, rich_project, tmp_path):
     path = tmp_path / "archive.zip"
     info.value.save_as(path)
     with zipfile.ZipFile(path) as zf:
-        assert "manifest.json" in zf.namelist()
-        assert any(name.startswith("originals/") for name in zf.namelist())
+        assert "glossa-strikes/manifest-sha256.txt" in zf.namelist()
+        assert any(
+            name.startswith("glossa-strikes/data/originals/") for name in zf.namelist()
+        )
 
 
 def test_import_a_tool_file_from_the_page(page, project, tmp_path):

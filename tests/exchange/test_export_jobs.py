@@ -33,7 +33,7 @@ def test_prepare_export_runs_a_job_with_progress_and_download(
     assert b"every 1s" not in partial.content  # finished: polling stops
     download = client.get(f"/p/strikes/export/jobs/{job.pk}/download/")
     data = b"".join(download.streaming_content)
-    assert zipfile.ZipFile(io.BytesIO(data)).read("manifest.json")
+    assert zipfile.ZipFile(io.BytesIO(data)).read("glossa-strikes/bagit.txt")
     assert download["Content-Type"] == "application/zip"
 
 
@@ -71,3 +71,40 @@ def test_queued_job_page_polls(client, rich_project, owner):
     assert b'hx-trigger="every 1s"' in page.content
     assert b'value="4"' in page.content and b"40%" in page.content
     assert client.get(f"/p/strikes/export/jobs/{job.pk}/download/").status_code == 404
+
+
+@pytest.mark.spacy
+def test_a_docbin_job_shows_the_spans_it_widened(
+    client, project, owner, media_root, django_capture_on_commit_callbacks
+):
+    from corpus.services import document_create
+    from tests.factories import make_annotation
+
+    text = "The ministry said fourteen people were killed."
+    document = document_create(
+        project=project, original=text.encode(), text=text, language="en"
+    )
+    make_annotation(document, owner, "teen people", tags=["casualty_figure"])
+    make_annotation(document, owner, "were killed", tags=["casualty_figure"])
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/p/strikes/export/", {"action": "export", "format": "docbin"}
+        )
+    job = Job.objects.get(kind=JobKind.EXPORT)
+    assert job.status == JobStatus.DONE, job.error
+    report = job.report["docbin"]
+    assert (report["documents"], report["spans"], report["widened_count"]) == (1, 2, 1)
+    assert report["widened"] == [
+        {
+            "document": document.pk,
+            "start": 22,
+            "end": 33,
+            "label": "casualty_figure",
+            "token_start": 18,
+            "token_end": 33,
+        }
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "1 span did not fall on token edges and was widened" in page
+    assert f'href="/p/strikes/d/{document.pk}/"' in page and "18\u201333" in page

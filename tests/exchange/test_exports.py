@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from annotations.models import Annotation
 from corpus.models import Document
+from corpus.nlp.docbin import DocBinReport
 from exchange.exports import FORMATS
 from legal.models import Claim, ClaimMention
 from tests.factories import DocumentFactory, make_annotation
@@ -117,7 +118,11 @@ def test_xlsx_matches_the_csv_rows(rich_project):
     ]
     text = export(project, "csv").decode("utf-8-sig")
     expected = list(csv.reader(io.StringIO(text)))
-    assert [[str(c) for c in row] for row in rows] == expected
+    # The same values, except that the CSV's formula guard prefixes a quote
+    # where the XLSX types the cell as text instead (test_spreadsheets.py).
+    assert [[str(c) for c in row] for row in rows] == [
+        [c[1:] if c.startswith("'=") else c for c in row] for row in expected
+    ]
 
 
 def test_jsonl_has_documents_with_their_annotations(rich_project):
@@ -183,21 +188,35 @@ def test_claimreview_one_appearance_per_url_and_a_published_url(
 def test_archive_manifest_lists_every_member_with_its_hash(rich_project):
     data = export(rich_project["project"], "archive")
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        assert (
-            manifest["format"] == "glossa-archive" and manifest["format_version"] == 1
-        )
-        signature = {"manifest.sig", "signing-key.pub"}
-        assert signature <= set(zf.namelist())
-        names = set(zf.namelist()) - {"manifest.json"} - signature
-        assert names == set(manifest["files"])
+        root = "glossa-strikes/"
+        assert all(name.startswith(root) for name in zf.namelist())
+        glossa = json.loads(zf.read(root + "glossa.json"))
+        assert glossa["format"] == "glossa-archive" and glossa["format_version"] == 2
+        assert glossa["counts"]["annotations.jsonl"] == 4
+        listed = {}
+        for line in zf.read(root + "manifest-sha256.txt").decode().splitlines():
+            digest, name = line.split("  ", 1)
+            listed[name] = digest
+        payload = {
+            n[len(root) :] for n in zf.namelist() if n.startswith(root + "data/")
+        }
+        assert payload == set(listed)
         import hashlib
 
-        for name, meta in manifest["files"].items():
-            assert hashlib.sha256(zf.read(name)).hexdigest() == meta["sha256"]
+        for name, digest in listed.items():
+            assert hashlib.sha256(zf.read(root + name)).hexdigest() == digest
         for document in rich_project["documents"]:
-            assert f"originals/{document.sha256}" in names
-        assert manifest["counts"]["annotations.jsonl"] == 4
+            assert f"data/originals/{document.sha256}" in payload
+        tags = set(zf.namelist()) - {root + n for n in payload}
+        assert {n[len(root) :] for n in tags} == {
+            "bagit.txt",
+            "bag-info.txt",
+            "manifest-sha256.txt",
+            "tagmanifest-sha256.txt",
+            "glossa.json",
+            "manifest.sig",
+            "signing-key.pub",
+        }
 
 
 @pytest.mark.spacy
@@ -243,7 +262,10 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
             history=True,
         )
     path = tmp_path / "train.spacy"
-    path.write_bytes(export(project, "docbin"))
+    report = DocBinReport()
+    path.write_bytes(export(project, "docbin", report=report))
+    # "The minister said" is 3 tokens, "No evidence was provided" 4.
+    assert report.suggester_sizes() == [3, 4]
     config = tmp_path / "config.cfg"
     subprocess.run(
         [
@@ -275,6 +297,9 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
             str(path),
             "--paths.dev",
             str(path),
+            # The documented recipe: the suggester the export fitted.
+            "--components.spancat.suggester.sizes",
+            json.dumps(report.suggester_sizes()),
         ],
         capture_output=True,
         text=True,
@@ -282,7 +307,14 @@ def test_docbin_passes_spacy_debug_data(project, owner, tmp_path):
         env={**os.environ, "ANSI_COLORS_DISABLED": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "sizes = [1, 2, 3]" in config.read_text()  # spaCy's default misses 4
     assert "Corpus is loadable" in result.stdout
+    # debug data's span lengths are the ones the fitted suggester proposes.
+    assert "(min=3, max=4)" in result.stdout
+    flat = " ".join(result.stdout.split())  # wasabi wraps long lines
+    common = flat.split("most common span lengths are: ", 1)[1]
+    common = common.split(". If you", 1)[0]
+    assert sorted(int(n) for n in re.findall(r"(\d+) \(", common)) == [3, 4]
     assert "Span Categorization" in result.stdout
     assert (
         "'no_evidence_provided'" in result.stdout
@@ -343,4 +375,30 @@ def test_docbin_uses_each_documents_language_and_reports_widening(
     assert spans[chinese.text] == [(6, 9)]  # exact: 十四人
     assert spans[english.text] == [(18, 33)]  # widened to "fourteen people"
     out = capsys.readouterr().out
-    assert "1 spans widened" in out and "22-33 casualty_figure" in out
+    assert "1 spans widened" in out
+    assert f"{english.pk}: 22-33 casualty_figure -> 18-33" in out
+
+
+@pytest.mark.spacy
+def test_a_spanish_document_is_tokenised_as_spanish(project, owner, tmp_path):
+    """Spanish splits "pal" into "pa" + "l" (English keeps one token), so a
+    span on "pa" stays exact only when the document's own language is used."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from corpus.services import document_create
+    from exchange.exports.docbin import stream_docbin
+
+    text = "El Sr. Vidal dijo que fue pal puerto."
+    spanish = document_create(
+        project=project, original=text.encode(), text=text, language="es"
+    )
+    start = text.index("pal")
+    make_annotation(spanish, owner, start, start + 2, tags=["official_claim"])
+    report = DocBinReport()
+    path = tmp_path / "es.spacy"
+    path.write_bytes(b"".join(stream_docbin(project, report=report)))
+    (doc,) = DocBin().from_disk(path).get_docs(spacy.blank("es").vocab)
+    assert [(s.start_char, s.end_char) for s in doc.spans["sc"]] == [(start, start + 2)]
+    assert [t.text for t in doc][1:3] == ["Sr.", "Vidal"]  # Spanish abbreviation
+    assert report.widened_spans == []

@@ -98,7 +98,9 @@ def test_brat_mismatch_is_refused_naming_the_line(project, owner):
             "T2\tofficial_claim 0 6\tUpdate\n",
         )
     buffer.seek(0)
-    with pytest.raises(ImportRefused, match=r"a\.ann, line 1 \(T1 .*not BRAT's"):
+    with pytest.raises(
+        ImportRefused, match=r"a\.ann, line 1 \(T1 .*not the tool's quote"
+    ):
         IMPORTERS["brat"][1](buffer, project=project, user=owner)
     assert not Document.objects.filter(project=project).exists()
 

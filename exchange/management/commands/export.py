@@ -68,9 +68,19 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(f"Wrote {path} ({size} bytes, {export.label}).")
-        if report.widened:
+        if report.span_lengths:
+            sizes = ",".join(map(str, report.suggester_sizes()))
             self.stdout.write(
-                f"{len(report.widened)} spans widened to whole tokens "
-                "(start, end, tag): "
-                + "; ".join(f"{s}-{e} {label}" for s, e, label in report.widened[:50])
+                f"spancat suggester fitted to these spans (token lengths): "
+                f'--components.spancat.suggester.sizes "[{sizes}]"'
+            )
+        if report.widened_spans:
+            self.stdout.write(
+                f"{len(report.widened_spans)} spans widened to whole tokens "
+                "(document: start-end tag -> token start-end): "
+                + "; ".join(
+                    f"{w['document']}: {w['start']}-{w['end']} {w['label']} -> "
+                    f"{w['token_start']}-{w['token_end']}"
+                    for w in report.widened_spans[:50]
+                )
             )

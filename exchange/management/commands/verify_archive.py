@@ -2,10 +2,11 @@
 
 For a recipient with no Glossa database: every check the import makes
 before writing — the signature (against the key given, or the archive's
-own key, whose fingerprint is printed to compare with the sender's),
-manifest hashes, the history chain and annotation states, and each
-document's text and original against their SHA-256 — without touching a
-database. Exit status 1 with the problem named when any check fails.
+own key, whose fingerprint is printed to compare with the sender's), the
+BagIt bag's hashes and completeness (``bagit``; a format-1 zip's
+manifest), the history chain and annotation states, and each document's
+text and original against their SHA-256 — without touching a database.
+Exit status 1 with the problem named when any check fails.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from corpus.models import sha256_hex
-from exchange.imports.archive import ArchiveError, _Archive
+from exchange.imports.archive import ArchiveError, _Archive, _BagArchive, open_archive
 
 
 class Command(BaseCommand):
@@ -34,16 +35,19 @@ class Command(BaseCommand):
         if options["public_key"]:
             trusted = Path(options["public_key"]).read_bytes()
         try:
-            with open(options["path"], "rb") as handle:
-                archive = _Archive(handle, trusted_key=trusted)
+            with (
+                open(options["path"], "rb") as handle,
+                open_archive(handle, trusted_key=trusted) as archive,
+            ):
                 documents = check_documents(archive)
+                files = len(archive.manifest["files"])
+                signed_by = archive.signed_by
         except OSError as exc:
             raise CommandError(f"Cannot read {options['path']}: {exc}") from exc
         except ArchiveError as exc:
             raise CommandError(f"NOT VERIFIED: {exc.message}") from exc
-        files = len(archive.manifest["files"])
-        if archive.signed_by:
-            self.stdout.write(f"Signed by key {archive.signed_by}.")
+        if signed_by:
+            self.stdout.write(f"Signed by key {signed_by}.")
         else:
             self.stdout.write("Not signed: only the hashes could be checked.")
         self.stdout.write(
@@ -52,7 +56,7 @@ class Command(BaseCommand):
         )
 
 
-def check_documents(archive: _Archive) -> int:
+def check_documents(archive: _Archive | _BagArchive) -> int:
     count = 0
     for row in archive.rows("documents.jsonl"):
         if sha256_hex(row.get("text") or "") != row.get("text_sha256"):
