@@ -32,3 +32,6 @@ def connect() -> None:
     assignment_submitted.connect(
         on_assignment_submitted, dispatch_uid="annotations.submit_drafts"
     )
+    from annotations.learning.auto import connect as learning_auto_connect
+
+    learning_auto_connect()

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from annotations.learning.selectors import QUEUE_ORDERS, by_uncertainty
 from annotations.models import Tag
 from annotations.selectors import (
     SuggestionFilters,
@@ -43,6 +44,9 @@ class TriageFilterForm(forms.Form):
     )
     max_confidence = forms.IntegerField(
         required=False, min_value=0, max_value=100, label="to (%)"
+    )
+    order = forms.ChoiceField(
+        required=False, label="Order", choices=list(QUEUE_ORDERS.items())
     )
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
@@ -92,6 +96,9 @@ def suggestion_triage_view(request, slug: str):
     filters = form.filters() if valid else SuggestionFilters()
     queryset = suggestions_triage(user=request.user, project=project, filters=filters)
     count = queryset.count()
+    # Only the rows shown are ordered: a decision covers all that match.
+    uncertain = valid and form.cleaned_data.get("order") == "uncertainty"
+    shown = by_uncertainty(queryset) if uncertain else queryset
     can_decide = request.membership.allows(Role.ANALYST)
     decision = request.POST.get("decision", "")
     confirming = None
@@ -130,7 +137,7 @@ def suggestion_triage_view(request, slug: str):
         "project": project,
         "form": form,
         "count": count,
-        "rows": list(queryset[:SAMPLE_ROWS]),
+        "rows": list(shown[:SAMPLE_ROWS]),
         "can_decide": can_decide,
         "confirming": confirming,
         "query": form.query() if valid else "",

@@ -12,7 +12,10 @@ share's sentence units and tested on the other texts' units:
 - **model**: ``textcat_multilabel`` alone, at the threshold chosen by
   3-fold cross-validation inside the training share;
 - **rules + model**: merged with the per-tag thresholds (``add``/``veto``)
-  calibrated on the same out-of-fold probabilities (``corpus.nlp.learning``).
+  calibrated on the same out-of-fold probabilities (``corpus.nlp.learning``);
+- **rules + precise adds** (the other merge tried, ``precise_add``): the model
+  only adds where the rules are silent, at an out-of-fold threshold whose
+  additions are at least as precise as the rules.
 
 Counts are pooled over rotations; F1 is per tag and micro over tags. Then
 ``--compare`` trains the alternatives on the same splits (textcat ensemble,
@@ -170,6 +173,37 @@ def best_threshold(
     return -max(scored)[1]
 
 
+PRECISE_GRID = tuple(i / 20 for i in range(2, 20))  # 0.10 .. 0.95
+
+
+def precise_add(
+    tag: str, rows: list[dict[str, Any]], oof: list[dict[str, float]]
+) -> float | None:
+    """The other merge tried: the model only adds where the rules are
+    silent, at the lowest out-of-fold threshold whose additions are at least
+    as precise as the rules and that raises the tag's F1 (None: rules only)."""
+    truth = [tag in r["gold"] for r in rows]
+    fired = [tag in r["rules"] for r in rows]
+    probs = [o.get(tag, 0.0) for o in oof]
+    tp = sum(1 for g, f in zip(truth, fired, strict=True) if g and f)
+    shown = sum(fired)
+    rules_precision = tp / shown if shown else 0.0
+    best, chosen = f1(truth, fired) or 0.0, None
+    for threshold in PRECISE_GRID:
+        added = [
+            g
+            for g, f, p in zip(truth, fired, probs, strict=True)
+            if not f and p >= threshold
+        ]
+        if not added or sum(added) / len(added) < rules_precision:
+            continue
+        merged = [f or p >= threshold for f, p in zip(fired, probs, strict=True)]
+        score = f1(truth, merged) or 0.0
+        if score > best:
+            best, chosen = score, threshold
+    return chosen
+
+
 def textcat_round(
     units: Units, train_ids: set[str], tags: list[str], settings: TrainSettings
 ) -> dict[str, Any]:
@@ -206,7 +240,14 @@ def textcat_round(
         }
         for r, p in zip(test, probs, strict=True)
     ]
+    adds = {tag: precise_add(tag, train, oof) for tag in learnt}
+    precise = [
+        set(r["rules"]) & set(tags)
+        | {t for t, a in adds.items() if a is not None and p[t] >= a}
+        for r, p in zip(test, probs, strict=True)
+    ]
     return {
+        "merged_precise": counts(gold, precise, tags),
         "train_units": len(train),
         "test_units": len(test),
         "seconds": seconds,
@@ -342,7 +383,7 @@ def main() -> None:
     fractions = [float(f) for f in args.fractions.split(",")]
     for fraction in fractions:
         totals: dict[str, dict[str, list[int]]] = {
-            k: {} for k in ("rules", "model", "merged")
+            k: {} for k in ("rules", "model", "merged", "merged_precise")
         }
         seconds, cv_seconds, train_units = [], [], []
         for train_ids, _ in splits(text_ids, fraction, args.rotations):
@@ -365,14 +406,19 @@ def main() -> None:
             f"(~{point['train_units_mean']} units, "
             f"train {point['train_seconds_mean']} s, CV {point['cv_seconds_mean']} s): "
             f"micro F1 rules {point['micro_f1']['rules']}, model "
-            f"{point['micro_f1']['model']}, rules+model {point['micro_f1']['merged']}"
+            f"{point['micro_f1']['model']}, rules+model {point['micro_f1']['merged']}, "
+            f"rules+precise adds {point['micro_f1']['merged_precise']}"
         )
-        print(f"  {'tag':38} {'n':>4} {'rules':>6} {'model':>6} {'merged':>6}")
+        print(
+            f"  {'tag':38} {'n':>4} {'rules':>6} {'model':>6} {'merged':>6} "
+            f"{'precise':>7}"
+        )
         for tag in tags:
             row = point["per_tag"][tag]
             print(
                 f"  {tag:38} {examples[tag]:>4} "
                 + " ".join(f"{row[k]!s:>6}" for k in ("rules", "model", "merged"))
+                + f" {row['merged_precise']!s:>7}"
             )
 
     last = curve[list(curve)[-1]]["per_tag"]
@@ -381,6 +427,12 @@ def main() -> None:
         for t in tags
         if examples[t] >= MIN_EXAMPLES
         and (last[t]["merged"] or 0) <= (last[t]["rules"] or 0)
+    ]
+    not_better_precise = [
+        t
+        for t in tags
+        if examples[t] >= MIN_EXAMPLES
+        and (last[t]["merged_precise"] or 0) <= (last[t]["rules"] or 0)
     ]
     comparison: dict[str, Any] = {}
     if args.compare:
@@ -438,6 +490,7 @@ def main() -> None:
                 "examples": examples,
                 "target_merged_above_rules_tags_ge_20": not not_better,
                 "not_better": not_better,
+                "not_better_precise_adds": not_better_precise,
                 "compare": comparison,
                 "train_2000": scale,
                 "target_train_2000": {"seconds": 300, "rss_mb": 1536},

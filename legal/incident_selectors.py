@@ -12,10 +12,12 @@ ranges, so an analyst working blind sees no trace of another's open work.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from django.db.models import (
     Case,
@@ -32,11 +34,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, NullIf
 
-from annotations.selectors import OPEN_ASSIGNMENT
 from audit.models import HistoryEntry
-from corpus.models import Assignment
 from legal.models import (
     INCIDENT_FIELDS,
+    Claim,
     ClaimantType,
     ClaimMention,
     ClaimQuantity,
@@ -54,7 +55,7 @@ from legal.ranges import (
     casualty_range,
     counts_toward_range,
 )
-from projects.models import Project, Role
+from projects.models import Project, works_blind
 from projects.permissions import membership_for
 
 if TYPE_CHECKING:
@@ -133,21 +134,15 @@ class FigureRow:
 
 def visible_figures_q(user: User | AnonymousUser, project: Project) -> Q:
     """Figures ``user`` may see in ``project``: all of them, unless the user
-    works blind (an analyst in a blind-mode project), when figures stated in
-    another analyst's annotation on a document the user has an open
-    assignment on are hidden (the rule of ``annotations_visible_to``)."""
+    works blind (a viewer or analyst in a blind-mode project), who sees only
+    the figures of their own claims, stated in no annotation or in their own
+    (the rule of ``Claim.objects.for_user`` and ``annotations_visible_to``)."""
     if not project.blind_mode:
         return Q()
-    membership = membership_for(user, project)
-    if membership is None or membership.role != Role.ANALYST:
+    if not works_blind(project, membership_for(user, project)):
         return Q()
-    open_documents = Assignment.objects.filter(
-        annotator_id=user.pk, status__in=OPEN_ASSIGNMENT, document__project=project
-    ).values("document_id")
-    return (
-        Q(annotation__isnull=True)
-        | Q(annotation__author=user)
-        | ~Q(annotation__document_id__in=open_documents)
+    return Q(claim__created_by_id=user.pk) & (
+        Q(annotation__isnull=True) | Q(annotation__author_id=user.pk)
     )
 
 
@@ -341,7 +336,10 @@ def incident_overview(
     """The incident's figures (visible to ``user``), ranges and claims."""
     figures = incident_figures(user=user, incident=incident)
     claims = list(
-        incident.claims.order_by("event_date", "pk").only(
+        Claim.objects.for_member(user, incident.project)
+        .filter(incident=incident)
+        .order_by("event_date", "pk")
+        .only(
             "pk",
             "proposition",
             "claimant",
@@ -382,16 +380,29 @@ class RegisterRow:
         return self.ranges["survivors"]
 
 
-SORTS = {
-    "code": lambda r: (r.incident.number,),
-    "date": lambda r: (r.incident.date, r.incident.number),
-    "place": lambda r: (r.incident.place.lower(), r.incident.number),
-    "killed": lambda r: (r.killed.floor, r.killed.ceiling, r.incident.number),
-    "survivors": lambda r: (r.survivors.floor, r.incident.number),
-    "sources": lambda r: (r.source_count, r.incident.number),
-    "grade": lambda r: (r.best_grade == UNGRADED, r.best_grade, r.incident.number),
-    "status": lambda r: (r.incident.status, r.incident.number),
+#: The register's row before its incident is loaded: what sorting needs.
+_Key = tuple[int, int, date, str, str]  # pk, number, date, place, status
+_KEY_FIELDS = ("pk", "number", "date", "place", "status")
+
+#: Sort keys of the register's columns, on ``(_Key, _Aggregate)``: the
+#: incident's own fields and its aggregates, so a page is chosen before any
+#: incident beyond it is loaded. ``number`` breaks ties (unique per project).
+SORTS: dict[str, Callable[[_Key, _Aggregate], tuple[Any, ...]]] = {
+    "code": lambda k, a: (k[1],),
+    "date": lambda k, a: (k[2], k[1]),
+    "place": lambda k, a: (k[3].lower(), k[1]),
+    "killed": lambda k, a: (
+        a.ranges["killed"].floor,
+        a.ranges["killed"].ceiling,
+        k[1],
+    ),
+    "survivors": lambda k, a: (a.ranges["survivors"].floor, k[1]),
+    "sources": lambda k, a: (a.source_count, k[1]),
+    "grade": lambda k, a: (a.best_grade == UNGRADED, a.best_grade, k[1]),
+    "status": lambda k, a: (k[4], k[1]),
 }
+#: Sorts that need every incident's aggregates (the others only the page's).
+AGGREGATE_SORTS = frozenset({"killed", "survivors", "sources", "grade"})
 
 
 def incident_list(
@@ -575,10 +586,311 @@ def _figures_of(user, project: Project) -> QuerySet[ClaimQuantity]:
     )
 
 
+def _works_blind(user: User | AnonymousUser, project: Project) -> bool:
+    return bool(visible_figures_q(user, project))
+
+
+T = TypeVar("T")
+
+
+def project_memo(
+    *,
+    user: User | AnonymousUser,
+    project: Project,
+    name: str,
+    build: Callable[[], T],
+) -> T:
+    """``build()``, kept per project until its history moves
+    (``_project_stamp``): what every sighted member sees alike. An analyst
+    working blind sees less, so gets a fresh ``build()``, not kept."""
+    if _works_blind(user, project):
+        return build()
+    key = f"{name}:{project.pk}:{_project_stamp(project)}"
+    with _LOCK:
+        found = _MEMO.get(key)
+        if found is not None:
+            _MEMO.move_to_end(key)
+            return cast(T, found)
+    kept = build()
+    with _LOCK:
+        _MEMO[key] = kept
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return kept
+
+
+#: History entries of these kinds never change a register aggregate (what
+#: the aggregates read: figures, their claims' incident and grade, the
+#: annotation's document, its source and grade). Any kind not named here or
+#: in ``_refreshed`` makes the kept aggregates be computed afresh.
+_INERT_KINDS = frozenset(
+    {
+        "assessment",
+        "assignment",
+        "claimmention",
+        "comment",
+        "criterion",
+        "documentanalysis",
+        "element",
+        "framework",
+        "job",
+        "learnedmodel",
+        "membership",
+        "project",
+        "proposalrejection",
+        "socialaccount",
+        "socialexport",
+        "socialpost",
+        "suggestion",
+        "suggestiondecision",
+        "tag",
+    }
+)
+#: At most this many new history entries are replayed onto kept
+#: aggregates; more, and they are computed afresh.
+_REFRESH_LIMIT = 500
+
+
+def _touched_incidents(project: Project, entries: list[tuple]) -> set[int] | None:
+    """The incidents whose aggregates the history ``entries`` may have
+    changed, or None when that cannot be told (then all are recomputed):
+    a deleted annotation, document or source leaves its figures pointing
+    nowhere, so they cannot be found from it."""
+    incidents: set[int] = set()
+    claims: set[int] = set()
+    documents: set[int] = set()
+    sources: set[int] = set()
+    for kind, object_id, action, before, after in entries:
+        snapshots = [s for s in (before, after) if isinstance(s, dict)]
+        if kind in _INERT_KINDS:
+            continue
+        if kind == "incident":
+            incidents.add(object_id)
+        elif kind == "claim":
+            incidents.update(
+                s["incident_id"] for s in snapshots if s.get("incident_id")
+            )
+        elif kind == "claimquantity":
+            claims.update(s["claim_id"] for s in snapshots if s.get("claim_id"))
+        elif kind in ("annotation", "document", "source") and action == "delete":
+            return None
+        elif kind == "annotation":
+            continue  # an annotation keeps its document; its text is not read
+        elif kind == "document":
+            documents.add(object_id)
+        elif kind == "source":
+            sources.add(object_id)
+        elif kind == "sourcegrade":
+            sources.update(s["source_id"] for s in snapshots if s.get("source_id"))
+        else:
+            return None
+    if claims:
+        incidents.update(
+            Claim.objects.filter(pk__in=claims, incident__isnull=False).values_list(
+                "incident_id", flat=True
+            )
+        )
+    if documents or sources:
+        incidents.update(
+            ClaimQuantity.objects.filter(
+                Q(annotation__document_id__in=documents)
+                | Q(annotation__document__source_id__in=sources),
+                claim__project=project,
+                claim__incident__isnull=False,
+            )
+            .values_list("claim__incident_id", flat=True)
+            .distinct()
+        )
+    return incidents
+
+
+def _project_aggregates(
+    user: User | AnonymousUser,
+    project: Project,
+    figures: QuerySet[ClaimQuantity],
+    *,
+    compute: bool,
+) -> dict[int, _Aggregate] | None:
+    """Every incident's aggregates, kept per project for sighted viewers.
+
+    Kept with the project's history stamp (``_project_stamp``). When the
+    history has moved, the new entries name what changed and only the
+    incidents they touch are aggregated again (``_touched_incidents``), so
+    an edit costs one incident's figures, not the project's. An analyst
+    working blind sees less: computed for them, never kept. Without
+    anything kept, None unless ``compute``."""
+    if _works_blind(user, project):
+        return _aggregates(figures) if compute else None
+    stamp = _project_stamp(project)
+    with _LOCK:
+        kept = _KEPT.get(project.pk)
+        if kept is not None and kept[0] == stamp:
+            _KEPT.move_to_end(project.pk)
+            return kept[1]
+    result: dict[int, _Aggregate] | None = None
+    if kept is not None:
+        entries = list(
+            HistoryEntry.objects.filter(project=project, pk__gt=kept[0], pk__lte=stamp)
+            .order_by("pk")
+            .values_list("object_type", "object_id", "action", "before", "after")[
+                : _REFRESH_LIMIT + 1
+            ]
+        )
+        touched = (
+            _touched_incidents(project, entries)
+            if len(entries) <= _REFRESH_LIMIT
+            else None
+        )
+        if touched is not None:
+            result = dict(kept[1])
+            if touched:
+                fresh = _aggregates(figures.filter(claim__incident_id__in=touched))
+                for pk in touched:
+                    if pk in fresh:
+                        result[pk] = fresh[pk]
+                    else:
+                        result.pop(pk, None)
+    if result is None:
+        if not compute:
+            return None
+        result = _aggregates(figures)
+    with _LOCK:
+        _KEPT[project.pk] = (stamp, result)
+        _KEPT.move_to_end(project.pk)
+        while len(_KEPT) > MEMO_SIZE:
+            _KEPT.popitem(last=False)
+    return result
+
+
+def _empty_aggregate() -> _Aggregate:
+    return _Aggregate(
+        ranges={c: CasualtyRange(category=c) for c in CASUALTY_CATEGORIES}
+    )
+
+
+class RegisterRows(Sequence[RegisterRow]):
+    """The register's rows in order, each slice built when asked for.
+
+    The order is fixed up front from light tuples (and the aggregates when
+    sorting by one), so a paginator's page loads only its own incidents,
+    and, when the project's aggregates are not kept, aggregates only their
+    figures: a page costs the same with 100 incidents or 10,000."""
+
+    def __init__(
+        self,
+        *,
+        ids: list[int],
+        figures: QuerySet[ClaimQuantity],
+        aggregates: dict[int, _Aggregate] | None,
+    ) -> None:
+        self._ids = ids
+        self._figures = figures
+        self._aggregates = aggregates
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def count(self) -> int:  # type: ignore[override]  # Paginator's protocol
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> RegisterRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RegisterRow]: ...
+    def __getitem__(self, index: int | slice) -> RegisterRow | list[RegisterRow]:
+        if isinstance(index, slice):
+            return self._build(self._ids[index])
+        return self._build([self._ids[index]])[0]
+
+    def __iter__(self) -> Iterator[RegisterRow]:
+        return iter(self._build(self._ids))
+
+    def _build(self, ids: list[int]) -> list[RegisterRow]:
+        if not ids:
+            return []
+        incidents = Incident.objects.filter(pk__in=ids).only(*REGISTER_FIELDS)
+        by_pk = {i.pk: i for i in incidents}
+        aggregates = self._aggregates
+        if aggregates is None:
+            aggregates = _aggregates(self._figures.filter(claim__incident_id__in=ids))
+        rows = []
+        for pk in ids:
+            agg = aggregates.get(pk) or _empty_aggregate()
+            rows.append(
+                RegisterRow(
+                    incident=by_pk[pk],
+                    ranges=agg.ranges,
+                    source_count=agg.source_count,
+                    best_grade=agg.best_grade,
+                    figure_count=agg.figure_count,
+                    first_reported=agg.first_reported,
+                )
+            )
+        return rows
+
+
+def register_sequence(
+    *,
+    user: User | AnonymousUser,
+    incidents: QuerySet[Incident],
+    project: Project | None = None,
+    sort: str = "date",
+    descending: bool = False,
+    reliability: str = "",
+    credibility: str = "",
+    every_row: bool = False,
+) -> RegisterRows:
+    """The register's rows (``register_rows``), sorted on the server and
+    built a slice at a time, for a paginator.
+
+    ``reliability``/``credibility`` keep incidents with at least one figure
+    of that grade (``ungraded`` for figures without one). The project's
+    aggregates are computed in SQL and kept (``project_memo``) when the
+    order needs them all, or ``every_row`` is asked for; otherwise each
+    page aggregates only its own incidents' figures."""
+    if project is None:
+        first = incidents.values_list("project_id", flat=True).first()
+        if first is None:
+            return RegisterRows(
+                ids=[], figures=ClaimQuantity.objects.none(), aggregates={}
+            )
+        project = Project.objects.get(pk=first)
+    figures = _figures_of(user, project)
+    if reliability or credibility:
+        wanted = figures.filter(_grade_filter(reliability, credibility))
+        incidents = incidents.filter(pk__in=wanted.values("claim__incident_id"))
+    keys: list[_Key] = list(incidents.values_list(*_KEY_FIELDS))
+    sort = sort if sort in SORTS else "date"
+    aggregates = (
+        _project_aggregates(
+            user,
+            project,
+            figures,
+            # Kept ones are refreshed cheaply, so a sighted viewer's first
+            # page computes them all; blind, a page aggregates only its own.
+            compute=every_row
+            or sort in AGGREGATE_SORTS
+            or not _works_blind(user, project),
+        )
+        if keys
+        else {}
+    )
+    empty = _empty_aggregate()
+    order = SORTS[sort]
+    keys.sort(
+        key=lambda k: order(k, aggregates.get(k[0], empty) if aggregates else empty),
+        reverse=descending,
+    )
+    return RegisterRows(
+        ids=[k[0] for k in keys], figures=figures, aggregates=aggregates
+    )
+
+
 def register_rows(
     *,
     user: User | AnonymousUser,
     incidents: QuerySet[Incident],
+    project: Project | None = None,
     sort: str = "date",
     descending: bool = False,
     reliability: str = "",
@@ -587,60 +899,33 @@ def register_rows(
     """One row per incident with its ranges, sources, best grade and first
     report, sorted; a fixed number of queries whatever the number of
     incidents (the ranges are aggregated in SQL by the rule of
-    ``legal.ranges``).
-
-    The aggregates of a project are kept (``_MEMO``) until its history moves
-    (``_project_stamp``); an analyst working blind gets their own, not kept.
-    ``reliability``/``credibility`` keep incidents with at least one figure
-    of that grade (``ungraded`` for figures without one)."""
-    incident_list_ = list(incidents.only(*REGISTER_FIELDS))
-    if not incident_list_:
-        return []
-    project = Project.objects.get(pk=incident_list_[0].project_id)
-    figures = _figures_of(user, project)
-    blind = bool(visible_figures_q(user, project))
-    if blind:
-        aggregates = _aggregates(figures)
-    else:
-        key = f"glossa:incident-register:{project.pk}:{_project_stamp(project)}"
-        kept = _MEMO.get(key)
-        if kept is None:
-            kept = _MEMO[key] = _aggregates(figures)
-            while len(_MEMO) > MEMO_SIZE:
-                _MEMO.popitem(last=False)
-        aggregates = kept
-    if reliability or credibility:
-        wanted = figures.filter(_grade_filter(reliability, credibility))
-        keep = set(wanted.values_list("claim__incident_id", flat=True).distinct())
-        incident_list_ = [i for i in incident_list_ if i.pk in keep]
-    rows = []
-    for incident in incident_list_:
-        agg = aggregates.get(incident.pk) or _Aggregate(
-            ranges={c: CasualtyRange(category=c) for c in CASUALTY_CATEGORIES}
-        )
-        rows.append(
-            RegisterRow(
-                incident=incident,
-                ranges=agg.ranges,
-                source_count=agg.source_count,
-                best_grade=agg.best_grade,
-                figure_count=agg.figure_count,
-                first_reported=agg.first_reported,
-            )
-        )
-    rows.sort(key=SORTS.get(sort, SORTS["date"]), reverse=descending)
-    return rows
+    ``legal.ranges``), for the exports, the campaign and the brief."""
+    found = register_sequence(
+        user=user,
+        incidents=incidents,
+        project=project,
+        sort=sort,
+        descending=descending,
+        reliability=reliability,
+        credibility=credibility,
+        every_row=True,
+    )
+    return found[:]
 
 
 #: The incident fields the register, exports and charts read.
 REGISTER_FIELDS = ("project_id", "number", *INCIDENT_FIELDS)
 
-#: Register aggregates of the last few (project, history stamp) pairs, in
-#: this process: ready objects, as unpickling 5,000 ranges from a shared
-#: cache costs as much as reading them again. A new history entry changes
-#: the key, so a change is seen at once.
+#: What ``project_memo`` keeps for the last few (project, history stamp)
+#: pairs, in this process: ready objects, as unpickling 5,000 ranges from a
+#: shared cache costs as much as reading them again. A new history entry
+#: changes the key, so a change is seen at once.
 MEMO_SIZE = 16
-_MEMO: OrderedDict[str, dict[int, _Aggregate]] = OrderedDict()
+_MEMO: OrderedDict[str, Any] = OrderedDict()
+#: Each project's register aggregates with the history stamp they are at.
+_KEPT: OrderedDict[int, tuple[int, dict[int, _Aggregate]]] = OrderedDict()
+#: Threads of one process share both.
+_LOCK = threading.Lock()
 
 
 RELIABILITY_CHOICES = [*Reliability.choices, (UNGRADED, "Ungraded")]

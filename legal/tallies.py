@@ -20,6 +20,7 @@ The tally's own wording gives its range (``contradictions.allowed_range``):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -77,25 +78,46 @@ def _codes(incidents: list[Incident]) -> str:
     return ", ".join(i.code for i in incidents)
 
 
-def _sums(rows: list[RegisterRow], category: str) -> tuple[int, int]:
-    if category == QuantityCounts.STRIKES:
-        return len(rows), len(rows)
-    return (
-        sum(r.ranges[category].floor for r in rows),
-        sum(r.ranges[category].ceiling for r in rows),
-    )
+class _Timeline:
+    """The register in date order with running sums per category, so each
+    tally finds its incidents and sums by bisection, not by a pass over
+    the whole register."""
+
+    def __init__(self, rows: list[RegisterRow]) -> None:
+        self.rows = sorted(rows, key=lambda r: (r.incident.date, r.incident.number))
+        self.days = [r.incident.date for r in self.rows]
+        self._running: dict[str, tuple[list[int], list[int]]] = {}
+
+    def upto(self, as_of: date) -> int:
+        """How many incidents are dated up to ``as_of``."""
+        return bisect_right(self.days, as_of)
+
+    def sums(self, category: str, count: int) -> tuple[int, int]:
+        """Sum of floors and of ceilings of the first ``count`` incidents."""
+        if category == QuantityCounts.STRIKES:
+            return count, count
+        if category not in self._running:
+            lows, highs = [0], [0]
+            for row in self.rows:
+                found = row.ranges[category]
+                lows.append(lows[-1] + found.floor)
+                highs.append(highs[-1] + found.ceiling)
+            self._running[category] = (lows, highs)
+        lows, highs = self._running[category]
+        return lows[count], highs[count]
 
 
 def _check(
     tally: FigureRow,
     as_of: date,
-    rows: list[RegisterRow],
+    timeline: _Timeline,
     strikes: int | None,
 ) -> TallyCheck:
     category = tally.category
     label = _LABELS.get(category, category).lower()
-    in_scope = [r for r in rows if r.incident.date <= as_of]
-    sum_low, sum_high = _sums(in_scope, category)
+    count = timeline.upto(as_of)
+    in_scope = timeline.rows[:count]
+    sum_low, sum_high = timeline.sums(category, count)
     low, high = allowed_range(tally.value, tally.bound)
     check = TallyCheck(
         figure=tally,
@@ -191,6 +213,7 @@ def tally_checks(
         for t in tallies
         if t.category == QuantityCounts.STRIKES
     }
+    timeline = _Timeline(rows)
     checks = []
     for tally in tallies:
         if tally.category not in (*CASUALTY_CATEGORIES, QuantityCounts.STRIKES):
@@ -201,6 +224,6 @@ def tally_checks(
         strikes = strikes_of.get((tally.claim_id, as_of))
         if tally.category == QuantityCounts.STRIKES:
             strikes = None
-        checks.append(_check(tally, as_of, rows, strikes))
+        checks.append(_check(tally, as_of, timeline, strikes))
     checks.sort(key=lambda c: (c.as_of, c.figure.id))
     return checks

@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -38,7 +40,17 @@ TRIGGERS = ("manual", "command", "api", "auto")
 
 
 def _update(model_id: int, **fields: Any) -> None:
-    LearnedModel.objects.filter(pk=model_id).update(**fields)
+    """Record progress; every step is also the run's sign of life."""
+    LearnedModel.objects.filter(pk=model_id).update(
+        heartbeat_at=timezone.now(), **fields
+    )
+
+
+def stale_after() -> timedelta:
+    """How long a queued or running version may go without a sign of life
+    before it counts as interrupted (its worker killed, out of memory, or
+    no worker at all): steps (a fold, an epoch) take minutes at most."""
+    return timedelta(seconds=getattr(settings, "GLOSSA_TRAINING_STALE_SECONDS", 1800))
 
 
 @transaction.atomic
@@ -52,6 +64,8 @@ def training_request(
     running = LearnedModel.objects.filter(
         project=project, status__in=[TrainingStatus.QUEUED, TrainingStatus.RUNNING]
     ).first()
+    if running is not None and _interrupted(running):
+        running = None
     if running is not None:
         state = running.get_status_display().lower()
         raise ConflictError(f"Model v{running.version} is already {state}.")
@@ -63,9 +77,24 @@ def training_request(
         created_by=user if getattr(user, "is_authenticated", False) else None,
         decisions=decisions_count(project),
         stage="queued",
+        heartbeat_at=timezone.now(),
     )
     transaction.on_commit(lambda: _queue(model.pk))
     return model
+
+
+def _interrupted(model: LearnedModel) -> bool:
+    """Fail ``model`` if it has been silent too long (then a new run may
+    start; its task, if it ever runs, finds it failed and stops)."""
+    last = model.heartbeat_at or model.created_at
+    if last >= timezone.now() - stale_after():
+        return False
+    _fail(
+        model.pk,
+        f"Interrupted: no sign of life since {last:%Y-%m-%d %H:%M} UTC (its "
+        "worker stopped, ran out of memory, or none was running).",
+    )
+    return True
 
 
 def _queue(model_id: int) -> None:

@@ -8,17 +8,25 @@ every analyst's decisions) need the reviewer role.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from annotations.learning.auto import (
+    TRAIN_AFTER_MAX,
+    TRAIN_AFTER_MIN,
+    decisions_since_training,
+    learning_settings_of,
+    learning_settings_set,
+)
 from annotations.learning.selectors import learning_page
 from annotations.learning.services import training_request
 from annotations.learning.storage import archive_bytes
 from annotations.models import LearnedModel, TrainingStatus
-from projects.errors import ConflictError
+from projects.errors import ApplicationError, ConflictError
 from projects.models import Role
 from projects.permissions import project_view
 
@@ -37,6 +45,11 @@ def model_page_view(request, slug: str):
         **learning_page(request.project),
         "figures_visible": figures_visible(request),
         "can_train": request.role_rank >= Role.rank(Role.REVIEWER),
+        "is_owner": request.role_rank >= Role.rank(Role.OWNER),
+        "settings": learning_settings_of(request.project),
+        "since_training": decisions_since_training(request.project),
+        "train_after_min": TRAIN_AFTER_MIN,
+        "train_after_max": TRAIN_AFTER_MAX,
     }
     if request.headers.get("HX-Request"):
         return TemplateResponse(request, "annotations/learning/_progress.html", context)
@@ -55,6 +68,44 @@ def model_train_view(request, slug: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Training of model v{model.version} queued.")
+    return redirect("learning-model", slug=slug)
+
+
+class LearningSettingsForm(forms.Form):
+    auto_train = forms.BooleanField(required=False)
+    train_after = forms.IntegerField(
+        min_value=TRAIN_AFTER_MIN, max_value=TRAIN_AFTER_MAX
+    )
+
+
+@require_POST
+@project_view(Role.OWNER)
+def model_settings_view(request, slug: str):
+    """An owner turns training after N new decisions on or off."""
+    form = LearningSettingsForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{field.replace('_', ' ')}: {' '.join(str(m) for m in e)}"
+            for field, e in form.errors.items()
+        )
+        messages.error(request, f"Not saved: {errors}")
+        return redirect("learning-model", slug=slug)
+    try:
+        saved = learning_settings_set(
+            project=request.project,
+            user=request.user,
+            auto_train=form.cleaned_data["auto_train"],
+            train_after=form.cleaned_data["train_after"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"Not saved: {exc.message}")
+    else:
+        messages.success(
+            request,
+            f"Training after {saved.train_after} new decisions is on."
+            if saved.auto_train
+            else "Training after new decisions is off.",
+        )
     return redirect("learning-model", slug=slug)
 
 

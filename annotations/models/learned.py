@@ -65,6 +65,11 @@ class LearnedModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life of the run (queued, then each step).",
+    )
 
     objects = ProjectScopedQuerySet.as_manager()
 
@@ -86,3 +91,42 @@ class LearnedModel(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (TrainingStatus.QUEUED, TrainingStatus.RUNNING)
+
+
+class LearningSettings(models.Model):
+    """A project's training options, set by an owner: off until turned on.
+
+    With ``auto_train`` on, a training run is queued as soon as
+    ``train_after`` decisions (accepted or manual annotations, rejected
+    suggestions) have accumulated since the newest run started
+    (``annotations.learning.auto``)."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="learning_settings"
+    )
+    auto_train = models.BooleanField(default=False)
+    train_after = models.PositiveIntegerField(
+        default=50, help_text="New decisions that start a training run."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(train_after__gte=1),
+                name="learning_settings_train_after_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = f"after {self.train_after}" if self.auto_train else "off"
+        return f"{self.project} training {state}"

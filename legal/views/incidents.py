@@ -44,7 +44,9 @@ from legal.incident_selectors import (
     filter_by_grade,
     incident_list,
     incident_overview,
+    project_memo,
     register_rows,
+    register_sequence,
 )
 from legal.models import (
     Assessment,
@@ -109,8 +111,9 @@ def incident_list_view(request: ProjectRequest, slug: str) -> HttpResponse:
         sort = "date"
     reliability = request.GET.get("reliability", "")
     credibility = request.GET.get("credibility", "")
-    rows = register_rows(
+    rows = register_sequence(
         user=request.user,
+        project=request.project,
         incidents=incident_list(
             project=request.project, date_from=date_from, date_to=date_to, **filters
         ),
@@ -212,13 +215,15 @@ def incident_detail_view(request: ProjectRequest, slug: str, pk: int) -> HttpRes
     )
     linked = {c.pk for c in overview.claims}
     candidates = (
-        Claim.objects.filter(project=request.project, incident__isnull=True)
+        Claim.objects.for_member(request.user, request.project)
+        .filter(incident__isnull=True)
         .exclude(pk__in=linked)
         .only("pk", "proposition", "event_date")
         .order_by("-event_date", "-pk")[:200]
     )
     assessments = (
-        Assessment.objects.filter(claim__incident=incident)
+        Assessment.objects.for_user(request.user)
+        .filter(claim__incident=incident)
         .select_related("claim", "element__criterion", "criterion", "author")
         .order_by("claim_id", "element__criterion__order", "element__order")
     )
@@ -308,7 +313,7 @@ def incident_claim_view(
     incident = incident_for(request, pk)
     if action not in ("link", "unlink"):
         raise Http404("No such action.")
-    form = IncidentClaimForm(request.POST, project=request.project)
+    form = IncidentClaimForm(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         claim = form.cleaned_data["claim"]
         service = incident_link_claim if action == "link" else incident_unlink_claim
@@ -341,7 +346,7 @@ def incident_grade_view(
     form_class = GRADE_FORMS.get(what)
     if form_class is None:
         raise Http404("No such grade.")
-    form = form_class(request.POST, project=request.project)
+    form = form_class(request.POST, project=request.project, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -383,24 +388,29 @@ def incident_grade_view(
 @require_GET
 def tallies_view(request: ProjectRequest, slug: str) -> HttpResponse:
     """The campaign: every tally against the sum of the incidents up to its
-    day, the chart of ranges, running sum and tallies, and the map."""
-    rows = register_rows(
-        user=request.user, incidents=incident_list(project=request.project)
-    )
-    checks = tally_checks(
-        user=request.user, project=request.project, incidents_rows=rows
+    day, the chart of ranges, running sum and tallies, and the map (kept
+    per project until its history moves, as the register's aggregates)."""
+    project = request.project
+
+    def build() -> dict[str, Any]:
+        rows = register_rows(
+            user=request.user, project=project, incidents=incident_list(project=project)
+        )
+        checks = tally_checks(user=request.user, project=project, incidents_rows=rows)
+        return {
+            "checks": checks,
+            "discrepancies": sum(1 for c in checks if c.discrepancy),
+            "chart": campaign_svg(rows, checks),
+            "map": map_svg(rows),
+        }
+
+    campaign = project_memo(
+        user=request.user, project=project, name="campaign", build=build
     )
     return TemplateResponse(
         request,
         "legal/tallies.html",
-        page_context(
-            request,
-            checks=checks,
-            discrepancies=sum(1 for c in checks if c.discrepancy),
-            chart=campaign_svg(rows, checks),
-            map=map_svg(rows),
-            active_tab="claims",
-        ),
+        page_context(request, **campaign, active_tab="claims"),
     )
 
 
@@ -411,7 +421,9 @@ def incident_export_view(request: ProjectRequest, slug: str, fmt: str) -> HttpRe
     if fmt not in ("csv", "geojson"):
         raise Http404("No such export format.")
     rows = register_rows(
-        user=request.user, incidents=incident_list(project=request.project)
+        user=request.user,
+        project=request.project,
+        incidents=incident_list(project=request.project),
     )
     name = f"{request.project.slug}-incidents.{fmt}"
     if fmt == "csv":
@@ -439,7 +451,7 @@ def incident_proposals_view(request: ProjectRequest, slug: str) -> HttpResponse:
         "legal/incident_proposals.html",
         page_context(
             request,
-            proposals=incident_proposals(project=request.project),
+            proposals=incident_proposals(project=request.project, user=request.user),
             rejected=ProposalRejection.objects.filter(project=request.project)
             .select_related("rejected_by")
             .order_by("-created_at")[:50],
@@ -456,7 +468,12 @@ def _proposal_decide(request: ProjectRequest, slug: str) -> HttpResponse:
         messages.error(request, f"Nothing decided: {form_errors_from(form)}")
         return back
     key, action = form.cleaned_data["key"], form.cleaned_data["action"]
-    found = {p.key: p for p in incident_proposals(project=request.project, limit=10**6)}
+    found = {
+        p.key: p
+        for p in incident_proposals(
+            project=request.project, limit=10**6, user=request.user
+        )
+    }
     proposal = found.get(key)
     if proposal is None:
         messages.error(request, "This proposal is no longer open; nothing changed.")

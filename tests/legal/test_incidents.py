@@ -177,20 +177,27 @@ def test_overview_lists_each_figure_with_document_quote_and_ranges(
     assert {f.grade for f in overview.figures} == {UNGRADED}
 
 
-def test_blind_analyst_sees_no_figure_from_another_analysts_open_work(
+def test_blind_analyst_sees_only_the_figures_of_their_own_claims(
     incident_with_reports, project, owner, docs
 ):
+    """Working blind, ben sees the figures of his own claims on the
+    incident and none of the analyst's; the owner sees all of them."""
+    from legal.services.incidents import incident_link_claim
+
     incident, _ = incident_with_reports
     ben = member(project, "ben", Role.ANALYST)
     Assignment.objects.create(document=docs["wire"], annotator=ben, assigned_by=owner)
     project.blind_mode = True
     project.save()
     overview = incident_overview(user=ben, incident=incident)
-    assert {f.source_name for f in overview.figures} == {
-        "Ministry of Defence",
-        "Coastal Gazette",
-    }
-    assert str(overview.ranges["killed"]) == "14"
+    assert overview.figures == [] and overview.claims == []
+    own = make_annotation(docs["wire"], ben, "14 people were killed")
+    mine = figure_claim(project, ben, own, 15)
+    incident_link_claim(incident=incident, claim=mine, user=ben)
+    overview = incident_overview(user=ben, incident=incident)
+    assert [f.value for f in overview.figures] == [15]
+    assert [c.pk for c in overview.claims] == [mine.pk]
+    assert str(overview.ranges["killed"]) == "15"
     # The owner is never blind.
     assert str(incident_overview(user=owner, incident=incident).ranges["killed"]) == (
         "14\u201316+"

@@ -9,6 +9,8 @@ through ``legal.incident_selectors``, which applies blind mode.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,7 +26,7 @@ from legal.incident_selectors import (
     filter_by_grade,
     incident_list,
     incident_overview,
-    register_rows,
+    register_sequence,
 )
 from legal.models import (
     Claim,
@@ -43,6 +45,7 @@ from legal.services.incidents import (
 )
 from legal.tallies import tally_checks
 from projects.api.exceptions import conflict_with_current
+from projects.api.inputs import PatchInput
 from projects.api.schema import NOT_FOUND, WRITE_ERRORS
 from projects.errors import ConflictError
 from projects.models import Project, Role
@@ -136,6 +139,14 @@ def _project_of(request, role: str) -> Project:
 
 
 @extend_schema(tags=["incidents"])
+def _day(raw: str | None) -> date | None:
+    """A YYYY-MM-DD filter value; anything else filters nothing."""
+    try:
+        return date.fromisoformat(raw.strip()) if raw else None
+    except ValueError:
+        return None
+
+
 class IncidentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -225,7 +236,7 @@ class IncidentViewSet(
     class CreateInputSerializer(_IncidentFieldsSerializer):
         project = serializers.SlugField()
 
-    class UpdateInputSerializer(_IncidentFieldsSerializer):
+    class UpdateInputSerializer(PatchInput, _IncidentFieldsSerializer):
         version = version_field()
 
     class ClaimsInputSerializer(serializers.Serializer):
@@ -279,25 +290,49 @@ class IncidentViewSet(
             PROJECT_PARAM,
             OpenApiParameter("q", str, description="Code, place, description"),
             OpenApiParameter("status", str, enum=IncidentStatus.values),
-            OpenApiParameter("sort", str, description="code, date, killed, ..."),
+            OpenApiParameter(
+                "sort",
+                str,
+                description="code, date, place, killed, survivors, "
+                "sources, grade or status; '-' first for descending",
+            ),
+            OpenApiParameter("area", str, description="Area, exactly"),
+            OpenApiParameter("from", str, description="From this day (YYYY-MM-DD)"),
+            OpenApiParameter("to", str, description="Up to this day (YYYY-MM-DD)"),
+            OpenApiParameter(
+                "reliability", str, enum=[c for c, _ in RELIABILITY_CHOICES]
+            ),
+            OpenApiParameter(
+                "credibility", str, enum=[c for c, _ in CREDIBILITY_CHOICES]
+            ),
         ],
         responses={200: ListOutputSerializer(many=True), **NOT_FOUND},
     )
     def list(self, request, *args, **kwargs):
-        """The register: every incident with its ranges, sources and best grade."""
+        """The register: every incident with its ranges, sources and best
+        grade, filtered as the register page is, sorted on the server."""
         project = _project_of(request, Role.VIEWER)
-        status_ = request.query_params.get("status", "")
+        params = request.query_params
+        status_ = params.get("status", "")
         incidents = incident_list(
             project=project,
-            q=(request.query_params.get("q") or "").strip()[:200],
+            q=(params.get("q") or "").strip()[:200],
             status=status_ if status_ in IncidentStatus.values else "",
+            area=(params.get("area") or "").strip()[:200],
+            date_from=_day(params.get("from")),
+            date_to=_day(params.get("to")),
         )
-        sort = request.query_params.get("sort", "date")
-        rows = register_rows(
+        sort = params.get("sort", "date")
+        reliability = params.get("reliability", "")
+        credibility = params.get("credibility", "")
+        rows = register_sequence(
             user=request.user,
+            project=project,
             incidents=incidents,
             sort=sort.lstrip("-"),
             descending=sort.startswith("-"),
+            reliability=reliability if reliability in dict(RELIABILITY_CHOICES) else "",
+            credibility=credibility if credibility in dict(CREDIBILITY_CHOICES) else "",
         )
         page = self.paginate_queryset(rows)
         shown = page if page is not None else rows
@@ -406,7 +441,8 @@ class IncidentViewSet(
         data = self.ClaimsInputSerializer(data=request.data or request.query_params)
         data.is_valid(raise_exception=True)
         claim = get_object_or_404(
-            Claim, project=incident.project, pk=data.validated_data["claim"]
+            Claim.objects.for_member(request.user, incident.project),
+            pk=data.validated_data["claim"],
         )
         service = (
             incident_link_claim if request.method == "POST" else (incident_unlink_claim)
