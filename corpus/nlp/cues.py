@@ -339,10 +339,18 @@ class CueMatcher(DataComponent):
         return True
 
     def _negated(self, tok) -> bool:
-        """The word or the verb it belongs to is negated."""
+        """The word or the verb it belongs to is negated. Spanish models
+        (UD labels) attach "no" as ``advmod``, not ``neg``: "y no en un
+        enfrentamiento" rebuts the account, it does not give it."""
+        spanish = self.nlp.lang == "es"
+        if spanish and tok.head.lower_ in self.negations:
+            return True  # "no" heading the phrase: "y no en un enfrentamiento"
         for node in (tok, tok.head):
-            if any(c.dep_ == "neg" for c in node.children):
-                return True
+            for c in node.children:
+                if c.dep_ == "neg" or (
+                    spanish and c.dep_ == "advmod" and c.lower_ in self.negations
+                ):
+                    return True
         return False
 
     def _characterises_act(self, span: Span) -> bool:

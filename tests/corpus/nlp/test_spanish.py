@@ -207,3 +207,169 @@ def test_suggest_says_when_a_language_has_no_analysis(tmp_path, capsys):
         call_command("suggest", str(path), "--lang", "fr")
     call_command("suggest", str(path), "--lang", "es")
     assert "casualty_figure" in capsys.readouterr().out
+
+
+# Tags on Spanish sentences written for these tests: denials, rescue,
+# official legal framing, hedges and illegality found by experts (issue 16).
+OUTLET_ES = DocumentContext(source_kind="outlet", lang="es")
+
+
+def spanish_tags(text: str, context: DocumentContext | None = OUTLET_ES) -> list[dict]:
+    from annotations.rules import text_predictions
+
+    return text_predictions(text, context)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tag"),
+    [
+        (
+            "El ministro de Valdoria negó que sus tropas dispararan.",
+            "denial_or_rebuttal",
+        ),
+        (
+            "La cancillería rechazó las acusaciones y las calificó de falsas.",
+            "denial_or_rebuttal",
+        ),
+        ("El gobierno desmintió la versión de los pescadores.", "denial_or_rebuttal"),
+        (
+            "La Fiscalía afirmó que los jóvenes murieron en una ejecución y "
+            "no en un enfrentamiento.",
+            "denial_or_rebuttal",
+        ),
+        (
+            "“Es falso que la lancha transportara drogas”, dijo el ministro.",
+            "denial_or_rebuttal",
+        ),
+        ("La Guardia Costera rescató a dos náufragos en el mar.", "rescue_or_survivor"),
+        (
+            "La Armada suspendió la búsqueda de los tripulantes desaparecidos.",
+            "rescue_or_survivor",
+        ),
+        (
+            "Un barco pesquero recibió una señal de auxilio de la lancha.",
+            "rescue_or_survivor",
+        ),
+        ("Los sobrevivientes fueron repatriados a Puerto Lumen.", "rescue_or_survivor"),
+        (
+            "El Comando Costero informó que las fuerzas abatieron a tres "
+            "narcoterroristas en aguas internacionales.",
+            "legal_characterization_by_official",
+        ),
+        (
+            "El ministro de Defensa dijo que la embarcación era un objetivo "
+            "militar operado por una organización terrorista designada.",
+            "legal_characterization_by_official",
+        ),
+        (
+            "La Policía Nacional señaló que los agentes actuaron en legítima "
+            "defensa para repeler la agresión.",
+            "legal_characterization_by_official",
+        ),
+        (
+            "El general afirmó que los soldados actuaron en cumplimiento de su deber.",
+            "legal_characterization_by_official",
+        ),
+        (
+            "Los presuntos contrabandistas habrían zarpado de Puerto Lumen.",
+            "hedged_allegation",
+        ),
+        (
+            "Al parecer, la lancha llevaba combustible, según versiones de prensa.",
+            "hedged_allegation",
+        ),
+        (
+            "Expertos en derecho internacional afirmaron que el ataque fue una "
+            "ejecución extrajudicial.",
+            "experts_say_illegal",
+        ),
+        (
+            "Amnistía Internacional sostuvo que el bombardeo constituye una "
+            "violación del derecho internacional humanitario.",
+            "experts_say_illegal",
+        ),
+        (
+            "Un relator especial de la ONU dijo que los ataques podrían ser "
+            "crímenes de guerra.",
+            "experts_say_illegal",
+        ),
+        (
+            "El ministro no presentó pruebas de sus afirmaciones.",
+            "no_evidence_provided",
+        ),
+    ],
+)
+def test_spanish_sentences_get_their_tag(sentence, tag):
+    (prediction,) = spanish_tags(sentence)
+    assert tag in prediction["tags"], prediction["fired"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tag"),
+    [
+        # wounded agents taken to hospital: no rescue (tags.md)
+        (
+            "Los policías heridos fueron evacuados en helicóptero al hospital.",
+            "rescue_or_survivor",
+        ),
+        (
+            "La ONU pidió que los heridos reciban atención médica oportuna.",
+            "rescue_or_survivor",
+        ),
+        # "no hubo" alone is no rebuttal: a stated zero
+        ("La Guardia Nacional informó que no hubo heridos.", "denial_or_rebuttal"),
+        # a negated official account is no legal framing
+        (
+            "La Fiscalía concluyó que los jóvenes no murieron en un enfrentamiento.",
+            "legal_characterization_by_official",
+        ),
+        # naming the source is plain attribution, not a hedge
+        (
+            "Según la versión del Ejército, la patrulla fue atacada.",
+            "hedged_allegation",
+        ),
+        # "la vida de" alone counts no dead
+        (
+            "El portavoz dijo que el ataque puso en riesgo la vida de 43 agentes.",
+            "casualty_figure",
+        ),
+    ],
+)
+def test_spanish_sentences_without_the_tag(sentence, tag):
+    (prediction,) = spanish_tags(sentence)
+    assert tag not in prediction["tags"], prediction["fired"]
+
+
+def test_an_official_military_target_is_still_an_official_claim():
+    """ "objetivo militar" is a legal frame, not a declared aim."""
+    (prediction,) = spanish_tags(
+        "El Comando Sur afirmó que la lancha era un objetivo militar legítimo."
+    )
+    assert {"official_claim", "legal_characterization_by_official"} <= set(
+        prediction["tags"]
+    )
+    (aim,) = spanish_tags("El ministro dijo que el objetivo es detener el tráfico.")
+    assert "official_claim" not in aim["tags"]
+
+
+def test_a_communique_named_in_prose_is_not_the_voice():
+    """Without a source kind, "según el comunicado" inside a paragraph does
+    not make the whole paragraph a press-release heading."""
+    text = (
+        "El Ministerio de Defensa informó que cuatro narcoterroristas murieron "
+        "en aguas internacionales. Según el comunicado, la lancha era operada "
+        "por una organización terrorista designada. Dos sobrevivientes fueron "
+        "rescatados por la Armada."
+    )
+    _first, second, third = spanish_tags(text, DocumentContext(lang="es"))
+    assert second["claimant"] == "El Ministerio de Defensa"
+    assert second["claimant_type"] == "acting_government"
+    assert "legal_characterization_by_official" in second["tags"]
+    assert third["claimant_type"] == "reporter"
+    assert "rescue_or_survivor" in third["tags"]
+    headed = spanish_tags(
+        "Comunicado de prensa\nMinisterio de Defensa de Valdoria\n"
+        "Las fuerzas abatieron a dos narcoterroristas.",
+        DocumentContext(lang="es"),
+    )
+    assert headed[-1]["claimant_type"] == "acting_government"
