@@ -417,7 +417,8 @@ def document_tokens_json(*, document: Document) -> str:
         .values_list("created_at", flat=True)
         .first()
     )
-    key = f"glossa:tokens:{document.pk}:{document.text_sha256}:{analysed}"
+    stamp = analysed.timestamp() if analysed else "none"  # no spaces in keys
+    key = f"glossa:tokens:{document.pk}:{document.text_sha256}:{stamp}"
     cached: str | None = cache.get(key)
     if cached is None:
         cached = json.dumps(document_tokens(document=document), separators=(",", ":"))

@@ -33,7 +33,7 @@ from legal.models import (
     QuantityCounts,
     Reliability,
 )
-from legal.models.claims import claimant_type_problem
+from legal.models.claims import TRANSLATION_NOTE_MAX, claimant_type_problem
 from projects.forms import MultipleIdField, ProjectForm, ProjectObjectField
 
 ELEMENT_PROJECT = "criterion__framework__project"
@@ -97,6 +97,11 @@ class ClaimEditForm(VersionForm):
     )
     event_date = forms.DateField(required=False, label="Event date")
     note = forms.CharField(required=False, strip=False, label="Note")
+    translation_note = forms.CharField(
+        required=False,
+        max_length=TRANSLATION_NOTE_MAX,
+        label="Translation note",
+    )
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values of the fields present in the POST."""

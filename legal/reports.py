@@ -1,7 +1,9 @@
 """Evidence briefs: a project's (or one criterion's) record, as HTML or PDF.
 
 The brief lists claims with their exact quotes, source, report date and the
-SHA-256 of each source document's original bytes, the assessments with
+SHA-256 of each source document's original bytes (quotes verbatim in their
+document's language, marked with ``lang``, followed by the analyst's
+translation note or by a notice that none was given), the assessments with
 rationales and cited quotes, and charts (tag distribution, timeline) as
 inline SVG. All text comes from the database through Django's autoescaping
 templates; the PDF is rendered by WeasyPrint with every external fetch
@@ -30,12 +32,14 @@ from legal.incident_charts import campaign_svg
 from legal.incident_selectors import incident_list, register_rows
 from legal.models import Assessment, Claim, Criterion, Incident
 from legal.selectors import (
+    ClaimOverview,
     assessments_visible,
     claim_overviews,
     claims_visible,
     mention_author,
 )
 from legal.tallies import tally_checks
+from legal.templatetags.quote_language import is_foreign
 from legal.timeline import timeline_build, timeline_chart
 from projects.models import Project
 
@@ -45,8 +49,14 @@ TEMPLATE = "legal/brief.html"
 @dataclass
 class BriefClaim:
     claim: Claim
-    overview: object
+    overview: ClaimOverview
     assessments: list[Assessment]
+
+    @property
+    def foreign_quotes(self) -> bool:
+        """Whether a quote is in another language than the brief's: the
+        translation note then goes beside each such quote, else after them."""
+        return any(is_foreign(row.document.language) for row in self.overview.mentions)
 
 
 def brief_context(

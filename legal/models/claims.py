@@ -50,6 +50,11 @@ def claimant_type_problem(value: object) -> str | None:
     return f'"{value}" is not a claimant type. The types are: {known}.'
 
 
+#: Longest translation note accepted: a translation of a claim's quotes, not
+#: of a document (bounds what a hostile client can store).
+TRANSLATION_NOTE_MAX = 20_000
+
+
 class ClaimKind(models.TextChoices):
     FACTUAL = "factual", "Factual"
     LEGAL = "legal_characterisation", "Legal characterisation"
@@ -95,6 +100,13 @@ class Claim(models.Model):
         null=True, blank=True, help_text="When the event the claim is about happened."
     )
     note = models.TextField(blank=True)
+    translation_note = models.TextField(
+        blank=True,
+        help_text=(
+            "The analyst's translation of the claim's quotes into the brief's "
+            "language; the quotes themselves stay verbatim in the original."
+        ),
+    )
     incident = models.ForeignKey(
         Incident,
         null=True,

@@ -46,6 +46,7 @@ CLAIM_EDITABLE_FIELDS = (
     "evidence_status",
     "event_date",
     "note",
+    "translation_note",
 )
 
 
@@ -91,6 +92,7 @@ def claim_create(
     evidence_status: str = EvidenceStatus.UNKNOWN,
     event_date: date | None = None,
     note: str = "",
+    translation_note: str = "",
     annotation: Annotation | None = None,
     quantities: list[dict[str, Any]] | None = None,
 ) -> Claim:
@@ -111,6 +113,7 @@ def claim_create(
         evidence_status=evidence_status,
         event_date=event_date,
         note=note or "",
+        translation_note=(translation_note or "").strip(),
         created_by=user,
     )
     claim.full_clean()

@@ -72,6 +72,8 @@ def test_rename_both_ways_keeps_history_continuous(executor, project, analyst):
         )
 
     migrate(AFTER)
+    # The current models again (later migrations add claim fields, e.g. 0004).
+    migrate(None)
     assert types_by_proposition() == {
         "acting_government": "acting_government",
         "un": "un",
@@ -83,16 +85,21 @@ def test_rename_both_ways_keeps_history_continuous(executor, project, analyst):
     }
     renamed = Claim.objects.get(proposition="acting_government")
     states = history_replay("claim", renamed.pk)  # raises on a gap
-    assert [s and s["claimant_type"] for s in states] == [
+    types = [s and s["claimant_type"] for s in states]
+    # Later migrations record their own entries (by no one) without renaming.
+    assert [t for i, t in enumerate(types) if i == 0 or t != types[i - 1]] == [
         "acting_government",
         "official",
         "acting_government",
     ]
     entries = HistoryEntry.objects.filter(object_type="claim", object_id=renamed.pk)
-    assert [e.actor_id for e in entries] == [analyst.pk, None, None]
-    # Unchanged claims get no entry.
+    actors = [e.actor_id for e in entries]
+    assert actors[0] == analyst.pk
+    assert set(actors[1:]) == {None}
+    # Unchanged claims get no rename entry.
     unchanged = Claim.objects.get(proposition="expert")
-    assert len(history_replay("claim", unchanged.pk)) == 1
+    kept = history_replay("claim", unchanged.pk)
+    assert {s and s["claimant_type"] for s in kept} == {"expert"}
 
     # The next edit's 'before' is the renamed state: no gap.
     claim_update(

@@ -22,7 +22,7 @@ from legal.models import (
     QuantityBound,
     QuantityCounts,
 )
-from legal.models.claims import claimant_type_problem
+from legal.models.claims import TRANSLATION_NOTE_MAX, claimant_type_problem
 from legal.selectors import claims_in_document
 from legal.services.claims import (
     claim_create,
@@ -78,6 +78,9 @@ class ClaimViewSet(
         evidence_status = serializers.CharField()
         event_date = serializers.DateField(allow_null=True)
         note = serializers.CharField()
+        translation_note = serializers.CharField(
+            help_text="The analyst's translation of the quotes (may be empty)."
+        )
         version = serializers.IntegerField()
         mentions = serializers.SerializerMethodField()
         quantities = QuantitySerializer(many=True, source="quantities.all")
@@ -113,6 +116,9 @@ class ClaimViewSet(
         )
         event_date = serializers.DateField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True)
+        translation_note = serializers.CharField(
+            max_length=TRANSLATION_NOTE_MAX, required=False, allow_blank=True
+        )
         annotation = id_field(required=False, allow_null=True)
         quantities = serializers.ListField(
             child=QuantityInputSerializer(),
@@ -134,6 +140,13 @@ class ClaimViewSet(
         )
         event_date = serializers.DateField(required=False, allow_null=True)
         note = serializers.CharField(required=False, allow_blank=True)
+        translation_note = serializers.CharField(
+            max_length=TRANSLATION_NOTE_MAX,
+            required=False,
+            allow_blank=True,
+            help_text="The analyst's translation of the quotes into English; "
+            "the brief shows it beside the verbatim quote.",
+        )
 
     class MentionsInputSerializer(serializers.Serializer):
         annotation = id_field()
