@@ -20,7 +20,7 @@ The tally's own wording gives its range (``contradictions.allowed_range``):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -87,6 +87,7 @@ class _Timeline:
         self.rows = sorted(rows, key=lambda r: (r.incident.date, r.incident.number))
         self.days = [r.incident.date for r in self.rows]
         self._running: dict[str, tuple[list[int], list[int]]] = {}
+        self._unknown: dict[str, list[int]] = {}
 
     def upto(self, as_of: date) -> int:
         """How many incidents are dated up to ``as_of``."""
@@ -105,6 +106,18 @@ class _Timeline:
             self._running[category] = (lows, highs)
         lows, highs = self._running[category]
         return lows[count], highs[count]
+
+    def unknown(self, category: str, count: int) -> list[Incident]:
+        """The first ``count`` incidents with no figure of ``category``, in
+        date order (positions kept per category, so each tally bisects)."""
+        if category not in self._unknown:
+            self._unknown[category] = [
+                i for i, row in enumerate(self.rows) if not row.ranges[category].known
+            ]
+        positions = self._unknown[category]
+        return [
+            self.rows[i].incident for i in positions[: bisect_left(positions, count)]
+        ]
 
 
 def _check(
@@ -136,11 +149,11 @@ def _check(
     if low > sum_high:
         check.status = TALLY_HIGHER
         gap = low - sum_high
-        unknown = [
-            r.incident
-            for r in in_scope
-            if category != QuantityCounts.STRIKES and not r.ranges[category].known
-        ]
+        unknown = (
+            []
+            if category == QuantityCounts.STRIKES
+            else timeline.unknown(category, count)
+        )
         check.named = unknown
         parts = [
             f"The tally ({tally.wording} {label} by {as_of.isoformat()}) exceeds "
