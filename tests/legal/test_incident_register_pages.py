@@ -267,3 +267,34 @@ def test_api_register_pages_sorts_and_filters_as_the_page_does(
         "/api/incidents/", {"project": project.slug, "from": "2030-01-01"}
     ).json()
     assert nothing["results"] == []
+
+
+def test_kept_incidents_give_way_to_an_edit_on_the_register_and_campaign(
+    client, project, analyst, register
+):
+    """Incidents kept between requests are reused only while their version
+    holds: an edit shows at once on both pages."""
+    from legal.services.incidents import incident_update
+
+    client.force_login(analyst)
+    campaign_url = f"/p/{project.slug}/incidents/tallies/"
+
+    def whole_register() -> str:
+        base = f"/p/{project.slug}/incidents/?sort=place"
+        return "".join(
+            client.get(url).content.decode() for url in (base, f"{base}&page=2")
+        )
+
+    assert "Quebrada" not in whole_register()
+    incident = register[0]  # it carries figures, so the campaign draws it
+    moved = f"{incident.code} 2025-10-31"
+    assert moved not in client.get(campaign_url).content.decode()
+    incident_update(
+        incident=incident,
+        user=analyst,
+        expected_version=incident.version,
+        place="Quebrada",
+        date=date(2025, 10, 31),
+    )
+    assert "Quebrada" in whole_register()
+    assert moved in client.get(campaign_url).content.decode()
