@@ -1,14 +1,14 @@
 """Storing posts: their export once, their media by hash, and their links.
 
 Called by ``store.py`` at three points of one ingestion transaction:
-``prepare_posts`` before the chunks (exports and media files are shared by
-many posts, so they are written once, outside the chunks' savepoints, and
-their new files are listed on the batch to be removed if the transaction
-fails); ``write_posts`` with each chunk's documents, inside its savepoint,
-so a post and its ``SocialPost`` row go in or fail together; and
-``link_posts`` after the chunks: replies, quotes and threads are resolved
-over the whole project, so a reply imported before its parent is linked
-when the parent arrives.
+``prepare_posts`` before each chunk (exports and media files are shared by
+many posts, so they are written once, remembered on the batch, outside the
+chunks' savepoints, and their new files are listed on the batch to be
+removed if the transaction fails); ``write_posts`` with each chunk's
+documents, inside its savepoint, so a post and its ``SocialPost`` row go
+in or fail together; and ``link_posts`` after the chunks: replies, quotes
+and threads are resolved over the whole project, so a reply imported before
+its parent is linked when the parent arrives.
 """
 
 from __future__ import annotations
@@ -123,15 +123,15 @@ def link_posts(project: Project, platforms: set[str]) -> None:
     A thread is an account's chain of replies to its own posts: each post
     of it points to the chain's first post (``thread_root``) with its
     depth (``thread_position``, 0 for the first). Only changed rows are
-    written. Loads a few columns of the platform's posts: cheap next to
-    the documents themselves.
+    written. Reads a few columns of the platform's posts as tuples, not
+    model instances: a tenth of the memory for a large project.
     """
     if not platforms:
         return
     posts = list(
         SocialPost.objects.filter(project=project, platform__in=platforms)
         .order_by("pk")
-        .only(
+        .values_list(
             "pk",
             "platform",
             "post_id",
@@ -145,60 +145,42 @@ def link_posts(project: Project, platforms: set[str]) -> None:
             "thread_position",
         )
     )
-    by_ref: dict[tuple[str, str], SocialPost] = {}
-    for post in posts:
-        by_ref[(post.platform, post.post_id)] = post  # the latest capture wins
-        if post.url:
-            by_ref.setdefault((post.platform, post.url), post)
-    parent: dict[int, SocialPost | None] = {}
-    for post in posts:
-        reply = by_ref.get((post.platform, post.reply_to_ref))
-        quoted = by_ref.get((post.platform, post.quoted_ref))
-        up = reply if reply is not None and reply.pk != post.pk else None
-        parent[post.pk] = up
-        post._new = {  # type: ignore[attr-defined]
-            "reply_to_id": up.pk if up is not None else None,
-            "quoted_id": quoted.pk
-            if quoted is not None and quoted.pk != post.pk
-            else None,
-        }
-    changed: list[SocialPost] = []
-    for post in posts:
-        root, depth, seen = post, 0, {post.pk}
+    by_ref: dict[tuple[str, str], int] = {}  # (platform, id or URL) -> pk
+    handles: dict[int, str] = {}
+    for pk, platform, post_id, url, handle, *_ in posts:
+        handles[pk] = handle
+        by_ref[(platform, post_id)] = pk  # the latest capture wins
+        if url:
+            by_ref.setdefault((platform, url), pk)
+    parent: dict[int, int | None] = {}
+    for pk, platform, _, _, _, reply_ref, _, *_ in posts:
+        up = by_ref.get((platform, reply_ref))
+        parent[pk] = up if up is not None and up != pk else None
+    changed: list[tuple[int, int | None, int | None, int, int]] = []
+    for pk, platform, _, _, handle, _, quoted_ref, *old in posts:
+        root, depth, seen = pk, 0, {pk}
         while True:
-            up = parent.get(root.pk)
-            if up is None or up.handle != post.handle or up.pk in seen:
+            up = parent.get(root)
+            if up is None or handles[up] != handle or up in seen:
                 break
-            seen.add(up.pk)
+            seen.add(up)
             root, depth = up, depth + 1
-        values = {
-            **post._new,  # type: ignore[attr-defined]
-            "thread_root_id": root.pk,
-            "thread_position": depth,
-        }
-        if any(getattr(post, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(post, key, value)
-            changed.append(post)
+        quoted = by_ref.get((platform, quoted_ref))
+        new = (parent[pk], quoted if quoted != pk else None, root, depth)
+        if tuple(old) != new:
+            changed.append((pk, *new))
     _write_links(changed)
 
 
-def _write_links(changed: list[SocialPost]) -> None:
-    """One ``UPDATE ... FROM (VALUES ...)`` per 1,000 rows: ``bulk_update``'s
-    CASE expressions cost seconds per thousand rows to build."""
+def _write_links(changed: list[tuple[int, int | None, int | None, int, int]]) -> None:
+    """One ``UPDATE ... FROM (VALUES ...)`` per 1,000 rows of (post, reply to,
+    quoted, thread root, position): ``bulk_update``'s CASE expressions cost
+    seconds per thousand rows to build."""
     table = connection.ops.quote_name(SocialPost._meta.db_table)
     for start in range(0, len(changed), 1000):
         part = changed[start : start + 1000]
         rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
-        params: list[Any] = []
-        for post in part:
-            params += [
-                post.pk,
-                post.reply_to_id,
-                post.quoted_id,
-                post.thread_root_id,
-                post.thread_position,
-            ]
+        params: list[Any] = [value for row in part for value in row]
         with connection.cursor() as cursor:
             # A CTE, not "(VALUES ...) AS v(...)", which SQLite lacks. Only
             # placeholders and the table's name are formatted into the SQL.

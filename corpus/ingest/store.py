@@ -1,9 +1,10 @@
 """Storing extracted items as Documents: in bulk, one failure per bad item.
 
-``store_items`` runs inside ``atomic_batch``. Items are first *prepared*
-one by one (text checked and normalised, hashes and MinHash signature
-computed): any exception there becomes that item's failure. Prepared items
-are then stored in chunks of ``CHUNK``: one query finds the exact
+``store_items`` runs inside ``atomic_batch``. Items are *prepared* one by
+one (text checked and normalised, hashes and MinHash signature computed):
+any exception there becomes that item's failure. Every ``CHUNK`` prepared
+items are then stored together, and dropped, before the next are prepared
+(so memory does not grow with a large upload): one query finds the exact
 duplicates of a whole chunk, one the earlier captures of its URLs, one the
 near-duplicate candidates, and the documents, fingerprints and bands are
 written with ``bulk_create`` inside one savepoint. If that savepoint fails
@@ -28,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from corpus.ingest import dedup, social_store
@@ -89,11 +91,14 @@ class Prepared:
 class Batch:
     """State of one ingestion transaction: stored documents, known sources."""
 
-    stored: list[Document] = field(default_factory=list)
+    stored: int = 0
+    """How many documents this batch stored."""
     sources: dict[str, Source] = field(default_factory=dict)
     captured_at: datetime = field(default_factory=timezone.now)
     files: list[str] = field(default_factory=list)
-    """Shared files written by this batch (social exports and media)."""
+    """Files written by this batch: the originals and WARC records of its
+    documents, social exports and media. Paths, not Documents, so that a
+    large upload does not keep every stored document in memory."""
     social_exports: dict[str, Any] = field(default_factory=dict)
 
     def finish(self) -> None:
@@ -115,8 +120,6 @@ def atomic_batch() -> Iterator[Batch]:
             yield batch
             batch.finish()
     except BaseException:
-        for document in batch.stored:
-            _delete_files(document)
         for path in batch.files:
             default_storage.delete(path)
         raise
@@ -168,7 +171,27 @@ def store_groups(
     """
     meta = _check_meta(meta)
     outcomes: list[Outcome | None] = []
+    context = _Context(
+        project=project,
+        user=user,
+        warc=warc,
+        captured_at=captured_at or batch.captured_at,
+        batch=batch,
+    )
+    platforms: set[str] = set()
     prepared: list[Prepared] = []
+
+    def flush() -> None:
+        # Items are prepared and stored a chunk at a time, and dropped once
+        # stored (no item refers to another chunk's): memory does not grow
+        # with prepared copies of a whole upload's texts.
+        posts = [r.item.social for r in prepared if r.item.social is not None]
+        social_store.prepare_posts(posts, project=project, batch=batch)
+        platforms.update(p.platform for p in posts)
+        for outcome_at, outcome in _store_chunk(prepared, context):
+            outcomes[outcome_at] = outcome
+        prepared.clear()
+
     for items in groups:
         documents_in = sum(1 for i in items if isinstance(i, Extracted))
         for item in items:
@@ -194,20 +217,11 @@ def store_groups(
             else:
                 outcomes.append(None)
                 prepared.append(ready)
-    posts = [r.item.social for r in prepared if r.item.social is not None]
-    social_store.prepare_posts(posts, project=project, batch=batch)
-    context = _Context(
-        project=project,
-        user=user,
-        warc=warc,
-        captured_at=captured_at or batch.captured_at,
-        batch=batch,
-    )
-    for start in range(0, len(prepared), CHUNK):
-        chunk = prepared[start : start + CHUNK]
-        for outcome_at, outcome in _store_chunk(chunk, context):
-            outcomes[outcome_at] = outcome
-    social_store.link_posts(project, {p.platform for p in posts})
+                if len(prepared) == CHUNK:
+                    flush()
+    if prepared:
+        flush()
+    social_store.link_posts(project, platforms)
     result = IngestResult()
     result.outcomes = [o for o in outcomes if o is not None]
     return result
@@ -346,11 +360,14 @@ def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcom
         _write_one_by_one(accepted, ctx)
     outcomes = [(ready.position, _outcome(ready)) for ready in chunk]
     for ready in chunk:
+        # The caller's extracted items live as long as the whole upload: keep
+        # of them only the name the outcomes already hold.
         ready.sig = None
         ready.item.original = b""
         ready.item.text = ""
-        if ready.item.social is not None:
-            ready.item.social.media = []
+        ready.item.metadata = {}
+        ready.item.fields = {}
+        ready.item.social = None
     return outcomes
 
 
@@ -546,7 +563,8 @@ def _bulk_write(accepted: list[Prepared], ctx: _Context) -> None:
     dedup.write_fingerprints(
         [(r.document, r.sig) for r in accepted if r.document and r.sig is not None]
     )
-    ctx.batch.stored.extend(documents)
+    for document in documents:
+        _note_files(document, ctx.batch)
 
 
 def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
@@ -597,7 +615,34 @@ def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
             _forget(ready)
             ready.failure = failure_reason(exc)
         else:
-            ctx.batch.stored.append(document)
+            _note_files(document, ctx.batch)
+
+
+def _note_files(document: Document, batch: Batch) -> None:
+    """Note a stored document's files, to be removed if the batch fails."""
+    batch.stored += 1
+    batch.files.extend(f.name for f in (document.original, document.warc) if f.name)
+
+
+def _slim(document: Document) -> Document:
+    """The document as outcomes keep it: its columns without its text and
+    metadata (deferred: loaded again on access), so that a 10,000-post
+    upload does not hold 10,000 full documents. The project, source and
+    user it was stored with stay cached: one instance each, shared by all
+    the documents, which callers that list them (the API) read."""
+    names = [
+        f.attname
+        for f in Document._meta.concrete_fields
+        if f.attname not in ("text", "metadata")
+    ]
+    values = [getattr(document, name) for name in names]
+    values = [v.name if isinstance(v, FieldFile) else v for v in values]
+    slim = Document.from_db(document._state.db, names, values)
+    for name in ("project", "source", "captured_by"):
+        relation = Document._meta.get_field(name)
+        if relation.is_cached(document):  # type: ignore[union-attr]
+            relation.set_cached_value(slim, relation.get_cached_value(document))  # type: ignore[union-attr]
+    return slim
 
 
 def _forget(ready: Prepared) -> None:
@@ -635,7 +680,7 @@ def _outcome(ready: Prepared) -> Outcome:
             f"({near.title or 'untitled'}; similarity {ready.score:.0%})."
         )
     warning = ready.metadata.get("warning", "")
-    return Outcome(name, STORED, document, f"{message} {warning}".strip())
+    return Outcome(name, STORED, _slim(document), f"{message} {warning}".strip())
 
 
 def _validation_message(exc: ValidationError) -> str:
