@@ -41,10 +41,22 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import FileField, Model, QuerySet
 
-from annotations.models import Annotation, Comment, Suggestion, Tag
+from annotations.models import (
+    Annotation,
+    Comment,
+    Suggestion,
+    SuggestionDecision,
+    Tag,
+)
 from audit.models import HistoryEntry
 from audit.services import snapshot
-from corpus.models import Assignment, Document, DocumentAnalysis, Source
+from corpus.models import (
+    Assignment,
+    Document,
+    DocumentAnalysis,
+    SocialAccount,
+    Source,
+)
 from exchange.exports.base import Progress, no_progress
 from exchange.signing import (
     PUBLIC_KEY_MEMBER,
@@ -83,6 +95,7 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
         ("memberships.jsonl", Membership.objects.filter(project=project)),
         ("sources.jsonl", Source.objects.filter(project=project)),
         ("source_grades.jsonl", SourceGrade.objects.filter(project=project)),
+        ("social_accounts.jsonl", SocialAccount.objects.filter(project=project)),
         ("documents.jsonl", Document.objects.filter(project=project)),
         ("analyses.jsonl", DocumentAnalysis.objects.filter(document__project=project)),
         ("tags.jsonl", Tag.objects.filter(project=project)),
@@ -95,6 +108,10 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
         ("annotations.jsonl", Annotation.objects.filter(project=project)),
         ("comments.jsonl", Comment.objects.filter(annotation__project=project)),
         ("suggestions.jsonl", Suggestion.objects.filter(project=project)),
+        (
+            "blind_decisions.jsonl",
+            SuggestionDecision.objects.filter(suggestion__project=project),
+        ),
         ("incidents.jsonl", Incident.objects.filter(project=project)),
         ("claims.jsonl", Claim.objects.filter(project=project)),
         ("mentions.jsonl", ClaimMention.objects.filter(claim__project=project)),
@@ -115,6 +132,10 @@ def _user_ids(project: Project) -> set[int]:
         (Annotation.objects.filter(project=project), "author_id"),
         (Comment.objects.filter(annotation__project=project), "author_id"),
         (Suggestion.objects.filter(project=project), "decided_by_id"),
+        (
+            SuggestionDecision.objects.filter(suggestion__project=project),
+            "annotator_id",
+        ),
         (Claim.objects.filter(project=project), "created_by_id"),
         (Incident.objects.filter(project=project), "created_by_id"),
         (SourceGrade.objects.filter(project=project), "graded_by_id"),

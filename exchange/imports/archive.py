@@ -44,9 +44,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DataError, IntegrityError, connection, models, transaction
 
-from annotations.models import Annotation, Comment, Suggestion, Tag
+from annotations.models import (
+    Annotation,
+    Comment,
+    Suggestion,
+    SuggestionDecision,
+    Tag,
+)
 from audit.models import HistoryEntry
-from corpus.models import Assignment, Document, DocumentAnalysis, Source, sha256_hex
+from corpus.models import (
+    Assignment,
+    Document,
+    DocumentAnalysis,
+    SocialAccount,
+    Source,
+    sha256_hex,
+)
 from exchange.exports.archive import (
     FORMAT,
     FORMAT_VERSION,
@@ -89,6 +102,7 @@ BAG_TOP_LEVEL = REQUIRED_TAGS | {
 MEMBERS: list[tuple[str, type[models.Model]]] = [
     ("sources.jsonl", Source),
     ("source_grades.jsonl", SourceGrade),
+    ("social_accounts.jsonl", SocialAccount),
     ("documents.jsonl", Document),
     ("analyses.jsonl", DocumentAnalysis),
     ("tags.jsonl", Tag),
@@ -98,6 +112,7 @@ MEMBERS: list[tuple[str, type[models.Model]]] = [
     ("annotations.jsonl", Annotation),
     ("comments.jsonl", Comment),
     ("suggestions.jsonl", Suggestion),
+    ("blind_decisions.jsonl", SuggestionDecision),
     ("incidents.jsonl", Incident),
     ("claims.jsonl", Claim),
     ("mentions.jsonl", ClaimMention),
@@ -107,7 +122,14 @@ MEMBERS: list[tuple[str, type[models.Model]]] = [
     ("rejections.jsonl", ProposalRejection),
 ]
 # Fields written by auto_now/auto_now_add: restored after the insert.
-TIMESTAMPS = ("created_at", "updated_at", "linked_at", "assigned_at", "at")
+TIMESTAMPS = (
+    "created_at",
+    "updated_at",
+    "linked_at",
+    "assigned_at",
+    "decided_at",
+    "at",
+)
 # History object types (bare model names) -> the model whose ids are mapped.
 MODELS_BY_TYPE = {
     m._meta.model_name: m

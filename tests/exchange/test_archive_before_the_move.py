@@ -64,6 +64,9 @@ def test_every_member_is_imported(imported):
         "incidents": 0,
         "source_grades": 0,
         "rejections": 0,
+        # So did the account registry and blind decisions.
+        "social_accounts": 0,
+        "blind_decisions": 0,
         "history": 12,
     }
     assert sorted(imported.users_created) == ["anton", "olga"]
