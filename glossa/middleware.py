@@ -1,4 +1,5 @@
-"""Refuse requests whose query or form fields hold characters nothing can store.
+"""Refuse requests whose query or form fields (or cookies and Authorization
+header) hold characters nothing can store.
 
 A NUL byte (``%00``) in a query parameter reached PostgreSQL and came back as
 a 500 ("A string literal cannot contain NUL characters"); other C0 controls
@@ -27,17 +28,34 @@ def invalid_field(query) -> tuple[str, str] | None:
     """The first (field, problem) in a QueryDict, or None if all are clean."""
     for key, values in query.lists():
         for text in [key, *values]:
-            found = INVALID.search(text)
-            if found:
-                char = found.group()
-                what = (
-                    "invalid UTF-8"
-                    if char == "\ufffd"
-                    else "a NUL byte"
-                    if char == "\x00"
-                    else f"a control character (U+{ord(char):04X})"
-                )
+            what = _problem(text)
+            if what:
                 return key, what
+    return None
+
+
+def _problem(text: str) -> str:
+    found = INVALID.search(text)
+    if not found:
+        return ""
+    char = found.group()
+    if char == "\ufffd":
+        return "invalid UTF-8"
+    if char == "\x00":
+        return "a NUL byte"
+    return f"a control character (U+{ord(char):04X})"
+
+
+def invalid_credentials(request: HttpRequest) -> tuple[str, str] | None:
+    """A cookie or Authorization header that would reach the session or
+    token lookup holding a NUL (PostgreSQL refuses it: a 500 otherwise)."""
+    for name, value in request.COOKIES.items():
+        what = _problem(name) or _problem(value)
+        if what:
+            return f"cookie {name}", what
+    what = _problem(request.META.get("HTTP_AUTHORIZATION", ""))
+    if what:
+        return "Authorization header", what
     return None
 
 
@@ -55,7 +73,7 @@ class RejectInvalidParametersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        problem = invalid_field(request.GET)
+        problem = invalid_field(request.GET) or invalid_credentials(request)
         if problem is None and request.content_type in FORMS:
             problem = _form_problem(request)
         if problem is None:

@@ -92,3 +92,16 @@ def test_form_field_with_a_nul_is_refused(client, project, owner):
 def test_clean_parameters_pass(client, project, owner):
     client.force_login(owner)
     assert client.get("/api/projects/", {"q": "harbour\tboats"}).status_code == 200
+
+
+def test_a_session_cookie_with_a_nul_is_refused_not_a_500(client, project):
+    client.cookies["sessionid"] = "abc\x00def"
+    response = client.post("/api/claims/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["extra"] == {"field": "cookie sessionid"}
+
+
+def test_a_token_with_a_nul_is_refused_not_a_500(client, project):
+    response = client.get("/api/projects/", HTTP_AUTHORIZATION="Token abc\x00def")
+    assert response.status_code == 400
+    assert "NUL byte" in response.json()["message"]
