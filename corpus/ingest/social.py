@@ -29,9 +29,11 @@ import json
 import mimetypes
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -139,6 +141,17 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _one_post(label: str, build: Callable[[], Extracted]) -> Extracted | RecordError:
+    """One record's post, or its failure: a broken record never sinks the
+    rest of the export."""
+    try:
+        return build()
+    except RecordError as exc:
+        return exc
+    except Exception as exc:  # a hostile record is its own failure
+        return _record_failure(label, exc)
+
+
 def _record_failure(label: str, exc: Exception) -> RecordError:
     """Any other exception raised by one record, as that record's failure."""
     if isinstance(exc, UnicodeError):
@@ -234,14 +247,14 @@ def extract_x(
     out: list[Extracted | RecordError] = []
     for number, wrapper in enumerate(records, start=1):
         label = f"{base} record {number}"
-        try:
-            out.append(
-                _x_post(wrapper, label, handle, display, media or {}, export, name)
+        out.append(
+            _one_post(
+                label,
+                partial(
+                    _x_post, wrapper, label, handle, display, media or {}, export, name
+                ),
             )
-        except RecordError as exc:
-            out.append(exc)
-        except Exception as exc:  # a hostile record is its own failure
-            out.append(_record_failure(label, exc))
+        )
     if not out:
         raise ExtractionError(f"{name} holds no posts.")
     return out
@@ -370,16 +383,21 @@ def extract_telegram(
         label = f"{base} message {number}"
         if isinstance(message, dict) and message.get("type") == "service":
             continue  # joins, pins, title changes: not posts
-        try:
-            out.append(
-                _telegram_post(
-                    message, label, channel_id, title, media or {}, export, name
-                )
+        out.append(
+            _one_post(
+                label,
+                partial(
+                    _telegram_post,
+                    message,
+                    label,
+                    channel_id,
+                    title,
+                    media or {},
+                    export,
+                    name,
+                ),
             )
-        except RecordError as exc:
-            out.append(exc)
-        except Exception as exc:  # a hostile record is its own failure
-            out.append(_record_failure(label, exc))
+        )
     if not out:
         raise ExtractionError(f"{name} holds no posts.")
     return out
@@ -526,16 +544,21 @@ def extract_outbox(
             "Undo",
         }:
             continue  # boosts and other activities are not the account's posts
-        try:
-            out.append(
-                _outbox_post(
-                    activity, label, handle, display, media or {}, export, name
-                )
+        out.append(
+            _one_post(
+                label,
+                partial(
+                    _outbox_post,
+                    activity,
+                    label,
+                    handle,
+                    display,
+                    media or {},
+                    export,
+                    name,
+                ),
             )
-        except RecordError as exc:
-            out.append(exc)
-        except Exception as exc:  # a hostile record is its own failure
-            out.append(_record_failure(label, exc))
+        )
     if not out:
         raise ExtractionError(f"{name} holds no posts.")
     return out

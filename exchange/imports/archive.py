@@ -32,7 +32,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -140,6 +140,21 @@ MODELS_BY_TYPE = {
 
 class ArchiveError(ApplicationError):
     """The archive cannot be imported; the message says why."""
+
+
+def json_rows(name: str, handle: Iterable[bytes]) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON Lines member, each line checked (both archive
+    formats read their members through this)."""
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise ArchiveError(f"{name}, line {number}: {exc}.") from exc
+        if not isinstance(row, dict):
+            raise ArchiveError(f"{name}, line {number}: expected an object.")
+        yield row
 
 
 @dataclass
@@ -353,16 +368,7 @@ class _Archive:
         if name not in self.manifest["files"]:
             return
         with self.zf.open(name) as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    raise ArchiveError(f"{name}, line {number}: {exc}.") from exc
-                if not isinstance(row, dict):
-                    raise ArchiveError(f"{name}, line {number}: expected an object.")
-                yield row
+            yield from json_rows(name, handle)
 
     def read(self, name: str) -> bytes:
         return self.zf.read(name)
@@ -485,16 +491,7 @@ class _BagArchive:
         if name not in self.manifest["files"]:
             return
         with (self.path / "data" / name).open("rb") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as exc:
-                    raise ArchiveError(f"{name}, line {number}: {exc}.") from exc
-                if not isinstance(row, dict):
-                    raise ArchiveError(f"{name}, line {number}: expected an object.")
-                yield row
+            yield from json_rows(name, handle)
 
     def read(self, name: str) -> bytes:
         if name not in self.manifest["files"]:
