@@ -37,12 +37,6 @@ _TAG = re.compile(r"<[^>]*>")
 _STYLE = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 
 
-def css_stack(families: tuple[str, ...], generic: str) -> str:
-    """A CSS ``font-family`` value. Unquoted: each name is a run of CSS
-    identifiers, and quotes would be HTML-escaped in the template."""
-    return ", ".join(families) + f", {generic}"
-
-
 def _drawn_without_glyph(char: str) -> bool:
     """Characters that shape text without a glyph of their own (joiners,
     bidi marks, variation selectors, spaces and controls)."""

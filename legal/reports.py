@@ -13,20 +13,18 @@ reach the network.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from annotations.models import Tag
-from legal.brief_fonts import (
-    FONT_FAMILIES,
-    MONO_FAMILIES,
-    css_stack,
-    warn_missing_glyphs,
-)
+from legal.brief_fonts import warn_missing_glyphs
 from legal.charts import bar_svg
 from legal.incident_charts import campaign_svg
 from legal.incident_selectors import incident_list, register_rows
@@ -44,6 +42,7 @@ from legal.timeline import timeline_build, timeline_chart
 from projects.models import Project
 
 TEMPLATE = "legal/brief.html"
+BRIEF_CSS = "css/brief.css"
 
 
 @dataclass
@@ -143,11 +142,30 @@ def _brief_incidents(*, project: Project, user, criterion: Criterion | None) -> 
     }
 
 
-def brief_html(*, project: Project, user, criterion: Criterion | None = None) -> str:
+def brief_html(
+    *,
+    project: Project,
+    user,
+    criterion: Criterion | None = None,
+    standalone: bool = True,
+) -> str:
+    """The brief as HTML. ``standalone`` (the PDF, a downloaded file) carries
+    its stylesheet inline; the page the app serves links it instead, so it
+    renders under the Content Security Policy, which refuses inline style."""
     context = brief_context(project=project, user=user, criterion=criterion)
-    context["font_stack"] = css_stack(FONT_FAMILIES, "serif")
-    context["mono_stack"] = css_stack(MONO_FAMILIES, "monospace")
+    context["standalone"] = standalone
+    if standalone:
+        context["brief_css"] = brief_css()
     return render_to_string(TEMPLATE, context)
+
+
+@functools.cache
+def brief_css() -> str:
+    """``static/css/brief.css``, the one copy of the brief's style."""
+    path = finders.find(BRIEF_CSS)
+    if not path:
+        raise RuntimeError(f"The brief's stylesheet {BRIEF_CSS} is missing.")
+    return Path(path).read_text(encoding="utf-8")
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -132,9 +132,12 @@ def _report_criterion(request: ProjectRequest) -> Criterion | None:
 def report_html_view(request: ProjectRequest, slug: str) -> HttpResponse:
     project = request.project
     criterion = _report_criterion(request)
-    html = brief_html(project=project, user=request.user, criterion=criterion)
+    download = bool(request.GET.get("download"))
+    html = brief_html(
+        project=project, user=request.user, criterion=criterion, standalone=download
+    )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    if request.GET.get("download"):
+    if download:
         response["Content-Disposition"] = (
             f'attachment; filename="{brief_filename(project, criterion, "html")}"'
         )

@@ -46,3 +46,30 @@ def test_pages_render_under_the_csp_with_htmx_loaded(page, project, assigned):
     page.goto("/api/docs/")
     page.wait_for_selector(".swagger-ui .info", timeout=15000)
     assert problems == []
+
+
+def test_the_in_app_brief_is_styled_under_the_csp(page, project, owner):
+    """The brief the app serves links its stylesheet (no inline style, which
+    the CSP refuses); the downloaded file carries it inline."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text
+            else None
+        ),
+    )
+    page.goto(f"/login/?next=/p/{project.slug}/reports/brief.html")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/p/{project.slug}/reports/brief.html")
+    heading = page.locator("h1")
+    assert heading.inner_text().startswith("Evidence brief")
+    assert page.locator("style").count() == 0
+    # The stylesheet applied: the brief's own heading size, not the browser's.
+    assert heading.evaluate("h => getComputedStyle(h).fontSize") == "26.6667px"
+    assert problems == []
+    standalone = page.request.get(f"/p/{project.slug}/reports/brief.html?download=1")
+    assert "<style>" in standalone.text() and ".claim {" in standalone.text()
