@@ -64,8 +64,25 @@ def regular_forms(word: str) -> set[str]:
 
 _UNACCENT = str.maketrans("áéíóú", "aeiou")
 # Spanish verb endings of the forms news prose uses (third persons of the
-# present, preterite, imperfect, future and conditional, the present
-# subjunctive, participles and the gerund), by conjugation.
+# present, preterite and imperfect, the present and past subjunctive,
+# participles and the gerund), by conjugation; -er and -ir share them.
+_ER_IR_ENDINGS = (
+    "e",
+    "en",
+    "ió",
+    "ieron",
+    "ido",
+    "ida",
+    "idos",
+    "idas",
+    "iendo",
+    "ía",
+    "ían",
+    "a",
+    "an",
+    "iera",
+    "ieran",
+)
 _ES_VERB_ENDINGS = {
     "ar": (
         "a",
@@ -79,58 +96,16 @@ _ES_VERB_ENDINGS = {
         "ando",
         "aba",
         "aban",
-        "ará",
-        "arán",
-        "aría",
-        "arían",
         "e",
         "en",
         "ara",
         "aran",
     ),
-    "er": (
-        "e",
-        "en",
-        "ió",
-        "ieron",
-        "ido",
-        "ida",
-        "idos",
-        "idas",
-        "iendo",
-        "ía",
-        "ían",
-        "erá",
-        "erán",
-        "ería",
-        "erían",
-        "a",
-        "an",
-        "iera",
-        "ieran",
-    ),
-    "ir": (
-        "e",
-        "en",
-        "ió",
-        "ieron",
-        "ido",
-        "ida",
-        "idos",
-        "idas",
-        "iendo",
-        "ía",
-        "ían",
-        "irá",
-        "irán",
-        "iría",
-        "irían",
-        "a",
-        "an",
-        "iera",
-        "ieran",
-    ),
+    "er": _ER_IR_ENDINGS,
+    "ir": _ER_IR_ENDINGS,
 }
+# The future and conditional of every conjugation: the infinitive plus these.
+_ES_INFINITIVE_ENDINGS = ("á", "án", "ía", "ían")
 
 
 def spanish_forms(word: str) -> set[str]:
@@ -148,6 +123,7 @@ def spanish_forms(word: str) -> set[str]:
     if ending in _ES_VERB_ENDINGS and len(word) > 3:
         stem = word[:-2]
         forms.update(stem + e for e in _ES_VERB_ENDINGS[ending])
+        forms.update(word + e for e in _ES_INFINITIVE_ENDINGS)
     last = word[-1]
     if last in "aeiouáéó":
         forms.add(word + "s")
