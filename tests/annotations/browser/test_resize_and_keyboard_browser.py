@@ -52,6 +52,21 @@ def saved(page, text: str) -> None:
     expect(page.locator("#save-state")).to_have_attribute("data-state", "saved")
 
 
+def caret_to(page, offset: int) -> None:
+    """ArrowRight until the caret starts at ``offset`` of the text, one word
+    per key: each press waits for the caret to move, and the caret's own
+    offset (not its text, which a slow page redraws later) decides when to
+    stop."""
+    caret = page.locator("#doc-text .kb-caret")
+    for _ in range(30):
+        at = caret.get_attribute("data-s") or ""
+        if at == str(offset):
+            return
+        page.keyboard.press("ArrowRight")
+        expect(caret).not_to_have_attribute("data-s", at)
+    raise AssertionError(f"the caret never reached offset {offset}")
+
+
 def blur(page) -> None:
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
@@ -69,14 +84,7 @@ def test_keyboard_span_resize_by_keys_and_drag_and_undo(page, team):
     text.focus()
     caret = page.locator("#doc-text .kb-caret")
     expect(caret).to_have_text("Statement")
-    for _ in range(30):
-        if caret.inner_text() == "Six":
-            break
-        # One word per key: wait for the caret to move before reading it
-        # again, or a slow page lets the loop run past the word.
-        at = caret.get_attribute("data-s") or ""
-        page.keyboard.press("ArrowRight")
-        expect(caret).not_to_have_attribute("data-s", at)
+    caret_to(page, TEXT.index("Six"))
     expect(caret).to_have_text("Six")
     for _ in range(3):
         page.keyboard.press("Shift+ArrowRight")
@@ -167,10 +175,8 @@ def test_claim_from_a_casualty_span_starts_with_its_figure(page, team):
     text = page.locator("#doc-text")
     text.focus()
     caret = page.locator("#doc-text .kb-caret")
-    for _ in range(30):
-        if caret.inner_text() == "Six":
-            break
-        page.keyboard.press("ArrowRight")
+    caret_to(page, TEXT.index("Six"))
+    expect(caret).to_have_text("Six")
     for _ in range(5):
         page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("c")
