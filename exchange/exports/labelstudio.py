@@ -12,8 +12,10 @@ Spans without a tag are left out.
 
 ``stream_labelstudio_config`` writes the ``<View>`` to paste into the
 project's Labeling Interface first: ``Labels`` named ``label`` with one
-``Label`` per tag (its colour), ``Text`` named ``text`` reading
-``$text``, and the per-region ``TextArea`` named ``note``.
+``Label`` per tag (its colour), ``choice="multiple"`` because a Glossa
+annotation may carry several tags (with Label Studio's default, single,
+clicking a second label on a region replaces the first), ``Text`` named
+``text`` reading ``$text``, and the per-region ``TextArea`` named ``note``.
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def labelstudio_config(project: Project) -> str:
     )
     return (
         "<View>\n"
-        f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n'
+        f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}" choice="multiple">\n'
         f"{labels}\n"
         "  </Labels>\n"
         f'  <Text name="{TO_NAME}" value="$text"/>\n'

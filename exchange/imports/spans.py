@@ -86,6 +86,8 @@ class ForeignText:
     spans: list[ForeignSpan]
     title: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # (item, reason) for parts left out, reported in ``ImportResult.refused``
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def check_quote(
@@ -364,8 +366,19 @@ def parse_labelstudio(record: dict[str, Any], where: str) -> ForeignText:
     if not isinstance(groups, list):
         raise ValueError(f"{where}: 'annotations' must be a list")
     groups = [g for g in groups if isinstance(g, dict) and not g.get("was_cancelled")]
+    refused: list[tuple[str, str]] = []
     if not groups:
-        groups = [g for g in record.get("predictions") or [] if isinstance(g, dict)]
+        predictions = record.get("predictions") or []
+        groups = [g for g in predictions if isinstance(g, dict)]
+        if predictions and not groups:
+            # Label Studio's plain JSON export lists predictions by id only
+            refused.append(
+                (
+                    f"{where}, predictions {predictions!r}"[:200],
+                    "listed by id only, without their results (Label Studio's "
+                    "plain export); export a snapshot with predictions included",
+                )
+            )
     utf16 = Offsets(text, "utf16")
     spans = []
     for group in groups:
@@ -396,7 +409,8 @@ def parse_labelstudio(record: dict[str, Any], where: str) -> ForeignText:
             if region in regions:
                 regions[region].note = note
     meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-    return ForeignText(where, text, spans, str(data.get("title") or ""), meta or {})
+    title = str(data.get("title") or "")
+    return ForeignText(where, text, spans, title, meta or {}, refused)
 
 
 # ---------------------------------------------------------------- Prodigy
@@ -517,6 +531,7 @@ def write_texts(
             metadata={"meta": foreign.meta} if foreign.meta else {},
             result=result,
         )
+        result.refused.extend(foreign.refused)
         for span, tags in resolved:
             if any(tag is None for tag in tags):
                 continue  # unknown label: the import is refused below

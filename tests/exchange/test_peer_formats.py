@@ -187,7 +187,7 @@ def test_label_studio_config_lists_every_tag(project):
     for key in keys:
         assert f'<Label value="{key}"' in config
     assert '<Text name="text" value="$text"/>' in config
-    assert '<Labels name="label" toName="text">' in config
+    assert '<Labels name="label" toName="text" choice="multiple">' in config
 
 
 def test_a_quote_mismatch_names_the_span_and_writes_nothing(project, owner):
