@@ -26,6 +26,18 @@ interleaved: doccano's way of storing an upload (the file kept once, one
 ``Document`` table). Target: Glossa's JSONL time <= the baseline's
 (``ratio`` = baseline / Glossa >= 1).
 
+With doccano 1.8.4 installed in its own venv (``benchmarks/peers/
+doccano_setup.sh``; ``DOCCANO_VENV``, default /work/peers/doccano-venv),
+``--store-only`` also times the real doccano storing the same kind of
+upload, interleaved rep by rep: ``benchmarks/peers/doccano_store_harness.py``
+runs in doccano's venv and times doccano's own import task (JSONL parser,
+``Dataset.save`` with ``bulk_create``, the upload moved to its store) on its
+SQLite database (``--doccano-db postgres``: on a PostgreSQL database of its
+own on Glossa's server, ``<name>_bench_doccano``, as doccano's Docker set-up
+runs; its venv then needs psycopg2-binary). Then the target is the
+issue's: Glossa's JSONL time <= doccano's (``ratio`` = doccano / Glossa >= 1).
+Without that venv the benchmark says so and falls back to the baseline above.
+
 The last line of output is one JSON object.
 """
 
@@ -160,6 +172,12 @@ def main() -> None:
     parser.add_argument("--store-only", action="store_true")
     parser.add_argument(
         "--reps", type=int, default=3, help="repetitions (--store-only)"
+    )
+    parser.add_argument(
+        "--doccano-db",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="the real doccano's database (--store-only)",
     )
     args = parser.parse_args()
     media = tempfile.mkdtemp(prefix="glossa-bench-media-")
@@ -328,7 +346,57 @@ def doccano_style_store(project, user, data: bytes, media: Path) -> int:
     return stored
 
 
+class DoccanoPeer:
+    """The real doccano's storing, timed in its own venv (a harness that
+    stays up for the whole run, so start-up is never timed)."""
+
+    def __init__(self, database: str = "sqlite") -> None:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
+        from harness import DOCCANO_VENV, Harness
+
+        self.harness: Harness | None = None
+        self.version = self.database = ""
+        if not (DOCCANO_VENV / "bin" / "python").exists():
+            print(
+                f"doccano's venv is absent ({DOCCANO_VENV}): no real doccano in "
+                "this run; falling back to the doccano-style baseline "
+                "(install it with benchmarks/peers/doccano_setup.sh)",
+                flush=True,
+            )
+            return
+        env = {}
+        if database == "postgres":
+            from _setup import bench_database
+
+            url = bench_database("doccano")
+            env["DOCCANO_BENCH_DATABASE_URL"] = f"{url}?sslmode=disable"
+        self.harness = Harness(DOCCANO_VENV, "doccano_store_harness.py", env=env)
+        self.version = self.harness.ready["doccano"]
+        self.database = self.harness.ready["database"]
+
+    def store(self, data: bytes, media: Path) -> tuple[float, int]:
+        assert self.harness is not None
+        path = media / f"doccano-peer-{time.time_ns()}.jsonl"
+        path.write_bytes(data)
+        answer = self.harness.ask({"path": str(path)})
+        path.unlink()
+        return answer["seconds"], answer["examples"]
+
+    def close(self) -> None:
+        if self.harness is not None:
+            self.harness.close()
+
+
 def run_store_only(args, project, user) -> dict:
+    peer = DoccanoPeer(args.doccano_db)
+    try:
+        return _run_store_only(args, project, user, peer)
+    finally:
+        peer.close()
+
+
+def _run_store_only(args, project, user, peer: DoccanoPeer) -> dict:
     """Store N short documents: bare doccano-style bulk insert against Glossa's
     JSONL upload and N small files (no analysis), interleaved, medians."""
     from django.conf import settings
@@ -338,6 +406,8 @@ def run_store_only(args, project, user) -> dict:
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
     times: dict[str, list[float]] = {"doccano_style": [], "jsonl": [], "files": []}
+    if peer.harness is not None:
+        times["doccano"] = []
     for rep in range(args.reps):
         # Each repetition stores new texts, so none is a duplicate of the last.
         # Same lengths and shapes on both sides, different words ("A"/"B"),
@@ -356,6 +426,12 @@ def run_store_only(args, project, user) -> dict:
         times["doccano_style"].append(time.perf_counter() - t0)
         if count != args.n:
             raise SystemExit(f"baseline stored {count} of {args.n}")
+        if peer.harness is not None:
+            # doccano's own database: the same texts as the baseline's
+            seconds, count = peer.store(jsonl_of("A"), media)
+            times["doccano"].append(seconds)
+            if count != args.n:
+                raise SystemExit(f"doccano stored {count} of {args.n}")
         runs = (
             ("jsonl", [(f"records-{rep}.jsonl", jsonl)]),
             (
@@ -377,8 +453,9 @@ def run_store_only(args, project, user) -> dict:
             times[label].append(time.perf_counter() - t0)
             if len(result.documents) != args.n:
                 raise SystemExit(f"{label}: stored {len(result.documents)} of {args.n}")
+        real = f"doccano {times['doccano'][-1]:.2f} s, " if "doccano" in times else ""
         print(
-            f"  rep {rep + 1}: doccano-style {times['doccano_style'][-1]:.2f} s, "
+            f"  rep {rep + 1}: {real}doccano-style {times['doccano_style'][-1]:.2f} s, "
             f"glossa jsonl {times['jsonl'][-1]:.2f} s, "
             f"glossa files {times['files'][-1]:.2f} s",
             flush=True,
@@ -390,7 +467,7 @@ def run_store_only(args, project, user) -> dict:
         f" Glossa JSONL {median['jsonl']} s (ratio {ratio}), Glossa "
         f"{args.n} files {median['files']} s"
     )
-    return {
+    report = {
         "benchmark": "ingest-store",
         "n": args.n,
         "reps": args.reps,
@@ -400,9 +477,26 @@ def run_store_only(args, project, user) -> dict:
         "jsonl_seconds": median["jsonl"],
         "files_seconds": median["files"],
         "files_ratio": round(median["doccano_style"] / median["files"], 3),
+        "baseline_ratio": ratio,
         "target": 1.0,
         "ratio": ratio,
+        "ratio_against": "doccano-style baseline (doccano's venv absent)",
     }
+    if "doccano" in median:
+        peer_ratio = round(median["doccano"] / median["jsonl"], 3)
+        print(
+            f"real doccano {peer.version} (its import task, {peer.database}): "
+            f"{median['doccano']} s; doccano / Glossa JSONL = {peer_ratio} "
+            "(target >= 1)"
+        )
+        report.update(
+            doccano_version=peer.version,
+            doccano_seconds=median["doccano"],
+            doccano_database=peer.database,
+            ratio=peer_ratio,
+            ratio_against="doccano (real, same run, interleaved)",
+        )
+    return report
 
 
 def time_suggestions() -> list[float]:
@@ -415,7 +509,8 @@ def time_suggestions() -> list[float]:
     """
     import annotations.services.suggestions as suggest
 
-    original = suggest.suggestions_create_for_document
+    # The analysis job creates a chunk's suggestions in one call.
+    original = suggest.suggestions_create_for_documents
     spent = [0.0]
 
     def timed(**kwargs):
@@ -425,7 +520,7 @@ def time_suggestions() -> list[float]:
         finally:
             spent[0] += time.perf_counter() - t0
 
-    suggest.suggestions_create_for_document = timed
+    suggest.suggestions_create_for_documents = timed
     return spent
 
 
