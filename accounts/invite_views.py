@@ -29,6 +29,7 @@ from accounts.services import (
 )
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
+from projects.htmx import page_or_partial
 from projects.models import Role
 from projects.permissions import project_view, signed_in_user
 
@@ -73,10 +74,18 @@ def invite_view(request, slug: str):
         .select_related("inviter", "accepted_by", "revoked_by")
         .order_by("-revoked_at", "-sent")[:20]
     )
-    return TemplateResponse(
+    # htmx (after an invitation, a revocation, or a form with errors) gets
+    # the invitations panel alone; the redirects above keep its header.
+    return page_or_partial(
         request,
-        "accounts/invite.html",
-        {"project": project, "form": form, "pending": pending, "closed": closed},
+        page="accounts/invite.html",
+        partial="accounts/_invitations.html",
+        context={
+            "project": project,
+            "form": form,
+            "pending": pending,
+            "closed": closed,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -53,6 +53,7 @@ from corpus.selectors import SEARCH_CANDIDATES, document_analysis_summary
 from corpus.services import assignment_submit
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
+from projects.htmx import page_or_partial
 from projects.models import Role
 from projects.permissions import project_view
 
@@ -116,7 +117,13 @@ def document_list_view(request, slug: str):
         "ingest_url": reverse("ingest", kwargs={"slug": slug}),
         "assign": assign_context(request),
     }
-    return TemplateResponse(request, "annotations/document_list.html", context)
+    # Filters, pages and assignments through htmx swap the results alone.
+    return page_or_partial(
+        request,
+        page="annotations/document_list.html",
+        partial="annotations/_document_results.html",
+        context=context,
+    )
 
 
 # The escapes of django.utils.html.json_script: JSON inside <script> can

@@ -86,12 +86,12 @@ def incident_proposals(
     rejected = set(
         ProposalRejection.objects.filter(project=project).values_list("key", flat=True)
     )
-    incidents = list(
-        Incident.objects.filter(project=project).order_by("date", "number")
-    )
+    incidents_seen = Incident.objects.filter(project=project)
     visible = Claim.objects.filter(project=project)
     if user is not None:
+        incidents_seen = Incident.objects.for_member(user, project)
         visible = Claim.objects.for_member(user, project)
+    incidents = list(incidents_seen.order_by("date", "number"))
     claims = list(
         visible.filter(incident__isnull=True, event_date__isnull=False).order_by(
             "event_date", "pk"

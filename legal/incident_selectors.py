@@ -146,6 +146,17 @@ def visible_figures_q(user: User | AnonymousUser, project: Project) -> Q:
     )
 
 
+def visible_incidents_q(user: User | AnonymousUser, project: Project) -> Q:
+    """Incidents ``user`` may see in ``project``: all of them, unless the
+    user works blind, who sees only the incidents they recorded (the rule of
+    ``Incident.objects.for_user``, as a filter on any incident queryset)."""
+    if not project.blind_mode:
+        return Q()
+    if not works_blind(project, membership_for(user, project)):
+        return Q()
+    return Q(created_by_id=user.pk)
+
+
 _FIGURE_FIELDS = (
     "id",
     "claim_id",
@@ -908,6 +919,9 @@ def register_sequence(
                 ids=[], figures=ClaimQuantity.objects.none(), aggregates={}
             )
         project = Project.objects.get(pk=first)
+    # Blind: the register, its exports, the campaign and the brief list the
+    # user's own incidents, whoever built the queryset.
+    incidents = incidents.filter(visible_incidents_q(user, project))
     figures = _figures_of(user, project)
     if reliability or credibility:
         wanted = figures.filter(_grade_filter(reliability, credibility))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from projects.errors import ApplicationError
 from projects.forms import MemberForm, ProjectCreateForm, form_errors_from
+from projects.htmx import page_or_partial
 from projects.models import Membership, Project, Role
 from projects.permissions import project_view, require_role, signed_in_user
 from projects.services import membership_remove, membership_set, project_create
@@ -41,10 +42,13 @@ def members_view(request, slug: str):
         .select_related("user")
         .order_by("user__username")
     )
-    return TemplateResponse(
+    # After a change the browser follows the redirect here; htmx (whose
+    # request header the redirect keeps) gets the table alone.
+    return page_or_partial(
         request,
-        "projects/members.html",
-        {
+        page="projects/members.html",
+        partial="projects/_members.html",
+        context={
             "project": project,
             "members": members,
             "roles": Role.choices,

@@ -5,7 +5,35 @@ Plain functions, imported by browser tests in any folder.
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+
+#: The prefix of the screenshots of the workspace items (issue 14).
+SCREENSHOT_PREFIX = "issue14"
+
+
+def artifacts_path() -> Path:
+    """Where screenshots go (not committed): ``GLOSSA_ARTIFACTS_DIR``, else
+    ``var/artifacts``; made if missing."""
+    path = Path(os.environ.get("GLOSSA_ARTIFACTS_DIR", "var/artifacts"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def screenshot(page, item: str, *, full_page: bool = True) -> Path:
+    """Save what the page shows as ``<artifacts>/issue14-<item>.png``.
+
+    ``item`` names what the picture shows (``job-progress``,
+    ``undo-redo``): one name per item, so a later run replaces it.
+    """
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", item):
+        raise ValueError(f"Name the item in lower-case words and hyphens: {item!r}")
+    path = artifacts_path() / f"{SCREENSHOT_PREFIX}-{item}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects.models import Role
 from projects.services import membership_set, project_create
+from tests.browser_support import artifacts_path
 from tests.factories import DocumentFactory, UserFactory
 
 
@@ -189,6 +190,4 @@ def page(context):
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where screenshots go (not committed)."""
-    path = Path(os.environ.get("GLOSSA_ARTIFACTS_DIR", "var/artifacts"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return artifacts_path()

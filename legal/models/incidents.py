@@ -76,6 +76,13 @@ INCIDENT_FIELDS = (
 )
 
 
+class IncidentQuerySet(ProjectScopedQuerySet["Incident"]):
+    """Incidents a user may see: while a project is blind, an analyst's or
+    viewer's own only, as with claims (the register is their own)."""
+
+    blind_field = "created_by"
+
+
 class Incident(models.Model):
     """One strike or event: when, where, who acted against what.
 
@@ -134,7 +141,7 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProjectScopedQuerySet.as_manager()
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "number"]

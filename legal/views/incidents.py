@@ -84,11 +84,14 @@ from projects.permissions import ProjectRequest, project_view, require_role
 
 
 def incident_for(request: ProjectRequest, pk: Any) -> Incident:
-    """The incident ``pk`` of the request's project; 404 for anything else."""
+    """The incident ``pk`` of the request's project; 404 for anything else,
+    and, while the project is blind, for another analyst's incident."""
     parsed = parse_id(pk)
     if parsed is None:
         raise Http404("No such incident.")
-    incident = get_object_or_404(Incident, project=request.project, pk=parsed)
+    incident = get_object_or_404(
+        Incident.objects.for_member(request.user, request.project), pk=parsed
+    )
     incident.project = request.project  # already loaded: no second query
     return incident
 

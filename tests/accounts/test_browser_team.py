@@ -9,22 +9,20 @@ import pytest
 from django.core import mail
 
 from projects.models import Membership, Project, Role
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_start_a_project_and_invite_a_colleague(
-    browser, live_server, page, artifacts_dir
-):
+def test_start_a_project_and_invite_a_colleague(browser, live_server, page):
     UserFactory(username="founder")
     login(page, "founder")
     page.get_by_role("link", name="New project").click()
     page.get_by_label("Name").fill("Boats in the Caribbean")
     page.get_by_label("Acting state(s)").fill("United States")
     page.get_by_label("Blind mode", exact=False).check()
-    page.screenshot(path=artifacts_dir / "project-new.png", full_page=True)
+    screenshot(page, "new-project")
     page.get_by_role("button", name="Create project").click()
     page.get_by_text("Boats in the Caribbean is ready").wait_for()
     project = Project.objects.get(name="Boats in the Caribbean")
@@ -37,7 +35,7 @@ def test_start_a_project_and_invite_a_colleague(
     page.get_by_role("button", name="Send invitation").click()
     page.get_by_text("Invitation sent to colleague@example.org").wait_for()
     page.get_by_role("cell", name="colleague@example.org").wait_for()
-    page.screenshot(path=artifacts_dir / "members-invite.png", full_page=True)
+    screenshot(page, "invite")
 
     link = re.search(r"https?://\S+/invite/\w+/", str(mail.outbox[-1].body))
     assert link, str(mail.outbox[-1].body)
@@ -62,13 +60,14 @@ def test_start_a_project_and_invite_a_colleague(
     assert membership.user.email == "colleague@example.org"
 
 
-def test_forgotten_password_is_reset_from_the_login_page(page, artifacts_dir):
+def test_forgotten_password_is_reset_from_the_login_page(page):
     UserFactory(username="forgetful", email="forgetful@example.org")
     page.goto("/login/")
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill("forgetful@example.org")
     page.get_by_role("button", name="Send the link").click()
     page.get_by_role("heading", name="Check your email").wait_for()
+    screenshot(page, "password-reset-sent")
     link = re.search(
         r"https?://\S+/account/password/reset/\S+/", str(mail.outbox[-1].body)
     )
@@ -76,6 +75,7 @@ def test_forgotten_password_is_reset_from_the_login_page(page, artifacts_dir):
     page.goto(link.group(0))
     page.locator("#id_new_password1").fill("my brand new passphrase")
     page.locator("#id_new_password2").fill("my brand new passphrase")
+    screenshot(page, "password-reset")
     page.get_by_role("button", name="Set the new password").click()
     page.get_by_role("heading", name="Password changed").wait_for()
     login(page, "forgetful", "my brand new passphrase")
@@ -85,4 +85,4 @@ def test_forgotten_password_is_reset_from_the_login_page(page, artifacts_dir):
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Your profile is saved.").wait_for()
     assert page.get_by_label("Email address").input_value() == "fran@clinic.org"
-    page.screenshot(path=artifacts_dir / "account-profile.png", full_page=True)
+    screenshot(page, "profile")

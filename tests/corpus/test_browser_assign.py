@@ -7,16 +7,14 @@ import pytest
 
 from corpus.models import Assignment
 from projects.models import Role
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 from tests.factories import DocumentFactory
 from tests.fixtures_team import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_owner_assigns_a_page_then_reassigns_everything(
-    page, project, owner, analyst, artifacts_dir
-):
+def test_owner_assigns_a_page_then_reassigns_everything(page, project, owner, analyst):
     colleague = member(project, "colleague", Role.ANALYST)
     for title in ("Report 10", "Report 2", "Report 1"):
         DocumentFactory(project=project, title=title)
@@ -31,7 +29,7 @@ def test_owner_assigns_a_page_then_reassigns_everything(
     page.get_by_label("Tick every document on this page").check()
     page.locator("[data-selected-count]").get_by_text("3").wait_for()
     page.locator("#bulk-annotator").select_option(label="analyst")
-    page.screenshot(path=artifacts_dir / "documents-assign.png", full_page=True)
+    screenshot(page, "assignments")
     page.get_by_role("button", name="Apply to the documents").click()
     page.get_by_text("Assigned 3 documents to analyst.").wait_for()
     assert page.get_by_label("Sort").input_value() == "title"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from audit.models import HistoryEntry
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_analyst_corrects_title_and_month_of_a_document(
-    page, project, analyst, document, artifacts_dir
+    page, project, analyst, document
 ):
     login(page, "analyst")
     page.goto(f"/p/{project.slug}/d/{document.pk}/")
@@ -23,7 +23,7 @@ def test_analyst_corrects_title_and_month_of_a_document(
     page.get_by_label("Title").fill("Ministry statement on the March strike")
     page.get_by_label("Publication date").fill("2025-03")
     page.locator("#id_kind").select_option("statement")
-    page.screenshot(path=artifacts_dir / "document-edit.png", full_page=True)
+    screenshot(page, "metadata-edit")
     page.get_by_role("button", name="Save metadata").click()
     page.get_by_text("Saved: date precision, kind, publication date, title.").wait_for()
     page.get_by_role(

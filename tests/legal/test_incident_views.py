@@ -11,10 +11,11 @@ from django.contrib.messages import get_messages
 from corpus.models import Assignment
 from legal.models import Claim, Incident, SourceGrade
 from legal.services.claims import claim_create
+from legal.services.incidents import incident_link_claim
 from projects.models import Role
 from tests.factories import make_annotation
 from tests.fixtures_team import member
-from tests.legal.incident_support import new_incident, tally
+from tests.legal.incident_support import figure_claim, new_incident, tally
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -153,14 +154,30 @@ def test_blind_analyst_sees_no_quote_of_anothers_open_work(
     project.blind_mode = True
     project.save()
     client.force_login(ben)
+    # Working blind, ben sees only the incidents he recorded: the analyst's
+    # is not found, on the page, in the register, its export and the API.
     page = client.get(f"/p/{project.slug}/incidents/{incident.pk}/")
+    assert page.status_code == 404
     assert "14 people were killed" not in page.text
-    assert "Harbour Wire" not in page.text
+    register = client.get(f"/p/{project.slug}/incidents/")
+    assert incident.code not in register.text
+    assert incident.description not in register.text
+    export = client.get(f"/p/{project.slug}/incidents/export.csv")
+    assert incident.code not in export.content.decode()
     api.force_authenticate(ben)
-    body = api.get(f"/api/incidents/{incident.pk}/").json()
-    # Working blind, ben sees the figures of his own claims only: none here.
-    assert body["figures"] == []
-    assert "14" not in body["ranges"]["killed"]["text"]
+    assert api.get(f"/api/incidents/{incident.pk}/").status_code == 404
+    listed = api.get(f"/api/incidents/?project={project.slug}").json()
+    assert listed["results"] == []
+    # His own incident, with his own figure, he sees.
+    own = make_annotation(docs["wire"], ben, "14 people were killed")
+    mine = new_incident(project, ben)
+    incident_link_claim(
+        incident=mine, claim=figure_claim(project, ben, own, 15), user=ben
+    )
+    body = api.get(f"/api/incidents/{mine.pk}/").json()
+    assert [f["value"] for f in body["figures"]] == [15]
+    listed = api.get(f"/api/incidents/?project={project.slug}").json()
+    assert [row["id"] for row in listed["results"]] == [mine.pk]
     api.force_authenticate(owner)
     body = api.get(f"/api/incidents/{incident.pk}/").json()
     assert body["ranges"]["killed"]["text"] == "14\u201316+"

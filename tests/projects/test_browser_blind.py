@@ -15,7 +15,7 @@ from corpus.models import Document
 from legal.services.claims import claim_create
 from projects.models import Role
 from projects.services import project_set_blind_mode
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 from tests.factories import DocumentFactory, SuggestionFactory, make_annotation
 from tests.fixtures_team import member
 
@@ -42,9 +42,7 @@ def suggest(project, document, phrase: str, tag: str):
     )
 
 
-def test_analyst_b_sees_only_their_own_work(
-    page, project, owner, analyst, artifacts_dir
-):
+def test_analyst_b_sees_only_their_own_work(page, project, owner, analyst):
     bea = member(project, "bea", Role.ANALYST)
     document = cast(
         Document, DocumentFactory(project=project, title="Harbour log", text=TEXT)
@@ -87,12 +85,12 @@ def test_analyst_b_sees_only_their_own_work(
     # What the claim panel asks for, with B's session: B's claim only.
     claims = page.request.get(f"/api/claims/?document={document.pk}").json()
     assert [row["proposition"] for row in claims["results"]] == [B_CLAIM]
-    page.screenshot(path=str(artifacts_dir / "blind-annotator-analyst-b.png"))
+    screenshot(page, "blind-annotator")
 
     page.goto(f"/p/{project.slug}/claims/")
     expect(page.get_by_text(B_CLAIM)).to_be_visible()
     expect(page.get_by_text(A_CLAIM)).to_have_count(0)
-    page.screenshot(path=str(artifacts_dir / "blind-claims-analyst-b.png"))
+    screenshot(page, "blind-claims")
 
     # The owner is not blind: both claims, both annotations.
     page.context.clear_cookies()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.services import assignment_create
+from tests.browser_support import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,5 +72,6 @@ def test_the_in_app_brief_is_styled_under_the_csp(page, project, owner):
     # The stylesheet applied: the brief's own heading size, not the browser's.
     assert heading.evaluate("h => getComputedStyle(h).fontSize") == "26.6667px"
     assert problems == []
+    screenshot(page, "brief")
     standalone = page.request.get(f"/p/{project.slug}/reports/brief.html?download=1")
     assert "<style>" in standalone.text() and ".claim {" in standalone.text()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.models import Document
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +20,12 @@ COUNT_SUBMISSIONS_JS = """() => {
 RESUBMIT_JS = "() => document.getElementById('id_paste-text').form.requestSubmit()"
 
 
-def test_not_found_page_in_the_apps_look_and_api_docs_link(
-    page, project, analyst, artifacts_dir
-):
+def test_not_found_page_in_the_apps_look_and_api_docs_link(page, project, analyst):
     login(page, "analyst")
     response = page.goto("/p/no-such-project/")
     assert response is not None and response.status == 404
     page.get_by_role("heading", name="Not found").wait_for()
-    page.screenshot(path=artifacts_dir / "error-404.png")
+    screenshot(page, "error-pages")
     page.get_by_role("link", name="Your projects").click()
     page.get_by_role("heading", name="Projects").wait_for()
 

@@ -1,7 +1,8 @@
 """Blind mode holds on every route: the isolation walker's blind pass.
 
 Two analysts work in a blind-mode project. Analyst A annotates, comments,
-makes a claim with a figure, assesses it, and decides two suggestions.
+makes a claim with a figure, assesses it, decides two suggestions, and
+records an incident of their own (place, note), then edits it.
 Analyst B, a member (so most routes answer 200), then requests every URL
 pattern the walker discovers (HTML, API, admin, account) with GET, POST,
 PATCH and DELETE, path parameters filled with the ids of every object of
@@ -31,10 +32,14 @@ from annotations.services.comments import comment_create
 from annotations.services.suggestions import suggestion_accept, suggestion_reject
 from audit.models import HistoryEntry
 from corpus.models import Assignment, Document
-from legal.models import Assessment, Claim, Element
+from legal.models import Assessment, Claim, Element, Incident
 from legal.services.assessments import assessment_create
 from legal.services.claims import claim_create, claim_quantity_add
-from legal.services.incidents import incident_create, incident_link_claim
+from legal.services.incidents import (
+    incident_create,
+    incident_link_claim,
+    incident_update,
+)
 from projects.models import Role
 from projects.services import project_set_blind_mode
 from tests.factories import DocumentFactory, SuggestionFactory, make_annotation
@@ -51,7 +56,19 @@ A_COMMENT = "Marravel comment only analyst A wrote"
 A_CLAIM = "Ostrevine proposition only analyst A wrote"
 A_CLAIMANT = "Pellacorde the claimant of A"
 A_RATIONALE = "Vintermoor rationale only analyst A wrote"
-SECRETS = [A_NOTE, A_COMMENT, A_CLAIM, A_CLAIMANT, A_RATIONALE]
+A_INCIDENT = "Brennagh strike only analyst A recorded"
+A_PLACE = "Saltquay of analyst A"
+A_INCIDENT_NOTE = "Corvallan incident note analyst A added"
+SECRETS = [
+    A_NOTE,
+    A_COMMENT,
+    A_CLAIM,
+    A_CLAIMANT,
+    A_RATIONALE,
+    A_INCIDENT,
+    A_PLACE,
+    A_INCIDENT_NOTE,
+]
 # A's rows get ids no other object of the test has, so any mention of them
 # in a body (as a JSON value, a link, a data attribute) is a finding.
 A_IDS_FROM = 7_700_001
@@ -62,6 +79,9 @@ A_TABLES = (
     "annotations_comment",
     "annotations_suggestiondecision",
 )
+#: A's incident: ids of their own, after the owner's incident (which B may
+#: see, and whose id must not be taken for one of A's).
+A_INCIDENT_IDS_FROM = 7_790_001
 
 
 def _restart(table: str, start: int) -> None:
@@ -79,7 +99,7 @@ def blind_pair(project, owner, analyst, media_root):
     bea = member(project, "bea", Role.ANALYST)
     # Sequences outlive the rolled-back rows of earlier tests: start low, so
     # nothing made before A's work reaches A's ids.
-    for table in A_TABLES:
+    for table in (*A_TABLES, "legal_incident"):
         _restart(table, 1000)
     document = cast(Document, DocumentFactory(project=project, text=TEXT))
     for user in (analyst, bea):
@@ -141,10 +161,37 @@ def blind_pair(project, owner, analyst, media_root):
         description="A strike near the harbour.",
     )
     incident_link_claim(incident=incident, claim=claim, user=analyst)
+    # A's own incident, with A's claim and figure on it, edited once (so its
+    # history has a create and an update by A).
+    _restart("legal_incident", A_INCIDENT_IDS_FROM)
+    a_incident = incident_create(
+        project=project,
+        user=analyst,
+        date=date(2025, 9, 3),
+        description=A_INCIDENT,
+        place=A_PLACE,
+    )
+    a_incident = incident_update(
+        incident=a_incident,
+        user=analyst,
+        expected_version=a_incident.version,
+        note=A_INCIDENT_NOTE,
+    )
+    a_claim = claim_create(
+        project=project,
+        user=analyst,
+        proposition=A_CLAIM + " (second)",
+        claimant=A_CLAIMANT,
+        annotation=a_annotation,
+    )
+    claim_quantity_add(
+        claim=a_claim, user=analyst, value=4, counts="killed", annotation=a_annotation
+    )
+    incident_link_claim(incident=a_incident, claim=a_claim, user=analyst)
     suggestion_reject(suggestion=rejected, user=analyst)
     from_suggestion = suggestion_accept(suggestion=accepted, user=analyst)
     a_ids = sorted(
-        {a_annotation.pk, from_suggestion.pk, claim.pk}
+        {a_annotation.pk, from_suggestion.pk, claim.pk, a_claim.pk, a_incident.pk}
         | set(Assessment.objects.filter(author=analyst).values_list("pk", flat=True))
         | set(Comment.objects.filter(author=analyst).values_list("pk", flat=True))
         | set(
@@ -178,7 +225,13 @@ def _values(project, ids) -> dict[str, list[str]]:
     return {
         "slug": [project.slug],
         "document": [str(ids["document"])],
-        "object_type": ["annotation", "claim", "assessment", "suggestiondecision"],
+        "object_type": [
+            "annotation",
+            "claim",
+            "assessment",
+            "suggestiondecision",
+            "incident",
+        ],
         "action": ["submit", "reopen", "withdraw"],
         "fmt": ["csv", "jsonl"],
         "format": ["json"],
@@ -216,6 +269,11 @@ def _state(analyst: User) -> list:
             )
         ),
         sorted(Assessment.objects.filter(author=analyst).values_list("pk", "version")),
+        sorted(
+            Incident.objects.filter(created_by=analyst).values_list(
+                "pk", "version", "description", "note"
+            )
+        ),
         sorted(
             SuggestionDecision.objects.filter(annotator=analyst).values_list(
                 "suggestion_id", "status"

@@ -11,7 +11,7 @@ from annotations.models import Annotation, Origin, Suggestion, SuggestionStatus,
 from annotations.services.annotations import annotation_create
 from corpus.models import Assignment, AssignmentStatus
 from tests.annotations.browser.conftest import add_statement
-from tests.browser_support import login, select_text
+from tests.browser_support import login, screenshot, select_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -49,7 +49,7 @@ def blur(page) -> None:
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
 
-def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team, artifacts_dir):
+def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team):
     project, analyst, owner = team["project"], team["analyst"], team["owner"]
     document = add_statement(project, analyst, TEXT, "Naval command statement")
     following = add_statement(project, analyst, "Another short report.", "Next one")
@@ -87,7 +87,7 @@ def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team, artifac
     expect(highlight).to_have_attribute("data-label", names["official_claim"])
     label = highlight.evaluate("n => getComputedStyle(n, '::before').content")
     assert names["official_claim"] in label
-    page.screenshot(path=str(artifacts_dir / "annotator-layers.png"), full_page=True)
+    screenshot(page, "inline-suggestions")
     # Clicking a suggestion in the text makes it the current one in the list.
     page.locator("#doc-text span.sg-pending", has_text="declined to comment").click()
     current = page.locator("#suggestions li.current")
@@ -158,6 +158,7 @@ def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team, artifac
     page.keyboard.press("Control+Shift+z")
     status_says(page, "Redone: accepted suggestion")
     expect(count).to_have_text("2")
+    screenshot(page, "undo-redo")
     refusal.refresh_from_db()
     assert refusal.status == SuggestionStatus.ACCEPTED
 
@@ -178,6 +179,7 @@ def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team, artifac
     expect(page.locator("#doc-text span.sg-pending")).to_have_count(0)
     page.get_by_label("Annotator").select_option("olena.owner")
     expect(page.locator("#doc-text span.hl")).to_have_text(["carried contraband"])
+    screenshot(page, "layer-filter")
     page.get_by_label("Adjudicated").uncheck()
     expect(page.locator("#doc-text span.hl")).to_have_count(0)
     page.get_by_label("Annotator").select_option("")
@@ -189,6 +191,7 @@ def test_undo_redo_inline_suggestions_layers_and_submit_next(page, team, artifac
     page.get_by_role("button", name="Submit and next document").click()
     page.wait_for_url(f"**/p/{project.slug}/d/{following.pk}/")
     expect(page.locator(".messages")).to_contain_text("Submitted Naval command")
+    screenshot(page, "submit-and-next")
     assert (
         Assignment.objects.get(document=document).status == AssignmentStatus.SUBMITTED
     )

@@ -16,7 +16,7 @@ from legal.models import Assessment, Claim, ClaimMention
 from legal.selectors import framework_elements
 from legal.services.claims import claim_create
 from tests.annotations.browser.conftest import add_statement
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -89,6 +89,7 @@ def test_keyboard_span_resize_by_keys_and_drag_and_undo(page, team):
     for _ in range(3):
         page.keyboard.press("Shift+ArrowRight")
     expect(page.locator("#palette-hint")).to_have_text("Selected: “Six crew members”")
+    screenshot(page, "keyboard-create")
     page.keyboard.press("c")
     saved(page, f"Saved tag “{name}”")
     made = Annotation.objects.get(author=analyst)
@@ -110,6 +111,7 @@ def test_keyboard_span_resize_by_keys_and_drag_and_undo(page, team):
     page.keyboard.press("Alt+Shift+ArrowRight")
     page.keyboard.press("Alt+Shift+ArrowRight")
     saved(page, "Saved resize")
+    screenshot(page, "keyboard-resize")
     made.refresh_from_db()
     assert made.quote == "Six crew members were killed"
     assert made.version == 2
@@ -191,6 +193,7 @@ def test_claim_from_a_casualty_span_starts_with_its_figure(page, team):
     expect(row.get_by_label("Figure")).to_have_value("6")
     expect(row.get_by_label("Counts")).to_have_value("killed")
     expect(row.get_by_label("Bound")).to_have_value("exact")
+    screenshot(page, "claim-prefill")
     # The analyst corrects the bound before making the claim.
     row.get_by_label("Bound").select_option("at_least")
     page.get_by_label("Proposition (one sentence)").fill("Six crew members died.")
@@ -229,6 +232,7 @@ def test_claim_from_a_casualty_span_starts_with_its_figure(page, team):
     expect(page.locator(".picker-status")).to_contain_text(f"{len(matching)} element")
     search.fill(f"{wanted.criterion.code}-{wanted.key} imminent")
     expect(page.locator("#a-el")).to_have_value(str(wanted.pk))
+    screenshot(page, "element-picker", full_page=False)
     page.get_by_label("Undermines").check()
     page.get_by_label("Rationale").fill(
         "Nothing in the text says the crew threatened anyone."

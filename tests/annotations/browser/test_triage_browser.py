@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from annotations.models import Suggestion, SuggestionStatus, Tag
 from audit.models import HistoryEntry
 from tests.annotations.browser.conftest import add_statement
-from tests.browser_support import login
+from tests.browser_support import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -39,7 +39,7 @@ def suggest(document, key, phrase, confidence, rule):
     return suggestion
 
 
-def test_analyst_rejects_all_low_confidence_figures(page, team, artifacts_dir):
+def test_analyst_rejects_all_low_confidence_figures(page, team):
     project, analyst = team["project"], team["analyst"]
     document = add_statement(project, analyst, TEXT, "Coastal ministry briefing")
     low = suggest(document, "casualty_figure", "nine people died", 0.3, "fig.low")
@@ -61,14 +61,14 @@ def test_analyst_rejects_all_low_confidence_figures(page, team, artifacts_dir):
     page.get_by_role("button", name="Reject all 2…").click()
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("Reject all 2 suggestions?")
-    page.screenshot(path=str(artifacts_dir / "triage-confirm.png"), full_page=True)
+    screenshot(page, "triage-bulk-confirm")
     # Nothing is decided before the confirmation.
     assert not Suggestion.objects.exclude(status=SuggestionStatus.PENDING).exists()
     dialog.get_by_role("button", name="Yes, reject 2").click()
     expect(page.locator(".messages")).to_contain_text("Rejected 2 suggestions.")
     # The filters stay; nothing matches them any more.
     expect(page.locator("#triage-count")).to_contain_text("0 pending suggestions")
-    page.screenshot(path=str(artifacts_dir / "triage-done.png"), full_page=True)
+    screenshot(page, "triage-bulk")
     statuses = dict(Suggestion.objects.values_list("pk", "status"))
     assert statuses[low.pk] == statuses[low2.pk] == SuggestionStatus.REJECTED
     assert statuses[high.pk] == statuses[refusal.pk] == SuggestionStatus.PENDING
