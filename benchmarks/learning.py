@@ -17,7 +17,10 @@ share's sentence units and tested on the other texts' units:
   only adds where the rules are silent, at an out-of-fold threshold whose
   additions are at least as precise as the rules.
 
-Counts are pooled over rotations; F1 is per tag and micro over tags. Then
+Only the tags the dev set's annotators judged are scored
+(``annotations.evaluation.CORE_TAGS``). Counts are pooled over rotations; F1
+is per tag and micro over tags. ``--heldout`` then trains on the whole dev set
+and scores the held-out set (summary figures only). Then
 ``--compare`` trains the alternatives on the same splits (textcat ensemble,
 spancat with the preset-sentence and the fitted n-gram suggester) and
 reports model-alone F1 at p >= 0.5 per second of training. Last, it trains
@@ -27,6 +30,8 @@ times inference against the analysis itself.
     DEBUG=1 .venv/bin/python benchmarks/learning.py [--cache /work/devset-cache]
         [--rotations 3] [--compare [bow,ensemble,spancat-preset,spancat-ngram,minilm]]
         [--architecture bow|ensemble] [--fractions 0.1,0.2,0.4,0.8] [--lang en]
+        [--heldout corpus/nlp/devset/heldout --heldout-cache DIR]
+        [--learn-rate 0.002] [--epochs 12]
 
 No database is needed. The last line is one JSON object with the figures.
 """
@@ -34,6 +39,7 @@ No database is needed. The last line is one JSON object with the figures.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -54,9 +60,14 @@ django.setup()
 
 from annotations.defaults import default_tags  # noqa: E402
 from annotations.devset import devset_load  # noqa: E402
-from annotations.evaluation import devset_predict, predictions_assign  # noqa: E402
+from annotations.evaluation import (  # noqa: E402
+    CORE_TAGS,
+    devset_predict,
+    predictions_assign,
+)
 from corpus.nlp.learning import calibrate_tags, merge_decision  # noqa: E402
 from corpus.nlp.learning.calibrate import f1  # noqa: E402
+from corpus.nlp.learning.features import unit_features  # noqa: E402
 from corpus.nlp.learning.spancat import (  # noqa: E402
     SpanExample,
     spancat_train,
@@ -65,6 +76,7 @@ from corpus.nlp.learning.spancat import (  # noqa: E402
 from corpus.nlp.learning.textcat import (  # noqa: E402
     TextExample,
     TrainSettings,
+    oof_folds,
     textcat_out_of_fold,
     textcat_predict,
     textcat_train,
@@ -76,14 +88,25 @@ MIN_EXAMPLES = 20  # the target applies to tags with at least this many
 MIN_POSITIVES = 5  # a tag is modelled with at least this many in training
 
 
-def analysis_features(rules, preds, top) -> tuple[str, ...]:
+def analysis_features(
+    preds, top, text: str, previous: set[str], following: set[str], first: bool
+) -> tuple[str, ...]:
     """What the analysis found in a unit, as the project's training does
-    (``annotations.learning.examples.sentence_features``)."""
-    found = {f"rule_{t}" for t in rules}
-    found |= {f"count_{n['counts']}" for p in preds for n in p["numbers"]}
-    if top is not None:
-        found.add(f"claimant_{top.get('claimant_type') or 'none'}")
-    return tuple(sorted(found))
+    (``corpus.nlp.learning.features``, through
+    ``annotations.learning.examples.sentence_features``)."""
+    fired: dict[str, str] = {}
+    for p in preds:
+        for tag, detail in p["fired"].items():
+            fired.setdefault(tag, detail.get("rule", ""))
+    return unit_features(
+        fired=fired,
+        counts=[n["counts"] for p in preds for n in p["numbers"]],
+        claimant_type=(top or {}).get("claimant_type") or "",
+        text=text,
+        previous=previous,
+        following=following,
+        first=first,
+    )
 
 
 class Units:
@@ -95,16 +118,26 @@ class Units:
         for devtext, predicted in zip(devset.texts, predictions, strict=True):
             gold = [u.as_gold() for u in devtext.units]
             assigned, best = predictions_assign(gold, predicted)
-            for unit, preds, top in zip(devtext.units, assigned, best, strict=True):
-                rules = {t for p in preds for t in p["tags"]}
+            rules = [{t for p in preds for t in p["tags"]} for preds in assigned]
+            for i, (unit, preds, top) in enumerate(
+                zip(devtext.units, assigned, best, strict=True)
+            ):
+                text = devtext.text[unit.start : unit.end]
                 self.rows.append(
                     {
                         "text_id": devtext.id,
-                        "text": devtext.text[unit.start : unit.end],
+                        "text": text,
                         "span": (unit.start, unit.end),
                         "gold": set(unit.tags),
-                        "rules": rules,
-                        "features": analysis_features(rules, preds, top),
+                        "rules": rules[i],
+                        "features": analysis_features(
+                            preds,
+                            top,
+                            text,
+                            rules[i - 1] if i else set(),
+                            rules[i + 1] if i + 1 < len(rules) else set(),
+                            i == 0,
+                        ),
                     }
                 )
 
@@ -209,12 +242,26 @@ def textcat_round(
 ) -> dict[str, Any]:
     train = [r for r in units.rows if r["text_id"] in train_ids]
     test = [r for r in units.rows if r["text_id"] not in train_ids]
+    return textcat_fit_test(train, test, tags, settings)
+
+
+def textcat_fit_test(
+    train: list[dict[str, Any]],
+    test: list[dict[str, Any]],
+    tags: list[str],
+    settings: TrainSettings,
+) -> dict[str, Any]:
+    """Train on ``train`` (thresholds by 3-fold CV inside it), score ``test``."""
     learnt = modelled(train, tags)
     data = [example(r, learnt) for r in train]
     started = time.perf_counter()
     oof = textcat_out_of_fold(data, [r["text_id"] for r in train], learnt, settings)
     calibration = calibrate_tags(
-        learnt, [d.cats for d in data], [r["rules"] for r in train], oof
+        learnt,
+        [d.cats for d in data],
+        [r["rules"] for r in train],
+        oof,
+        oof_folds([r["text_id"] for r in train], 3, settings.seed),
     )
     cv_seconds = time.perf_counter() - started
     started = time.perf_counter()
@@ -314,6 +361,45 @@ def compare_round(
     return {"seconds": seconds, "counts": counts(gold, got, tags)}
 
 
+def heldout_test(
+    units: Units, args: argparse.Namespace, tags: list[str], settings: TrainSettings
+) -> dict[str, Any] | None:
+    """Train on the whole dev set (thresholds by CV inside it) and score the
+    held-out set, whose texts the rules were never shaped on: does the model
+    add where the rules generalise less well? Summary figures only (the
+    held-out README: its texts and per-unit errors are not to be read)."""
+    if not args.heldout:
+        return None
+    heldout = devset_load(args.heldout, args.heldout_cache, lang=args.lang)
+    if not heldout.texts:
+        print(f"held-out: no text found in {args.heldout_cache}; skipped")
+        return None
+    test = Units(heldout, devset_predict(heldout.texts)).rows
+    result = textcat_fit_test(units.rows, test, tags, settings)
+    per_tag = {
+        t: {k: f1_of(result[k][t]) for k in ("rules", "model", "merged")} for t in tags
+    }
+    out = {
+        "texts": len(heldout.texts),
+        "units": len(test),
+        "micro_f1": {k: micro(result[k]) for k in ("rules", "model", "merged")},
+        "per_tag": per_tag,
+        "positives": {t: sum(1 for r in test if t in r["gold"]) for t in tags},
+        "thresholds": result["thresholds"],
+    }
+    print(
+        f"\nheld-out ({out['texts']} texts, {out['units']} units; trained on the "
+        f"whole dev set): micro F1 {out['micro_f1']}"
+    )
+    for tag in tags:
+        row = per_tag[tag]
+        print(
+            f"  {tag:38} {out['positives'][tag]:>4} "
+            + " ".join(f"{row[k]!s:>6}" for k in ("rules", "model", "merged"))
+        )
+    return out
+
+
 def scale_test(
     units: Units, tags: list[str], n: int, settings: TrainSettings
 ) -> dict[str, Any]:
@@ -353,8 +439,17 @@ def main() -> None:
     )
     parser.add_argument("--scale", type=int, default=2000)
     parser.add_argument(
+        "--heldout",
+        default=None,
+        help="also train on the whole dev set and score this held-out set "
+        "(e.g. corpus/nlp/devset/heldout)",
+    )
+    parser.add_argument("--heldout-cache", default=None)
+    parser.add_argument(
         "--architecture", default="bow", help="textcat architecture: bow, ensemble"
     )
+    parser.add_argument("--learn-rate", type=float, default=None)
+    parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument(
         "--fractions",
         default=",".join(str(f) for f in FRACTIONS),
@@ -367,7 +462,10 @@ def main() -> None:
         print("note:", problem, file=sys.stderr)
     if not devset.texts:
         sys.exit("No dev-set text found in the cache.")
-    tags = [t["key"] for t in default_tags()]
+    # Only the tags the dev set's annotators judged (``CORE_TAGS``): the
+    # others (status_label, victim_identity...) are unknown there, not
+    # negative, so their rule firings are neither right nor wrong.
+    tags = [t["key"] for t in default_tags() if t["key"] in CORE_TAGS]
     started = time.perf_counter()
     predictions = devset_predict(devset.texts)
     analysis_seconds = time.perf_counter() - started
@@ -380,6 +478,10 @@ def main() -> None:
     text_ids = [t.id for t in devset.texts]
     curve: dict[str, Any] = {}
     settings = TrainSettings(architecture=args.architecture)
+    if args.learn_rate is not None:
+        settings = dataclasses.replace(settings, learn_rate=args.learn_rate)
+    if args.epochs is not None:
+        settings = dataclasses.replace(settings, epochs=args.epochs)
     fractions = [float(f) for f in args.fractions.split(",")]
     for fraction in fractions:
         totals: dict[str, dict[str, list[int]]] = {
@@ -461,6 +563,7 @@ def main() -> None:
                 "f1_per_second": round(f1_micro / mean, 4) if mean else None,
             }
             print(f"compare {kind}: {comparison[kind]}")
+    held = heldout_test(units, args, tags, settings)
     scale = scale_test(units, modelled(units.rows, tags), args.scale, settings)
     predict_share = scale["predict_seconds_all_units"] / analysis_seconds
     print(f"\ntraining on {args.scale} sentences: {scale}")
@@ -492,6 +595,7 @@ def main() -> None:
                 "not_better": not_better,
                 "not_better_precise_adds": not_better_precise,
                 "compare": comparison,
+                "heldout": held,
                 "train_2000": scale,
                 "target_train_2000": {"seconds": 300, "rss_mb": 1536},
                 "inference_throughput_kept": round(1 / (1 + predict_share), 3),

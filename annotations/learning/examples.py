@@ -104,12 +104,41 @@ class Snapshot:
         }
 
 
-def sentence_features(prediction: dict[str, Any]) -> list[str]:
-    """What the analysis found in a sentence, as model features."""
-    found = {f"rule_{key}" for key in prediction.get("fired", {})}
-    found |= {f"count_{n['counts']}" for n in prediction.get("numbers", [])}
-    found.add(f"claimant_{prediction.get('claimant_type') or 'none'}")
-    return sorted(found)
+def sentence_features(
+    prediction: dict[str, Any],
+    previous: dict[str, Any] | None = None,
+    following: dict[str, Any] | None = None,
+    *,
+    first: bool = False,
+) -> list[str]:
+    """What the analysis found in a sentence (and around it), as model
+    features (``corpus.nlp.learning.features``)."""
+    from corpus.nlp.learning.features import unit_features
+
+    return list(
+        unit_features(
+            fired={
+                tag: str((detail or {}).get("rule", ""))
+                for tag, detail in prediction.get("fired", {}).items()
+            },
+            counts=[n.get("counts", "") for n in prediction.get("numbers", [])],
+            claimant_type=prediction.get("claimant_type") or "",
+            text=prediction.get("text") or "",
+            previous=list((previous or {}).get("fired", {})),
+            following=list((following or {}).get("fired", {})),
+            first=first,
+        )
+    )
+
+
+def document_features(
+    predictions: list[dict[str, Any]], text: str | None = None
+) -> list[list[str]]:
+    """``sentence_features`` of each of a document's predictions, in order,
+    each with its neighbours as context."""
+    from corpus.nlp.learning.features import predictions_features
+
+    return [list(f) for f in predictions_features(predictions, text)]
 
 
 def sentences_of_span(
@@ -229,7 +258,8 @@ def training_snapshot(project: Project) -> Snapshot:
         for start, end, key in positives[document.pk]:
             for i in sentences_of_span(predictions, start, end):
                 cats[i][key] = 1.0
-        for prediction, row in zip(predictions, cats, strict=True):
+        features = document_features(predictions, document.text)
+        for prediction, row, found in zip(predictions, cats, features, strict=True):
             if not row:
                 continue
             snapshot.sentences.append(
@@ -239,7 +269,7 @@ def training_snapshot(project: Project) -> Snapshot:
                     "end": prediction["end"],
                     "text": document.text[prediction["start"] : prediction["end"]],
                     "cats": dict(sorted(row.items())),
-                    "features": sentence_features(prediction),
+                    "features": found,
                     "rules": sorted(prediction["fired"]),
                 }
             )

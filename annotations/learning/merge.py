@@ -28,7 +28,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from annotations.learning.examples import sentence_features
+from annotations.learning.examples import document_features
 from annotations.learning.storage import model_dir
 from annotations.models import LearnedModel, Tag, TrainingStatus
 from corpus.models import Document
@@ -104,7 +104,12 @@ def _probabilities(
 
     return textcat_predict(
         nlp,
-        [TextExample(p["text"], {}, tuple(sentence_features(p))) for p in predictions],
+        [
+            TextExample(p["text"], {}, tuple(found))
+            for p, found in zip(
+                predictions, document_features(predictions), strict=True
+            )
+        ],
     )
 
 

@@ -144,7 +144,11 @@ def _train(model: LearnedModel) -> dict[str, Any]:
         textcat_save,
         textcat_train,
     )
-    from corpus.nlp.learning.textcat import TrainSettings, textcat_out_of_fold
+    from corpus.nlp.learning.textcat import (
+        TrainSettings,
+        oof_folds,
+        textcat_out_of_fold,
+    )
 
     started = time.perf_counter()
     snapshot = training_snapshot(model.project)
@@ -174,16 +178,21 @@ def _train(model: LearnedModel) -> dict[str, Any]:
     def fold_done(done: int, total: int) -> None:
         _update(model.pk, done=done, stage=f"cross-validation {done}/{total}")
 
+    groups = [str(r["document"]) for r in rows]
     oof = textcat_out_of_fold(
         examples,
-        [str(r["document"]) for r in rows],
+        groups,
         labels,
         settings,
         folds=FOLDS,
         progress=fold_done,
     )
     calibration = calibrate_tags(
-        labels, [e.cats for e in examples], [set(r["rules"]) for r in rows], oof
+        labels,
+        [e.cats for e in examples],
+        [set(r["rules"]) for r in rows],
+        oof,
+        oof_folds(groups, FOLDS, settings.seed),
     )
 
     def epoch_done(done: int, total: int) -> None:

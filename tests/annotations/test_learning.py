@@ -169,6 +169,15 @@ def test_snapshot_positives_and_negatives(project, analyst, decided):
     assert snapshot.positives() == {"casualty_figure": 6, "official_claim": 6}
     assert snapshot.labels() == ["casualty_figure", "official_claim"]
     assert any(f.startswith("claimant_") for f in claim["features"])
+    # The rule that fired and the sentences around it are features too
+    # (corpus.nlp.learning.features), computed as the merge computes them.
+    if claim["rules"]:
+        assert any(f.startswith("rid_") for f in claim["features"])
+    assert any(
+        f.startswith(("prev_", "next_", "shape_"))
+        for row in snapshot.sentences
+        for f in row["features"]
+    )
     # Span level: every annotation, and the rejected suggestion as a negative.
     assert sum(1 for s in snapshot.spans if s["value"] == 1.0) == 12
     assert [s["tag"] for s in snapshot.spans if s["value"] == 0.0] == [

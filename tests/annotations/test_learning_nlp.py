@@ -20,6 +20,7 @@ from corpus.nlp.learning import (
     textcat_save,
     textcat_train,
 )
+from corpus.nlp.learning.calibrate import MIN_POSITIVES
 from corpus.nlp.learning.spancat import (
     SpanExample,
     fitted_sizes,
@@ -175,26 +176,64 @@ def test_merge_decision(rule, p, add, veto, expected):
 
 
 def test_calibration_adds_the_model_only_where_it_helps():
-    # Tag a: the rules miss four of eight positives, the model finds them.
+    # Tag a: the rules miss half of 24 positives, the model finds them.
     # Tag b: the rules are perfect; the model is noise.
-    gold = [{"a": 1.0, "b": 1.0}] * 8 + [{"a": 0.0, "b": 0.0}] * 8
-    rules = [{"a", "b"}] * 4 + [{"b"}] * 4 + [set()] * 8
-    probs = [{"a": 0.95, "b": 0.2}] * 8 + [{"a": 0.1, "b": 0.8}] * 8
-    result = calibrate_tags(["a", "b"], gold, rules, probs)
+    gold = [{"a": 1.0, "b": 1.0}] * 24 + [{"a": 0.0, "b": 0.0}] * 24
+    rules = [{"a", "b"}] * 12 + [{"b"}] * 12 + [set()] * 24
+    probs = [{"a": 0.95, "b": 0.2}] * 24 + [{"a": 0.1, "b": 0.8}] * 24
+    result = calibrate_tags(["a", "b"], gold, rules, probs, [i % 3 for i in range(48)])
     assert result["a"].add is not None and result["a"].add <= 0.9
-    assert result["a"].f1_rules == pytest.approx(2 * 4 / (2 * 4 + 4))
+    assert result["a"].f1_rules == pytest.approx(2 * 12 / (2 * 12 + 12))
     assert result["a"].f1_merged == 1.0
     assert (result["b"].add, result["b"].veto) == (None, None)
     assert result["b"].f1_merged == result["b"].f1_rules == 1.0
-    assert result["a"].support == 16 and result["a"].positives == 8
+    assert result["a"].support == 48 and result["a"].positives == 24
 
 
 def test_calibration_needs_enough_positives():
-    gold = [{"a": 1.0}] * 3 + [{"a": 0.0}] * 10
-    rules: list[set[str]] = [set()] * 13
-    probs = [{"a": 0.9}] * 3 + [{"a": 0.1}] * 10
+    # Ten positives the rules miss and the model finds: a lucky threshold on
+    # so few is not trusted (measured: it cost F1 on unseen texts), unless
+    # the caller lowers the bar.
+    gold = [{"a": 1.0}] * 10 + [{"a": 0.0}] * 30
+    rules: list[set[str]] = [set()] * 40
+    probs = [{"a": 0.9}] * 10 + [{"a": 0.1}] * 30
     result = calibrate_tags(["a"], gold, rules, probs)["a"]
     assert (result.add, result.veto) == (None, None)
+    assert MIN_POSITIVES == 20
+    lowered = calibrate_tags(["a"], gold, rules, probs, min_positives=5)["a"]
+    assert lowered.add is not None
+
+
+def test_calibration_wants_no_fold_worse_than_the_rules():
+    # Fold 0: the model adds the 8 positives the rules miss. Fold 1: it adds
+    # 4 sentences that are not. Better overall (F1 0.80 -> 0.92), worse than
+    # the rules in fold 1: not trusted when the folds are known.
+    found, missed = {"a": 1.0}, {"a": 1.0}
+    gold = [found] * 8 + [missed] * 8 + [{"a": 0.0}] * 8
+    gold += [found] * 8 + [{"a": 0.0}] * 16
+    rules = ([{"a"}] * 8 + [set()] * 16) * 2
+    probs = [{"a": 0.5}] * 8 + [{"a": 0.95}] * 8 + [{"a": 0.05}] * 8
+    probs += [{"a": 0.5}] * 8 + [{"a": 0.95}] * 4 + [{"a": 0.05}] * 12
+    folds = [0] * 24 + [1] * 24
+    overall = calibrate_tags(["a"], gold, rules, probs)["a"]
+    assert overall.add is not None
+    assert overall.f1_rules == pytest.approx(0.8)
+    steady = calibrate_tags(["a"], gold, rules, probs, folds)["a"]
+    assert (steady.add, steady.veto) == (None, None)
+
+
+def test_calibration_wants_more_than_one_sentence_of_gain():
+    # The rules miss one of 24 positives; the model finds it and nothing else:
+    # F1 0.979 -> 1.0, but one sentence is no evidence.
+    gold = [{"a": 1.0}] * 24 + [{"a": 0.0}] * 24
+    rules = [{"a"}] * 23 + [set()] * 25
+    probs = [{"a": 0.6}] * 23 + [{"a": 0.95}] + [{"a": 0.05}] * 24
+    result = calibrate_tags(["a"], gold, rules, probs)["a"]
+    assert (result.add, result.veto) == (None, None)
+    # Two such sentences are.
+    rules = [{"a"}] * 22 + [set()] * 26
+    probs = [{"a": 0.6}] * 22 + [{"a": 0.95}] * 2 + [{"a": 0.05}] * 24
+    assert calibrate_tags(["a"], gold, rules, probs)["a"].add is not None
 
 
 def test_calibration_skips_sentences_not_judged_for_the_tag():

@@ -13,6 +13,8 @@ documents with labelled spans (``SpanExample``).
   lengths of the training spans (measured in ``benchmarks/learning.py``).
 - ``calibrate``: per-tag thresholds for merging model probabilities with
   the rules, chosen on out-of-fold predictions (no spaCy needed).
+- ``features``: what the analysis found in and around a sentence (rule ids,
+  neighbouring tags, shape), the model's features besides the words.
 """
 
 from corpus.nlp.learning.calibrate import (

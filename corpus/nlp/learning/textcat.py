@@ -247,6 +247,12 @@ def folds_by_group(groups: Sequence[str], folds: int, seed: int = 0) -> list[int
     return [fold_of[g] for g in groups]
 
 
+def oof_folds(groups: Sequence[str], folds: int = 3, seed: int = 0) -> list[int]:
+    """The fold of each example in ``textcat_out_of_fold`` (same arguments)."""
+    folds = max(2, min(folds, len(set(groups))))
+    return folds_by_group(groups, folds, seed)
+
+
 def textcat_out_of_fold(
     data: Sequence[TextExample],
     groups: Sequence[str],
@@ -259,8 +265,8 @@ def textcat_out_of_fold(
     """Probabilities for every example from a model trained without its
     fold (k-fold by group). With fewer groups than folds, fewer folds."""
     settings = settings or TrainSettings()
+    fold = oof_folds(groups, folds, settings.seed)
     folds = max(2, min(folds, len(set(groups))))
-    fold = folds_by_group(groups, folds, settings.seed)
     out: list[dict[str, float]] = [{} for _ in data]
     for k in range(folds):
         train = [x for x, f in zip(data, fold, strict=True) if f != k]
