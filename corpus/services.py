@@ -24,6 +24,7 @@ from corpus.models import (
     Assignment,
     AssignmentStatus,
     Document,
+    OriginalFile,
     Source,
     SourceKind,
     normalize_text,
@@ -62,6 +63,8 @@ def document_create(
     extractor: str = "",
     extractor_version: str = "",
     warc: bytes = b"",
+    container: OriginalFile | None = None,
+    record_span: tuple[int, int] | None = None,
     **fields: Any,
 ) -> Document:
     """Store one document: its original bytes, hashes and normalised text.
@@ -71,6 +74,9 @@ def document_create(
     same bytes are already in the project, ``ValidationError`` for bad
     fields; either way nothing is written (stored files are removed again).
     ``warc`` is the WARC capture of a URL, kept next to the original.
+    ``container`` and ``record_span`` (offset, length): ``original`` is that
+    byte range of a file kept once (a JSON Lines record), and no file of its
+    own is written.
     """
     digest = sha256_hex(original)
     existing = Document.objects.filter(project=project, sha256=digest).first()
@@ -93,9 +99,13 @@ def document_create(
         extractor_version=extractor_version,
         **fields,
     )
-    document.original.save(
-        original_name or "original", ContentFile(original), save=False
-    )
+    if container is not None and record_span is not None:
+        document.container = container
+        document.record_offset, document.record_length = record_span
+    else:
+        document.original.save(
+            original_name or "original", ContentFile(original), save=False
+        )
     try:
         if warc:
             document.warc.save(f"{digest}.warc.gz", ContentFile(warc), save=False)
@@ -107,11 +117,13 @@ def document_create(
         given = {"project": project, "captured_by": captured_by, **fields}
         related = [name for name, value in given.items() if isinstance(value, Model)]
         document.full_clean(
-            exclude=["original", "warc", *related], validate_constraints=False
+            exclude=["original", "warc", "container", *related],
+            validate_constraints=False,
         )
         document.save()
     except BaseException:
-        document.original.delete(save=False)
+        if document.original:
+            document.original.delete(save=False)
         if document.warc:
             document.warc.delete(save=False)
         raise

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -41,6 +42,7 @@ from corpus.services import (
 )
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
+from projects.htmx import page_or_partial
 from projects.models import Role
 from projects.permissions import project_view, require_role
 from projects.services import project_set_blind_mode
@@ -133,9 +135,13 @@ def job_detail(request, slug: str, pk: int):
         "items": (job.report or {}).get("items", []),
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED),
     }
-    if request.headers.get("HX-Request"):
-        return TemplateResponse(request, "corpus/_job_progress.html", context)
-    return TemplateResponse(request, "corpus/job_detail.html", context)
+    # htmx polls the progress panel alone, every second while the job runs.
+    return page_or_partial(
+        request,
+        page="corpus/job_detail.html",
+        partial="corpus/_job_progress.html",
+        context=context,
+    )
 
 
 @project_view(Role.VIEWER)
@@ -144,8 +150,25 @@ def document_original(request, slug: str, pk: int):
     document = get_object_or_404(
         Document.objects.without_bodies(), pk=pk, project=request.project
     )
-    if not document.original:
+    if not document.has_original:
         raise Http404("This document has no stored original.")
+    if not document.original:
+        # A record of a file kept once (a JSON Lines line): its own bytes,
+        # whose SHA-256 is the document's, and where they are in that file.
+        container = document.container
+        assert container is not None
+        response = _attachment(
+            ContentFile(document.original_bytes()),
+            name=_download_name(document, ".json"),
+            media_type=document.media_type,
+            sha256=document.sha256,
+        )
+        end = (document.record_offset or 0) + (document.record_length or 0)
+        response["X-Glossa-Record"] = (
+            f"bytes {document.record_offset}-{end - 1} of {container.name} "
+            f"(SHA-256 {container.sha256})"
+        )
+        return response
     return _attachment(
         document.original,
         name=_download_name(document, ".bin"),

@@ -116,6 +116,16 @@ class MentionForm(ProjectForm):
     annotation = ProjectObjectField(queryset=Annotation.objects.all(), label="Quote")
 
 
+class MentionTranslationForm(MentionForm):
+    translation_note = forms.CharField(
+        required=False,
+        strip=True,
+        max_length=TRANSLATION_NOTE_MAX,
+        widget=forms.Textarea,
+        label="Translation note",
+    )
+
+
 class QuantityForm(ProjectForm):
     value = forms.IntegerField(min_value=0, label="Figure")
     counts = forms.ChoiceField(choices=QuantityCounts.choices, label="Counts")

@@ -26,6 +26,11 @@ urlpatterns = [
         name="claim-unlink",
     ),
     path(
+        "p/<slug:slug>/claims/<int:pk>/translate/",
+        views.claim_translate_view,
+        name="claim-translate",
+    ),
+    path(
         "p/<slug:slug>/claims/<int:pk>/quantities/",
         views.quantity_add_view,
         name="claim-quantity-add",

@@ -18,6 +18,26 @@ class ExtractionError(Exception):
     """The input cannot be turned into a document; ``str()`` says why, for users."""
 
 
+class Container:
+    """A file holding many records (a JSON Lines upload), kept once when its
+    records are stored: each record's ``Extracted.span`` is its byte range
+    in ``data``. The hash is computed once, on first use."""
+
+    def __init__(self, data: bytes, name: str, media_type: str) -> None:
+        self.data = data
+        self.name = name
+        self.media_type = media_type
+        self._sha256 = ""
+
+    @property
+    def sha256(self) -> str:
+        if not self._sha256:
+            import hashlib
+
+            self._sha256 = hashlib.sha256(self.data).hexdigest()
+        return self._sha256
+
+
 @dataclass
 class Extracted:
     """Text plus metadata extracted from one original.
@@ -44,6 +64,11 @@ class Extracted:
     """Further Document fields (kind, speaker_role, platform...) from records."""
     social: Any = None
     """A post's ``corpus.ingest.social.SocialRecord`` (stored as SocialPost)."""
+    container: Container | None = None
+    """The file kept once that holds this record, when ``original`` is
+    exactly ``container.data[span[0]:span[0] + span[1]]``."""
+    span: tuple[int, int] | None = None
+    """(offset, length) of ``original`` in ``container.data``, in bytes."""
 
 
 @cache
@@ -92,6 +117,8 @@ def invalid_text_reason(values: dict[str, Any], *, original: bytes = b"") -> str
     not, and short fields and metadata must not hold NUL characters, which
     PostgreSQL cannot store (the text itself loses them in normalisation).
     """
+    if isinstance(original, bytes) and _plainly_valid(values):
+        return ""
     for path, value in _strings(values, ""):
         try:
             value.encode("utf-8")
@@ -112,6 +139,36 @@ def invalid_text_reason(values: dict[str, Any], *, original: bytes = b"") -> str
     if not isinstance(original, bytes):
         return "The original is not bytes."
     return ""
+
+
+def _plainly_valid(values: dict[str, Any]) -> bool:
+    """The common case of ``invalid_text_reason`` at once: every string
+    encodes as UTF-8 and none but the top-level text holds a NUL. False
+    sends the caller through the slow path that names the problem."""
+    pieces: list[str] = []
+    stack: list[Any] = [values]
+    text = ""
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            pieces.append(node)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if isinstance(key, str):
+                    pieces.append(key)
+                if node is values and key == "text" and isinstance(item, str):
+                    text = item
+                else:
+                    stack.append(item)
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    joined = "".join(pieces)
+    try:
+        joined.encode("utf-8")
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in joined
 
 
 def _strings(value: Any, path: str):

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from corpus.ingest.base import (
+    Container,
     Extracted,
     ExtractionError,
     invalid_text_reason,
@@ -94,9 +95,18 @@ def record_to_extracted(
 
 
 def extract_jsonl(data: bytes, name: str) -> list[Extracted | RecordError]:
-    text, _ = decode_text(data)
+    """One document per line (or per record of a JSON array).
+
+    A line's original is its bytes in the file. When the file is UTF-8 those
+    bytes are a range of the file, so the file is kept once and each record
+    points to its range (``Extracted.container``, ``span``) instead of one
+    file being written per record.
+    """
+    text, encoding = decode_text(data)
     stripped = text.lstrip()
     items: list[Extracted | RecordError] = []
+    starts: dict[int, int] = {}  # line number -> its first byte in ``data``
+    container: Container | None = None
     if stripped.startswith("["):
         # A JSON array of records is accepted too (a common export shape).
         try:
@@ -110,7 +120,17 @@ def extract_jsonl(data: bytes, name: str) -> list[Extracted | RecordError]:
         label = "record"
     else:
         lines = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        if encoding == "utf-8":
+            container = Container(data, name, "application/jsonl")
+        offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        plain = container is not None and data.isascii()
+        for number, (line, raw) in enumerate(
+            zip(text.splitlines(), text.splitlines(keepends=True), strict=True),
+            start=1,
+        ):
+            if container is not None:
+                starts[number] = offset
+                offset += len(raw) if plain else len(raw.encode("utf-8"))
             if not line.strip():
                 continue
             try:
@@ -131,17 +151,25 @@ def extract_jsonl(data: bytes, name: str) -> list[Extracted | RecordError]:
             items.append(RecordError(record_name, invalid_text_reason({"record": raw})))
             continue
         try:
-            items.append(
-                record_to_extracted(
-                    record,
-                    name=record_name,
-                    original=original,
-                    extractor=NAME_JSONL,
-                    media="application/json",
-                )
+            item = record_to_extracted(
+                record,
+                name=record_name,
+                original=original,
+                extractor=NAME_JSONL,
+                media="application/json",
             )
         except RecordError as exc:
             items.append(exc)
+            continue
+        start = starts.get(number)
+        if (
+            container is not None
+            and start is not None
+            and data[start : start + len(original)] == original
+        ):
+            item.container = container
+            item.span = (start, len(original))
+        items.append(item)
     if not items:
         raise ExtractionError("The JSON Lines file has no records.")
     return items

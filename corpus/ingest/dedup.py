@@ -72,6 +72,8 @@ def _words(text: str) -> Iterator[list[str]]:
 
 def signature(text: str) -> list[int] | None:
     """MinHash signature of the word 5-grams, or None for very short texts."""
+    if len(text) < SEGMENT and len(_WORD.findall(text.lower())) < SHINGLE * 2:
+        return None  # one segment, too few words: nothing to hash
     minimum = np.full(PERMUTATIONS, _MAX, dtype=np.uint64)
     tail: list[str] = []
     words = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -41,7 +41,7 @@ class Failure:
 
 
 EXTRACTORS: dict[
-    str, Callable[[bytes, str], Sequence[Extracted | bulk.RecordError]]
+    str, Callable[[bytes, str], Iterable[Extracted | bulk.RecordError]]
 ] = {
     "text": text.extract,
     "markdown": markdown.extract,
@@ -58,6 +58,12 @@ EXTRACTORS: dict[
 }
 
 
+# Formats whose extractor yields its documents lazily (social exports of
+# thousands of posts): ``extract_iter`` hands them on unread, so that they
+# are stored a chunk at a time without the whole export in memory.
+STREAMED = {"x_tweets", "telegram", "activitypub", "social_zip"}
+
+
 def extract_all(
     data: bytes,
     name: str,
@@ -67,6 +73,22 @@ def extract_all(
     container: dict | None = None,
 ) -> list[Extracted | Failure]:
     """Extract every document in ``data`` (a file, feed, bulk file or archive)."""
+    return list(
+        extract_iter(data, name, budget=budget, depth=depth, container=container)
+    )
+
+
+def extract_iter(
+    data: bytes,
+    name: str,
+    *,
+    budget: archives.Budget | None = None,
+    depth: int = 0,
+    container: dict | None = None,
+) -> Iterable[Extracted | Failure]:
+    """As ``extract_all``, but a social export's posts come as a generator
+    (``STREAMED``), read one by one as the caller iterates; a file that
+    cannot be read at all is still reported at once."""
     limit = settings.GLOSSA_MAX_UPLOAD_BYTES
     if len(data) > limit:
         return [
@@ -84,6 +106,8 @@ def extract_all(
         return _extract_archive(data, name, fmt, budget, depth)
     try:
         items = EXTRACTORS[fmt](data, name)
+        if fmt not in STREAMED:
+            items = list(items)
     except ExtractionError as exc:
         return [Failure(name, str(exc))]
     except RecursionError:
@@ -99,19 +123,50 @@ def extract_all(
                 f"({exc.__class__.__name__}: {exc}).",
             )
         ]
-    out: list[Extracted | Failure] = []
+    checked = _checked(items, data, name, fmt, container)
+    return _guarded(checked, name, fmt) if fmt in STREAMED else list(checked)
+
+
+def _guarded(
+    items: Iterator[Extracted | Failure], name: str, fmt: str
+) -> Iterator[Extracted | Failure]:
+    """A streamed file's items; should reading stop part-way (a stream that
+    breaks after the first pass), the rest of the file is one failure, not
+    an exception that would undo the other files' documents."""
+    read = 0
+    try:
+        for item in items:
+            read += 1
+            yield item
+    except Exception as exc:
+        logger.warning("Extractor %s failed on %s", fmt, name, exc_info=True)
+        yield Failure(
+            name,
+            f"Reading {name} stopped after {read} items "
+            f"({exc.__class__.__name__}: {exc}); the rest was not read.",
+        )
+
+
+def _checked(
+    items: Iterable[Extracted | bulk.RecordError],
+    data: bytes,
+    name: str,
+    fmt: str,
+    container: dict | None,
+) -> Iterator[Extracted | Failure]:
     claimed = extension_format(name)
     entities = fmt in XML_FORMATS and _declares_entities(data)
+    container_sha256 = ""
     for item in items:
         if isinstance(item, bulk.RecordError):
-            out.append(Failure(item.name, str(item)))
+            yield Failure(item.name, str(item))
             continue
         # The boundary: text that cannot be stored fails here, on its own.
         problem = invalid_text_reason(
             {"text": item.text, "title": item.title, "author": item.author}
         )
         if problem:
-            out.append(Failure(item.name or name, problem))
+            yield Failure(item.name or name, problem)
             continue
         if claimed and claimed != fmt and not (claimed == "feed" and fmt == "html"):
             item.metadata["detected_format"] = fmt
@@ -122,15 +177,14 @@ def extract_all(
         if entities:
             _warn_entities(item)
         if item.original is not data:
+            # Once per file, not per item: a 10,000-post export is hashed once.
+            container_sha256 = container_sha256 or hashlib.sha256(data).hexdigest()
             item.metadata.setdefault("container", name)
-            item.metadata.setdefault(
-                "container_sha256", hashlib.sha256(data).hexdigest()
-            )
+            item.metadata.setdefault("container_sha256", container_sha256)
         if container:
             for key, value in container.items():
                 item.metadata.setdefault(key, value)
-        out.append(item)
-    return out
+        yield item
 
 
 XML_FORMATS = {"feed", "html"}

@@ -19,14 +19,48 @@ DUPLICATE = "duplicate"
 FAILED = "failed"
 
 
-@dataclass
 class Outcome:
-    """What happened to one file, record or archive member."""
+    """What happened to one file, record or archive member.
 
-    name: str
-    status: str
-    document: Document | None = None
-    message: str = ""
+    Slotted, and able to let go of its document (``release``) and keep only
+    its id: an upload of 50,000 posts then holds 50,000 small outcomes, not
+    50,000 documents. A released outcome's ``document`` is a fresh instance
+    whose columns load on first access."""
+
+    __slots__ = ("_document", "document_id", "message", "name", "status")
+
+    def __init__(
+        self,
+        name: str,
+        status: str,
+        document: Document | None = None,
+        message: str = "",
+    ) -> None:
+        self.name = name
+        self.status = status
+        self.message = message
+        self.document = document
+
+    @property
+    def document(self) -> Document | None:
+        if self._document is None and self.document_id is not None:
+            return Document.from_db(None, ["id"], [self.document_id])
+        return self._document
+
+    @document.setter
+    def document(self, document: Document | None) -> None:
+        self._document = document
+        self.document_id = document.pk if document is not None else None
+
+    def release(self) -> None:
+        """Keep the document's id only."""
+        self._document = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Outcome({self.name!r}, {self.status!r}, document={self.document_id}, "
+            f"message={self.message!r})"
+        )
 
 
 @dataclass
@@ -66,7 +100,7 @@ class IngestResult:
                 {
                     "name": o.name,
                     "status": o.status,
-                    "document": o.document.pk if o.document else None,
+                    "document": o.document_id,
                     "message": o.message,
                 }
                 for o in self.outcomes

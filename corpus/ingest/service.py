@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from corpus.ingest.base import Extracted, ExtractionError
-from corpus.ingest.extract import Failure, extract_all
+from corpus.ingest.extract import Failure, extract_all, extract_iter
 from corpus.ingest.fetch import fetch, warc_bytes
 from corpus.ingest.results import FAILED, IngestResult, Outcome
 from corpus.ingest.store import atomic_batch, store_groups, store_items
@@ -83,10 +83,12 @@ def ingest_batch(
     ``meta`` values override what was extracted when a file yields one
     document, and only fill gaps when it yields many (feeds, bulk, archives).
     """
-    groups = []
+    groups: list[Iterable[Extracted | Failure]] = []
     for name, data in files:
         try:
-            groups.append(extract_all(data, name))
+            # A social export's posts are read as they are stored (a chunk
+            # at a time), not all at once: memory stays flat.
+            groups.append(extract_iter(data, name))
         except Exception as exc:  # extract_all reports bad input itself
             groups.append([Failure(name, f"The file could not be read ({exc}).")])
     # One commit for the whole batch; documents are written in bulk chunks.

@@ -19,23 +19,41 @@ JSON Lines) and whose ``social`` carries a ``SocialRecord``: the export's
 bytes (kept once, ``SocialExport``), the account, reply, quote and media.
 A record that cannot be a post fails alone, named ("tweets.js record 17: no
 full_text"); the others go in.
+
+Exports are read as streams, never loaded whole (``_stream_array``): a first
+pass with ``ijson`` (its C backend) checks that the whole file is valid JSON
+of the expected shape, so a broken file is refused before any of its posts
+is stored, and collects the few top-level values a post needs (a Telegram
+channel's id and name); a second pass decodes the posts array one element
+at a time with the standard library's decoder (so a post's record, its
+original, is exactly what ``json.loads`` would give, lone surrogates
+included). The extractors are generators: the store takes their posts a
+chunk at a time, and an archive's media files are read from the zip only
+when their post is reached. A file that the first pass cannot read (not
+UTF-8, or not strict JSON) is read the old way, in memory, for its error
+message or its posts.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
+import itertools
 import json
 import mimetypes
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
+
+import ijson
+from django.conf import settings
 
 from corpus.ingest import archives
 from corpus.ingest.base import Extracted, ExtractionError
@@ -174,6 +192,227 @@ def _json(data: bytes, name: str) -> Any:
         raise ExtractionError(f"{name} is not valid JSON ({exc}).") from exc
 
 
+# --- Streaming ----------------------------------------------------------------
+
+Opener = Callable[[], IO[bytes]]
+"""Opens the export's posts file afresh (each pass reads it from the start)."""
+
+Posts = Iterator[Extracted | RecordError]
+_READ = 1 << 20
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+_VALUE_EVENTS = frozenset(
+    {"start_map", "start_array", "string", "number", "boolean", "null"}
+)
+_SCALAR_EVENTS = frozenset({"string", "number", "boolean", "null"})
+X_WRAPPER_BYTES = re.compile(rb"^\s*window\.YTD\.(\w+)\.part(\d+)\s*=\s*", re.ASCII)
+
+
+class _NotStreamable(Exception):
+    """The file is not strict UTF-8 JSON of the expected shape: it is read
+    whole instead, which gives the same posts or a precise error."""
+
+
+class _Body(io.RawIOBase):
+    """The JSON inside a posts file: without a UTF-8 byte-order mark, the
+    first ``skip`` bytes (X's ``window.YTD... =``) and, for X, the trailing
+    blanks and ``;`` after the array (held back until more bytes follow)."""
+
+    def __init__(self, raw: IO[bytes], *, skip: int = 0, trim_tail: bool = False):
+        super().__init__()
+        self.raw = raw
+        self.trim_tail = trim_tail
+        head = raw.read(skip + 3)
+        if head.startswith(codecs.BOM_UTF8):
+            head = head[3:] + raw.read(3)
+        self.pending = head[skip:]
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        while not self.done and len(self.pending) < size:
+            chunk = self.raw.read(max(size, _READ))
+            if not chunk:
+                self.done = True
+                if self.trim_tail:
+                    self.pending = self.pending.rstrip(b" \t\r\n;")
+                break
+            self.pending += chunk
+        out = self.pending[:size]
+        if self.trim_tail and not self.done:
+            # Never hand out a trailing run of blanks and ";": it may be the
+            # file's end, which is not JSON.
+            kept = len(out.rstrip(b" \t\r\n;"))
+            if kept == 0 and out:
+                kept = len(out)  # a run longer than the buffer is not the end
+            out = out[:kept]
+        self.pending = self.pending[len(out) :]
+        buffer[: len(out)] = out
+        return len(out)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _x_body(open_: Opener) -> IO[bytes]:
+    """``tweets.js`` from just after its ``window.YTD.<kind>.partN =``."""
+    with open_() as raw:
+        head = raw.read(512)
+    match = X_WRAPPER_BYTES.match(head.removeprefix(codecs.BOM_UTF8))
+    if match is None:
+        raise _NotStreamable
+    return cast(IO[bytes], _Body(open_(), skip=match.end(), trim_tail=True))
+
+
+def _scan(stream: IO[bytes], path: str) -> dict[str, Any]:
+    """First pass: the whole file is valid JSON whose root is an array
+    (``path`` empty) or an object with an array at key ``path``; return the
+    root object's scalar values. Raises ``_NotStreamable`` otherwise."""
+    found = 0
+    top: dict[str, Any] = {}
+    try:
+        with stream:
+            events = ijson.parse(stream)
+            first = next(events, None)
+            if first is None or first[1] != ("start_map" if path else "start_array"):
+                raise _NotStreamable
+            for prefix, event, value in events:
+                if not path or "." in prefix or event not in _VALUE_EVENTS:
+                    continue
+                if prefix == path:
+                    if event != "start_array":
+                        raise _NotStreamable
+                    found += 1
+                elif event in _SCALAR_EVENTS:
+                    top[prefix] = value
+    except (ijson.JSONError, UnicodeError, ValueError) as exc:
+        raise _NotStreamable from exc
+    if path and found != 1:
+        raise _NotStreamable  # none, or a duplicate key json.loads would resolve
+    return top
+
+
+class _Reader:
+    """Second pass: JSON values decoded one at a time from a byte stream by
+    the standard library's decoder, with only the current value in memory."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""
+        self.at = 0
+        self.eof = False
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.stream.read(_READ)
+        self.eof = not chunk
+        self.text = self.text[self.at :] + self.decoder.decode(chunk, final=self.eof)
+        self.at = 0
+        return True
+
+    def _next_char(self) -> str:
+        while True:
+            match = _SPACE.match(self.text, self.at)
+            assert match is not None  # the pattern matches the empty string
+            self.at = match.end()
+            if self.at < len(self.text) or not self._more():
+                return self.text[self.at : self.at + 1]
+
+    def _take(self, expected: str) -> str:
+        char = self._next_char()
+        if char not in expected:
+            raise ValueError(f"expected one of {expected!r}, found {char!r}")
+        self.at += 1
+        return char
+
+    def value(self) -> Any:
+        self._next_char()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.at)
+            except ValueError:
+                if self._more():
+                    continue  # the value goes on past what has been read
+                raise
+            if end == len(self.text) and self._more():
+                continue  # a number may go on
+            self.at = end
+            return value
+
+    def find_key(self, key: str) -> None:
+        """In the root object, move to the value of ``key``."""
+        self._take("{")
+        while True:
+            name = self.value()
+            self._take(":")
+            if name == key:
+                return
+            self.value()
+            self._take(",")
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here, one by one."""
+        self._take("[")
+        if self._next_char() == "]":
+            self.at += 1
+            return
+        while True:
+            yield self.value()
+            if self._take(",]") == "]":
+                return
+
+
+def _stream_array(
+    open_: Opener, path: str = "", *, x_wrapper: bool = False
+) -> tuple[Iterator[Any], dict[str, Any]]:
+    """The elements of the posts array (the root array, or the root object's
+    ``path``) as a lazy iterator, and the root object's scalar values.
+    The file is checked whole first (``_scan``), so it is refused before any
+    post is stored. Raises ``_NotStreamable`` for what only ``json.loads``
+    (with the charset detection of ``decode_text``) can read or explain."""
+
+    def body() -> IO[bytes]:
+        if x_wrapper:
+            return _x_body(open_)
+        return cast(IO[bytes], _Body(open_()))
+
+    top = _scan(body(), path)
+
+    def elements() -> Iterator[Any]:
+        with body() as stream:
+            reader = _Reader(stream)
+            if path:
+                reader.find_key(path)
+            yield from reader.items()
+
+    return elements(), top
+
+
+def _root_array(
+    open_: Opener, name: str, key: str, what: str
+) -> tuple[Iterator[Any], dict[str, Any]]:
+    """The posts array at ``key`` of the root object, streamed, and the root
+    object's scalar values; read whole if it cannot be streamed."""
+    try:
+        return _stream_array(open_, key)
+    except _NotStreamable:
+        with open_() as raw:
+            root = _json(raw.read(), name)
+        if not isinstance(root, dict) or not isinstance(root.get(key), list):
+            raise ExtractionError(f"{name} is not {what} (no {key} list).") from None
+        return iter(root.pop(key)), root
+
+
+def _bytes_opener(data: bytes) -> Opener:
+    return partial(io.BytesIO, data)
+
+
 # --- X (Twitter) --------------------------------------------------------------
 
 
@@ -235,37 +474,76 @@ def extract_x(
     name: str,
     *,
     account: bytes | None = None,
-    media: dict[str, bytes] | None = None,
+    media: Mapping[str, bytes] | None = None,
     export: ExportFile | None = None,
-) -> list[Extracted | RecordError]:
+) -> Posts:
     """Posts of an X archive's ``tweets.js`` (``media``: file name -> bytes
     of ``data/tweets_media/``)."""
-    records = _x_records(data, name)
-    export = export or ExportFile(name=name, platform="x", data=data)
+    return x_posts(
+        _bytes_opener(data),
+        name,
+        account=account,
+        media=media,
+        export=export or ExportFile(name=name, platform="x", data=data),
+    )
+
+
+def x_posts(
+    open_: Opener,
+    name: str,
+    *,
+    account: bytes | None,
+    media: Mapping[str, bytes] | None,
+    export: ExportFile,
+) -> Posts:
+    """The posts of a ``tweets.js``, read as a stream (the file is checked
+    whole now; its posts come as they are iterated)."""
+    records: Iterator[Any]
+    try:
+        records, _ = _stream_array(open_, x_wrapper=True)
+    except _NotStreamable:
+        with open_() as raw:
+            records = iter(_x_records(raw.read(), name))
     handle, display = _x_account(account)
-    base = name.rsplit("/", 1)[-1]
-    out: list[Extracted | RecordError] = []
-    for number, wrapper in enumerate(records, start=1):
-        label = f"{base} record {number}"
-        out.append(
-            _one_post(
-                label,
-                partial(
-                    _x_post, wrapper, label, handle, display, media or {}, export, name
-                ),
-            )
+    build = partial(
+        _x_post,
+        handle=handle,
+        display=display,
+        media=media or {},
+        export=export,
+        name=name,
+    )
+    return _each(records, f"{name.rsplit('/', 1)[-1]} record", build, name)
+
+
+def _each(
+    records: Iterator[Any],
+    label: str,
+    build: Callable[[Any, str], Extracted],
+    name: str,
+    skip: Callable[[Any], bool] | None = None,
+) -> Posts:
+    """One post (or its failure) per record, numbered from 1; records that
+    ``skip`` (service messages, boosts) are not posts."""
+    posts = 0
+    for number, record in enumerate(records, start=1):
+        if skip is not None and skip(record):
+            continue
+        posts += 1
+        yield _one_post(
+            f"{label} {number}", partial(build, record, f"{label} {number}")
         )
-    if not out:
-        raise ExtractionError(f"{name} holds no posts.")
-    return out
+    if not posts:
+        yield RecordError(name, f"{name} holds no posts.")
 
 
 def _x_post(
     wrapper: Any,
     label: str,
+    *,
     handle: str,
     display: str,
-    media: dict[str, bytes],
+    media: Mapping[str, bytes],
     export: ExportFile,
     name: str,
 ) -> Extracted:
@@ -367,48 +645,48 @@ def extract_telegram(
     data: bytes,
     name: str,
     *,
-    media: dict[str, bytes] | None = None,
+    media: Mapping[str, bytes] | None = None,
     export: ExportFile | None = None,
-) -> list[Extracted | RecordError]:
+) -> Posts:
     """Posts of a Telegram channel export (``media``: relative path -> bytes)."""
-    channel = _json(data, name)
-    if not isinstance(channel, dict) or not isinstance(channel.get("messages"), list):
-        raise ExtractionError(f"{name} is not a Telegram export (no messages list).")
-    export = export or ExportFile(name=name, platform="telegram", data=data)
-    channel_id = str(channel.get("id") or "").strip()
-    title = str(channel.get("name") or "")
-    base = name.rsplit("/", 1)[-1]
-    out: list[Extracted | RecordError] = []
-    for number, message in enumerate(channel["messages"], start=1):
-        label = f"{base} message {number}"
-        if isinstance(message, dict) and message.get("type") == "service":
-            continue  # joins, pins, title changes: not posts
-        out.append(
-            _one_post(
-                label,
-                partial(
-                    _telegram_post,
-                    message,
-                    label,
-                    channel_id,
-                    title,
-                    media or {},
-                    export,
-                    name,
-                ),
-            )
-        )
-    if not out:
-        raise ExtractionError(f"{name} holds no posts.")
-    return out
+    return telegram_posts(
+        _bytes_opener(data),
+        name,
+        media=media,
+        export=export or ExportFile(name=name, platform="telegram", data=data),
+    )
+
+
+def telegram_posts(
+    open_: Opener, name: str, *, media: Mapping[str, bytes] | None, export: ExportFile
+) -> Posts:
+    """The posts of a ``result.json``, read as a stream (see ``x_posts``)."""
+    messages, channel = _root_array(open_, name, "messages", "a Telegram export")
+    build = partial(
+        _telegram_post,
+        channel_id=str(channel.get("id") or "").strip(),
+        title=str(channel.get("name") or ""),
+        media=media or {},
+        export=export,
+        name=name,
+    )
+    return _each(
+        messages,
+        f"{name.rsplit('/', 1)[-1]} message",
+        build,
+        name,
+        # Joins, pins, title changes: not posts.
+        skip=lambda m: isinstance(m, dict) and m.get("type") == "service",
+    )
 
 
 def _telegram_post(
     message: Any,
     label: str,
+    *,
     channel_id: str,
     title: str,
-    media: dict[str, bytes],
+    media: Mapping[str, bytes],
     export: ExportFile,
     name: str,
 ) -> Extracted:
@@ -511,65 +789,68 @@ def _actor_handle(actor: Any) -> tuple[str, str]:
     return "", ""
 
 
+NOT_POSTS = {"Announce", "Like", "Follow", "Delete", "Undo"}
+"""Activities of an outbox that are not the account's posts (boosts...)."""
+
+
 def extract_outbox(
     data: bytes,
     name: str,
     *,
     actor: bytes | None = None,
-    media: dict[str, bytes] | None = None,
+    media: Mapping[str, bytes] | None = None,
     export: ExportFile | None = None,
-) -> list[Extracted | RecordError]:
+) -> Posts:
     """Posts of an ActivityPub outbox (``actor``: ``actor.json``'s bytes)."""
-    outbox = _json(data, name)
-    if not isinstance(outbox, dict) or not isinstance(outbox.get("orderedItems"), list):
-        raise ExtractionError(
-            f"{name} is not an ActivityPub outbox (no orderedItems list)."
-        )
-    export = export or ExportFile(name=name, platform="mastodon", data=data)
+    return outbox_posts(
+        _bytes_opener(data),
+        name,
+        actor=actor,
+        media=media,
+        export=export or ExportFile(name=name, platform="mastodon", data=data),
+    )
+
+
+def outbox_posts(
+    open_: Opener,
+    name: str,
+    *,
+    actor: bytes | None,
+    media: Mapping[str, bytes] | None,
+    export: ExportFile,
+) -> Posts:
+    """The posts of an ``outbox.json``, read as a stream (see ``x_posts``)."""
+    items, _ = _root_array(open_, name, "orderedItems", "an ActivityPub outbox")
     handle, display = "", ""
     if actor:
         try:
             handle, display = _actor_handle(json.loads(decode_text(actor)[0]))
         except (ValueError, ExtractionError):
             handle, display = "", ""
-    base = name.rsplit("/", 1)[-1]
-    out: list[Extracted | RecordError] = []
-    for number, activity in enumerate(outbox["orderedItems"], start=1):
-        label = f"{base} item {number}"
-        if isinstance(activity, dict) and activity.get("type") in {
-            "Announce",
-            "Like",
-            "Follow",
-            "Delete",
-            "Undo",
-        }:
-            continue  # boosts and other activities are not the account's posts
-        out.append(
-            _one_post(
-                label,
-                partial(
-                    _outbox_post,
-                    activity,
-                    label,
-                    handle,
-                    display,
-                    media or {},
-                    export,
-                    name,
-                ),
-            )
-        )
-    if not out:
-        raise ExtractionError(f"{name} holds no posts.")
-    return out
+    build = partial(
+        _outbox_post,
+        handle=handle,
+        display=display,
+        media=media or {},
+        export=export,
+        name=name,
+    )
+    return _each(
+        items,
+        f"{name.rsplit('/', 1)[-1]} item",
+        build,
+        name,
+        skip=lambda a: isinstance(a, dict) and a.get("type") in NOT_POSTS,
+    )
 
 
 def _outbox_post(
     activity: Any,
     label: str,
+    *,
     handle: str,
     display: str,
-    media: dict[str, bytes],
+    media: Mapping[str, bytes],
     export: ExportFile,
     name: str,
 ) -> Extracted:
@@ -675,61 +956,116 @@ def archive_kind(names: set[str]) -> tuple[str, str] | None:
     return None
 
 
+class _ZipMedia(Mapping[str, bytes]):
+    """An export archive's media files by path (below ``root``), each read
+    from the zip only when a post names it, and not kept afterwards."""
+
+    def __init__(
+        self, archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], root: str
+    ) -> None:
+        self.archive = archive
+        self.infos = {
+            path[len(root) :]: info
+            for path, info in infos.items()
+            if path.startswith(root)
+        }
+
+    def __getitem__(self, key: str) -> bytes:
+        info = self.infos[key]
+        if info.flag_bits & 0x1 or info.file_size > settings.GLOSSA_MAX_UPLOAD_BYTES:
+            raise KeyError(key)  # encrypted or too large: listed, not kept
+        with self.archive.open(info) as handle:
+            return handle.read()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+
 def extract_archive(
     data: bytes, name: str, budget: archives.Budget | None = None
-) -> list[Extracted | RecordError]:
-    """A whole export as a zip: its posts, with account and media files."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-    found = archive_kind(names)
+) -> Posts:
+    """A whole export as a zip: its posts, with account and media files.
+
+    The zip's central directory is checked against the archive budget (its
+    declared sizes, which bound what ``zipfile`` expands) before anything
+    is read; the posts file is then streamed and each media file read when
+    its post is reached."""
+    budget = budget or archives.Budget.from_settings()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        listed = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise archives.ArchiveRefused(
+            f"{name} is a corrupt ZIP archive ({exc})."
+        ) from exc
+    infos = {
+        info.filename: info
+        for info in listed
+        if not info.is_dir() and not archives._skipped(info.filename)
+    }
+    found = archive_kind(set(infos))
     if found is None:
         raise ExtractionError(f"{name} is not a known social-media export archive.")
+    budget.take_member(name, len(infos))
+    budget.take_bytes(name, sum(info.file_size for info in infos.values()))
+    limit = settings.GLOSSA_MAX_UPLOAD_BYTES
+
+    def opener(path: str) -> Opener:
+        info = infos[path]
+        if info.flag_bits & 0x1:
+            raise ExtractionError(f"{name}/{path} is encrypted in the archive.")
+        if info.file_size > limit:
+            raise ExtractionError(
+                f"{name}/{path} is too large ({info.file_size:,} bytes; the limit "
+                f"is {limit:,} bytes, GLOSSA_MAX_UPLOAD_BYTES)."
+            )
+        return partial(archive.open, info)
+
+    def small(path: str) -> bytes | None:
+        if path not in infos:
+            return None
+        with opener(path)() as handle:
+            return handle.read()
+
     platform, posts_path = found
     root = posts_path[: len(posts_path) - len(posts_path.rsplit("/", 1)[-1])]
     if platform == "x":
         root = root.removesuffix("data/")
-    files: dict[str, bytes] = {}
-    budget = budget or archives.Budget.from_settings()
-    for member, content in archives.zip_members(data, name, budget):
-        if isinstance(content, bytes):
-            files[member[len(name) + 1 :]] = content
     export = ExportFile(name=name, platform=platform, data=data)
     if platform == "x":
-        media_dir = f"{root}data/tweets_media/"
-        media = {
-            path[len(media_dir) :]: body
-            for path, body in files.items()
-            if path.startswith(media_dir)
-        }
-        out: list[Extracted | RecordError] = []
+        account = small(f"{root}data/account.js")
+        media = _ZipMedia(archive, infos, f"{root}data/tweets_media/")
         parts = sorted(
             p
-            for p in files
+            for p in infos
             if p.startswith(f"{root}data/")
             and re.fullmatch(r"tweets?(-part\d+)?\.js", p.rsplit("/", 1)[-1])
         )
-        for part in parts:
-            out.extend(
-                extract_x(
-                    files[part],
+        # Each part is checked whole now; their posts come as iterated.
+        return itertools.chain.from_iterable(
+            [
+                x_posts(
+                    opener(part),
                     f"{name}/{part}",
-                    account=files.get(f"{root}data/account.js"),
+                    account=account,
                     media=media,
                     export=export,
                 )
-            )
-        return out
-    relative = {
-        path[len(root) :]: body for path, body in files.items() if path.startswith(root)
-    }
+                for part in parts
+            ]
+        )
+    relative = _ZipMedia(archive, infos, root)
     if platform == "mastodon":
-        return extract_outbox(
-            files[posts_path],
+        return outbox_posts(
+            opener(posts_path),
             f"{name}/{posts_path}",
-            actor=files.get(f"{root}actor.json"),
+            actor=small(f"{root}actor.json"),
             media=relative,
             export=export,
         )
-    return extract_telegram(
-        files[posts_path], f"{name}/{posts_path}", media=relative, export=export
+    return telegram_posts(
+        opener(posts_path), f"{name}/{posts_path}", media=relative, export=export
     )

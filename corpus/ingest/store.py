@@ -18,6 +18,7 @@ its Document.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -36,10 +37,12 @@ from corpus.ingest import dedup, social_store
 from corpus.ingest.base import Extracted, invalid_text_reason
 from corpus.ingest.extract import Failure
 from corpus.ingest.results import DUPLICATE, FAILED, STORED, IngestResult, Outcome
-from corpus.language import with_detected_language
+from corpus.ingest.rows import insert_documents, new_document
+from corpus.language import with_detected_language, with_detected_languages
 from corpus.models import (
     Document,
     DocumentKind,
+    OriginalFile,
     Source,
     normalize_text,
     sha256_hex,
@@ -49,8 +52,14 @@ from projects.models import Project
 
 logger = logging.getLogger(__name__)
 
-# Documents stored per bulk insert (and per duplicate/near-duplicate query).
-CHUNK = 100
+# Documents stored per bulk insert (and per duplicate/near-duplicate query):
+# at most CHUNK, and fewer when their texts reach CHUNK_CHARS, so that a chunk
+# of short records costs few round trips and one of long texts stays small.
+CHUNK = 1000
+CHUNK_CHARS = 4_000_000
+# Outcomes past this many keep their document's id only (``Outcome.release``),
+# so that memory stays flat however many posts an export holds.
+KEEP_DOCUMENTS = 1000
 
 # Fields a caller may set on every document of one ingestion.
 META_FIELDS = {
@@ -100,6 +109,11 @@ class Batch:
     documents, social exports and media. Paths, not Documents, so that a
     large upload does not keep every stored document in memory."""
     social_exports: dict[str, Any] = field(default_factory=dict)
+    containers: dict[str, OriginalFile] = field(default_factory=dict)
+    """Files kept once (JSON Lines uploads) by SHA-256; their records'
+    documents point to them (``Document.container``)."""
+    new_containers: set[str] = field(default_factory=set)
+    """Of those, the ones this batch wrote."""
 
     def finish(self) -> None:
         """Last step inside the transaction (a hook for checks and tests)."""
@@ -152,7 +166,7 @@ def store_items(
 
 
 def store_groups(
-    groups: Iterable[list[Extracted | Failure]],
+    groups: Iterable[Iterable[Extracted | Failure]],
     *,
     project: Project,
     user,
@@ -167,7 +181,9 @@ def store_groups(
 
     Each group is what one file yielded: ``meta`` overrides the extracted
     values of a file that yields one document, and only fills gaps in one
-    that yields many (a feed, a bulk file, an archive).
+    that yields many (a feed, a bulk file, an archive). A group may be a
+    generator (a social export streamed post by post): it is read as it is
+    stored, never held whole.
     """
     meta = _check_meta(meta)
     outcomes: list[Outcome | None] = []
@@ -180,6 +196,7 @@ def store_groups(
     )
     platforms: set[str] = set()
     prepared: list[Prepared] = []
+    chars = 0  # of the prepared texts
 
     def flush() -> None:
         # Items are prepared and stored a chunk at a time, and dropped once
@@ -189,11 +206,13 @@ def store_groups(
         social_store.prepare_posts(posts, project=project, batch=batch)
         platforms.update(p.platform for p in posts)
         for outcome_at, outcome in _store_chunk(prepared, context):
+            if outcome_at >= KEEP_DOCUMENTS:
+                outcome.release()  # a large upload keeps ids, not documents
             outcomes[outcome_at] = outcome
         prepared.clear()
 
-    for items in groups:
-        documents_in = sum(1 for i in items if isinstance(i, Extracted))
+    for group in groups:
+        items, documents_in = _counted(group)
         for item in items:
             if isinstance(item, Failure):
                 outcomes.append(Outcome(item.name, FAILED, message=item.reason))
@@ -217,14 +236,35 @@ def store_groups(
             else:
                 outcomes.append(None)
                 prepared.append(ready)
-                if len(prepared) == CHUNK:
+                chars += len(ready.text)
+                if len(prepared) >= CHUNK or chars >= CHUNK_CHARS:
                     flush()
+                    chars = 0
     if prepared:
         flush()
+    _drop_unused_containers(batch)
     social_store.link_posts(project, platforms)
     result = IngestResult()
     result.outcomes = [o for o in outcomes if o is not None]
     return result
+
+
+def _counted(
+    group: Iterable[Extracted | Failure],
+) -> tuple[Iterable[Extracted | Failure], int]:
+    """The group's items and how many documents it holds: exactly for a
+    list; for a generator, 0, 1 or 2 (more) from its first documents."""
+    if isinstance(group, list):
+        return group, sum(1 for i in group if isinstance(i, Extracted))
+    stream = iter(group)
+    head: list[Extracted | Failure] = []
+    documents = 0
+    for item in stream:
+        head.append(item)
+        documents += isinstance(item, Extracted)
+        if documents == 2:
+            break
+    return itertools.chain(head, stream), documents
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -273,7 +313,7 @@ def _prepare(
         if override or not fields.get(key):
             fields[key] = value
     fields["kind"] = fields.get("kind") or kind or DocumentKind.ARTICLE
-    if fields["kind"] not in DocumentKind.values:
+    if fields["kind"] not in _KINDS:
         return Outcome(
             item.name,
             FAILED,
@@ -300,6 +340,9 @@ def _prepare(
         source=_source_for(project, record_source or source, batch),
         sig=None,  # computed per chunk (``_store_chunk``), to keep memory flat
     )
+
+
+_KINDS = frozenset(DocumentKind.values)
 
 
 def _source_for(
@@ -336,6 +379,11 @@ class _Context:
     captured_at: datetime
     batch: Batch
 
+    @property
+    def captured_by(self) -> Any:
+        """The user to record on the documents (none for a system ingestion)."""
+        return self.user if getattr(self.user, "is_authenticated", False) else None
+
 
 def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcome]]:
     """Store one chunk; return (position, outcome) for each of its items.
@@ -348,6 +396,16 @@ def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcom
         ready.sig = dedup.signature(ready.text)
     accepted = _find_duplicates(chunk, ctx.project)
     _find_near_duplicates(accepted, ctx.project)
+    # One call for the chunk; the identifier is loaded once per process.
+    for ready, fields in zip(
+        accepted,
+        with_detected_languages(
+            [r.fields for r in accepted], [r.text for r in accepted]
+        ),
+        strict=True,
+    ):
+        ready.fields = fields
+    _keep_containers(accepted, ctx)
     try:
         with transaction.atomic():
             _bulk_write(accepted, ctx)
@@ -368,7 +426,52 @@ def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcom
         ready.item.metadata = {}
         ready.item.fields = {}
         ready.item.social = None
+        ready.item.container = None
     return outcomes
+
+
+def _keep_containers(accepted: list[Prepared], ctx: _Context) -> None:
+    """Keep once each file whose records this chunk stores (outside the
+    chunk's savepoint, so a chunk that falls back one by one still has it).
+
+    A file already kept in the project (the same upload again) is reused.
+    """
+    for ready in accepted:
+        container = ready.item.container
+        if container is None or container.sha256 in ctx.batch.containers:
+            continue
+        kept = OriginalFile.objects.filter(
+            project=ctx.project, sha256=container.sha256
+        ).first()
+        if kept is None:
+            kept = OriginalFile(
+                project=ctx.project,
+                sha256=container.sha256,
+                size=len(container.data),
+                name=container.name[:500],
+                media_type=container.media_type,
+            )
+            kept.file.save(
+                container.name or "upload", ContentFile(container.data), save=False
+            )
+            ctx.batch.files.append(str(kept.file.name))
+            kept.save()
+            ctx.batch.new_containers.add(container.sha256)
+        ctx.batch.containers[container.sha256] = kept
+
+
+def _drop_unused_containers(batch: Batch) -> None:
+    """Remove a file this batch kept whose records were all refused or
+    duplicates: no file without a document."""
+    for sha256 in batch.new_containers:
+        kept = batch.containers[sha256]
+        if not kept.documents.exists():
+            path = str(kept.file.name)
+            kept.delete()
+            default_storage.delete(path)
+            batch.files.remove(path)
+            del batch.containers[sha256]
+    batch.new_containers.clear()
 
 
 def _find_duplicates(chunk: list[Prepared], project: Project) -> list[Prepared]:
@@ -486,44 +589,89 @@ def _new_document(ready: Prepared, ctx: _Context) -> Document:
     """An unsaved Document with its files written and its fields validated."""
     item = ready.item
     ready.fields = with_detected_language(ready.fields, ready.text)
-    document = Document(
-        project=ctx.project,
-        text=ready.text,
-        text_sha256=ready.text_sha256,
-        sha256=ready.sha256,
-        size=len(item.original),
-        original_name=item.name[:500],
-        media_type=item.media_type,
-        captured_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
-        captured_at=ctx.captured_at,
-        extractor=item.extractor,
-        extractor_version=item.extractor_version[:40],
-        source=ready.source,
-        previous_version=_saved(ready.previous),
-        near_duplicate_of=_saved(ready.near),
-        metadata=ready.metadata,
-        **ready.fields,
+    container = _container_of(item, ctx.batch)
+    document = new_document(
+        dict(
+            project=ctx.project,
+            text=ready.text,
+            text_sha256=ready.text_sha256,
+            sha256=ready.sha256,
+            size=len(item.original),
+            original_name=item.name[:500],
+            media_type=item.media_type,
+            captured_by=ctx.captured_by,
+            captured_at=ctx.captured_at,
+            extractor=item.extractor,
+            extractor_version=item.extractor_version[:40],
+            source=ready.source,
+            # Ids, not instances: no descriptor work per document.
+            previous_version_id=_saved_id(ready.previous),
+            near_duplicate_of_id=_saved_id(ready.near),
+            metadata=ready.metadata,
+            container_id=container.pk if container else None,
+            record_offset=item.span[0] if container and item.span else None,
+            record_length=item.span[1] if container and item.span else None,
+            **ready.fields,
+        )
     )
-    # Field validation as in document_create; uniqueness and constraints are
-    # the database's job (a refused chunk falls back to one by one).
-    document.clean_fields(
-        exclude=[
-            "original",
-            "warc",
-            "project",
-            "source",
-            "captured_by",
-            "previous_version",
-            "near_duplicate_of",
-        ]
-    )
+    # Field validation as in document_create, of the values that come from
+    # the input (the others are set here, and the kind is checked in
+    # ``_prepare``); uniqueness and constraints are the database's job (a
+    # refused chunk falls back to one by one).
+    document.clean_fields(exclude=_NOT_FROM_INPUT)
     ready.document = document
-    document.original.save(
-        item.name or "original", ContentFile(item.original), save=False
-    )
+    if container is None:
+        document.original.save(
+            item.name or "original", ContentFile(item.original), save=False
+        )
     if ctx.warc:
         document.warc.save(f"{ready.sha256}.warc.gz", ContentFile(ctx.warc), save=False)
     return document
+
+
+# Document fields whose values ``_new_document`` sets itself (hashes, sizes,
+# files, related instances) or has checked: not validated again per document.
+_NOT_FROM_INPUT = [
+    "kind",
+    "language_confidence",
+    "media_type",
+    "extractor",
+    # Not serialisable metadata fails the chunk's insert (json.dumps there),
+    # and the one-by-one fallback names the record: not dumped twice here.
+    "metadata",
+    "original",
+    "warc",
+    "project",
+    "source",
+    "captured_by",
+    "previous_version",
+    "near_duplicate_of",
+    "container",
+    "record_offset",
+    "record_length",
+    "text",
+    "text_sha256",
+    "sha256",
+    "size",
+    "original_name",
+    "extractor_version",
+    "captured_at",
+    "analysis_status",
+    "analysis_error",
+    "created_at",
+]
+
+
+def _container_of(item: Extracted, batch: Batch) -> OriginalFile | None:
+    """The kept file holding this record, if it is one (``_keep_containers``)."""
+    if item.container is None or item.span is None:
+        return None
+    return batch.containers.get(item.container.sha256)
+
+
+def _saved_id(target: Document | Prepared | None) -> int | None:
+    saved = _saved(target)
+    return saved.pk if saved is not None else None
 
 
 def _saved(target: Document | Prepared | None) -> Document | None:
@@ -544,7 +692,7 @@ def _bulk_write(accepted: list[Prepared], ctx: _Context) -> None:
                 _delete_files(ready.document)
             ready.document = None
             accepted.remove(ready)
-    Document.objects.bulk_create(documents)
+    insert_documents(documents)  # one COPY (bulk_create off PostgreSQL)
     social_store.write_posts(
         [(r.document, r.item.social) for r in accepted if r.item.social and r.document],
         project=ctx.project,
@@ -579,9 +727,7 @@ def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
                     text=ready.text,
                     original_name=item.name,
                     media_type=item.media_type,
-                    captured_by=ctx.user
-                    if getattr(ctx.user, "is_authenticated", False)
-                    else None,
+                    captured_by=ctx.captured_by,
                     captured_at=ctx.captured_at,
                     extractor=item.extractor,
                     extractor_version=item.extractor_version[:40],
@@ -590,6 +736,8 @@ def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
                     previous_version=_saved(ready.previous),
                     near_duplicate_of=_saved(ready.near),
                     metadata=ready.metadata,
+                    container=_container_of(item, ctx.batch),
+                    record_span=item.span,
                     **ready.fields,
                 )
                 ready.document = document
@@ -630,19 +778,21 @@ def _slim(document: Document) -> Document:
     upload does not hold 10,000 full documents. The project, source and
     user it was stored with stay cached: one instance each, shared by all
     the documents, which callers that list them (the API) read."""
-    names = [
-        f.attname
-        for f in Document._meta.concrete_fields
-        if f.attname not in ("text", "metadata")
-    ]
-    values = [getattr(document, name) for name in names]
-    values = [v.name if isinstance(v, FieldFile) else v for v in values]
-    slim = Document.from_db(document._state.db, names, values)
-    for name in ("project", "source", "captured_by"):
+    # The same instance with the two columns made deferred (as ``from_db``
+    # leaves them), rather than a second instance built per document.
+    for name in ("text", "metadata"):
+        document.__dict__.pop(name, None)
+    for name in ("original", "warc"):
+        value = document.__dict__.get(name)
+        if isinstance(value, FieldFile):
+            document.__dict__[name] = value.name
+    document._loaded_immutable = document._immutable_values()
+    for name in ("previous_version", "near_duplicate_of"):
+        # Links to other new documents: their ids stay, not their texts.
         relation = Document._meta.get_field(name)
         if relation.is_cached(document):  # type: ignore[union-attr]
-            relation.set_cached_value(slim, relation.get_cached_value(document))  # type: ignore[union-attr]
-    return slim
+            relation.delete_cached_value(document)  # type: ignore[union-attr]
+    return document
 
 
 def _forget(ready: Prepared) -> None:

@@ -14,6 +14,7 @@ from corpus.models.documents import (
     sha256_hex,
 )
 from corpus.models.jobs import Job, JobKind, JobStatus
+from corpus.models.originals import OriginalFile
 from corpus.models.social import (
     ClaimantType,
     Platform,
@@ -37,6 +38,7 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "OriginalFile",
     "Platform",
     "SocialAccount",
     "SocialExport",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,9 @@ def original_upload_to(instance: Document, filename: str) -> str:
     return f"originals/{instance.sha256[:2]}/{instance.sha256}"
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalize_text(text: str) -> str:
     """Normalise extracted text once, before it is stored.
 
@@ -99,9 +103,10 @@ def normalize_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
-    )
+    # The characters of category Cc are exactly U+0000-U+001F and
+    # U+007F-U+009F (fixed in Unicode), so one pattern drops them all but
+    # tab and newline, as a per-character category test did.
+    text = _CONTROLS.sub("", text)
     lines = [line.rstrip() for line in text.split("\n")]
     out: list[str] = []
     blank = 0
@@ -201,6 +206,21 @@ class Document(models.Model):
         blank=True,
         help_text="The original bytes exactly as received.",
     )
+    container = models.ForeignKey(
+        "corpus.OriginalFile",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="documents",
+        help_text="The file kept once that holds this document's record "
+        "(a JSON Lines upload); its original is the record's byte range.",
+    )
+    record_offset = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Where the record starts in the file (bytes)."
+    )
+    record_length = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The record's length in the file (bytes)."
+    )
     original_name = models.CharField(max_length=500, blank=True)
     media_type = models.CharField(max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
@@ -256,7 +276,14 @@ class Document(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
-    IMMUTABLE_FIELDS = ("text", "text_sha256", "sha256")
+    IMMUTABLE_FIELDS = (
+        "text",
+        "text_sha256",
+        "sha256",
+        "container_id",
+        "record_offset",
+        "record_length",
+    )
 
     class Meta:
         ordering = ["-published_at", "-captured_at"]
@@ -310,7 +337,7 @@ class Document(models.Model):
         super().clean()
         if self.text and self.text_sha256 and self.text_sha256 != sha256_hex(self.text):
             raise ValidationError({"text": "text_sha256 does not match the text."})
-        if self.original and self.sha256 and self.original_sha256() != self.sha256:
+        if self.has_original and self.sha256 and self.original_sha256() != self.sha256:
             raise ValidationError(
                 {"original": "SHA-256 of the original file does not match."}
             )
@@ -327,9 +354,34 @@ class Document(models.Model):
             if name not in deferred
         }
 
+    @property
+    def has_original(self) -> bool:
+        """Whether the original bytes are kept: a file of their own, or a
+        record's byte range in a file kept once (``container``)."""
+        return bool(self.original) or (
+            self.container_id is not None and self.record_offset is not None
+        )
+
+    def original_bytes(self) -> bytes:
+        """The original bytes as received: the document's own file, or its
+        record read from the file kept once (``sha256`` is their hash)."""
+        if self.original:
+            with self.original.open("rb") as handle:
+                data: bytes = handle.read()
+            return data
+        if self.container_id is not None and self.record_offset is not None:
+            assert self.container is not None
+            return self.container.read_range(
+                self.record_offset, self.record_length or 0
+            )
+        return b""
+
     def original_sha256(self) -> str:
         """Hash the stored original bytes (reads the whole file)."""
         digest = hashlib.sha256()
+        if not self.original:
+            digest.update(self.original_bytes())
+            return digest.hexdigest()
         with self.original.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)

@@ -3,7 +3,9 @@
 A BagIt bag (RFC 8493) serialised as a zip with one top-level directory,
 ``glossa-<slug>/``. Its payload, under ``data/``, holds ``project.json``,
 ``users.jsonl``, one JSON Lines file per kind of object, the original files
-under ``originals/<sha256>`` and WARC captures under ``warc/``;
+under ``originals/<sha256>``, WARC captures under ``warc/``, and the social
+exports and media files of social posts under ``social/exports/<sha256>``
+and ``social/media/<sha256>``;
 ``manifest-sha256.txt`` lists the SHA-256 of every payload file,
 ``glossa.json`` (format name and version, counts) and ``bag-info.txt``
 describe it, and ``tagmanifest-sha256.txt`` hashes those tag files.
@@ -38,6 +40,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import FileField, Model, QuerySet
 
@@ -55,6 +58,8 @@ from corpus.models import (
     Document,
     DocumentAnalysis,
     SocialAccount,
+    SocialExport,
+    SocialPost,
     Source,
 )
 from exchange.exports.base import Progress, no_progress
@@ -97,6 +102,8 @@ def archive_members(project: Project) -> list[tuple[str, QuerySet]]:
         ("source_grades.jsonl", SourceGrade.objects.filter(project=project)),
         ("social_accounts.jsonl", SocialAccount.objects.filter(project=project)),
         ("documents.jsonl", Document.objects.filter(project=project)),
+        ("social_exports.jsonl", SocialExport.objects.filter(project=project)),
+        ("social_posts.jsonl", SocialPost.objects.filter(project=project)),
         ("analyses.jsonl", DocumentAnalysis.objects.filter(document__project=project)),
         ("tags.jsonl", Tag.objects.filter(project=project)),
         ("frameworks.jsonl", Framework.objects.filter(project=project)),
@@ -275,6 +282,10 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
                         member,
                         iter(functools.partial(source.read, READ_CHUNK), b""),
                     )
+            elif document.has_original and member not in writer.files:
+                # A record of a file kept once: its own bytes (their SHA-256 is
+                # the document's); its row keeps where it was in that file.
+                writer.add(member, iter([document.original_bytes()]))
             if document.warc:
                 with document.warc.open("rb") as source:
                     writer.add(
@@ -283,6 +294,7 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
                     )
             done += 1
             progress(done, total)
+        _write_social_files(writer, project)
         exported_at = datetime.now(UTC)
         manifest = {
             "format": FORMAT,
@@ -295,6 +307,28 @@ def write_archive(project: Project, handle, progress: Progress = no_progress) ->
         manifest["files"] = writer.files
     progress(total, total)
     return manifest
+
+
+def _write_social_files(writer: _Writer, project: Project) -> None:
+    """The social exports posts came from (``social/exports/<sha256>``) and
+    the media files they held (``social/media/<sha256>``), each once."""
+    for export in SocialExport.objects.filter(project=project).order_by("pk"):
+        member = f"social/exports/{export.sha256}"
+        if export.file and member not in writer.files:
+            with export.file.open("rb") as source:
+                writer.add(member, _chunks(source))
+    posts = SocialPost.objects.filter(project=project).exclude(media=[])
+    for media in posts.order_by("pk").values_list("media", flat=True).iterator():
+        for item in media if isinstance(media, list) else []:
+            digest, path = item.get("sha256"), item.get("file")
+            member = f"social/media/{digest}"
+            if digest and path and member not in writer.files:
+                with default_storage.open(path, "rb") as source:
+                    writer.add(member, _chunks(source))
+
+
+def _chunks(source) -> Iterator[bytes]:
+    return iter(functools.partial(source.read, READ_CHUNK), b"")
 
 
 def _write_tag_files(writer: _Writer, manifest: dict, exported_at: datetime) -> None:

@@ -42,6 +42,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, connection, models, transaction
 
 from annotations.models import (
@@ -57,6 +58,8 @@ from corpus.models import (
     Document,
     DocumentAnalysis,
     SocialAccount,
+    SocialExport,
+    SocialPost,
     Source,
     sha256_hex,
 )
@@ -693,6 +696,8 @@ def _import(archive: _Archive | _BagArchive, as_slug, owner, progress, saved_fil
                     k: row.pop(k, None)
                     for k in ("previous_version_id", "near_duplicate_of_id")
                 }
+                # The file kept once is not in the archive (see _create_document).
+                row["_in_kept_file"] = row.pop("container_id", None) is not None
                 obj = _create_document(archive, _remap(model, row, ids), saved_files)
                 later_links.append((obj.pk, links))
             else:
@@ -715,6 +720,7 @@ def _import(archive: _Archive | _BagArchive, as_slug, owner, progress, saved_fil
         update = {k: ids.get(Document, v) for k, v in links.items() if v}
         if update:
             Document.objects.filter(pk=pk).update(**update)
+    result_counts.update(_import_social(archive, ids, saved_files, tick))
 
     history = 0
     for row in archive.rows("history.jsonl"):
@@ -756,6 +762,96 @@ def _import(archive: _Archive | _BagArchive, as_slug, owner, progress, saved_fil
     return ArchiveImportResult(
         project=project, counts=result_counts, users_created=result_users
     )
+
+
+def _import_social(
+    archive: _Archive | _BagArchive, ids: _IdMaps, saved_files, tick
+) -> dict[str, int]:
+    """Social exports and posts, after the documents they belong to.
+
+    An export's file and each media file a post lists are checked against
+    their SHA-256 and stored again (content-addressed, as ingestion stores
+    them). A post's id is its document's, and so are its links to other
+    posts (reply, quote, thread root), so they map through the documents
+    and resolve whatever the order of the rows."""
+    counts = {"social_exports": 0, "social_posts": 0}
+    for row in archive.rows("social_exports.jsonl"):
+        old_id = row.get("id")
+        fields, _, _ = _split(SocialExport, _remap(SocialExport, row, ids))
+        export = SocialExport(**fields)
+        if fields.get("file"):
+            export.file.name = _restore_file(
+                archive,
+                f"social/exports/{export.sha256}",
+                export.sha256,
+                f"Social export {old_id}",
+                saved_files,
+            )
+        export.full_clean(validate_unique=False, validate_constraints=False)
+        export.save()
+        ids.set(SocialExport, cast(int, old_id), export.pk)
+        counts["social_exports"] += 1
+        tick()
+    for row in archive.rows("social_posts.jsonl"):
+        old_id = row.get("document_id")
+        for key in ("document_id", "reply_to_id", "quoted_id", "thread_root_id"):
+            row[key] = ids.get(Document, row.get(key))
+        row["project_id"] = ids.get(Project, row.get("project_id"))
+        row["export_id"] = ids.get(SocialExport, row.get("export_id"))
+        media = row.get("media")
+        if not isinstance(media, list):
+            raise ArchiveError(f"Social post {old_id}: media is not a list.")
+        for item in media:
+            if isinstance(item, dict) and item.get("sha256") and item.get("file"):
+                item["file"] = _restore_file(
+                    archive,
+                    f"social/media/{item['sha256']}",
+                    str(item["sha256"]),
+                    f"Social post {old_id}",
+                    saved_files,
+                )
+        fields, _, _ = _split(SocialPost, row)
+        post = SocialPost(**fields)
+        # Linked posts may come later in the file (the constraint is checked
+        # at commit); every one was mapped above, or the import stopped.
+        post.full_clean(
+            exclude=["reply_to", "quoted", "thread_root"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        post.save(force_insert=True)
+        ids.set(SocialPost, cast(int, old_id), post.pk)
+        counts["social_posts"] += 1
+        tick()
+    return counts
+
+
+def _restore_file(
+    archive: _Archive | _BagArchive, member: str, digest: str, what: str, saved_files
+) -> str:
+    """Store a content-addressed file of the archive again (checked against
+    its SHA-256); its path in storage. One already there is shared, as
+    ingestion shares it, and is not removed if the import fails."""
+    try:
+        data = archive.read(member)
+    except KeyError:
+        raise ArchiveError(f"{what}: its file {member} is missing.") from None
+    if sha256_hex(data) != digest:
+        raise ArchiveError(f"{what}: the file {member} does not match its SHA-256.")
+    path = f"{member.rsplit('/', 1)[0]}/{digest[:2]}/{digest}"
+    if default_storage.exists(path):
+        return path
+    saved = default_storage.save(path, ContentFile(data))
+    saved_files.append(_Stored(saved))
+    return saved
+
+
+@dataclass
+class _Stored:
+    """A file saved by name (what ``_delete`` removes if the import fails)."""
+
+    name: str
+    storage: Any = field(default_factory=lambda: default_storage)
 
 
 def _history_model(object_type) -> type[models.Model] | None:
@@ -817,6 +913,12 @@ def _create_document(
     """Recreate one document, checking its original and text hashes."""
     fields, _, stamps = _split(Document, row)
     original_name = fields.pop("original", "")
+    # A record of a file kept once in the exporting project: the archive
+    # holds the record's own bytes, which become the document's original.
+    if row.get("_in_kept_file"):
+        original_name = original_name or "record"
+    fields.pop("record_offset", None)
+    fields.pop("record_length", None)
     warc_name = fields.pop("warc", "")
     old_id = row.get("id")
     text = fields.get("text") or ""

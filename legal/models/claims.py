@@ -104,7 +104,9 @@ class Claim(models.Model):
         blank=True,
         help_text=(
             "The analyst's translation of the claim's quotes into the brief's "
-            "language; the quotes themselves stay verbatim in the original."
+            "language, for every quote without a translation note of its own "
+            "(ClaimMention.translation_note); the quotes themselves stay "
+            "verbatim in the original."
         ),
     )
     incident = models.ForeignKey(
@@ -166,6 +168,14 @@ class ClaimMention(models.Model):
         related_name="+",
     )
     linked_at = models.DateTimeField(auto_now_add=True)
+    translation_note = models.TextField(
+        blank=True,
+        help_text=(
+            "The analyst's translation of this quote into the brief's language; "
+            "the quote itself stays verbatim in the original. Shown under the "
+            "quote in briefs, before the claim's own translation note."
+        ),
+    )
 
     class Meta:
         constraints = [

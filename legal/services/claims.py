@@ -31,6 +31,7 @@ from legal.models import (
     EvidenceStatus,
     QuantityBound,
 )
+from legal.models.claims import TRANSLATION_NOTE_MAX
 from projects.errors import ApplicationError
 from projects.models import Project
 
@@ -176,6 +177,51 @@ def claim_link_mention(
 ) -> ClaimMention:
     """Record that ``annotation`` reports ``claim`` (idempotent)."""
     return _mention_link(claim=claim, annotation=annotation, user=user)
+
+
+@transaction.atomic
+def claim_mention_translate(
+    *, claim: Claim, annotation: Annotation, user: User, translation_note: str
+) -> ClaimMention:
+    """Set (or clear, with "") the translation note of one quoted mention.
+
+    The quote stays verbatim in its original language; the brief shows the
+    note under it. Recorded in history; raises ``ApplicationError`` if the
+    annotation is not linked to the claim (or not visible to ``user``).
+    """
+    mention = (
+        ClaimMention.objects.select_for_update()
+        .filter(claim=claim, annotation=annotation)
+        .first()
+    )
+    if mention is None or not annotation_visible(user=user, annotation=annotation):
+        raise ApplicationError(
+            "This annotation is not linked to the claim.",
+            extra={"annotation": annotation.pk, "claim": claim.pk},
+        )
+    note = (translation_note or "").strip()
+    if len(note) > TRANSLATION_NOTE_MAX:
+        raise ValidationError(
+            {
+                "translation_note": f"At most {TRANSLATION_NOTE_MAX:,} characters "
+                f"({len(note):,} given)."
+            }
+        )
+    if note == mention.translation_note:
+        return mention
+    before = snapshot(mention)
+    mention.translation_note = note
+    mention.full_clean()
+    mention.save(update_fields=["translation_note"])
+    history_record(
+        project=claim.project,
+        actor=user,
+        obj=mention,
+        action="update",
+        before=before,
+        after=snapshot(mention),
+    )
+    return mention
 
 
 @transaction.atomic

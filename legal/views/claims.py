@@ -21,6 +21,7 @@ from legal.forms import (
     ClaimCreateForm,
     ClaimEditForm,
     MentionForm,
+    MentionTranslationForm,
     QuantityForm,
     VersionForm,
 )
@@ -48,6 +49,7 @@ from legal.services.claims import (
     claim_create,
     claim_delete,
     claim_link_mention,
+    claim_mention_translate,
     claim_quantity_add,
     claim_quantity_remove,
     claim_unlink_mention,
@@ -252,6 +254,36 @@ def claim_unlink_view(request: ProjectRequest, slug: str, pk: int) -> HttpRespon
             messages.success(request, "Mention unlinked.")
             return redirect("claim-detail", slug=slug, pk=claim.pk)
     messages.error(request, form_errors_from(form))
+    return redirect("claim-detail", slug=slug, pk=claim.pk)
+
+
+@project_view(Role.ANALYST)
+@require_POST
+def claim_translate_view(request: ProjectRequest, slug: str, pk: int) -> HttpResponse:
+    """Save the translation note of one quote of the claim."""
+    claim = claim_for(request, pk)
+    form = MentionTranslationForm(
+        request.POST, project=request.project, user=request.user
+    )
+    if form.is_valid():
+        try:
+            mention = claim_mention_translate(
+                claim=claim,
+                annotation=form.cleaned_data["annotation"],
+                user=request.user,
+                translation_note=form.cleaned_data["translation_note"],
+            )
+        except (ApplicationError, ValidationError) as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request,
+                "Translation note saved."
+                if mention.translation_note
+                else "Translation note removed.",
+            )
+            return redirect("claim-detail", slug=slug, pk=claim.pk)
+    messages.error(request, f"Not saved: {form_errors_from(form)}")
     return redirect("claim-detail", slug=slug, pk=claim.pk)
 
 

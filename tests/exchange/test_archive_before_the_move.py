@@ -67,6 +67,9 @@ def test_every_member_is_imported(imported):
         # So did the account registry and blind decisions.
         "social_accounts": 0,
         "blind_decisions": 0,
+        # And social posts with the exports they came from.
+        "social_exports": 0,
+        "social_posts": 0,
         "history": 12,
     }
     assert sorted(imported.users_created) == ["anton", "olga"]

@@ -244,7 +244,9 @@ def test_jsonl_records_with_fields_and_metadata(project, analyst):
     assert post.metadata["post_id"] == "1234"
     assert post.published_at is not None
     assert post.published_at.hour == 8
-    assert post.original.read() == json.dumps(lines[0]).encode()
+    # The line's own bytes, read from the file kept once for both records.
+    assert post.original_bytes() == json.dumps(lines[0]).encode()
+    assert not post.original and post.container is not None
 
 
 def test_csv_records(project, analyst):
