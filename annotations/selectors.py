@@ -43,7 +43,7 @@ from annotations.models import (
 )
 from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
 from corpus.selectors import RankedDocuments, documents_search, natural_title_order
-from projects.models import Project, blind_project_ids, works_blind
+from projects.models import BLIND_ROLES, Project, blind_project_ids, works_blind
 from projects.permissions import membership_for
 
 if TYPE_CHECKING:
@@ -210,28 +210,71 @@ def annotations_of_document_payload(
 ) -> list[dict]:
     """The annotations of ``document`` that ``user`` may see, as the
     document endpoint embeds them (``?include=annotations``): the keys of
-    ``annotations_payload`` minus ``document``, in three queries whatever
-    their number."""
-    visible = annotations_visible_to(user=user, document=document)
-    if connection.vendor == "postgresql":
-        # One query: PostgreSQL builds the rows (see annotations_payload_json).
-        sql, params = visible.order_by().values("id").query.sql_with_params()
+    ``annotations_payload`` minus ``document``, in one query whatever
+    their number (PostgreSQL; three elsewhere)."""
+    column = annotations_of_document_column(document.pk, user.pk)
+    if column is not None:
         with connection.cursor() as cursor:
-            uses = ANNOTATIONS_WITH_QUOTES_SQL.count("{ids}")
-            cursor.execute(ANNOTATIONS_WITH_QUOTES_SQL.format(ids=sql), params * uses)
+            cursor.execute(*column)
             rows: list[dict] = json.loads(cursor.fetchone()[0])
             return rows
-    rows = annotations_payload(visible)
+    rows = annotations_payload(annotations_visible_to(user=user, document=document))
     for row in rows:
         del row["document"]
     return rows
 
 
-# The same rows with their quotes, for API clients (which have no text to
-# slice): what ``?include=annotations`` embeds.
-ANNOTATIONS_WITH_QUOTES_SQL = ANNOTATIONS_JSON_SQL.replace(
-    "'id', a.id, 'start', a.start,", "'id', a.id, 'start', a.start, 'quote', a.quote,"
+# The rows ``?include=annotations`` embeds, with their quotes (API clients
+# have no text to slice), built by PostgreSQL as one JSON text. Visibility is
+# ``Annotation.objects.for_user`` written out for one document and user:
+# rows of the user's projects, and only the user's own in the blind-mode
+# projects where they work blind (``blind_project_ids``). A scalar query,
+# so the document endpoint runs it inside the document's own query.
+ANNOTATIONS_OF_DOCUMENT_SQL = """
+SELECT coalesce(json_agg(json_build_object(
+    'id', a.id, 'start', a.start, 'quote', a.quote, 'end', a."end",
+    'tag_keys', (
+        SELECT coalesce(json_agg(tag.key ORDER BY tag."order", tag.key), '[]'::json)
+        FROM annotations_annotation_tags at
+        JOIN annotations_tag tag ON tag.id = at.tag_id
+        WHERE at.annotation_id = a.id
+    ),
+    'note', a.note, 'author', u.username, 'status', a.status,
+    'origin', a.origin, 'version', a.version,
+    'comment_count', (
+        SELECT count(*) FROM annotations_comment c WHERE c.annotation_id = a.id
+    )
+) ORDER BY a.start, a."end", a.id), '[]'::json)::text
+FROM annotations_annotation a
+JOIN auth_user u ON u.id = a.author_id
+WHERE a.document_id = %s
+AND a.project_id IN (
+    SELECT m.project_id FROM projects_membership m WHERE m.user_id = %s
 )
+AND (a.author_id = %s OR a.project_id NOT IN (
+    SELECT m.project_id FROM projects_membership m
+    JOIN projects_project p ON p.id = m.project_id
+    WHERE m.user_id = %s AND m.role = ANY(%s) AND p.blind_mode
+))
+"""
+
+
+def annotations_of_document_column(
+    document_id: int, user_id: int | None
+) -> tuple[str, tuple] | None:
+    """``annotations_of_document_payload`` as one SQL query with its
+    parameters (PostgreSQL only, else None): what the document endpoint
+    embeds in its own query (``corpus.api.includes``)."""
+    if connection.vendor != "postgresql":
+        return None
+    user = user_id if user_id is not None else 0  # anonymous: no memberships
+    return ANNOTATIONS_OF_DOCUMENT_SQL, (
+        document_id,
+        user,
+        user,
+        user,
+        list(BLIND_ROLES),
+    )
 
 
 def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:

@@ -24,11 +24,13 @@ as in the issue) as a signed-in analyst:
 All are interleaved request by request (same rows, the same machine load);
 medians and p50 are of the per-request times in milliseconds, measured with
 Django's test client in process (the full middleware stack, no network or
-WSGI server) except ``doccano_http``. Target: ``one`` p50 below doccano's in
-the same run. Without doccano (its venv absent or its server not answering
-at ``DOCCANO_URL``) the benchmark says so and compares with the figure
-quoted in issue 14 (23.6 ms). The last line of output is one JSON object
-with the figures, the target and the ratios.
+WSGI server) except ``doccano_http``, with DEBUG off on both sides (no
+query log; doccano's harness uses its production settings). Target:
+``one`` p50 below doccano's in the same run. Without doccano (its venv
+absent or its server not answering at ``DOCCANO_URL``) the benchmark says
+so and compares with the figure quoted in issue 14 (23.6 ms). The last
+line of output is one JSON object with the figures, the target and the
+ratios.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/glossa python benchmarks/api.py
 Options: --annotations 10 --requests 200 --words 2000
@@ -209,6 +211,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     settings.ROOT_URLCONF = bare_urlconf()
+    # As doccano's harness runs (its production settings) and as Django's
+    # test runner does: DEBUG off, so no query log on either side.
+    settings.DEBUG = False
     analyst, document = setup(args.annotations, args.words)
     client = Client()
     client.force_login(analyst)

@@ -1,5 +1,6 @@
-"""Reads of the corpus: the one document search, and the stored analysis
-as the document page shows it (``document_analysis_summary``).
+"""Reads of the corpus: the one document search, the stored analysis as
+the document page shows it (``document_analysis_summary``), and one
+document with its reader's role (``document_for_member``).
 
 Every search of documents (the document list, ``/api/search/``) goes through
 ``documents_search``: on PostgreSQL it matches the stored ``search_vector``
@@ -9,7 +10,7 @@ SQLite, the embedded default, it falls back to ``icontains``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -18,13 +19,16 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import F, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Collate, Left, Substr
 
 from corpus.models import Document, DocumentAnalysis
 from corpus.models.documents import DocumentQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SEARCH_CANDIDATES = 1000
 TSQUERY = "websearch_to_tsquery('english', %s)"
@@ -252,6 +256,35 @@ def document_analysis_summary(*, document: Document) -> dict[str, Any] | None:
     row["context"] = context
     row["acting_states"] = ", ".join(context.get("acting_states") or [])
     return row
+
+
+def document_for_member(
+    *, user: User, pk: int, columns: dict[str, tuple[str, tuple[Any, ...]]]
+) -> tuple[Document, str, dict[str, Any]] | None:
+    """Document ``pk`` if ``user`` is a member of its project (else None),
+    with its project and source, the user's role there, and each of
+    ``columns`` (name: SQL and parameters of a scalar subquery, such as an
+    include's rows as JSON text), in one query: what the document endpoint
+    reads. The same rows as ``Document.objects.for_user`` (one membership
+    per project and user, so the join cannot repeat a row)."""
+    queryset = (
+        Document.objects.filter(pk=pk, project__memberships__user=user)
+        .select_related("project", "source")
+        .annotate(
+            member_role=F("project__memberships__role"),
+            # Bound parameters; the SQL is the caller's constant.
+            **{
+                f"column_{name}": RawSQL(sql, params, output_field=TextField())  # noqa: S611
+                for name, (sql, params) in columns.items()
+            },
+        )
+        .order_by()
+    )
+    document = next(iter(queryset), None)
+    if document is None:
+        return None
+    values = {name: getattr(document, f"column_{name}") for name in columns}
+    return document, document.member_role, values  # type: ignore[attr-defined]
 
 
 # ICU collation with numeric ordering (migration 0007): "Report 2" sorts
