@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.signals import assignment_submitted, document_analysed
+from corpus.signals import assignment_submitted, documents_analysed
 from projects.signals import project_created
 
 
@@ -12,10 +12,10 @@ def on_project_created(sender, project, created_by=None, **kwargs) -> None:
     tags_load_defaults(project=project)
 
 
-def on_document_analysed(sender, document, data=None, **kwargs) -> None:
-    from annotations.services.suggestions import suggestions_create_for_document
+def on_documents_analysed(sender, analyses, **kwargs) -> None:
+    from annotations.services.suggestions import suggestions_create_for_documents
 
-    suggestions_create_for_document(document=document, data=data)
+    suggestions_create_for_documents(analyses=analyses)
 
 
 def on_assignment_submitted(sender, assignment, user, **kwargs) -> None:
@@ -26,8 +26,8 @@ def on_assignment_submitted(sender, assignment, user, **kwargs) -> None:
 
 def connect() -> None:
     project_created.connect(on_project_created, dispatch_uid="annotations.defaults")
-    document_analysed.connect(
-        on_document_analysed, dispatch_uid="annotations.suggestions"
+    documents_analysed.connect(
+        on_documents_analysed, dispatch_uid="annotations.suggestions"
     )
     assignment_submitted.connect(
         on_assignment_submitted, dispatch_uid="annotations.submit_drafts"

@@ -11,9 +11,10 @@ current pipeline version *with its current context* is skipped unless
 ``force`` is given, so changing a document's source (or the project's
 acting states) and asking again re-analyses exactly what changed. If the
 pipeline fails, the documents not yet stored are marked failed with the
-error, and the exception propagates. After each document is stored,
-``document_analysed`` is sent so that ``annotations`` can turn the analysis
-into suggestions.
+error, and the exception propagates. Analyses are stored in groups (all of
+a chunk of short texts at once) and after each group ``documents_analysed``
+is sent so that ``annotations`` can turn the analyses into suggestions in
+a few queries per group rather than per document.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.bulk import bulk_create_values
 from corpus.models import (
     AnalysisStatus,
     Document,
@@ -46,7 +48,7 @@ from corpus.nlp import (
 )
 from corpus.nlp.chunks import analyse_in_pieces
 from corpus.nlp.context import SOURCE_KINDS, DocumentContext
-from corpus.signals import document_analysed
+from corpus.signals import documents_analysed
 
 
 def context_build(**fields: Any) -> DocumentContext:
@@ -168,12 +170,21 @@ def analyse_documents(
             contexts.append(context)
     if not documents:
         return 0
-    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
-        analysis_status=AnalysisStatus.RUNNING
-    )
+    if not transaction.get_connection().in_atomic_block:
+        # Inside a transaction (an analysis chunk's) "running" could never be
+        # seen: the same transaction sets "done" before it commits. Each
+        # UPDATE of a document recomputes its stored search vector.
+        Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+            analysis_status=AnalysisStatus.RUNNING
+        )
     done = 0
     try:
-        provenances = {normalise_lang(c.lang): pipeline_info(c.lang) for c in contexts}
+        # Once per language, not per document: it hashes the pattern files.
+        provenances: dict[str, dict[str, str]] = {}
+        for context in contexts:
+            lang = normalise_lang(context.lang)
+            if lang not in provenances:
+                provenances[lang] = pipeline_info(lang)
         # Texts over the pipeline's max_length go in pieces (corpus.nlp.chunks).
         results = analyse_in_pieces(
             analyse_texts,
@@ -184,7 +195,12 @@ def analyse_documents(
     except Exception as exc:
         _mark_failed(documents, exc)
         raise
-    for document, context in zip(documents, contexts, strict=True):
+    # Analyses are written in groups (one INSERT, one UPDATE and one signal
+    # for the group's suggestions), a group closed at STORE_GROUP_CHARS of
+    # text so that a chunk of long texts never holds all their analyses.
+    group: list[tuple[Document, DocumentContext, dict[str, Any]]] = []
+    size = 0
+    for index, (document, context) in enumerate(zip(documents, contexts, strict=True)):
         try:
             data = next(results)
         except Exception as exc:
@@ -192,41 +208,60 @@ def analyse_documents(
             # caller (a Celery task, a command) see the failure.
             _mark_failed(documents[done:], exc)
             raise
-        # No savepoint: nothing in here catches an error, so a failure undoes
-        # the caller's transaction (a chunk's, which then goes one by one) or,
-        # outside any, this document's own; two round trips fewer per document.
-        with transaction.atomic(savepoint=False):
-            _store_analysis(
-                document,
-                pipeline=PIPELINE_NAME,
-                pipeline_version=PIPELINE_VERSION,
-                data=data,
-                provenance=provenances[normalise_lang(context.lang)],
-                context=context.as_dict(),
-            )
-            Document.objects.filter(pk=document.pk).update(
-                analysis_status=AnalysisStatus.DONE, analysis_error=""
-            )
-            document_analysed.send(sender=Document, document=document, data=data)
-        done += 1
+        group.append((document, context, data))
+        size += len(document.text)
+        if size < STORE_GROUP_CHARS and index + 1 < len(documents):
+            continue
+        _store_group(group, provenances)
+        done += len(group)
+        group, size = [], 0
         if progress is not None:
             progress(done)
     return done
 
 
-def _store_analysis(document: Document, **fields: Any) -> None:
-    """Create or replace ``document``'s analysis in one query.
+# Characters of text whose analyses are written together (see above).
+STORE_GROUP_CHARS = 1_000_000
 
-    Whether it has one was loaded with the candidates (select_related), so
-    ``update_or_create``'s SELECT is not needed; chunks lock their
-    documents, so nothing adds one in between.
+
+def _store_group(
+    group: list[tuple[Document, DocumentContext, dict[str, Any]]],
+    provenances: dict[str, dict[str, str]],
+) -> None:
+    """Store the analyses of ``group`` and mark its documents done.
+
+    No savepoint: nothing in here catches an error, so a failure undoes the
+    caller's transaction (a chunk's, which then goes one by one) or, outside
+    any, this group's own. Whether a document has an analysis was loaded
+    with the candidates (select_related); chunks lock their documents, so
+    nothing adds one in between.
     """
-    existing = getattr(document, "analysis", None)
-    if existing is None:
-        DocumentAnalysis.objects.create(document=document, **fields)
-    else:
-        DocumentAnalysis.objects.filter(pk=existing.pk).update(
-            created_at=timezone.now(), **fields
+    new, replaced = [], []
+    for document, context, data in group:
+        fields = {
+            "pipeline": PIPELINE_NAME,
+            "pipeline_version": PIPELINE_VERSION,
+            "data": data,
+            "provenance": provenances[normalise_lang(context.lang)],
+            "context": context.as_dict(),
+        }
+        existing = getattr(document, "analysis", None)
+        if existing is None:
+            new.append(DocumentAnalysis(document=document, **fields))
+        else:
+            replaced.append((existing.pk, fields))
+    with transaction.atomic(savepoint=False):
+        if new:
+            bulk_create_values(DocumentAnalysis, new, field="pipeline")
+        for pk, fields in replaced:
+            DocumentAnalysis.objects.filter(pk=pk).update(
+                created_at=timezone.now(), **fields
+            )
+        Document.objects.filter(pk__in=[d.pk for d, _, _ in group]).update(
+            analysis_status=AnalysisStatus.DONE, analysis_error=""
+        )
+        documents_analysed.send(
+            sender=Document, analyses=[(d, data) for d, _, data in group]
         )
 
 

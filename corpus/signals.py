@@ -1,13 +1,14 @@
 """Signals ``corpus`` sends so that apps above it can react without being imported.
 
-``document_analysed`` is sent by ``corpus.analysis.analyse_documents`` once a
-document's analysis is stored, inside that document's transaction;
-``annotations`` listens to turn the analysis into suggestions.
+``documents_analysed`` is sent by ``corpus.analysis.analyse_documents`` once
+a group of documents' analyses is stored, inside that group's transaction;
+``annotations`` listens to turn the analyses into suggestions.
 ``assignment_submitted`` is sent by ``corpus.services.assignment_submit``
 inside its transaction; ``annotations`` submits the annotator's drafts.
 """
 
 from django.dispatch import Signal
 
-document_analysed = Signal()  # kwargs: document, data (DocumentAnalysis.data)
+# kwargs: analyses, a list of (document, data: DocumentAnalysis.data)
+documents_analysed = Signal()
 assignment_submitted = Signal()  # kwargs: assignment, user

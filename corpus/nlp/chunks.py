@@ -31,8 +31,9 @@ from typing import Any
 PIECE_CHARS = 100_000
 
 # nlp.pipe batch size when a chunk holds pieces: a batch is parsed at once,
-# so 16 pieces of 100,000 characters would hold 1.6M characters of Docs.
-PIECES_BATCH = 4
+# and the model alone needs about 300 MB while it parses a piece of 100,000
+# characters, so pieces go one at a time.
+PIECES_BATCH = 1
 
 # Where to cut, best first; the cut goes after the separator.
 SEPARATORS = ("\n\n", "\n", ". ", " ")
@@ -84,17 +85,33 @@ def _shift(item: Any, offset: int, bases: dict[str, int]) -> Any:
     return item
 
 
-def join(parts: Sequence[dict[str, Any]], offsets: Sequence[int]) -> dict[str, Any]:
-    """One analysis from the analyses of pieces starting at ``offsets``."""
-    joined: dict[str, Any] = {}
-    for key, value in parts[0].items():
-        joined[key] = [] if isinstance(value, list) else value
-    for part, offset in zip(parts, offsets, strict=True):
+class Joined:
+    """One analysis built piece by piece (``add`` each piece's in order), so
+    that a long text's pieces need not all be held until the end."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] | None = None
+
+    def add(self, part: dict[str, Any], offset: int) -> None:
+        if self.data is None:
+            self.data = {
+                key: [] if isinstance(value, list) else value
+                for key, value in part.items()
+            }
+        joined = self.data
         bases = {name: len(joined.get(name, [])) for name in INDEX_KEYS.values()}
         for key, value in part.items():
             if isinstance(value, list):
                 joined[key].extend(_shift(value, offset, bases))
-    return joined
+
+
+def join(parts: Sequence[dict[str, Any]], offsets: Sequence[int]) -> dict[str, Any]:
+    """One analysis from the analyses of pieces starting at ``offsets``."""
+    joined = Joined()
+    for part, offset in zip(parts, offsets, strict=True):
+        joined.add(part, offset)
+    assert joined.data is not None
+    return joined.data
 
 
 def analyse_in_pieces(
@@ -133,5 +150,10 @@ def analyse_in_pieces(
     for offsets in plan:
         if len(offsets) == 1:
             yield next(results)
-        else:
-            yield join([next(results) for _ in offsets], offsets)
+            continue
+        # Each piece's analysis is joined as it comes and dropped.
+        joined = Joined()
+        for offset in offsets:
+            joined.add(next(results), offset)
+        assert joined.data is not None
+        yield joined.data
