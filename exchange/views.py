@@ -24,6 +24,7 @@ from exchange.imports.formats import IMPORTERS
 from exchange.signing import fingerprint, public_key_pem
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
+from projects.htmx import page_or_partial
 from projects.models import Role, works_blind
 from projects.permissions import project_view, require_role
 
@@ -123,9 +124,12 @@ def export_job(request, slug: str, pk: int):
     job = _export_job(request, pk)
     export = FORMATS.get(job.report.get("format", ""))
     context = {"project": request.project, "job": job, "export": export}
-    if request.headers.get("HX-Request"):
-        return TemplateResponse(request, "exchange/_export_job.html", context)
-    return TemplateResponse(request, "exchange/export_job.html", context)
+    return page_or_partial(
+        request,
+        page="exchange/export_job.html",
+        partial="exchange/_export_job.html",
+        context=context,
+    )
 
 
 @project_view(Role.VIEWER)

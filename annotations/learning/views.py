@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from annotations.learning.auto import (
@@ -27,6 +26,7 @@ from annotations.learning.services import training_request
 from annotations.learning.storage import archive_bytes
 from annotations.models import LearnedModel, TrainingStatus
 from projects.errors import ApplicationError, ConflictError
+from projects.htmx import page_or_partial
 from projects.models import Role
 from projects.permissions import project_view
 
@@ -51,9 +51,12 @@ def model_page_view(request, slug: str):
         "train_after_min": TRAIN_AFTER_MIN,
         "train_after_max": TRAIN_AFTER_MAX,
     }
-    if request.headers.get("HX-Request"):
-        return TemplateResponse(request, "annotations/learning/_progress.html", context)
-    return TemplateResponse(request, "annotations/learning/model.html", context)
+    return page_or_partial(
+        request,
+        page="annotations/learning/model.html",
+        partial="annotations/learning/_progress.html",
+        context=context,
+    )
 
 
 @require_POST

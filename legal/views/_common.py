@@ -1,4 +1,4 @@
-"""What the legal pages share: the page context, the claim fetch, htmx."""
+"""What the legal pages share: the page context and the claim fetch."""
 
 from __future__ import annotations
 
@@ -13,10 +13,6 @@ from legal.services.assessments import assessment_can_edit
 from projects.models import Role
 from projects.params import parse_id
 from projects.permissions import ProjectRequest
-
-
-def is_htmx(request: ProjectRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def page_context(request: ProjectRequest, **extra: Any) -> dict[str, Any]:

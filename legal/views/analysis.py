@@ -13,7 +13,8 @@ from legal.models import Criterion, Element
 from legal.reports import brief_filename, brief_html, brief_pdf
 from legal.selectors import project_criteria
 from legal.timeline import claims_by_first_report, timeline_build, timeline_chart
-from legal.views._common import claim_for, is_htmx, page_context
+from legal.views._common import claim_for, page_context
+from projects.htmx import page_or_partial
 from projects.models import Role
 from projects.params import parse_id
 from projects.permissions import ProjectRequest, project_view
@@ -65,11 +66,11 @@ def matrix_drilldown_view(request: ProjectRequest, slug: str, epk: int) -> HttpR
     claim = None
     if parse_id(request.GET.get("claim")):
         claim = claim_for(request, request.GET["claim"])
-    template = "legal/_drilldown.html" if is_htmx(request) else "legal/drilldown.html"
-    return TemplateResponse(
+    return page_or_partial(
         request,
-        template,
-        page_context(
+        page="legal/drilldown.html",
+        partial="legal/_drilldown.html",
+        context=page_context(
             request,
             element=element,
             claim=claim,

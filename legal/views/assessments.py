@@ -23,9 +23,10 @@ from legal.services.assessments import (
     assessment_delete,
     assessment_update,
 )
-from legal.views._common import assessments_for, claim_for, is_htmx, page_context
+from legal.views._common import assessments_for, claim_for, page_context
 from projects.errors import ApplicationError
 from projects.forms import form_errors_from
+from projects.htmx import wants_partial
 from projects.models import Role
 from projects.permissions import ProjectRequest, project_view
 
@@ -39,7 +40,7 @@ def _panel(
     create form keeps what the user typed.
     """
     error = form_errors_from(form) if form is not None else ""
-    if not is_htmx(request):
+    if not wants_partial(request):
         if error:
             messages.error(request, error)
         else:
