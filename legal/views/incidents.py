@@ -10,6 +10,7 @@ a message naming the field and nothing is written. Figures are read through
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -215,15 +216,37 @@ def _options(choices: tuple[tuple[str, str], ...]) -> dict[str | None, SafeStrin
     return {chosen: html(chosen) for chosen in [None, *(v for v, _ in choices)]}
 
 
+@dataclass(frozen=True)
+class GradeForm:
+    """One grade form of the incident page: a figure's or a claim's
+    credibility, or a source's reliability. The three differ only in these
+    values, so one template (``legal/_grade_form.html``) draws them all."""
+
+    noun: str  # what is graded: "figure", "claim", "source"
+    action: str
+    hidden: tuple[tuple[str, Any], ...]
+    field: str  # the graded field: "credibility" or "reliability"
+    empty: str  # what leaving the select empty means
+    options: SafeString
+    rationale: str
+    prefix: str  # element ids: <prefix>g-<pk> and <prefix>r-<pk>
+    pk: int
+
+    @property
+    def label(self) -> str:
+        return self.field.capitalize()
+
+
 def _prepare_rows(
     slug: str,
+    incident: Incident,
     figures: list[FigureRow],
     claims: list[Claim],
     sources: list[Source],
     can_write: bool,
 ) -> None:
     """Give each row what the template would otherwise compute per row:
-    its links and, for analysts, its grade select's options."""
+    its links and, for analysts, its grade form."""
     documents: dict[int, str] = {}
     for figure in figures:
         if figure.document_id and figure.document_id not in documents:
@@ -237,20 +260,52 @@ def _prepare_rows(
         return
     credibility = _options(tuple(Credibility.choices))
     reliability = _options(tuple(Reliability.choices))
+
+    def action(target: str) -> str:
+        return reverse("incident-grade", args=[slug, incident.pk, target])
+
     for figure in figures:
-        figure.credibility_options = credibility.get(  # type: ignore[attr-defined]
-            figure.figure_credibility, credibility[None]
+        figure.grade_form = GradeForm(  # type: ignore[attr-defined]
+            noun="figure",
+            action=action("figure"),
+            hidden=(("quantity", figure.id),),
+            field="credibility",
+            empty="The claim's grade",
+            options=credibility.get(figure.figure_credibility, credibility[None]),
+            rationale=figure.credibility_rationale,
+            prefix="f",
+            pk=figure.id,
         )
     for claim in claims:
-        claim.credibility_options = credibility.get(  # type: ignore[attr-defined]
-            claim.credibility, credibility[None]
+        claim.grade_form = GradeForm(  # type: ignore[attr-defined]
+            noun="claim",
+            action=action("claim"),
+            hidden=(("claim", claim.pk), ("version", claim.version)),
+            field="credibility",
+            empty="Ungraded",
+            options=credibility.get(claim.credibility, credibility[None]),
+            rationale=claim.credibility_rationale,
+            prefix="c",
+            pk=claim.pk,
         )
     for source in sources:
         try:
-            chosen: str | None = source.grade.reliability
+            grade = source.grade
         except ObjectDoesNotExist:
-            chosen = None
-        source.reliability_options = reliability.get(chosen, reliability[None])  # type: ignore[attr-defined]
+            grade = None
+        source.grade_form = GradeForm(  # type: ignore[attr-defined]
+            noun="source",
+            action=action("source"),
+            hidden=(("source", source.pk),),
+            field="reliability",
+            empty="Ungraded",
+            options=reliability.get(
+                grade.reliability if grade else None, reliability[None]
+            ),
+            rationale=grade.rationale if grade else "",
+            prefix="s",
+            pk=source.pk,
+        )
 
 
 @project_view(Role.VIEWER)
@@ -292,6 +347,7 @@ def incident_detail_view(request: ProjectRequest, slug: str, pk: int) -> HttpRes
     )
     _prepare_rows(
         slug,
+        incident,
         shown,
         overview.claims,
         sources,

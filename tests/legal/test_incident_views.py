@@ -313,3 +313,29 @@ def test_brief_carries_the_incident_table_and_tally_checks(
     assert 'class="incident-bar"' in section
     assert "Discrepancy:" in section
     assert "exceeds the register&#x27;s maximum of 16 by 41" in section
+
+
+def test_one_grade_form_per_row_with_its_target_and_current_grade(
+    client, project, analyst, viewer, sources, incident_with_reports
+):
+    """Figures, claims and sources each get a grade form drawn by the one
+    template: its own action, hidden ids, field and the saved grade chosen."""
+    incident, _ = incident_with_reports
+    base = f"/p/{project.slug}/incidents/{incident.pk}/"
+    client.force_login(analyst)
+    client.post(
+        f"{base}grade/source/",
+        {"source": sources["wire"].pk, "reliability": "B", "rationale": "Checked."},
+    )
+    html = client.get(base).text
+    wire = sources["wire"].pk
+    assert f'action="{base}grade/figure/"' in html
+    assert f'action="{base}grade/claim/"' in html
+    assert f'action="{base}grade/source/"' in html
+    assert f'<input type="hidden" name="source" value="{wire}">' in html
+    assert f'<select id="sg-{wire}" name="reliability">' in html
+    assert '<option value="B" selected>' in html
+    assert 'value="Checked."' in html
+    assert "Grade this figure" in html and "Grade this claim" in html
+    client.force_login(viewer)
+    assert "Grade this" not in client.get(base).text
