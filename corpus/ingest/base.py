@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 
 class ExtractionError(Exception):
@@ -36,6 +36,16 @@ class Container:
 
             self._sha256 = hashlib.sha256(self.data).hexdigest()
         return self._sha256
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def open(self) -> IO[bytes]:
+        """The file's bytes, to be kept (a subclass may stream them)."""
+        import io
+
+        return io.BytesIO(self.data)
 
 
 @dataclass

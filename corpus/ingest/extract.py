@@ -168,7 +168,7 @@ def _checked(
         if problem:
             yield Failure(item.name or name, problem)
             continue
-        if claimed and claimed != fmt and not (claimed == "feed" and fmt == "html"):
+        if claimed and claimed != fmt and (claimed, fmt) not in SAME_FAMILY:
             item.metadata["detected_format"] = fmt
             item.metadata["warning"] = (
                 f"The name says {claimed.upper()} but the content is "
@@ -188,6 +188,14 @@ def _checked(
 
 
 XML_FORMATS = {"feed", "html"}
+# A name's format and a content's that are no mismatch: HTML named .xml, and a
+# social export under its usual name (a .zip archive, result.json, outbox.json).
+SAME_FAMILY = {
+    ("feed", "html"),
+    ("zip", "social_zip"),
+    ("jsonl", "telegram"),
+    ("jsonl", "activitypub"),
+}
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 ENTITY_WARNING = (
     "The file declares XML entities (<!ENTITY ...>). They were not expanded "

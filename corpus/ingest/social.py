@@ -14,9 +14,11 @@ Three exports, recognised by content (``detect.social_format``):
   ``content``), alone or as the account archive zip with ``actor.json`` and
   ``media_attachments/``.
 
-Each post becomes an ``Extracted`` whose original is its own record (as for
-JSON Lines) and whose ``social`` carries a ``SocialRecord``: the export's
-bytes (kept once, ``SocialExport``), the account, reply, quote and media.
+Each post becomes an ``Extracted`` whose original is its record's exact
+bytes in the posts file, a byte range of that file kept once (as for JSON
+Lines; see ``_each``), and whose ``social`` carries a ``SocialRecord``: the
+export's bytes (kept once, ``SocialExport``), the account, reply, quote and
+media.
 A record that cannot be a post fails alone, named ("tweets.js record 17: no
 full_text"); the others go in.
 
@@ -25,11 +27,12 @@ pass with ``ijson`` (its C backend) checks that the whole file is valid JSON
 of the expected shape, so a broken file is refused before any of its posts
 is stored, and collects the few top-level values a post needs (a Telegram
 channel's id and name); a second pass decodes the posts array one element
-at a time with the standard library's decoder (so a post's record, its
-original, is exactly what ``json.loads`` would give, lone surrogates
-included). The extractors are generators: the store takes their posts a
-chunk at a time, and an archive's media files are read from the zip only
-when their post is reached. A file that the first pass cannot read (not
+at a time with the standard library's decoder (so a post's record is
+exactly what ``json.loads`` would give, lone surrogates included), from
+strict UTF-8 text that encodes back to the record's bytes. The extractors
+are generators: the store takes their posts a chunk at a time, and an
+archive's media files are read from the zip only when their post is
+reached. A file that the first pass cannot read (not
 UTF-8, or not strict JSON) is read the old way, in memory, for its error
 message or its posts.
 """
@@ -56,7 +59,7 @@ import ijson
 from django.conf import settings
 
 from corpus.ingest import archives
-from corpus.ingest.base import Extracted, ExtractionError
+from corpus.ingest.base import Container, Extracted, ExtractionError
 from corpus.ingest.bulk import RecordError
 from corpus.ingest.text import decode_text
 
@@ -122,7 +125,6 @@ def _post(
     extra: dict[str, Any] | None = None,
     language: str = "",
 ) -> Extracted:
-    original = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     who = social.display_name or social.handle
     metadata: dict[str, Any] = {
         "social_platform": social.platform,
@@ -134,7 +136,9 @@ def _post(
         text=text,
         extractor=extractor,
         extractor_version=VERSION,
-        original=original,
+        # Set by ``_each``: the record's bytes in the export, or a canonical
+        # serialisation when the export could not be streamed.
+        original=b"",
         name=name,
         media_type="application/json",
         title=f"{who}: {social.posted_at:%Y-%m-%d %H:%M} UTC"[:500],
@@ -223,8 +227,11 @@ class _Body(io.RawIOBase):
         self.raw = raw
         self.trim_tail = trim_tail
         head = raw.read(skip + 3)
+        self.offset = skip
+        """Where the body starts in the file (bytes)."""
         if head.startswith(codecs.BOM_UTF8):
             head = head[3:] + raw.read(3)
+            self.offset += 3
         self.pending = head[skip:]
         self.done = False
 
@@ -296,22 +303,43 @@ def _scan(stream: IO[bytes], path: str) -> dict[str, Any]:
     return top
 
 
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 class _Reader:
     """Second pass: JSON values decoded one at a time from a byte stream by
-    the standard library's decoder, with only the current value in memory."""
+    the standard library's decoder, with only the current value in memory.
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    The stream is decoded as strict UTF-8, so each value's text encodes back
+    to exactly the bytes it was read from: ``items(spans=True)`` gives each
+    element with those bytes and their offset in the stream (counted as the
+    text is consumed, each character once)."""
+
+    def __init__(self, stream: IO[bytes], offset: int = 0) -> None:
         self.stream = stream
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.text = ""
         self.at = 0
         self.eof = False
+        self.base = 0  # characters dropped from the front of ``text``
+        self.mark = 0  # a character position (absolute) ...
+        self.mark_byte = offset  # ... and its byte offset in the stream
+
+    def _count_to(self, position: int) -> None:
+        """Move the mark to ``position`` (absolute, still in ``text``)."""
+        if position > self.mark:
+            piece = self.text[self.mark - self.base : position - self.base]
+            self.mark_byte += _utf8_length(piece)
+            self.mark = position
 
     def _more(self) -> bool:
         if self.eof:
             return False
         chunk = self.stream.read(_READ)
         self.eof = not chunk
+        self._count_to(self.base + self.at)  # before that text is dropped
+        self.base += self.at
         self.text = self.text[self.at :] + self.decoder.decode(chunk, final=self.eof)
         self.at = 0
         return True
@@ -356,61 +384,127 @@ class _Reader:
             self.value()
             self._take(",")
 
-    def items(self) -> Iterator[Any]:
-        """The elements of the array that starts here, one by one."""
+    def items(self, *, spans: bool = False) -> Iterator[Any]:
+        """The elements of the array that starts here, one by one; with
+        ``spans``, each as (element, offset, its bytes)."""
         self._take("[")
         if self._next_char() == "]":
             self.at += 1
             return
         while True:
-            yield self.value()
+            if not spans:
+                yield self.value()
+            else:
+                self._next_char()
+                start = self.base + self.at
+                value = self.value()  # drops no text past ``start``
+                self._count_to(start)
+                offset = self.mark_byte
+                raw = self.text[start - self.base : self.at].encode("utf-8")
+                self.mark = self.base + self.at
+                self.mark_byte += len(raw)
+                yield value, offset, raw
             if self._take(",]") == "]":
                 return
 
 
 def _stream_array(
-    open_: Opener, path: str = "", *, x_wrapper: bool = False
+    open_: Opener, path: str = "", *, x_wrapper: bool = False, spans: bool = False
 ) -> tuple[Iterator[Any], dict[str, Any]]:
     """The elements of the posts array (the root array, or the root object's
     ``path``) as a lazy iterator, and the root object's scalar values.
-    The file is checked whole first (``_scan``), so it is refused before any
-    post is stored. Raises ``_NotStreamable`` for what only ``json.loads``
-    (with the charset detection of ``decode_text``) can read or explain."""
+    With ``spans``, each element comes as (element, offset, bytes): its
+    exact bytes in the file and where they start. The file is checked whole
+    first (``_scan``), so it is refused before any post is stored. Raises
+    ``_NotStreamable`` for what only ``json.loads`` (with the charset
+    detection of ``decode_text``) can read or explain."""
 
-    def body() -> IO[bytes]:
+    def body() -> _Body:
         if x_wrapper:
-            return _x_body(open_)
-        return cast(IO[bytes], _Body(open_()))
+            return cast(_Body, _x_body(open_))
+        return _Body(open_())
 
-    top = _scan(body(), path)
+    top = _scan(cast(IO[bytes], body()), path)
 
     def elements() -> Iterator[Any]:
         with body() as stream:
-            reader = _Reader(stream)
+            reader = _Reader(cast(IO[bytes], stream), stream.offset)
             if path:
                 reader.find_key(path)
-            yield from reader.items()
+            yield from reader.items(spans=spans)
 
     return elements(), top
 
 
+Records = Iterator[tuple[Any, int | None, bytes | None]]
+"""A posts file's records, each with its offset and bytes in the file when
+it was streamed (``None`` when it was read whole)."""
+
+
+def _whole(records: list[Any]) -> Records:
+    return ((record, None, None) for record in records)
+
+
 def _root_array(
     open_: Opener, name: str, key: str, what: str
-) -> tuple[Iterator[Any], dict[str, Any]]:
+) -> tuple[Records, dict[str, Any]]:
     """The posts array at ``key`` of the root object, streamed, and the root
     object's scalar values; read whole if it cannot be streamed."""
     try:
-        return _stream_array(open_, key)
+        return _stream_array(open_, key, spans=True)
     except _NotStreamable:
         with open_() as raw:
             root = _json(raw.read(), name)
         if not isinstance(root, dict) or not isinstance(root.get(key), list):
             raise ExtractionError(f"{name} is not {what} (no {key} list).") from None
-        return iter(root.pop(key)), root
+        return _whole(root.pop(key)), root
 
 
 def _bytes_opener(data: bytes) -> Opener:
     return partial(io.BytesIO, data)
+
+
+class PostsFile(Container):
+    """A posts file inside an export archive, kept once (``OriginalFile``)
+    with its posts' documents pointing to their records' byte ranges: read
+    from the zip when it is kept and hashed, never held whole."""
+
+    def __init__(self, open_: Opener, name: str, media_type: str, size: int) -> None:
+        super().__init__(b"", name, media_type)
+        self.open_ = open_
+        self._size = size
+
+    @property
+    def sha256(self) -> str:
+        if not self._sha256:
+            digest = hashlib.sha256()
+            with self.open_() as handle:
+                for chunk in iter(partial(handle.read, _READ), b""):
+                    digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def open(self) -> IO[bytes]:
+        return self.open_()
+
+
+def _kept_whole(
+    data: bytes, name: str, media_type: str, export: ExportFile
+) -> Container:
+    """A posts file given as bytes (the export itself): kept once, its hash
+    computed once with the export's."""
+    kept = Container(data, name, media_type)
+    if export.data is data:
+        kept._sha256 = export.sha256
+    return kept
+
+
+JS = "application/javascript"
+JSON = "application/json"
 
 
 # --- X (Twitter) --------------------------------------------------------------
@@ -479,12 +573,14 @@ def extract_x(
 ) -> Posts:
     """Posts of an X archive's ``tweets.js`` (``media``: file name -> bytes
     of ``data/tweets_media/``)."""
+    export = export or ExportFile(name=name, platform="x", data=data)
     return x_posts(
         _bytes_opener(data),
         name,
         account=account,
         media=media,
-        export=export or ExportFile(name=name, platform="x", data=data),
+        export=export,
+        kept=_kept_whole(data, name, JS, export),
     )
 
 
@@ -495,15 +591,17 @@ def x_posts(
     account: bytes | None,
     media: Mapping[str, bytes] | None,
     export: ExportFile,
+    kept: Container | None = None,
 ) -> Posts:
     """The posts of a ``tweets.js``, read as a stream (the file is checked
-    whole now; its posts come as they are iterated)."""
-    records: Iterator[Any]
+    whole now; its posts come as they are iterated). Each post's original
+    is its record's bytes in the file, a range of ``kept``."""
+    records: Records
     try:
-        records, _ = _stream_array(open_, x_wrapper=True)
+        records, _ = _stream_array(open_, x_wrapper=True, spans=True)
     except _NotStreamable:
         with open_() as raw:
-            records = iter(_x_records(raw.read(), name))
+            records = _whole(_x_records(raw.read(), name))
     handle, display = _x_account(account)
     build = partial(
         _x_post,
@@ -513,26 +611,44 @@ def x_posts(
         export=export,
         name=name,
     )
-    return _each(records, f"{name.rsplit('/', 1)[-1]} record", build, name)
+    return _each(records, f"{name.rsplit('/', 1)[-1]} record", build, name, kept)
 
 
 def _each(
-    records: Iterator[Any],
+    records: Records,
     label: str,
     build: Callable[[Any, str], Extracted],
     name: str,
+    kept: Container | None,
     skip: Callable[[Any], bool] | None = None,
 ) -> Posts:
     """One post (or its failure) per record, numbered from 1; records that
-    ``skip`` (service messages, boosts) are not posts."""
+    ``skip`` (service messages, boosts) are not posts.
+
+    A post's original is its record's exact bytes in the posts file, which
+    is kept once (``kept``, an ``OriginalFile``) with the post's document
+    pointing to the range, and ``sha256`` is their hash. A file that was
+    read whole (not strict UTF-8 JSON) has no such ranges: each post's
+    original is then its record serialised (sorted keys, UTF-8), in a file
+    of its own."""
     posts = 0
-    for number, record in enumerate(records, start=1):
+    for number, (record, offset, raw) in enumerate(records, start=1):
         if skip is not None and skip(record):
             continue
         posts += 1
-        yield _one_post(
+        post = _one_post(
             f"{label} {number}", partial(build, record, f"{label} {number}")
         )
+        if isinstance(post, Extracted):
+            if raw is not None and offset is not None and kept is not None:
+                post.original = raw
+                post.container = kept
+                post.span = (offset, len(raw))
+            else:
+                post.original = json.dumps(
+                    record, ensure_ascii=False, sort_keys=True
+                ).encode("utf-8")
+        yield post
     if not posts:
         yield RecordError(name, f"{name} holds no posts.")
 
@@ -649,16 +765,23 @@ def extract_telegram(
     export: ExportFile | None = None,
 ) -> Posts:
     """Posts of a Telegram channel export (``media``: relative path -> bytes)."""
+    export = export or ExportFile(name=name, platform="telegram", data=data)
     return telegram_posts(
         _bytes_opener(data),
         name,
         media=media,
-        export=export or ExportFile(name=name, platform="telegram", data=data),
+        export=export,
+        kept=_kept_whole(data, name, JSON, export),
     )
 
 
 def telegram_posts(
-    open_: Opener, name: str, *, media: Mapping[str, bytes] | None, export: ExportFile
+    open_: Opener,
+    name: str,
+    *,
+    media: Mapping[str, bytes] | None,
+    export: ExportFile,
+    kept: Container | None = None,
 ) -> Posts:
     """The posts of a ``result.json``, read as a stream (see ``x_posts``)."""
     messages, channel = _root_array(open_, name, "messages", "a Telegram export")
@@ -675,6 +798,7 @@ def telegram_posts(
         f"{name.rsplit('/', 1)[-1]} message",
         build,
         name,
+        kept,
         # Joins, pins, title changes: not posts.
         skip=lambda m: isinstance(m, dict) and m.get("type") == "service",
     )
@@ -802,12 +926,14 @@ def extract_outbox(
     export: ExportFile | None = None,
 ) -> Posts:
     """Posts of an ActivityPub outbox (``actor``: ``actor.json``'s bytes)."""
+    export = export or ExportFile(name=name, platform="mastodon", data=data)
     return outbox_posts(
         _bytes_opener(data),
         name,
         actor=actor,
         media=media,
-        export=export or ExportFile(name=name, platform="mastodon", data=data),
+        export=export,
+        kept=_kept_whole(data, name, JSON, export),
     )
 
 
@@ -818,6 +944,7 @@ def outbox_posts(
     actor: bytes | None,
     media: Mapping[str, bytes] | None,
     export: ExportFile,
+    kept: Container | None = None,
 ) -> Posts:
     """The posts of an ``outbox.json``, read as a stream (see ``x_posts``)."""
     items, _ = _root_array(open_, name, "orderedItems", "an ActivityPub outbox")
@@ -840,6 +967,7 @@ def outbox_posts(
         f"{name.rsplit('/', 1)[-1]} item",
         build,
         name,
+        kept,
         skip=lambda a: isinstance(a, dict) and a.get("type") in NOT_POSTS,
     )
 
@@ -1024,6 +1152,11 @@ def extract_archive(
             )
         return partial(archive.open, info)
 
+    def posts_file(path: str, media_type: str) -> PostsFile:
+        return PostsFile(
+            opener(path), f"{name}/{path}", media_type, infos[path].file_size
+        )
+
     def small(path: str) -> bytes | None:
         if path not in infos:
             return None
@@ -1053,6 +1186,7 @@ def extract_archive(
                     account=account,
                     media=media,
                     export=export,
+                    kept=posts_file(part, JS),
                 )
                 for part in parts
             ]
@@ -1065,7 +1199,12 @@ def extract_archive(
             actor=small(f"{root}actor.json"),
             media=relative,
             export=export,
+            kept=posts_file(posts_path, JSON),
         )
     return telegram_posts(
-        opener(posts_path), f"{name}/{posts_path}", media=relative, export=export
+        opener(posts_path),
+        f"{name}/{posts_path}",
+        media=relative,
+        export=export,
+        kept=posts_file(posts_path, JSON),
     )

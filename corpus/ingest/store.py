@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
@@ -186,7 +186,11 @@ def store_groups(
     stored, never held whole.
     """
     meta = _check_meta(meta)
+    result = IngestResult()
+    # The outcomes not yet handed to ``result``, in order: at most a chunk's
+    # (``result.add`` counts plain successes past the first thousand).
     outcomes: list[Outcome | None] = []
+    done = 0  # outcomes handed to ``result``
     context = _Context(
         project=project,
         user=user,
@@ -205,11 +209,17 @@ def store_groups(
         posts = [r.item.social for r in prepared if r.item.social is not None]
         social_store.prepare_posts(posts, project=project, batch=batch)
         platforms.update(p.platform for p in posts)
+        nonlocal done
         for outcome_at, outcome in _store_chunk(prepared, context):
             if outcome_at >= KEEP_DOCUMENTS:
                 outcome.release()  # a large upload keeps ids, not documents
-            outcomes[outcome_at] = outcome
+            outcomes[outcome_at - done] = outcome
         prepared.clear()
+        for known in outcomes:  # every one is known now
+            assert known is not None
+            result.add(known)
+        done += len(outcomes)
+        outcomes.clear()
 
     for group in groups:
         items, documents_in = _counted(group)
@@ -220,7 +230,7 @@ def store_groups(
             try:
                 ready = _prepare(
                     item,
-                    position=len(outcomes),
+                    position=done + len(outcomes),
                     project=project,
                     kind=kind,
                     source=source,
@@ -242,10 +252,11 @@ def store_groups(
                     chars = 0
     if prepared:
         flush()
+    for outcome in outcomes:
+        if outcome is not None:
+            result.add(outcome)
     _drop_unused_containers(batch)
     social_store.link_posts(project, platforms)
-    result = IngestResult()
-    result.outcomes = [o for o in outcomes if o is not None]
     return result
 
 
@@ -447,13 +458,12 @@ def _keep_containers(accepted: list[Prepared], ctx: _Context) -> None:
             kept = OriginalFile(
                 project=ctx.project,
                 sha256=container.sha256,
-                size=len(container.data),
+                size=container.size,
                 name=container.name[:500],
                 media_type=container.media_type,
             )
-            kept.file.save(
-                container.name or "upload", ContentFile(container.data), save=False
-            )
+            with container.open() as content:  # streamed, never read whole
+                kept.file.save(container.name or "upload", File(content), save=False)
             ctx.batch.files.append(str(kept.file.name))
             kept.save()
             ctx.batch.new_containers.add(container.sha256)

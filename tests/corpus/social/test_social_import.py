@@ -66,10 +66,20 @@ def test_x_archive_zip(project, analyst, media_root):
     )
     assert document.text.startswith("Today our forces struck a vessel")
     assert document.language == "en"  # X's own "lang", kept as stated
-    # The post's own original is its record; the export is kept once.
-    record = json.loads(document.original.read())
+    # The post's own original is its record's exact bytes in tweets.js,
+    # which is kept once (no file per post); the export is kept once too.
+    tweets = fixture_bytes("x/data/tweets.js")
+    assert not document.original and document.container is not None
+    assert document.container.file.read() == tweets
+    assert document.container.sha256 == hashlib.sha256(tweets).hexdigest()
+    start, length = document.record_offset, document.record_length
+    assert start is not None and length is not None
+    assert document.original_bytes() == tweets[start : start + length]
+    record = json.loads(document.original_bytes())
     assert record["tweet"]["id_str"] == X_IDS[0]
     assert document.sha256 == hashlib.sha256(record_bytes(document)).hexdigest()
+    assert document.original_sha256() == document.sha256 == first.document.sha256
+    assert {p.document.container_id for p in posts.values()} == {document.container_id}
     [export] = SocialExport.objects.filter(project=project)
     assert export.sha256 == hashlib.sha256(data).hexdigest()
     assert export.file.read() == data
@@ -91,11 +101,7 @@ def test_x_archive_zip(project, analyst, media_root):
 
 
 def record_bytes(document: Document) -> bytes:
-    document.original.open("rb")
-    try:
-        return document.original.read()
-    finally:
-        document.original.close()
+    return document.original_bytes()
 
 
 def test_x_tweets_js_alone_and_reimport(project, analyst):
