@@ -502,7 +502,7 @@ def _run_store_only(args, project, user, peer: DoccanoPeer) -> dict:
 def time_suggestions() -> list[float]:
     """Accumulate the time spent creating suggestions.
 
-    Suggestions are created by a receiver of ``document_analysed`` inside
+    Suggestions are created by a receiver of ``documents_analysed`` inside
     the analysis job, so they are part of Glossa's time (and of ``ratio``);
     this only reports how much of it they take. The wrapper times the real
     function and changes nothing it does.
