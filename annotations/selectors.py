@@ -43,7 +43,7 @@ from annotations.models import (
 )
 from corpus.models import Assignment, AssignmentStatus, Document, DocumentAnalysis
 from corpus.selectors import RankedDocuments, documents_search, natural_title_order
-from projects.models import BLIND_ROLES, Project, blind_project_ids, works_blind
+from projects.models import Project, blind_project_ids, works_blind
 from projects.permissions import membership_for
 
 if TYPE_CHECKING:
@@ -225,11 +225,10 @@ def annotations_of_document_payload(
 
 
 # The rows ``?include=annotations`` embeds, with their quotes (API clients
-# have no text to slice), built by PostgreSQL as one JSON text. Visibility is
-# ``Annotation.objects.for_user`` written out for one document and user:
-# rows of the user's projects, and only the user's own in the blind-mode
-# projects where they work blind (``blind_project_ids``). A scalar query,
-# so the document endpoint runs it inside the document's own query.
+# have no text to slice), built by PostgreSQL as one JSON text. Which rows is
+# not written here: ``{visible}`` is ``Annotation.objects.for_user`` (the one
+# blind-mode rule) compiled for one document and user. A scalar query, so the
+# document endpoint runs it inside the document's own query.
 ANNOTATIONS_OF_DOCUMENT_SQL = """
 SELECT coalesce(json_agg(json_build_object(
     'id', a.id, 'start', a.start, 'quote', a.quote, 'end', a."end",
@@ -247,15 +246,7 @@ SELECT coalesce(json_agg(json_build_object(
 ) ORDER BY a.start, a."end", a.id), '[]'::json)::text
 FROM annotations_annotation a
 JOIN auth_user u ON u.id = a.author_id
-WHERE a.document_id = %s
-AND a.project_id IN (
-    SELECT m.project_id FROM projects_membership m WHERE m.user_id = %s
-)
-AND (a.author_id = %s OR a.project_id NOT IN (
-    SELECT m.project_id FROM projects_membership m
-    JOIN projects_project p ON p.id = m.project_id
-    WHERE m.user_id = %s AND m.role = ANY(%s) AND p.blind_mode
-))
+WHERE a.id IN ({visible})
 """
 
 
@@ -267,14 +258,22 @@ def annotations_of_document_column(
     embeds in its own query (``corpus.api.includes``)."""
     if connection.vendor != "postgresql":
         return None
-    user = user_id if user_id is not None else 0  # anonymous: no memberships
-    return ANNOTATIONS_OF_DOCUMENT_SQL, (
-        document_id,
-        user,
-        user,
-        user,
-        list(BLIND_ROLES),
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    # Only the key is read: ``for_user`` compiles to subqueries on it.
+    user = get_user_model()(pk=user_id) if user_id is not None else AnonymousUser()
+    visible = (
+        Annotation.objects.for_user(user)
+        .filter(document_id=document_id)
+        .order_by()
+        .values("id")
     )
+    if not visible.query.is_empty():
+        sql, params = visible.query.sql_with_params()
+    else:  # anonymous: for_user is none(), which does not compile
+        sql, params = "SELECT NULL::bigint WHERE false", ()
+    return ANNOTATIONS_OF_DOCUMENT_SQL.format(visible=sql), tuple(params)
 
 
 def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
