@@ -73,7 +73,7 @@ class Extracted:
     fields: dict[str, Any] = field(default_factory=dict)
     """Further Document fields (kind, speaker_role, platform...) from records."""
     social: Any = None
-    """A post's ``corpus.ingest.social.SocialRecord`` (stored as SocialPost)."""
+    """A post's ``corpus.ingest.social.records.SocialRecord`` (stored as SocialPost)."""
     container: Container | None = None
     """The file kept once that holds this record, when ``original`` is
     exactly ``container.data[span[0]:span[0] + span[1]]``."""

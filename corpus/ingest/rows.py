@@ -91,7 +91,10 @@ def new_document(values: dict[str, Any]) -> Document:
             by_attname[key] = value
     if not set(by_attname) <= _attnames():
         return Document(**values)
-    document = Document(
+    # Positional values, which the django-stubs plugin types as the first
+    # field's (it does not model this path): hence the untyped constructor.
+    build: Any = Document
+    document: Document = build(
         *[
             by_attname[f.attname] if f.attname in by_attname else f.get_default()
             for f in fields

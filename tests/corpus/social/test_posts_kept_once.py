@@ -12,7 +12,9 @@ import zipfile
 import pytest
 
 from corpus.ingest import ingest_file, results, social
+from corpus.ingest.base import Extracted
 from corpus.ingest.service import ingest_job_record
+from corpus.ingest.social import stream
 from corpus.models import Document, OriginalFile
 from tests.corpus.ingest.conftest import media_files
 
@@ -94,12 +96,12 @@ def outbox_json(count: int) -> bytes:
 def test_each_post_is_its_records_bytes(monkeypatch, read_size, name, data):
     """Whatever the reads (characters of several bytes cut anywhere), each
     post's original is exactly its record's bytes at its span."""
-    monkeypatch.setattr(social, "_READ", read_size)
+    monkeypatch.setattr(stream, "_READ", read_size)
     fmt = {"tweets.js": "x", "result.json": "telegram", "outbox.json": "outbox"}
     posts = list(getattr(social, f"extract_{fmt[name]}")(data, name))
     assert len(posts) == 4
     for post in posts:
-        assert isinstance(post, social.Extracted)
+        assert isinstance(post, Extracted)
         assert post.container is not None and post.container.data is data
         assert post.container.sha256 == hashlib.sha256(data).hexdigest()
         assert post.span is not None
@@ -113,7 +115,7 @@ def test_a_file_read_whole_keeps_one_file_per_post():
     latin1 = "window.YTD.tweets.part0 = " + json.dumps([tweet(1, "Patrulla é")])
     data = latin1.encode("latin-1").replace(b"\\u00e9", "é".encode("latin-1"))
     [post] = list(social.extract_x(data, "tweets.js"))
-    assert isinstance(post, social.Extracted)
+    assert isinstance(post, Extracted)
     assert post.container is None and post.span is None
     assert (
         post.original

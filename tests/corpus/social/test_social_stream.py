@@ -13,7 +13,10 @@ import zipfile
 import pytest
 
 from corpus.ingest import ingest_file, social
+from corpus.ingest.base import Extracted
 from corpus.ingest.extract import extract_iter
+from corpus.ingest.social import stream
+from corpus.ingest.social.stream import NotStreamable, bytes_opener, stream_array
 from corpus.ingest.store import CHUNK
 from corpus.models import Document, SocialExport, SocialPost
 from tests.corpus.ingest.conftest import media_files
@@ -43,7 +46,7 @@ def tweets_js(records: list, *, tail: str = "", bom: bool = False) -> bytes:
 def test_streamed_records_equal_json_loads(monkeypatch, read_size):
     """Whatever the size of the reads (values cut anywhere, numbers at the
     end of a read), each element is what ``json.loads`` gives."""
-    monkeypatch.setattr(social, "_READ", read_size)
+    monkeypatch.setattr(stream, "_READ", read_size)
     records = [
         tweet(1),
         {"n": 12345678901234567890, "f": 1.5e-7, "s": "a\\u00e9\u00e9 \ud800 \u2028"},
@@ -52,21 +55,19 @@ def test_streamed_records_equal_json_loads(monkeypatch, read_size):
         98765,
     ]
     data = tweets_js(records, tail=" ;\n", bom=True)
-    elements, _ = social._stream_array(social._bytes_opener(data), x_wrapper=True)
+    elements, _ = stream_array(bytes_opener(data), x_wrapper=True)
     assert isinstance(elements, types.GeneratorType)
     assert list(elements) == json.loads(json.dumps(records))
 
 
 def test_telegram_top_level_values_after_the_messages(monkeypatch):
-    monkeypatch.setattr(social, "_READ", 16)
+    monkeypatch.setattr(stream, "_READ", 16)
     export = {
         "messages": [{"id": 5, "text": "x"}, {"id": 6, "text": ["y", {"text": "z"}]}],
         "name": "Norland Navy (fictional)",
         "id": 1987654321,
     }
-    elements, top = social._stream_array(
-        social._bytes_opener(json.dumps(export).encode()), "messages"
-    )
+    elements, top = stream_array(bytes_opener(json.dumps(export).encode()), "messages")
     assert top == {"name": "Norland Navy (fictional)", "id": 1987654321}
     assert list(elements) == export["messages"]
 
@@ -74,10 +75,10 @@ def test_telegram_top_level_values_after_the_messages(monkeypatch):
 def test_a_file_that_is_not_strict_json_is_read_whole():
     """Not UTF-8, or not strict JSON: read the old way, in memory."""
     latin1 = tweets_js([tweet(1)]).replace(b"Patrol", "Patrulla é".encode("latin-1"))
-    with pytest.raises(social._NotStreamable):
-        social._stream_array(social._bytes_opener(latin1), x_wrapper=True)
+    with pytest.raises(NotStreamable):
+        stream_array(bytes_opener(latin1), x_wrapper=True)
     [post] = list(social.extract_x(latin1, "tweets.js"))
-    assert isinstance(post, social.Extracted)
+    assert isinstance(post, Extracted)
     assert post.text.startswith("Patrulla é report 1")
 
 
