@@ -445,7 +445,9 @@ def _keep_containers(accepted: list[Prepared], ctx: _Context) -> None:
     """Keep once each file whose records this chunk stores (outside the
     chunk's savepoint, so a chunk that falls back one by one still has it).
 
-    A file already kept in the project (the same upload again) is reused.
+    A file already kept in the project (the same upload again) is reused,
+    and so is a bare posts file already kept as its social export (the same
+    bytes, one file on disk for both rows).
     """
     for ready in accepted:
         container = ready.item.container
@@ -462,9 +464,15 @@ def _keep_containers(accepted: list[Prepared], ctx: _Context) -> None:
                 name=container.name[:500],
                 media_type=container.media_type,
             )
-            with container.open() as content:  # streamed, never read whole
-                kept.file.save(container.name or "upload", File(content), save=False)
-            ctx.batch.files.append(str(kept.file.name))
+            export = ctx.batch.social_exports.get(container.sha256)
+            if export is not None:
+                kept.file.name = export.file.name
+            else:
+                with container.open() as content:  # streamed, never read whole
+                    kept.file.save(
+                        container.name or "upload", File(content), save=False
+                    )
+                ctx.batch.files.append(str(kept.file.name))
             kept.save()
             ctx.batch.new_containers.add(container.sha256)
         ctx.batch.containers[container.sha256] = kept
@@ -478,8 +486,10 @@ def _drop_unused_containers(batch: Batch) -> None:
         if not kept.documents.exists():
             path = str(kept.file.name)
             kept.delete()
-            default_storage.delete(path)
-            batch.files.remove(path)
+            # A posts file shared with its social export stays with it.
+            if not any(e.file.name == path for e in batch.social_exports.values()):
+                default_storage.delete(path)
+                batch.files.remove(path)
             del batch.containers[sha256]
     batch.new_containers.clear()
 

@@ -15,7 +15,7 @@ from corpus.ingest import ingest_file, results, social
 from corpus.ingest.base import Extracted
 from corpus.ingest.service import ingest_job_record
 from corpus.ingest.social import stream
-from corpus.models import Document, OriginalFile
+from corpus.models import Document, OriginalFile, SocialExport
 from tests.corpus.ingest.conftest import media_files
 
 pytestmark = pytest.mark.postgres
@@ -148,6 +148,40 @@ def test_an_archive_keeps_its_posts_file_once(project, analyst, media_root):
     assert again.stored == 0 and len(again.duplicates) == 6
     assert OriginalFile.objects.filter(project=project).count() == 1
     assert len(media_files(media_root)) == 2
+
+
+def test_a_bare_posts_file_is_one_file_on_disk(project, analyst, media_root):
+    """A bare tweets.js is both the social export and the posts' kept file:
+    two rows, one file, and a re-import keeps nothing new."""
+    tweets = tweets_js([tweet(i) for i in range(5)])
+    result = ingest(project, analyst, "tweets.js", tweets)
+    assert not result.errors and result.stored == 5
+    [kept] = OriginalFile.objects.filter(project=project)
+    [export] = SocialExport.objects.filter(project=project)
+    assert kept.file.name == export.file.name
+    assert kept.file.read() == tweets and kept.sha256 == export.sha256
+    assert media_files(media_root) == [media_root / str(kept.file.name)]
+    for document in Document.objects.filter(project=project):
+        assert document.container_id == kept.pk
+        assert document.original_sha256() == document.sha256
+    again = ingest(project, analyst, "tweets.js", tweets)
+    assert again.stored == 0 and len(again.duplicates) == 5
+    assert len(media_files(media_root)) == 1
+
+
+def test_a_posts_file_whose_posts_all_fail_keeps_its_export_file(
+    project, analyst, media_root
+):
+    """When no post of a bare posts file is stored, its kept-once row goes
+    (no file without a document) but the file stays with the export."""
+    broken = {"tweet": {"id_str": "9", "created_at": DATE}}  # no full_text
+    tweets = tweets_js([broken, broken])
+    result = ingest(project, analyst, "tweets.js", tweets)
+    assert result.stored == 0 and len(result.errors) == 2
+    assert not OriginalFile.objects.filter(project=project).exists()
+    for export in SocialExport.objects.filter(project=project):
+        assert export.file.read() == tweets
+    assert len(media_files(media_root)) == SocialExport.objects.count()
 
 
 def test_a_large_report_counts_plain_successes(monkeypatch, project, analyst):
