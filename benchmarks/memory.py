@@ -1,13 +1,39 @@
 """Benchmark: peak memory of ingesting one large text (1, 5 and 25 MB).
 
     python benchmarks/memory.py [--sizes 1 5 25] [--analyse 3]
+                                [--doccano-db sqlite|postgres]
 
-Each size runs in a fresh process: it generates a fictional text of that
-many megabytes (the last one just under GLOSSA_MAX_UPLOAD_BYTES), ingests it
-as an uploaded file without analysis, and reports the process's peak
-resident memory (``ru_maxrss``) next to the baseline after Django and spaCy
-are loaded: the figure covers reading, hashing, normalising, fingerprinting
-and storing. Target: peak < 500 MB for every accepted upload (issue 13).
+For each size a fictional text of that many megabytes (the last one just
+under GLOSSA_MAX_UPLOAD_BYTES) is written to a temporary file, and two fresh
+processes store it, one after the other (Glossa size 1, doccano size 1,
+Glossa size 5, ...), so both see the same machine:
+
+* Glossa: Django, spaCy and the language identifier loaded (the baseline;
+  the identifier, which the first ingestion of any size loads, is about
+  100 MB: ``language_detector_mb``), then the file is read and ingested as
+  an uploaded file without analysis; its peak resident memory
+  (``ru_maxrss``) covers reading, hashing, normalising, detecting the
+  language, fingerprinting and storing. Target: peak < 500 MB for every
+  accepted upload (issue 13).
+* the real doccano 1.8.4, in its own venv (``benchmarks/peers/
+  doccano_setup.sh``; ``DOCCANO_VENV``, default /work/peers/doccano-venv):
+  ``benchmarks/peers/doccano_store_harness.py --file`` imports the same file
+  as one document (its plain-text ``TextFile`` format) with doccano's own
+  import task, on its SQLite database (``--doccano-db postgres``: a
+  PostgreSQL database of its own, ``<name>_bench_doccano``); its baseline is
+  the peak once Django is set up and the upload is on disk, not read.
+  doccano's ``MAX_UPLOAD_SIZE`` setting is 1 GiB by default, so every size
+  here is accepted; a refusal would show in its ``errors``.
+
+In both processes ``baseline_mb`` is the peak (``ru_maxrss``) before the
+storing and ``peak_mb`` the peak after it; ``growth_mb`` is the memory the
+storing itself took, reading the file included: the peak resident memory
+(``VmHWM``) since it was reset to the resident memory at the start
+(``/proc/self/clear_refs``), so that the transient peaks of loading models
+do not hide it. Each store run gets a ``doccano`` block and
+``doccano_ratio`` = doccano's growth / Glossa's growth (> 1: Glossa took
+less). Without doccano's venv the benchmark says so and measures Glossa
+alone.
 
 ``--analyse MB [MB ...]`` adds, each in its own fresh process, the analysis
 of a generated text of that many megabytes (3 = a 3,000,000-character text)
@@ -26,6 +52,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,12 +61,45 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
+
+from harness import DOCCANO_VENV  # noqa: E402
 
 TARGET_MB = 500
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_mb(field: str) -> float | None:
+    """``VmHWM`` or ``VmRSS`` of this process from /proc (MB), if any."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak() -> float:
+    """Start the peak (``VmHWM``) again from the resident memory now (Linux
+    >= 4.0), so that the transient peaks of loading (imports, models) do not
+    hide the memory the storing itself takes; the resident memory now (MB).
+    Without /proc: ``ru_maxrss`` (the growth is then a lower bound)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return peak_mb()
+    return _status_mb("VmRSS") or peak_mb()
+
+
+def peak_since_reset() -> float:
+    """The peak resident memory since ``reset_peak`` (MB)."""
+    return _status_mb("VmHWM") or peak_mb()
 
 
 def make_text(size: int, seed: int) -> bytes:
@@ -86,9 +146,22 @@ def make_article(size: int, seed: int) -> bytes:
     return "\n\n".join(parts)[:size].encode()
 
 
-def child(size_mb: float, analyse: bool = False) -> dict:
+def glossa_env() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glossa.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+
+
+def upload_limit() -> int:
+    """GLOSSA_MAX_UPLOAD_BYTES, read from Glossa's settings without setting
+    Django up (the parent process stays small)."""
+    glossa_env()
+    from django.conf import settings
+
+    return settings.GLOSSA_MAX_UPLOAD_BYTES
+
+
+def child(size_mb: float, analyse: bool = False, text: Path | None = None) -> dict:
+    glossa_env()
     os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="glossa-bench-mem-")
     os.environ.pop("CELERY_BROKER_URL", None)
     import django
@@ -98,16 +171,22 @@ def child(size_mb: float, analyse: bool = False) -> dict:
     from django.contrib.auth import get_user_model
 
     from corpus.ingest import ingest_file
+    from corpus.language import detect_language
     from corpus.models import Document
     from corpus.nlp import get_nlp
     from projects.services import project_create
 
     get_nlp()
-    size = min(int(size_mb * 1024 * 1024), settings.GLOSSA_MAX_UPLOAD_BYTES - 1)
+    # Loaded once per process by the first ingestion, whatever its size: in
+    # the baseline (as spaCy is), its own size shown apart.
+    before_detector = peak_mb()
+    detect_language("Minister Tomas Relk said that forces struck vessels at sea.")
+    detector = peak_mb() - before_detector
     if analyse:  # characters, as issue 13 counts them (ASCII: bytes)
         size = int(size_mb * 1_000_000)
         data = make_article(size, seed=int(size_mb * 10))
-    else:
+    elif text is None:
+        size = min(int(size_mb * 1024 * 1024), settings.GLOSSA_MAX_UPLOAD_BYTES - 1)
         data = make_text(size, seed=int(size_mb * 10))
     user, _ = get_user_model().objects.get_or_create(username="benchmark-memory")
     project = project_create(
@@ -116,7 +195,11 @@ def child(size_mb: float, analyse: bool = False) -> dict:
         slug=f"bench-mem-{os.getpid()}-{int(time.time())}",
     )
     baseline = peak_mb()
+    resident = reset_peak()
     t0 = time.perf_counter()
+    if text is not None:  # the upload as a request hands it over: read whole
+        data = text.read_bytes()
+        size = len(data)
     try:
         result = ingest_file(
             project=project, name="large.txt", data=data, user=user, analyse=False
@@ -130,7 +213,7 @@ def child(size_mb: float, analyse: bool = False) -> dict:
             from annotations.models import Suggestion
             from corpus.tasks import analyse_in_chunks
 
-            stored_peak = peak_mb()
+            stored_peak = max(baseline, peak_mb())
             t1 = time.perf_counter()
             analyse_in_chunks([document.pk])
             outcome = {
@@ -140,6 +223,7 @@ def child(size_mb: float, analyse: bool = False) -> dict:
                 "analysis_seconds": round(time.perf_counter() - t1, 1),
                 "suggestions": Suggestion.objects.filter(document=document).count(),
             }
+        growth = peak_since_reset() - resident
         document = Document.objects.get(pk=document.pk)
         outcome |= {
             "stored": True,
@@ -154,10 +238,57 @@ def child(size_mb: float, analyse: bool = False) -> dict:
     return {
         "size_mb": round(size / 1024 / 1024, 2),
         "baseline_mb": round(baseline, 1),
-        "peak_mb": round(peak_mb(), 1),
+        # reset_peak restarted ru_maxrss too: the process's peak is the
+        # larger of the one before it and the one since.
+        "peak_mb": round(max(baseline, peak_mb()), 1),
+        "growth_mb": round(growth, 1),
+        "language_detector_mb": round(detector, 1),
         "seconds": round(seconds, 2),
         **outcome,
     }
+
+
+def doccano_env(database: str) -> dict[str, str]:
+    """The environment of doccano's processes: none of Glossa's Django
+    variables, and a database of its own (this benchmark's SQLite file, or
+    ``<name>_bench_doccano`` on Glossa's PostgreSQL server)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTHONPATH"}
+    }
+    if database == "postgres":
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from _setup import bench_database
+
+        url = bench_database("doccano")
+        env["DOCCANO_BENCH_DATABASE_URL"] = f"{url}?sslmode=disable"
+    else:
+        home = os.path.expanduser(
+            os.environ.get("DOCCANO_HOME", "/work/peers/doccano-data")
+        )
+        env["DOCCANO_BENCH_DATABASE_URL"] = f"sqlite:///{home}/bench-memory.sqlite3"
+    return env
+
+
+def doccano_run(args: list[str], env: dict[str, str]) -> dict:
+    """Run doccano's harness once in its venv; its last JSON line, or the
+    error it stopped with (never lose Glossa's figures to the peer)."""
+    out = subprocess.run(
+        [
+            str(DOCCANO_VENV / "bin" / "python"),
+            str(ROOT / "benchmarks" / "peers" / "doccano_store_harness.py"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode or not lines:
+        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit {out.returncode}: {tail[:200]}"}
+    return json.loads(lines[-1])
 
 
 def main() -> None:
@@ -170,16 +301,38 @@ def main() -> None:
         default=[],
         help="also analyse texts of these many million characters",
     )
+    parser.add_argument(
+        "--doccano-db",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="the real doccano's database",
+    )
     parser.add_argument("--child", type=float, default=None)
     parser.add_argument("--child-analyse", action="store_true")
+    parser.add_argument("--text", type=Path, default=None)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child, analyse=args.child_analyse)))
+        run = child(args.child, analyse=args.child_analyse, text=args.text)
+        print(json.dumps(run))
         return
-    runs = []
-    jobs: list[tuple[float, list[str]]] = [(size, []) for size in args.sizes]
-    jobs += [(size, ["--child-analyse"]) for size in args.analyse]
-    for size, extra in jobs:
+
+    doccano_env_vars: dict[str, str] | None = None
+    doccano: dict = {}
+    if not (DOCCANO_VENV / "bin" / "python").exists():
+        doccano = {
+            "absent": f"no doccano venv at {DOCCANO_VENV}; Glossa measured alone "
+            "(install it with benchmarks/peers/doccano_setup.sh)"
+        }
+        print(doccano["absent"], flush=True)
+    else:
+        doccano_env_vars = doccano_env(args.doccano_db)
+        migrated = doccano_run(["--migrate"], doccano_env_vars)
+        if "error" in migrated:
+            doccano = {"absent": f"doccano's database failed: {migrated['error']}"}
+            print(doccano["absent"], flush=True)
+            doccano_env_vars = None
+
+    def glossa_run(size: float, extra: list[str]) -> dict:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(size), *extra],
             cwd=ROOT,
@@ -187,17 +340,71 @@ def main() -> None:
             text=True,
             check=True,
         )
-        run = json.loads(out.stdout.strip().splitlines()[-1])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    limit = upload_limit()
+    runs = []
+    folder = Path(tempfile.mkdtemp(prefix="glossa-bench-mem-text-"))
+    try:
+        for size_mb in args.sizes:
+            path = folder / "large.txt"
+            size = min(int(size_mb * 1024 * 1024), limit - 1)
+            path.write_bytes(make_text(size, seed=int(size_mb * 10)))
+            run = glossa_run(size_mb, ["--text", str(path)])
+            if doccano_env_vars is not None:
+                peer = doccano_run(["--file", str(path)], doccano_env_vars)
+                doccano = {
+                    key: peer[key]
+                    for key in ("doccano", "database", "max_upload_bytes")
+                    if key in peer
+                } or doccano
+                run["doccano"] = {
+                    key: peer[key]
+                    for key in (
+                        "baseline_mb",
+                        "peak_mb",
+                        "growth_mb",
+                        "seconds",
+                        "examples",
+                        "characters",
+                        "errors",
+                        "error",
+                    )
+                    if key in peer
+                }
+                stored = peer.get("examples") == 1 and not peer.get("errors")
+                run["doccano"]["stored"] = stored
+                if stored and run["growth_mb"] > 0:
+                    run["doccano_ratio"] = round(
+                        peer["growth_mb"] / run["growth_mb"], 2
+                    )
+            path.unlink()
+            runs.append(run)
+            line = (
+                f"{run['size_mb']:6.2f} MB storing: {run['seconds']} s; peak "
+                f"{run['peak_mb']} MB (baseline {run['baseline_mb']} MB, growth "
+                f"{run['growth_mb']} MB), analysis {run['analysis_status']}"
+            )
+            if "doccano" in run:
+                peer_run = run["doccano"]
+                line += (
+                    f" | doccano: peak {peer_run.get('peak_mb')} MB (baseline "
+                    f"{peer_run.get('baseline_mb')} MB, growth "
+                    f"{peer_run.get('growth_mb')} MB), {peer_run.get('seconds')} s, "
+                    f"stored {peer_run['stored']} {peer_run.get('errors') or ''}"
+                    f"{peer_run.get('error') or ''}; growth doccano / Glossa = "
+                    f"{run.get('doccano_ratio')}"
+                )
+            print(line, flush=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for size_mb in args.analyse:
+        run = glossa_run(size_mb, ["--child-analyse"])
         runs.append(run)
-        what = (
-            f"analysing {run['characters']:,} characters: "
-            f"{run['analysis_seconds']} s, {run['suggestions']} suggestions"
-            if run.get("mode") == "analysis"
-            else f"storing: {run['seconds']} s"
-        )
         print(
-            f"{run['size_mb']:6.2f} MB {what}; peak {run['peak_mb']} MB "
-            f"(baseline {run['baseline_mb']} MB), analysis "
+            f"{run['size_mb']:6.2f} MB analysing {run['characters']:,} characters: "
+            f"{run['analysis_seconds']} s, {run['suggestions']} suggestions; peak "
+            f"{run['peak_mb']} MB (baseline {run['baseline_mb']} MB), analysis "
             f"{run['analysis_status']}: {run['analysis_error']}",
             flush=True,
         )
@@ -211,6 +418,12 @@ def main() -> None:
                 "runs": runs,
                 "peak_mb": worst,
                 "analysis_peak_mb": max((r["peak_mb"] for r in analyses), default=None),
+                "doccano": doccano,
+                "doccano_ratio": {
+                    str(r["size_mb"]): r.get("doccano_ratio") for r in stores
+                }
+                if doccano_env_vars is not None
+                else None,
                 "target": f"< {TARGET_MB} MB",
                 "ratio": round(worst / TARGET_MB, 3),
             }

@@ -22,19 +22,42 @@ migrated on start), prints ``{"ready":
   upload to its store.
 
 The answer is ``{"seconds": ..., "examples": N, "errors": [...]}``.
+
+One file, one fresh process (``benchmarks/memory.py``)::
+
+    .../python doccano_store_harness.py --migrate
+    .../python doccano_store_harness.py --file PATH [--format TextFile|JSONL]
+
+``--migrate`` only migrates the database (and creates doccano's roles), so
+the measured process never runs migrations. ``--file`` imports that one file
+with the same import task (``TextFile``: the whole file is one document, read
+as UTF-8 as doccano's upload form sends it) into a new project and prints
+one JSON line: the peak resident memory (``ru_maxrss``) when the upload is
+registered (Django set up, project created, the file copied to filepond's
+temporary store in chunks, not read) as ``baseline_mb``, the peak after the
+import as ``peak_mb``, the memory the import itself took as ``growth_mb``
+(``VmHWM`` since it was reset to the resident memory just before, through
+``/proc/self/clear_refs``), the time, the examples stored and their
+characters, doccano's errors (a file over its ``MAX_UPLOAD_SIZE`` setting,
+1 GiB by default, comes back as its own error) and that setting.
+The project, its examples and the stored file are deleted afterwards.
 Nothing of doccano is copied: its installed code is imported and called.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 
-def setup() -> None:
+def setup(migrate: bool = True, media: str | None = None) -> None:
     home = os.path.expanduser(
         os.environ.get("DOCCANO_HOME", "/work/peers/doccano-data")
     )
@@ -47,7 +70,7 @@ def setup() -> None:
     os.environ["DATABASE_URL"] = os.environ.get(
         "DOCCANO_BENCH_DATABASE_URL", f"sqlite:///{home}/bench.sqlite3"
     )
-    os.environ["MEDIA_ROOT"] = os.path.join(home, "bench-media")
+    os.environ["MEDIA_ROOT"] = media or os.path.join(home, "bench-media")
     import backend
 
     # doccano's apps (projects, examples, ...) are top-level modules inside
@@ -59,13 +82,144 @@ def setup() -> None:
     import django
 
     django.setup()
+    if not migrate:
+        return
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("create_roles", verbosity=0)
 
 
+def peak_mb() -> float:
+    """The process's peak resident memory so far (Linux: KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_mb(field: str) -> float | None:
+    """``VmHWM`` or ``VmRSS`` of this process from /proc (MB), if any."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak() -> float:
+    """Start the peak (``VmHWM``) again from the resident memory now (Linux
+    >= 4.0), so that the transient peaks of loading (imports, models) do not
+    hide the memory the storing itself takes; the resident memory now (MB).
+    Without /proc: ``ru_maxrss`` (the growth is then a lower bound)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return peak_mb()
+    return _status_mb("VmRSS") or peak_mb()
+
+
+def peak_since_reset() -> float:
+    """The peak resident memory since ``reset_peak`` (MB)."""
+    return _status_mb("VmHWM") or peak_mb()
+
+
+def import_one(path: Path, file_format: str) -> dict:
+    """Import one file with doccano's own import task; its memory and time.
+
+    The file is registered as a filepond ``TemporaryUpload`` by copying it in
+    chunks (what doccano's upload endpoint leaves on disk), so the baseline
+    holds none of the text: reading it is doccano's import code's own work.
+    """
+    import shortuuid
+    from data_import.celery_tasks import import_dataset
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.files import File
+    from django.db import connection
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+    from django_drf_filepond.models import TemporaryUpload
+    from examples.models import Example
+
+    from projects.models import SequenceLabelingProject
+
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    project = SequenceLabelingProject.objects.create(
+        name=f"bench memory {time.time_ns()}",
+        project_type="SequenceLabeling",
+        created_by=user,
+    )
+    try:
+        file_id = shortuuid.uuid()
+        with path.open("rb") as handle:
+            upload = TemporaryUpload(
+                upload_id=shortuuid.uuid(),
+                file_id=file_id,
+                file=File(handle, name=file_id),
+                upload_name=path.name,
+                upload_type=TemporaryUpload.FILE_DATA,
+                uploaded_by=user,
+            )
+            upload.save()
+        # What the browser sends with doccano's upload form (its default).
+        options = {"encoding": "utf_8"} if file_format == "TextFile" else {}
+        baseline = peak_mb()
+        resident = reset_peak()
+        t0 = time.perf_counter()
+        result = import_dataset(
+            user_id=user.pk,
+            project_id=project.pk,
+            file_format=file_format,
+            upload_ids=[upload.upload_id],
+            task="SequenceLabeling",
+            **options,
+        )
+        seconds = time.perf_counter() - t0
+        growth = peak_since_reset() - resident
+        peak = max(baseline, peak_mb())  # reset_peak restarted ru_maxrss too
+        examples = Example.objects.filter(project=project)
+        totals = examples.aggregate(characters=Sum(Length("text")))
+        count = examples.count()
+    finally:
+        project.delete()
+    from importlib.metadata import version
+
+    return {
+        "doccano": version("doccano"),
+        "database": connection.vendor,
+        "format": file_format,
+        "bytes": path.stat().st_size,
+        "max_upload_bytes": settings.MAX_UPLOAD_SIZE,
+        "baseline_mb": round(baseline, 1),
+        "peak_mb": round(peak, 1),
+        "growth_mb": round(growth, 1),
+        "seconds": round(seconds, 2),
+        "examples": count,
+        "characters": totals["characters"] or 0,
+        "errors": result["error"][:3],
+    }
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--migrate", action="store_true")
+    parser.add_argument("--file", type=Path, default=None)
+    parser.add_argument("--format", default="TextFile", choices=["TextFile", "JSONL"])
+    args = parser.parse_args()
+    if args.migrate:
+        setup()
+        print(json.dumps({"migrated": True}), flush=True)
+        return
+    if args.file is not None:
+        media = tempfile.mkdtemp(prefix="doccano-bench-mem-")
+        try:  # the stored upload goes with this folder
+            setup(migrate=False, media=media)
+            print(json.dumps(import_one(args.file.resolve(), args.format)), flush=True)
+        finally:
+            shutil.rmtree(media, ignore_errors=True)
+        return
     setup()
     import shortuuid
     from data_import.celery_tasks import import_dataset
