@@ -17,6 +17,19 @@ share's sentence units and tested on the other texts' units:
   only adds where the rules are silent, at an out-of-fold threshold whose
   additions are at least as precise as the rules.
 
+For each tag it also reports, on the test predictions pooled over
+rotations, the **ceiling** (the best ``add``/``veto`` pair of the
+calibration grids chosen on those very predictions: an upper bound that no
+honest calibration can exceed, never used to decide) and how well the model
+ranks the rules' kept suggestions above their wrong ones (``AUC veto``) and
+the units the rules missed above the other silent ones (``AUC add``; 0.5 is
+chance). ``--corrector`` also measures the stacked corrector the issue
+proposed (per tag, a NumPy logistic regression for the units where the rule
+fired and one for those where it did not, on the analysis features, the
+near-miss features of the analysis (cues, attributions, quantities the rules
+did not turn into a tag) and the words; same calibration and gates) on the
+same splits and on the held-out set.
+
 Only the tags the dev set's annotators judged are scored
 (``annotations.evaluation.CORE_TAGS``). Counts are pooled over rotations; F1
 is per tag and micro over tags. ``--heldout`` then trains on the whole dev set
@@ -31,7 +44,7 @@ times inference against the analysis itself.
         [--rotations 3] [--compare [bow,ensemble,spancat-preset,spancat-ngram,minilm]]
         [--architecture bow|ensemble] [--fractions 0.1,0.2,0.4,0.8] [--lang en]
         [--heldout corpus/nlp/devset/heldout --heldout-cache DIR]
-        [--learn-rate 0.002] [--epochs 12]
+        [--learn-rate 0.002] [--epochs 12] [--corrector]
 
 No database is needed. The last line is one JSON object with the figures.
 """
@@ -41,7 +54,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import os
+import re
 import resource
 import sys
 import time
@@ -62,12 +77,15 @@ from annotations.defaults import default_tags  # noqa: E402
 from annotations.devset import devset_load  # noqa: E402
 from annotations.evaluation import (  # noqa: E402
     CORE_TAGS,
-    devset_predict,
     predictions_assign,
 )
 from corpus.nlp.learning import calibrate_tags, merge_decision  # noqa: E402
-from corpus.nlp.learning.calibrate import f1  # noqa: E402
-from corpus.nlp.learning.features import unit_features  # noqa: E402
+from corpus.nlp.learning.calibrate import (  # noqa: E402
+    f1,
+    rank_auc,
+    threshold_ceiling,
+)
+from corpus.nlp.learning.features import feature_name, unit_features  # noqa: E402
 from corpus.nlp.learning.spancat import (  # noqa: E402
     SpanExample,
     spancat_train,
@@ -112,11 +130,15 @@ def analysis_features(
 class Units:
     """Every dev-set unit with its text, gold tags and rule tags."""
 
-    def __init__(self, devset, predictions) -> None:
+    def __init__(self, devset, predictions, analyses=None) -> None:
         self.texts = devset.texts
         self.rows: list[dict[str, Any]] = []
-        for devtext, predicted in zip(devset.texts, predictions, strict=True):
+        analyses = analyses or [None] * len(predictions)
+        for devtext, predicted, data in zip(
+            devset.texts, predictions, analyses, strict=True
+        ):
             gold = [u.as_gold() for u in devtext.units]
+            first_row = len(self.rows)
             assigned, best = predictions_assign(gold, predicted)
             rules = [{t for p in preds for t in p["tags"]} for preds in assigned]
             for i, (unit, preds, top) in enumerate(
@@ -138,8 +160,88 @@ class Units:
                             rules[i + 1] if i + 1 < len(rules) else set(),
                             i == 0,
                         ),
+                        "near_miss": near_miss_features(data, preds),
                     }
                 )
+            # The neighbours' cue labels and attributions: a statement or a
+            # report often runs over several sentences.
+            rows = self.rows[first_row:]
+            own = [set(r["near_miss"]) for r in rows]
+            for k, row in enumerate(rows):
+                for prefix, j in (("p", k - 1), ("n", k + 1)):
+                    if 0 <= j < len(rows):
+                        row["near_miss"] = tuple(
+                            sorted(
+                                set(row["near_miss"])
+                                | {
+                                    prefix + f
+                                    for f in own[j]
+                                    if f.startswith("cue_") or f == "attr"
+                                }
+                            )
+                        )
+
+
+def devset_analyse(texts) -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """``devset_predict``'s predictions and the analysis data they came from
+    (the corrector's near-miss features read the cues, attributions and
+    quantities the rules did not turn into a tag)."""
+    from annotations.rules import sentence_predictions
+    from corpus.nlp import analyse_texts
+
+    data = list(
+        analyse_texts([t.text for t in texts], contexts=[t.context() for t in texts])
+    )
+    return [
+        sentence_predictions(d, t.text) for t, d in zip(texts, data, strict=True)
+    ], data
+
+
+def near_miss_features(
+    data: dict[str, Any] | None, preds: list[dict[str, Any]]
+) -> tuple[str, ...]:
+    """What the analysis found in a unit's sentences whether or not a rule
+    fired: cue labels and lexicon rules (``cue_denial`` without an
+    attribution, ``cue_legal_illegal`` said by an expert...), attributions
+    and their claimant types, casualty counts and bounds, the sentence's
+    claim flag and how its claimant was found, page furniture."""
+    if data is None:
+        return ()
+    sentences = data.get("sentences", [])
+    index = {(s["start"], s["end"]): i for i, s in enumerate(sentences)}
+    mine = {
+        index[(p["start"], p["end"])] for p in preds if (p["start"], p["end"]) in index
+    }
+    found: set[str] = set()
+    for cue in data.get("cues", []):
+        if cue.get("sentence") in mine:
+            label = feature_name(cue.get("label", ""))
+            found.add(f"cue_{label}")
+            found.add(f"cuerule_{feature_name(cue.get('rule', ''))}")
+            found.add(
+                f"cueby_{label}_{feature_name(cue.get('claimant_type') or 'none')}"
+            )
+            if cue.get("attribution"):
+                found.add(f"cueattr_{label}")
+    for item in data.get("attributions", []):
+        if item.get("sentence") in mine:
+            found.add("attr")
+            found.add(f"attrby_{feature_name(item.get('claimant_type') or 'none')}")
+            if item.get("kind"):
+                found.add(f"attrkind_{feature_name(str(item['kind']))}")
+    for quantity in data.get("quantities", []):
+        if quantity.get("sentence") in mine:
+            found.add(f"q_{feature_name(quantity.get('counts', ''))}")
+            found.add(f"qbound_{feature_name(quantity.get('bound', ''))}")
+    for i in mine:
+        sentence = sentences[i]
+        if sentence.get("is_claim"):
+            found.add("is_claim")
+        found.add(f"via_{feature_name(sentence.get('claimant_via') or 'none')}")
+        for item in data.get("furniture", []):
+            if item["start"] < sentence["end"] and item["end"] > sentence["start"]:
+                found.add(f"furniture_{feature_name(item.get('label', ''))}")
+    return tuple(sorted(found))
 
 
 def counts(
@@ -237,6 +339,237 @@ def precise_add(
     return chosen
 
 
+def pool_scored(total: dict[str, dict[str, list]], more: dict[str, dict]) -> None:
+    for tag, row in more.items():
+        into = total.setdefault(tag, {"truth": [], "fired": [], "p": []})
+        for key in into:
+            into[key] += row[key]
+
+
+def diagnostics(scored: dict[str, dict[str, list]]) -> dict[str, dict[str, Any]]:
+    """Per tag, on the test predictions pooled over rotations: the ceiling
+    of any add/veto pair chosen on these same predictions (an upper bound,
+    not a calibration: ``threshold_ceiling``) and how well the model ranks
+    the rules' right suggestions above their wrong ones (``auc_veto``) and
+    the sentences the rules missed above the other silent ones
+    (``auc_add``); 0.5 is chance."""
+    out = {}
+    for tag, row in scored.items():
+        fired_rows = [i for i, f in enumerate(row["fired"]) if f]
+        silent_rows = [i for i, f in enumerate(row["fired"]) if not f]
+        out[tag] = {
+            "ceiling": threshold_ceiling(row["truth"], row["fired"], row["p"]),
+            "auc_veto": rank_auc(
+                [row["p"][i] for i in fired_rows], [row["truth"][i] for i in fired_rows]
+            ),
+            "auc_add": rank_auc(
+                [row["p"][i] for i in silent_rows],
+                [row["truth"][i] for i in silent_rows],
+            ),
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The stacked corrector (``--corrector``, measured only): per tag, a logistic
+# regression that starts from the rule's decision and learns corrections from
+# what the rule almost saw. One model for the sentences where the rule fired
+# (is this suggestion kept? the veto) and one for those where it did not (did
+# the rule miss one? the add), on the unit's analysis features, its near-miss
+# features and its words, with strong L2; thresholds by the same calibration
+# as the textcat model (3-fold CV inside the training share, same gates).
+# ---------------------------------------------------------------------------
+
+WORD = re.compile(r"\w+")
+
+
+def corrector_tokens(row: dict[str, Any]) -> set[str]:
+    words = {f"w_{w.lower()}" for w in WORD.findall(row["text"])}
+    return set(row["features"]) | set(row["near_miss"]) | words
+
+
+class LogisticRegression:
+    """L2-regularised logistic regression in NumPy: Adam from zero for a
+    fixed number of steps (deterministic), over the tokens seen at least
+    ``min_count`` times in training."""
+
+    def __init__(self, l2: float = 1.0, steps: int = 300, rate: float = 0.1) -> None:
+        self.l2, self.steps, self.rate = l2, steps, rate
+        self.vocab: dict[str, int] = {}
+
+    def matrix(self, tokens: Sequence[set[str]]) -> Any:
+        import numpy as np
+
+        x = np.zeros((len(tokens), len(self.vocab)))
+        for i, found in enumerate(tokens):
+            for token in found:
+                j = self.vocab.get(token)
+                if j is not None:
+                    x[i, j] = 1.0
+        return x
+
+    def fit(
+        self, tokens: Sequence[set[str]], truth: Sequence[bool], min_count: int = 2
+    ) -> LogisticRegression:
+        import numpy as np
+
+        seen: dict[str, int] = {}
+        for found in tokens:
+            for token in found:
+                seen[token] = seen.get(token, 0) + 1
+        names = sorted(t for t, n in seen.items() if n >= min_count)
+        self.vocab = {t: i for i, t in enumerate(names)}
+        x, y = self.matrix(tokens), np.asarray(truth, dtype=float)
+        n = len(y)
+        w, b = np.zeros(x.shape[1]), 0.0
+        m, v, mb, vb = np.zeros_like(w), np.zeros_like(w), 0.0, 0.0
+        for step in range(1, self.steps + 1):
+            p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+            g, gb = x.T @ (p - y) / n + self.l2 * w / n, float(np.mean(p - y))
+            m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+            mb, vb = 0.9 * mb + 0.1 * gb, 0.999 * vb + 0.001 * gb * gb
+            c1, c2 = 1 - 0.9**step, 1 - 0.999**step
+            w -= self.rate * (m / c1) / (np.sqrt(v / c2) + 1e-8)
+            b -= self.rate * (mb / c1) / (math.sqrt(vb / c2) + 1e-8)
+        self.w, self.b = w, b
+        return self
+
+    def predict(self, tokens: Sequence[set[str]]) -> list[float]:
+        import numpy as np
+
+        z = self.matrix(tokens) @ self.w + self.b
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+
+
+def corrector_probabilities(
+    train: Sequence[set[str]],
+    truth: Sequence[bool],
+    fired: Sequence[bool],
+    test: Sequence[set[str]],
+    test_fired: Sequence[bool],
+) -> list[float]:
+    """P(tag) for each test unit from the model of its side (rule fired or
+    not); a side whose training units are all one class predicts it."""
+    out = [0.0] * len(test)
+    for side in (True, False):
+        rows = [i for i, f in enumerate(fired) if f is side]
+        targets = [j for j, f in enumerate(test_fired) if f is side]
+        if not targets:
+            continue
+        labels = [truth[i] for i in rows]
+        if not rows or all(labels) or not any(labels):
+            constant = 1.0 if rows and all(labels) else 0.0
+            for j in targets:
+                out[j] = constant
+            continue
+        model = LogisticRegression().fit([train[i] for i in rows], labels)
+        for j, p in zip(
+            targets, model.predict([test[j] for j in targets]), strict=True
+        ):
+            out[j] = p
+    return out
+
+
+def corrector_fit_test(
+    train: list[dict[str, Any]], test: list[dict[str, Any]], tags: list[str]
+) -> dict[str, Any]:
+    learnt = modelled(train, tags)
+    groups = [r["text_id"] for r in train]
+    folds = oof_folds(groups, 3, 0)
+    tokens = [corrector_tokens(r) for r in train]
+    test_tokens = [corrector_tokens(r) for r in test]
+    oof: list[dict[str, float]] = [{} for _ in train]
+    probs: list[dict[str, float]] = [{} for _ in test]
+    for tag in learnt:
+        truth = [tag in r["gold"] for r in train]
+        fired = [tag in r["rules"] for r in train]
+        for k in sorted(set(folds)):
+            inside = [i for i, f in enumerate(folds) if f != k]
+            outside = [i for i, f in enumerate(folds) if f == k]
+            for i, p in zip(
+                outside,
+                corrector_probabilities(
+                    [tokens[i] for i in inside],
+                    [truth[i] for i in inside],
+                    [fired[i] for i in inside],
+                    [tokens[i] for i in outside],
+                    [fired[i] for i in outside],
+                ),
+                strict=True,
+            ):
+                oof[i][tag] = p
+        for row, p in zip(
+            probs,
+            corrector_probabilities(
+                tokens, truth, fired, test_tokens, [tag in r["rules"] for r in test]
+            ),
+            strict=True,
+        ):
+            row[tag] = p
+    calibration = calibrate_tags(
+        learnt,
+        [{t: float(t in r["gold"]) for t in learnt} for r in train],
+        [r["rules"] for r in train],
+        oof,
+        folds,
+    )
+    gold = [r["gold"] for r in test]
+    merged = [
+        {
+            t
+            for t in tags
+            if (
+                merge_decision(
+                    t in r["rules"], p[t], calibration[t].add, calibration[t].veto
+                )
+                if t in calibration
+                else t in r["rules"]
+            )
+        }
+        for r, p in zip(test, probs, strict=True)
+    ]
+    return {
+        "rules": counts(gold, [r["rules"] for r in test], tags),
+        "merged": counts(gold, merged, tags),
+        "scored": {
+            tag: {
+                "truth": [tag in g for g in gold],
+                "fired": [tag in r["rules"] for r in test],
+                "p": [p[tag] for p in probs],
+            }
+            for tag in learnt
+        },
+        "thresholds": {t: [c.add, c.veto] for t, c in calibration.items()},
+    }
+
+
+def corrector_report(
+    name: str, totals: dict[str, dict[str, list[int]]], scored: dict, tags: list[str]
+) -> dict[str, Any]:
+    diag = diagnostics(scored)
+    out: dict[str, Any] = {
+        "micro_f1": {k: micro(v) for k, v in totals.items()},
+        "per_tag": {
+            t: {
+                "rules": f1_of(totals["rules"][t]),
+                "merged": f1_of(totals["merged"][t]),
+                "ceiling": (diag.get(t) or {}).get("ceiling", {}).get("f1"),
+                "auc_veto": (diag.get(t) or {}).get("auc_veto"),
+                "auc_add": (diag.get(t) or {}).get("auc_add"),
+            }
+            for t in tags
+        },
+    }
+    print(f"\ncorrector, {name}: micro F1 {out['micro_f1']}")
+    for tag in tags:
+        row = out["per_tag"][tag]
+        print(
+            f"  {tag:38} rules {row['rules']!s:>6} merged {row['merged']!s:>6}"
+            + diagnostics_text(diag.get(tag))
+        )
+    return out
+
+
 def textcat_round(
     units: Units, train_ids: set[str], tags: list[str], settings: TrainSettings
 ) -> dict[str, Any]:
@@ -293,7 +626,16 @@ def textcat_fit_test(
         | {t for t, a in adds.items() if a is not None and p[t] >= a}
         for r, p in zip(test, probs, strict=True)
     ]
+    scored = {
+        tag: {
+            "truth": [tag in g for g in gold],
+            "fired": [tag in r for r in rules],
+            "p": [p[tag] for p in probs],
+        }
+        for tag in learnt
+    }
     return {
+        "scored": scored,
         "merged_precise": counts(gold, precise, tags),
         "train_units": len(train),
         "test_units": len(test),
@@ -374,7 +716,7 @@ def heldout_test(
     if not heldout.texts:
         print(f"held-out: no text found in {args.heldout_cache}; skipped")
         return None
-    test = Units(heldout, devset_predict(heldout.texts)).rows
+    test = Units(heldout, *devset_analyse(heldout.texts)).rows
     result = textcat_fit_test(units.rows, test, tags, settings)
     per_tag = {
         t: {k: f1_of(result[k][t]) for k in ("rules", "model", "merged")} for t in tags
@@ -386,7 +728,17 @@ def heldout_test(
         "per_tag": per_tag,
         "positives": {t: sum(1 for r in test if t in r["gold"]) for t in tags},
         "thresholds": result["thresholds"],
+        "diagnostics": diagnostics(result["scored"]),
     }
+    if args.corrector:
+        corrected = corrector_fit_test(units.rows, test, tags)
+        out["corrector"] = corrector_report(
+            "held-out (trained on the whole dev set)",
+            {k: corrected[k] for k in ("rules", "merged")},
+            corrected["scored"],
+            tags,
+        )
+        out["corrector"]["thresholds"] = corrected["thresholds"]
     print(
         f"\nheld-out ({out['texts']} texts, {out['units']} units; trained on the "
         f"whole dev set): micro F1 {out['micro_f1']}"
@@ -396,8 +748,22 @@ def heldout_test(
         print(
             f"  {tag:38} {out['positives'][tag]:>4} "
             + " ".join(f"{row[k]!s:>6}" for k in ("rules", "model", "merged"))
+            + diagnostics_text(out["diagnostics"].get(tag))
         )
     return out
+
+
+def diagnostics_text(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    # The rules' F1 on the same rows: only the rotations where the tag had
+    # enough positives to be modelled are pooled.
+    return (
+        f"  ceiling {row['ceiling']['f1']!s:>5} vs rules "
+        f"{row['ceiling']['rules_f1']!s:>5} "
+        f"(add {row['ceiling']['add']}, veto {row['ceiling']['veto']})  "
+        f"AUC veto {row['auc_veto']!s:>5} add {row['auc_add']!s:>5}"
+    )
 
 
 def scale_test(
@@ -439,6 +805,12 @@ def main() -> None:
     )
     parser.add_argument("--scale", type=int, default=2000)
     parser.add_argument(
+        "--corrector",
+        action="store_true",
+        help="also measure the stacked corrector (NumPy logistic regression on "
+        "the rule decision, near-miss features and words) on the same splits",
+    )
+    parser.add_argument(
         "--heldout",
         default=None,
         help="also train on the whole dev set and score this held-out set "
@@ -467,9 +839,9 @@ def main() -> None:
     # negative, so their rule firings are neither right nor wrong.
     tags = [t["key"] for t in default_tags() if t["key"] in CORE_TAGS]
     started = time.perf_counter()
-    predictions = devset_predict(devset.texts)
+    predictions, analyses = devset_analyse(devset.texts)
     analysis_seconds = time.perf_counter() - started
-    units = Units(devset, predictions)
+    units = Units(devset, predictions, analyses)
     examples = {t: sum(1 for r in units.rows if t in r["gold"]) for t in tags}
     print(
         f"{len(devset.texts)} texts, {len(units.rows)} units; analysis + rules "
@@ -488,10 +860,12 @@ def main() -> None:
             k: {} for k in ("rules", "model", "merged", "merged_precise")
         }
         seconds, cv_seconds, train_units = [], [], []
+        scored: dict[str, dict[str, list]] = {}
         for train_ids, _ in splits(text_ids, fraction, args.rotations):
             result = textcat_round(units, train_ids, tags, settings)
             for key in totals:
                 add_counts(totals[key], result[key])
+            pool_scored(scored, result["scored"])
             seconds.append(result["seconds"])
             cv_seconds.append(result["cv_seconds"])
             train_units.append(result["train_units"])
@@ -501,6 +875,7 @@ def main() -> None:
             "cv_seconds_mean": round(sum(cv_seconds) / len(cv_seconds), 2),
             "micro_f1": {k: micro(v) for k, v in totals.items()},
             "per_tag": {t: {k: f1_of(totals[k][t]) for k in totals} for t in tags},
+            "diagnostics": diagnostics(scored),
         }
         curve[f"{int(fraction * 100)}%"] = point
         print(
@@ -521,8 +896,24 @@ def main() -> None:
                 f"  {tag:38} {examples[tag]:>4} "
                 + " ".join(f"{row[k]!s:>6}" for k in ("rules", "model", "merged"))
                 + f" {row['merged_precise']!s:>7}"
+                + diagnostics_text(point["diagnostics"].get(tag))
             )
 
+    corrector: dict[str, Any] = {}
+    if args.corrector:
+        for fraction in fractions:
+            c_totals: dict[str, dict[str, list[int]]] = {"rules": {}, "merged": {}}
+            c_scored: dict[str, dict[str, list]] = {}
+            for train_ids, _ in splits(text_ids, fraction, args.rotations):
+                train = [r for r in units.rows if r["text_id"] in train_ids]
+                test = [r for r in units.rows if r["text_id"] not in train_ids]
+                result = corrector_fit_test(train, test, tags)
+                for key in c_totals:
+                    add_counts(c_totals[key], result[key])
+                pool_scored(c_scored, result["scored"])
+            corrector[f"{int(fraction * 100)}%"] = corrector_report(
+                f"{int(fraction * 100)}% of texts", c_totals, c_scored, tags
+            )
     last = curve[list(curve)[-1]]["per_tag"]
     not_better = [
         t
@@ -586,7 +977,20 @@ def main() -> None:
                 "rotations": args.rotations,
                 "model": f"textcat_multilabel ({args.architecture})",
                 "curve": {
-                    k: {"micro_f1": v["micro_f1"], "train_units": v["train_units_mean"]}
+                    k: {
+                        "micro_f1": v["micro_f1"],
+                        "train_units": v["train_units_mean"],
+                        "per_tag": v["per_tag"],
+                        "ceiling_f1": {
+                            t: d["ceiling"]["f1"] for t, d in v["diagnostics"].items()
+                        },
+                        "auc_veto": {
+                            t: d["auc_veto"] for t, d in v["diagnostics"].items()
+                        },
+                        "auc_add": {
+                            t: d["auc_add"] for t, d in v["diagnostics"].items()
+                        },
+                    }
                     for k, v in curve.items()
                 },
                 "per_tag_last": last,
@@ -595,6 +999,7 @@ def main() -> None:
                 "not_better": not_better,
                 "not_better_precise_adds": not_better_precise,
                 "compare": comparison,
+                "corrector": corrector,
                 "heldout": held,
                 "train_2000": scale,
                 "target_train_2000": {"seconds": 300, "rss_mb": 1536},

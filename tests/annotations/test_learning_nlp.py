@@ -20,7 +20,11 @@ from corpus.nlp.learning import (
     textcat_save,
     textcat_train,
 )
-from corpus.nlp.learning.calibrate import MIN_POSITIVES
+from corpus.nlp.learning.calibrate import (
+    MIN_POSITIVES,
+    rank_auc,
+    threshold_ceiling,
+)
 from corpus.nlp.learning.spancat import (
     SpanExample,
     fitted_sizes,
@@ -243,6 +247,31 @@ def test_calibration_skips_sentences_not_judged_for_the_tag():
     result = calibrate_tags(["a"], gold, rules, probs)["a"]
     assert result.support == 6
     assert result.f1_rules == 1.0
+
+
+def test_the_ceiling_is_the_best_pair_chosen_on_the_predictions_themselves():
+    # The rules: 2 right, one wrong (p 0.02), one missed (p 0.95). Vetoing
+    # under 0.05 and adding from 0.3 fixes both: an upper bound of 1.0.
+    truth = [True, True, False, True, False]
+    fired = [True, True, True, False, False]
+    probs = [0.9, 0.8, 0.02, 0.95, 0.1]
+    ceiling = threshold_ceiling(truth, fired, probs)
+    assert ceiling["rules_tp_fp_fn"] == [2, 1, 1]
+    assert ceiling["rules_f1"] == round(2 * 2 / (2 * 2 + 1 + 1), 3)
+    assert (ceiling["f1"], ceiling["tp_fp_fn"]) == (1.0, [3, 0, 0])
+    assert (ceiling["add"], ceiling["veto"]) == (0.3, 0.05)
+    # A model that ranks the rules' mistakes no better than their right
+    # suggestions leaves the rules as the ceiling (ties keep the rules).
+    noise = threshold_ceiling(truth, fired, [0.5, 0.02, 0.5, 0.1, 0.5])
+    assert (noise["add"], noise["veto"]) == (None, None)
+    assert noise["f1"] == round(2 * 2 / (2 * 2 + 1 + 1), 3)
+
+
+def test_rank_auc_counts_pairs_and_ties():
+    assert rank_auc([0.1, 0.4, 0.35, 0.8], [False, True, False, True]) == 1.0
+    assert rank_auc([0.9, 0.2], [False, True]) == 0.0
+    assert rank_auc([0.5, 0.5, 0.7], [True, False, False]) == 0.25
+    assert rank_auc([0.5], [True]) is None
 
 
 def test_spancat_fits_its_suggester_and_scores_units():

@@ -12,7 +12,8 @@ documents with labelled spans (``SpanExample``).
 - ``spancat``: span categoriser whose n-gram suggester is fitted to the
   lengths of the training spans (measured in ``benchmarks/learning.py``).
 - ``calibrate``: per-tag thresholds for merging model probabilities with
-  the rules, chosen on out-of-fold predictions (no spaCy needed).
+  the rules, chosen on out-of-fold predictions (no spaCy needed), and the
+  benchmark's diagnostics of them (``threshold_ceiling``, ``rank_auc``).
 - ``features``: what the analysis found in and around a sentence (rule ids,
   neighbouring tags, shape), the model's features besides the words.
 """

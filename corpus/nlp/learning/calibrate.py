@@ -23,6 +23,15 @@ positives of the tag, only if it beats the rules by ``MARGIN`` out of fold
 with a net gain of at least ``NET_GAIN`` sentences, and, when the folds are
 given, only if it scores no lower than the rules in any single fold. Pure
 Python: no spaCy.
+
+``threshold_ceiling`` and ``rank_auc`` are diagnostics for the benchmark:
+the best any ``add``/``veto`` pair of the grids could have done on a set of
+predictions when chosen *on those same predictions* (an upper bound, never
+a calibration), and how well the model ranks the rules' right suggestions
+above their wrong ones (veto) and the missed sentences above the rest (add).
+On the real-text dev set both say why no threshold turns on: for most tags
+the ceiling equals the rules and the veto ranking is no better than chance
+(``benchmarks/learning.py``, docs/learning.md).
 """
 
 from __future__ import annotations
@@ -179,3 +188,74 @@ def calibrate_tags(
             f1_merged=None if best[0] < 0 else best[0],
         )
     return out
+
+
+def merge_counts(
+    truth: Sequence[bool],
+    fired: Sequence[bool],
+    probs: Sequence[float],
+    add: float | None,
+    veto: float | None,
+) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of the merge."""
+    tp = fp = fn = 0
+    for t, r, p in zip(truth, fired, probs, strict=True):
+        got = merge_decision(r, p, add, veto)
+        tp += t and got
+        fp += got and not t
+        fn += t and not got
+    return tp, fp, fn
+
+
+def threshold_ceiling(
+    truth: Sequence[bool], fired: Sequence[bool], probs: Sequence[float]
+) -> dict[str, Any]:
+    """The best merged F1 over the ``ADD_GRID`` x ``VETO_GRID`` pairs, chosen
+    on these very predictions (ties keep the rules): what no calibration can
+    exceed on them. A diagnostic, not a threshold to use."""
+
+    def score(row: tuple[int, int, int]) -> float:
+        tp, fp, fn = row
+        return -1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+    rules = merge_counts(truth, fired, probs, None, None)
+    best: tuple[float, float | None, float | None, tuple[int, int, int]] = (
+        score(rules),
+        None,
+        None,
+        rules,
+    )
+    for add in ADD_GRID:
+        for veto in VETO_GRID:
+            if add is None and veto is None:
+                continue
+            row = merge_counts(truth, fired, probs, add, veto)
+            if score(row) > best[0]:
+                best = (score(row), add, veto, row)
+    return {
+        "f1": None if best[0] < 0 else round(best[0], 3),
+        "rules_f1": None if score(rules) < 0 else round(score(rules), 3),
+        "add": best[1],
+        "veto": best[2],
+        "tp_fp_fn": list(best[3]),
+        "rules_tp_fp_fn": list(rules),
+    }
+
+
+def rank_auc(scores: Sequence[float], labels: Sequence[bool]) -> float | None:
+    """Probability that a random positive scores above a random negative
+    (ties count half); None without both. 0.5 is chance."""
+    pos = sorted(s for s, y in zip(scores, labels, strict=True) if y)
+    neg = sorted(s for s, y in zip(scores, labels, strict=True) if not y)
+    if not pos or not neg:
+        return None
+    wins = 0.0
+    i = 0
+    for p in pos:  # both sorted: one pass over the negatives
+        while i < len(neg) and neg[i] < p:
+            i += 1
+        j = i
+        while j < len(neg) and neg[j] == p:
+            j += 1
+        wins += i + (j - i) / 2  # negatives below p, and half of the ties
+    return round(wins / (len(pos) * len(neg)), 3)
