@@ -51,7 +51,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -62,44 +61,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from harness import DOCCANO_VENV  # noqa: E402
+from rss import peak_mb, peak_since_reset, reset_peak  # noqa: E402
 
 TARGET_MB = 500
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _status_mb(field: str) -> float | None:
-    """``VmHWM`` or ``VmRSS`` of this process from /proc (MB), if any."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak() -> float:
-    """Start the peak (``VmHWM``) again from the resident memory now (Linux
-    >= 4.0), so that the transient peaks of loading (imports, models) do not
-    hide the memory the storing itself takes; the resident memory now (MB).
-    Without /proc: ``ru_maxrss`` (the growth is then a lower bound)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")
-    except OSError:
-        return peak_mb()
-    return _status_mb("VmRSS") or peak_mb()
-
-
-def peak_since_reset() -> float:
-    """The peak resident memory since ``reset_peak`` (MB)."""
-    return _status_mb("VmHWM") or peak_mb()
 
 
 def make_text(size: int, seed: int) -> bytes:
@@ -258,7 +225,6 @@ def doccano_env(database: str) -> dict[str, str]:
         if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTHONPATH"}
     }
     if database == "postgres":
-        sys.path.insert(0, str(ROOT / "benchmarks"))
         from _setup import bench_database
 
         url = bench_database("doccano")

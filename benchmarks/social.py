@@ -40,7 +40,6 @@ import io
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -52,6 +51,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from rss import peak_since_reset, reset_peak  # noqa: E402
 
 VOCABULARY = (
     "the navy said its patrol intercepted a vessel near the strait at dawn "
@@ -193,29 +195,6 @@ def baseline_store(project, data: bytes) -> int:
     return stored
 
 
-def peak_rss_mb() -> float:
-    """The process's peak resident memory since the last ``reset_peak``
-    (``VmHWM``; ``ru_maxrss`` where /proc is missing)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def reset_peak() -> None:
-    """Start the peak from the current resident memory (Linux >= 4.0), so
-    the transient peaks of setting up (imports, models) are not counted."""
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")
-    except OSError:
-        pass
-
-
 def setup(media: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glossa.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
@@ -253,7 +232,7 @@ def child(side: str, path: str, tag: str) -> None:
     data = Path(path).read_bytes()
     gc.collect()
     reset_peak()
-    rss_before = peak_rss_mb()
+    rss_before = round(peak_since_reset(), 1)
     t0 = time.perf_counter()
     if side == "json":
         stored = json_only(data)
@@ -268,7 +247,7 @@ def child(side: str, path: str, tag: str) -> None:
         if failed:
             raise SystemExit(f"errors: {failed[:3]}")
     seconds = time.perf_counter() - t0
-    peak = peak_rss_mb()
+    peak = round(peak_since_reset(), 1)
     print(
         json.dumps(
             {

@@ -49,12 +49,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# Glossa's benchmarks folder last on the path (doccano's own modules first):
+# rss.py is standard library only.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+from rss import peak_mb, peak_since_reset, reset_peak
 
 
 def setup(migrate: bool = True, media: str | None = None) -> None:
@@ -88,41 +92,6 @@ def setup(migrate: bool = True, media: str | None = None) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("create_roles", verbosity=0)
-
-
-def peak_mb() -> float:
-    """The process's peak resident memory so far (Linux: KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _status_mb(field: str) -> float | None:
-    """``VmHWM`` or ``VmRSS`` of this process from /proc (MB), if any."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak() -> float:
-    """Start the peak (``VmHWM``) again from the resident memory now (Linux
-    >= 4.0), so that the transient peaks of loading (imports, models) do not
-    hide the memory the storing itself takes; the resident memory now (MB).
-    Without /proc: ``ru_maxrss`` (the growth is then a lower bound)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")
-    except OSError:
-        return peak_mb()
-    return _status_mb("VmRSS") or peak_mb()
-
-
-def peak_since_reset() -> float:
-    """The peak resident memory since ``reset_peak`` (MB)."""
-    return _status_mb("VmHWM") or peak_mb()
 
 
 def import_one(path: Path, file_format: str) -> dict:
