@@ -137,8 +137,8 @@ def generate(project_id: int, count: int, words: int, rare_every: int | None) ->
     """COPY ``count`` documents into the project.
 
     The GIN index is dropped during the load and built once afterwards (much
-    faster than maintaining it row by row); the generated ``search_vector``
-    column is computed by PostgreSQL as rows arrive.
+    faster than maintaining it row by row); ``search_vector`` is computed
+    by its trigger (corpus migration 0011) as rows arrive.
     """
     from django.db import connection
 
