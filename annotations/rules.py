@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from annotations.defaults import default_tags
@@ -189,7 +190,12 @@ class SentenceView:
         self.lemmas: set[str] = set()
         self.tokens: list[dict] = []
 
-    @property
+    @cached_property
+    def labels(self) -> set[str]:
+        """The labels of the sentence's cues."""
+        return {c["label"] for c in self.cues}
+
+    @cached_property
     def is_claim(self) -> bool:
         """The analysis's verdict, and never a question (a question mark
         before closing quotes: '"Will the police just watch?"')."""
@@ -406,6 +412,37 @@ def rule_fires(rule: dict, view: SentenceView) -> dict[str, Any] | None:
     }
 
 
+Screen = tuple[bool, set[str] | None, set[str] | None, set[str] | None]
+
+
+def _screen(rule: dict) -> Screen:
+    """What ``_may_fire`` checks of ``rule``, read once per document rather
+    than once per sentence: claims only, cue labels, barring cue labels,
+    lemmas."""
+    lemmas = _as_set(rule.get("lemma"))
+    return (
+        bool(rule.get("claims_only", True)),
+        _as_set(rule.get("cue")),
+        _as_set(rule.get("unless_cue")),
+        None if lemmas is None else {w.lower() for w in lemmas},
+    )
+
+
+def _may_fire(screen: Screen, view: SentenceView) -> bool:
+    """False only where ``rule_fires`` would return None at once: a claims
+    rule on a sentence that claims nothing, a cue rule without any cue of
+    its labels, a barring cue present, none of its lemmas. (Most rules fail
+    on most sentences; this spares building their explanations.)"""
+    claims_only, labels, unless, lemmas = screen
+    if claims_only and not view.is_claim:
+        return False
+    if labels is not None and not labels & view.labels:
+        return False
+    if unless and unless & view.labels:
+        return False
+    return lemmas is None or bool(lemmas & view.lemmas)
+
+
 def tag_rules(tags: Iterable[dict]) -> list[tuple[str, list[dict]]]:
     return [(t["key"], list(t.get("patterns") or [])) for t in tags]
 
@@ -430,11 +467,14 @@ def sentence_predictions(
     narrower than the sentence carries it).
     """
     rules = default_tag_rules() if rules is None else rules
+    screens = [[_screen(rule) for rule in patterns] for _, patterns in rules]
     out = []
     for view in _views(data, text):
         fired: dict[str, dict[str, Any]] = {}
-        for key, patterns in rules:
+        for (key, patterns), screened in zip(rules, screens, strict=True):
             for index, rule in enumerate(patterns):
+                if not _may_fire(screened[index], view):
+                    continue
                 hit = rule_fires(rule, view)
                 if hit is None:
                     continue

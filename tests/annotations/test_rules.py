@@ -166,3 +166,28 @@ def test_unidentified_speakers_get_a_low_confidence_illegality_suggestion():
     assert fired["experts_say_illegal"]["rule"].endswith("unidentified-source")
     reporter = dict(attributed, claimant="", claimant_type="reporter", attribution=None)
     assert sentence_predictions(data(cues=[reporter]), TEXT)[1]["tags"] == []
+
+
+def test_the_screen_never_skips_a_rule_that_fires(nlp):
+    """``_may_fire`` is a shortcut for ``rule_fires``: on every sentence of
+    the gold texts, wherever it says a default rule cannot fire, the rule
+    indeed does not (and it does skip most rules, or it saves nothing)."""
+    import json
+    from pathlib import Path
+
+    from annotations.rules import _may_fire, _screen, _views, rule_fires
+    from corpus.nlp import doc_to_data
+
+    gold = Path(__file__).resolve().parents[2] / "annotations" / "gold"
+    rules = [rule for tag in default_tags() for rule in tag.get("patterns") or []]
+    skipped = checked = 0
+    for name in ("claims.jsonl", "heldout.jsonl"):
+        for line in (gold / name).read_text(encoding="utf-8").splitlines():
+            text = json.loads(line)["text"]
+            for view in _views(doc_to_data(nlp(text)), text):
+                for rule in rules:
+                    checked += 1
+                    if not _may_fire(_screen(rule), view):
+                        skipped += 1
+                        assert rule_fires(rule, view) is None, (rule, view.text)
+    assert checked and skipped > checked / 2
