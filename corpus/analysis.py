@@ -20,10 +20,12 @@ a few queries per group rather than per document.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from corpus.bulk import bulk_create_values
@@ -196,32 +198,135 @@ def analyse_documents(
         _mark_failed(documents, exc)
         raise
     # Analyses are written in groups (one INSERT, one UPDATE and one signal
-    # for the group's suggestions), a group closed at STORE_GROUP_CHARS of
-    # text so that a chunk of long texts never holds all their analyses.
+    # for the group's suggestions), a group closed at each of spaCy's
+    # batches (GLOSSA_SPACY_BATCH_SIZE documents) and at STORE_GROUP_CHARS
+    # of text, so that a chunk of long texts never holds all their analyses.
+    # A group is written by a GroupWriter thread while spaCy parses the next
+    # batch here (see GroupWriter).
     group: list[tuple[Document, DocumentContext, dict[str, Any]]] = []
     size = 0
-    for index, (document, context) in enumerate(zip(documents, contexts, strict=True)):
-        try:
-            data = next(results)
-        except Exception as exc:
-            # Leave no document "running" forever: record why, then let the
-            # caller (a Celery task, a command) see the failure.
-            _mark_failed(documents[done:], exc)
-            raise
-        group.append((document, context, data))
-        size += len(document.text)
-        if size < STORE_GROUP_CHARS and index + 1 < len(documents):
-            continue
-        _store_group(group, provenances)
-        done += len(group)
-        group, size = [], 0
-        if progress is not None:
-            progress(done)
+    batch = settings.GLOSSA_SPACY_BATCH_SIZE
+    writer = GroupWriter()
+    try:
+        for index, (document, context) in enumerate(
+            zip(documents, contexts, strict=True)
+        ):
+            try:
+                data = next(results)
+            except Exception as exc:
+                # Leave no document "running" forever: record why, then let
+                # the caller (a Celery task, a command) see the failure.
+                done += _settle_writer(writer, documents, done)
+                _mark_failed(documents[done:], exc)
+                raise
+            group.append((document, context, data))
+            size += len(document.text)
+            if (
+                size < STORE_GROUP_CHARS
+                and len(group) < batch
+                and index + 1 < len(documents)
+            ):
+                continue
+            done += _settle_writer(writer, documents, done, progress)
+            writer.submit(_store_group, group, provenances)
+            group, size = [], 0
+        done += _settle_writer(writer, documents, done, progress)
+    finally:
+        writer.abandon()  # only after an error: never leave the thread running
     return done
 
 
 # Characters of text whose analyses are written together (see above).
 STORE_GROUP_CHARS = 1_000_000
+
+
+class GroupWriter:
+    """Run one group's writes on a thread while the caller goes on parsing.
+
+    spaCy keeps this process's core busy; the database works on another
+    while its client only waits on a socket, and spaCy's matrix products
+    run without the GIL, so a group's writes (and the suggestions its
+    signal creates) cost little wall time while the next group is parsed.
+
+    The thread borrows the caller's database connection (Django allows it
+    with ``inc_thread_sharing``), so the writes stay in the caller's
+    transaction (an analysis chunk's: one transaction, locked documents,
+    a retried chunk never writing twice) exactly as if they ran inline. The
+    hand-off is strict: at most one group is in flight, and the caller
+    touches the database only after ``wait``, which also re-raises the
+    writer's error in the caller.
+    """
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        self.using = using
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.pending = 0  # documents of the group in flight
+
+    def submit(self, write: Callable[..., None], group: list, *args: Any) -> None:
+        """Start writing ``group`` (``write(group, *args)``); call ``wait`` first."""
+        assert self.thread is None, "one group at a time: wait() first"
+        connection = connections[self.using]
+        connection.inc_thread_sharing()
+        self.pending = len(group)
+        self.thread = threading.Thread(
+            target=self._run, args=(connection, write, group, args), daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, connection, write, group, args) -> None:
+        connections[self.using] = connection
+        try:
+            write(group, *args)
+        except BaseException as exc:
+            self.error = exc
+
+    def wait(self) -> int:
+        """Wait for the group in flight; return how many documents it stored,
+        or raise what its writing raised."""
+        if self.thread is None:
+            return 0
+        self.thread.join()
+        self.thread = None
+        connections[self.using].dec_thread_sharing()
+        stored, self.pending = self.pending, 0
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return stored
+
+    def abandon(self) -> None:
+        """Join a group still in flight and drop its outcome (the caller is
+        already propagating another error)."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+            self.error = None
+            connections[self.using].dec_thread_sharing()
+
+
+def _settle_writer(
+    writer: GroupWriter,
+    documents: list[Document],
+    done: int,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Wait for ``writer``'s group; return how many documents it stored.
+
+    If storing failed, the documents not stored are marked failed when the
+    connection still can (outside a transaction: the failed group's own
+    was rolled back; inside one, the caller's transaction is doomed and its
+    caller, a chunk, records the failure), and the error propagates.
+    """
+    try:
+        stored = writer.wait()
+    except Exception as exc:
+        if not transaction.get_connection().in_atomic_block:
+            _mark_failed(documents[done:], exc)
+        raise
+    if stored and progress is not None:
+        progress(done + stored)
+    return stored
 
 
 def _store_group(
