@@ -470,6 +470,25 @@ def corrector_probabilities(
     return out
 
 
+def merged_tags(test, probs, calibration, tags) -> list[set[str]]:
+    """Each test unit's tags with the model merged in: a calibrated tag by
+    ``merge_decision``, any other tag as the rules say."""
+    return [
+        {
+            t
+            for t in tags
+            if (
+                merge_decision(
+                    t in r["rules"], p[t], calibration[t].add, calibration[t].veto
+                )
+                if t in calibration
+                else t in r["rules"]
+            )
+        }
+        for r, p in zip(test, probs, strict=True)
+    ]
+
+
 def corrector_fit_test(
     train: list[dict[str, Any]], test: list[dict[str, Any]], tags: list[str]
 ) -> dict[str, Any]:
@@ -514,20 +533,7 @@ def corrector_fit_test(
         folds,
     )
     gold = [r["gold"] for r in test]
-    merged = [
-        {
-            t
-            for t in tags
-            if (
-                merge_decision(
-                    t in r["rules"], p[t], calibration[t].add, calibration[t].veto
-                )
-                if t in calibration
-                else t in r["rules"]
-            )
-        }
-        for r, p in zip(test, probs, strict=True)
-    ]
+    merged = merged_tags(test, probs, calibration, tags)
     return {
         "rules": counts(gold, [r["rules"] for r in test], tags),
         "merged": counts(gold, merged, tags),
@@ -606,20 +612,7 @@ def textcat_fit_test(
     gold = [r["gold"] for r in test]
     rules = [r["rules"] for r in test]
     model = [{t for t in learnt if p[t] >= model_thresholds[t]} for p in probs]
-    merged = [
-        {
-            t
-            for t in tags
-            if (
-                merge_decision(
-                    t in r["rules"], p[t], calibration[t].add, calibration[t].veto
-                )
-                if t in calibration
-                else t in r["rules"]
-            )
-        }
-        for r, p in zip(test, probs, strict=True)
-    ]
+    merged = merged_tags(test, probs, calibration, tags)
     adds = {tag: precise_add(tag, train, oof) for tag in learnt}
     precise = [
         set(r["rules"]) & set(tags)
