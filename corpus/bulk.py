@@ -85,12 +85,17 @@ def bulk_insert_unnest(
     straight off the objects. Only for models whose columns are all
     ``PLAIN_TYPES`` (or foreign keys to them); ``auto_now``/``auto_now_add``
     fields get one timestamp for the call, set on the objects too. Primary
-    keys are not read back (as with ``ignore_conflicts``).
+    keys are not read back (as with ``ignore_conflicts``). Elsewhere than
+    on PostgreSQL, plain ``bulk_create``.
     """
     objs = list(objs)
     if not objs:
         return
     connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        # UNNEST of typed arrays is PostgreSQL's (SQLite: make run's default).
+        model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns, casts, arrays = [], [], []
     now = timezone.now()
