@@ -284,11 +284,8 @@ class GroupWriter:
     def wait(self) -> int:
         """Wait for the group in flight; return how many documents it stored,
         or raise what its writing raised."""
-        if self.thread is None:
+        if not self._join():
             return 0
-        self.thread.join()
-        self.thread = None
-        connections[self.using].dec_thread_sharing()
         stored, self.pending = self.pending, 0
         if self.error is not None:
             error, self.error = self.error, None
@@ -298,11 +295,19 @@ class GroupWriter:
     def abandon(self) -> None:
         """Join a group still in flight and drop its outcome (the caller is
         already propagating another error)."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        if self._join():
             self.error = None
-            connections[self.using].dec_thread_sharing()
+            self.pending = 0
+
+    def _join(self) -> bool:
+        """End the group in flight and give the connection back; False if
+        there was none."""
+        if self.thread is None:
+            return False
+        self.thread.join()
+        self.thread = None
+        connections[self.using].dec_thread_sharing()
+        return True
 
 
 def _settle_writer(
