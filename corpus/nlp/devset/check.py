@@ -4,10 +4,13 @@ Every text of ``manifest.jsonl`` must be in the cache (``$DEVSET_CACHE``,
 default ``var/devset-cache``) with its SHA-256, and every fingerprint of
 ``labels*.jsonl`` must occur in its text, in order, with valid names. Prints
 the problems and exits 1 if there are any. See README.md.
+
+    check.py [--set DIR]   # DIR: a held-out set (its manifest and labels)
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -75,9 +78,12 @@ def jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def check_manifest(problems: list[str]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for entry in jsonl(HERE / "manifest.jsonl"):
+def check_manifest(
+    problems: list[str], where: Path = HERE, cache: Path = CACHE
+) -> dict[str, dict]:
+    """Each cached text of the set's manifest, with its manifest entry."""
+    texts: dict[str, dict] = {}
+    for entry in jsonl(where / "manifest.jsonl"):
         key = entry["id"]
         problems += [
             f"{key}: manifest lacks {k}" for k in MANIFEST_KEYS if k not in entry
@@ -88,14 +94,14 @@ def check_manifest(problems: list[str]) -> dict[str, str]:
             problems.append(f"{key}: bad kind {entry.get('kind')}")
         if entry.get("source_kind") not in SOURCE_KINDS:
             problems.append(f"{key}: bad source_kind {entry.get('source_kind')}")
-        path = CACHE / f"{key}.txt"
+        path = cache / f"{key}.txt"
         if not path.exists():
             problems.append(f"{key}: not in the cache ({path})")
             continue
         raw = path.read_bytes()
         if hashlib.sha256(raw).hexdigest() != entry.get("text_sha256"):
             problems.append(f"{key}: the cached text's SHA-256 differs")
-        texts[key] = raw.decode("utf-8")
+        texts[key] = {"text": raw.decode("utf-8"), "lang": entry.get("lang")}
     return texts
 
 
@@ -115,7 +121,7 @@ def check_unit(where: str, unit: dict, problems: list[str]) -> None:
             problems.append(f"{where}: bad number {number}")
 
 
-def check_labels(path: Path, texts: dict[str, str], problems: list[str]) -> None:
+def check_labels(path: Path, texts: dict[str, dict], problems: list[str]) -> None:
     seen = set()
     for row in jsonl(path):
         key = row["id"]
@@ -123,7 +129,7 @@ def check_labels(path: Path, texts: dict[str, str], problems: list[str]) -> None
         if key not in texts:
             problems.append(f"{path.name}: {key} is not in the manifest or cache")
             continue
-        text, cursor = texts[key], 0
+        text, cursor = texts[key]["text"], 0
         for n, unit in enumerate(row["sentences"]):
             where = f"{path.name}: {key} unit {n}"
             at = text.find(unit.get("fingerprint", ""), cursor)
@@ -137,13 +143,22 @@ def check_labels(path: Path, texts: dict[str, str], problems: list[str]) -> None
     ]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=HERE,
+        help="the set's directory (default: the dev set); its cache is "
+        "$DEVSET_CACHE, e.g. /work/devset-cache/heldout3",
+    )
+    where = parser.parse_args(argv).set
     problems: list[str] = []
-    texts = check_manifest(problems)
-    for path in sorted(HERE.glob("labels*.jsonl")):
+    texts = check_manifest(problems, where)
+    for path in sorted(where.glob("labels*.jsonl")):
         check_labels(path, texts, problems)
     print("\n".join(problems))
-    english = sum(1 for key in texts if key.startswith("en-"))
+    english = sum(1 for entry in texts.values() if entry["lang"] == "en")
     print(f"{len(texts)} texts checked ({english} en); {len(problems)} problems")
     return 1 if problems else 0
 
