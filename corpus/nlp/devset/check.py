@@ -5,7 +5,7 @@ default ``var/devset-cache``) with its SHA-256, and every fingerprint of
 ``labels*.jsonl`` must occur in its text, in order, with valid names. Prints
 the problems and exits 1 if there are any. See README.md.
 
-    check.py [--set DIR]   # DIR: a held-out set (its manifest and labels)
+    check.py [--set DIR] [--cache DIR]   # --set: a held-out set's directory
 """
 
 from __future__ import annotations
@@ -149,12 +149,18 @@ def main(argv: list[str] | None = None) -> int:
         "--set",
         type=Path,
         default=HERE,
-        help="the set's directory (default: the dev set); its cache is "
-        "$DEVSET_CACHE, e.g. /work/devset-cache/heldout3",
+        help="the set's directory (its manifest and labels; default: the dev set)",
     )
-    where = parser.parse_args(argv).set
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=CACHE,
+        help="its cached texts (default: $DEVSET_CACHE, else var/devset-cache)",
+    )
+    args = parser.parse_args(argv)
+    where = args.set
     problems: list[str] = []
-    texts = check_manifest(problems, where)
+    texts = check_manifest(problems, where, args.cache)
     for path in sorted(where.glob("labels*.jsonl")):
         check_labels(path, texts, problems)
     print("\n".join(problems))
