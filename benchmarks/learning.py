@@ -40,11 +40,20 @@ reports model-alone F1 at p >= 0.5 per second of training. Last, it trains
 on 2,000 sentences (the dev units repeated) for time and peak memory, and
 times inference against the analysis itself.
 
+``--pool DIR:CACHE`` (repeated) runs the same curve on other labelled sets
+pooled instead of the dev set: the held-out sets, texts the rules were never
+shaped on, as a project's texts are (folds over their whole texts, Spanish
+texts through the Spanish pipeline). ``--base DIR:CACHE`` adds a labelled set
+(e.g. the dev set) to every training, the inner folds' included, never
+tested nor calibrated on: a project model started from another project's
+decisions.
+
     DEBUG=1 .venv/bin/python benchmarks/learning.py [--cache /work/devset-cache]
         [--rotations 3] [--compare [bow,ensemble,spancat-preset,spancat-ngram,minilm]]
         [--architecture bow|ensemble] [--fractions 0.1,0.2,0.4,0.8] [--lang en]
         [--heldout corpus/nlp/devset/heldout --heldout-cache DIR]
-        [--learn-rate 0.002] [--epochs 12] [--corrector]
+        [--learn-rate 0.002] [--epochs 12] [--corrector] [--scale 2000]
+        [--pool DIR:CACHE ... [--base DIR:CACHE ...]]
 
 No database is needed. The last line is one JSON object with the figures.
 """
@@ -74,7 +83,7 @@ import django  # noqa: E402
 django.setup()
 
 from annotations.defaults import default_tags  # noqa: E402
-from annotations.devset import devset_load  # noqa: E402
+from annotations.devset import DevSet, DevsetError, devset_load  # noqa: E402
 from annotations.evaluation import (  # noqa: E402
     CORE_TAGS,
     predictions_assign,
@@ -577,11 +586,15 @@ def corrector_report(
 
 
 def textcat_round(
-    units: Units, train_ids: set[str], tags: list[str], settings: TrainSettings
+    units: Units,
+    train_ids: set[str],
+    tags: list[str],
+    settings: TrainSettings,
+    base: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     train = [r for r in units.rows if r["text_id"] in train_ids]
     test = [r for r in units.rows if r["text_id"] not in train_ids]
-    return textcat_fit_test(train, test, tags, settings)
+    return textcat_fit_test(train, test, tags, settings, base)
 
 
 def textcat_fit_test(
@@ -589,12 +602,19 @@ def textcat_fit_test(
     test: list[dict[str, Any]],
     tags: list[str],
     settings: TrainSettings,
+    base: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Train on ``train`` (thresholds by 3-fold CV inside it), score ``test``."""
-    learnt = modelled(train, tags)
+    """Train on ``train`` (thresholds by 3-fold CV inside it), score ``test``.
+    ``base`` rows (``--base``) join every model's training, the inner folds'
+    included, but are never scored nor calibrated on: the thresholds still
+    come from ``train``'s out-of-fold probabilities only."""
+    learnt = modelled([*train, *base], tags)
     data = [example(r, learnt) for r in train]
+    extra = [example(r, learnt) for r in base]
     started = time.perf_counter()
-    oof = textcat_out_of_fold(data, [r["text_id"] for r in train], learnt, settings)
+    oof = textcat_out_of_fold(
+        data, [r["text_id"] for r in train], learnt, settings, extra=extra
+    )
     calibration = calibrate_tags(
         learnt,
         [d.cats for d in data],
@@ -604,7 +624,7 @@ def textcat_fit_test(
     )
     cv_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    nlp = textcat_train(data, learnt, settings)
+    nlp = textcat_train([*extra, *data], learnt, settings)
     seconds = time.perf_counter() - started
     probs = textcat_predict(nlp, [example(r, learnt) for r in test])
     # Model alone at the threshold that is best out of fold for it.
@@ -782,86 +802,37 @@ def scale_test(
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--devset", default=str(ROOT / "corpus/nlp/devset"))
-    parser.add_argument("--cache", default=None)
-    parser.add_argument("--lang", default=None)
-    parser.add_argument("--rotations", type=int, default=3)
-    parser.add_argument(
-        "--compare",
-        nargs="?",
-        const="bow,ensemble,spancat-preset,spancat-ngram,minilm",
-        default="",
-        help="models to compare (default all): bow, ensemble, spancat-preset, "
-        "spancat-ngram, minilm (needs the optional extra)",
-    )
-    parser.add_argument("--scale", type=int, default=2000)
-    parser.add_argument(
-        "--corrector",
-        action="store_true",
-        help="also measure the stacked corrector (NumPy logistic regression on "
-        "the rule decision, near-miss features and words) on the same splits",
-    )
-    parser.add_argument(
-        "--heldout",
-        default=None,
-        help="also train on the whole dev set and score this held-out set "
-        "(e.g. corpus/nlp/devset/heldout)",
-    )
-    parser.add_argument("--heldout-cache", default=None)
-    parser.add_argument(
-        "--architecture", default="bow", help="textcat architecture: bow, ensemble"
-    )
-    parser.add_argument("--learn-rate", type=float, default=None)
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument(
-        "--fractions",
-        default=",".join(str(f) for f in FRACTIONS),
-        help="comma-separated shares of the texts",
-    )
-    args = parser.parse_args()
-
-    devset = devset_load(args.devset, args.cache, lang=args.lang)
-    for problem in devset.problems:
-        print("note:", problem, file=sys.stderr)
-    if not devset.texts:
-        sys.exit("No dev-set text found in the cache.")
-    # Only the tags the dev set's annotators judged (``CORE_TAGS``): the
-    # others (status_label, victim_identity...) are unknown there, not
-    # negative, so their rule firings are neither right nor wrong.
-    tags = [t["key"] for t in default_tags() if t["key"] in CORE_TAGS]
-    started = time.perf_counter()
-    predictions, analyses = devset_analyse(devset.texts)
-    analysis_seconds = time.perf_counter() - started
-    units = Units(devset, predictions, analyses)
+def learning_curve(
+    units: Units,
+    text_ids: list[str],
+    tags: list[str],
+    fractions: Sequence[float],
+    rotations: int,
+    settings: TrainSettings,
+    base: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """Per training share: train on that share of ten folds of whole texts
+    (``splits``), test on the other texts, counts pooled over rotations;
+    prints the table and returns the figures per share. ``base`` rows join
+    every training (``textcat_fit_test``)."""
     examples = {t: sum(1 for r in units.rows if t in r["gold"]) for t in tags}
-    print(
-        f"{len(devset.texts)} texts, {len(units.rows)} units; analysis + rules "
-        f"{analysis_seconds:.1f} s; positives per tag: {examples}"
-    )
-    text_ids = [t.id for t in devset.texts]
     curve: dict[str, Any] = {}
-    settings = TrainSettings(architecture=args.architecture)
-    if args.learn_rate is not None:
-        settings = dataclasses.replace(settings, learn_rate=args.learn_rate)
-    if args.epochs is not None:
-        settings = dataclasses.replace(settings, epochs=args.epochs)
-    fractions = [float(f) for f in args.fractions.split(",")]
     for fraction in fractions:
         totals: dict[str, dict[str, list[int]]] = {
             k: {} for k in ("rules", "model", "merged", "merged_precise")
         }
         seconds, cv_seconds, train_units = [], [], []
         scored: dict[str, dict[str, list]] = {}
-        for train_ids, _ in splits(text_ids, fraction, args.rotations):
-            result = textcat_round(units, train_ids, tags, settings)
+        thresholds: list[dict[str, list]] = []
+        for train_ids, _ in splits(text_ids, fraction, rotations):
+            result = textcat_round(units, train_ids, tags, settings, base)
             for key in totals:
                 add_counts(totals[key], result[key])
             pool_scored(scored, result["scored"])
             seconds.append(result["seconds"])
             cv_seconds.append(result["cv_seconds"])
             train_units.append(result["train_units"])
+            thresholds.append(result["thresholds"])
         point = {
             "train_units_mean": round(sum(train_units) / len(train_units)),
             "train_seconds_mean": round(sum(seconds) / len(seconds), 2),
@@ -869,6 +840,11 @@ def main() -> None:
             "micro_f1": {k: micro(v) for k, v in totals.items()},
             "per_tag": {t: {k: f1_of(totals[k][t]) for k in totals} for t in tags},
             "diagnostics": diagnostics(scored),
+            # Per rotation, the thresholds the calibration turned on.
+            "thresholds_on": [
+                {t: v for t, v in row.items() if v != [None, None]}
+                for row in thresholds
+            ],
         }
         curve[f"{int(fraction * 100)}%"] = point
         print(
@@ -891,6 +867,153 @@ def main() -> None:
                 + f" {row['merged_precise']!s:>7}"
                 + diagnostics_text(point["diagnostics"].get(tag))
             )
+        print(f"  thresholds turned on per rotation: {point['thresholds_on']}")
+    return curve
+
+
+def pool_spec(spec: str) -> tuple[Path, Path | None]:
+    """``DIR:CACHE`` (a labelled set's directory and its text cache; without
+    ``:CACHE`` the default cache) as two paths."""
+    directory, _, cache = spec.partition(":")
+    if not directory:
+        raise DevsetError(f"--pool {spec!r}: expected DIR:CACHE")
+    return Path(directory), Path(cache) if cache else None
+
+
+def pool_load(specs: Sequence[str], *, lang: str | None = None) -> DevSet:
+    """Several labelled sets (``DIR:CACHE`` each, the dev set's format) as
+    one pool of texts, e.g. the held-out sets the rules were never shaped on:
+    the learning curve then trains and tests on texts like a project's, where
+    the rules are not near their ceiling. Each text keeps its manifest entry,
+    so Spanish texts go through the Spanish pipeline. An id found in two sets
+    is an error: folds are drawn over whole texts by id."""
+    texts, missing, problems = [], [], []
+    seen: dict[str, str] = {}
+    for spec in specs:
+        directory, cache = pool_spec(spec)
+        part = devset_load(directory, cache, lang=lang)
+        for text in part.texts:
+            if text.id in seen:
+                raise DevsetError(
+                    f"{text.id} is in both {seen[text.id]} and {directory}"
+                )
+            seen[text.id] = str(directory)
+        texts += part.texts
+        missing += part.missing
+        problems += [f"{directory.name}: {p}" for p in part.problems]
+    return DevSet(texts=texts, missing=missing, problems=problems)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--devset", default=str(ROOT / "corpus/nlp/devset"))
+    parser.add_argument("--cache", default=None)
+    parser.add_argument("--lang", default=None)
+    parser.add_argument("--rotations", type=int, default=3)
+    parser.add_argument(
+        "--compare",
+        nargs="?",
+        const="bow,ensemble,spancat-preset,spancat-ngram,minilm",
+        default="",
+        help="models to compare (default all): bow, ensemble, spancat-preset, "
+        "spancat-ngram, minilm (needs the optional extra)",
+    )
+    parser.add_argument(
+        "--base",
+        action="append",
+        default=[],
+        metavar="DIR:CACHE",
+        help="with --pool: labelled sets added to every training share (e.g. the "
+        "dev set), never tested nor calibrated on",
+    )
+    parser.add_argument(
+        "--scale", type=int, default=2000, help="sentences to time (0: skip)"
+    )
+    parser.add_argument(
+        "--corrector",
+        action="store_true",
+        help="also measure the stacked corrector (NumPy logistic regression on "
+        "the rule decision, near-miss features and words) on the same splits",
+    )
+    parser.add_argument(
+        "--heldout",
+        default=None,
+        help="also train on the whole dev set and score this held-out set "
+        "(e.g. corpus/nlp/devset/heldout)",
+    )
+    parser.add_argument("--heldout-cache", default=None)
+    parser.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="DIR:CACHE",
+        help="run the curve on these labelled sets pooled instead of the dev set "
+        "(repeat the option; e.g. corpus/nlp/devset/heldout:/work/devset-cache/"
+        "heldout): texts the rules were never shaped on",
+    )
+    parser.add_argument(
+        "--architecture", default="bow", help="textcat architecture: bow, ensemble"
+    )
+    parser.add_argument("--learn-rate", type=float, default=None)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument(
+        "--fractions",
+        default=",".join(str(f) for f in FRACTIONS),
+        help="comma-separated shares of the texts",
+    )
+    args = parser.parse_args()
+    if args.pool and args.heldout:
+        parser.error("--heldout trains on the dev set; it does not go with --pool")
+    if args.base and not args.pool:
+        parser.error("--base goes with --pool")
+
+    if args.pool:
+        try:
+            devset = pool_load(args.pool, lang=args.lang)
+        except DevsetError as exc:
+            sys.exit(str(exc))
+    else:
+        devset = devset_load(args.devset, args.cache, lang=args.lang)
+    for problem in devset.problems:
+        print("note:", problem, file=sys.stderr)
+    for key in devset.missing:
+        print(f"note: {key}: not in the cache; skipped", file=sys.stderr)
+    if not devset.texts:
+        sys.exit("No dev-set text found in the cache.")
+    # Only the tags the dev set's annotators judged (``CORE_TAGS``): the
+    # others (status_label, victim_identity...) are unknown there, not
+    # negative, so their rule firings are neither right nor wrong.
+    tags = [t["key"] for t in default_tags() if t["key"] in CORE_TAGS]
+    started = time.perf_counter()
+    predictions, analyses = devset_analyse(devset.texts)
+    analysis_seconds = time.perf_counter() - started
+    units = Units(devset, predictions, analyses)
+    examples = {t: sum(1 for r in units.rows if t in r["gold"]) for t in tags}
+    print(
+        f"{len(devset.texts)} texts, {len(units.rows)} units; analysis + rules "
+        f"{analysis_seconds:.1f} s; positives per tag: {examples}"
+    )
+    text_ids = [t.id for t in devset.texts]
+    settings = TrainSettings(architecture=args.architecture)
+    if args.learn_rate is not None:
+        settings = dataclasses.replace(settings, learn_rate=args.learn_rate)
+    if args.epochs is not None:
+        settings = dataclasses.replace(settings, epochs=args.epochs)
+    fractions = [float(f) for f in args.fractions.split(",")]
+    base_rows: list[dict[str, Any]] = []
+    if args.base:
+        base = pool_load(args.base, lang=args.lang)
+        shared = {t.id for t in base.texts} & set(text_ids)
+        if shared:
+            sys.exit(f"--base and the tested texts share {sorted(shared)[:3]}")
+        base_rows = Units(base, *devset_analyse(base.texts)).rows
+        print(
+            f"base: {len(base.texts)} texts, {len(base_rows)} units, in every "
+            "training (never tested nor calibrated on)"
+        )
+    curve = learning_curve(
+        units, text_ids, tags, fractions, args.rotations, settings, base_rows
+    )
 
     corrector: dict[str, Any] = {}
     if args.corrector:
@@ -914,6 +1037,16 @@ def main() -> None:
         if examples[t] >= MIN_EXAMPLES
         and (last[t]["merged"] or 0) <= (last[t]["rules"] or 0)
     ]
+    not_better_by_share = {
+        share: [
+            t
+            for t in tags
+            if examples[t] >= MIN_EXAMPLES
+            and (point["per_tag"][t]["merged"] or 0)
+            <= (point["per_tag"][t]["rules"] or 0)
+        ]
+        for share, point in curve.items()
+    }
     not_better_precise = [
         t
         for t in tags
@@ -948,24 +1081,35 @@ def main() -> None:
             }
             print(f"compare {kind}: {comparison[kind]}")
     held = heldout_test(units, args, tags, settings)
-    scale = scale_test(units, modelled(units.rows, tags), args.scale, settings)
-    predict_share = scale["predict_seconds_all_units"] / analysis_seconds
-    print(f"\ntraining on {args.scale} sentences: {scale}")
+    scale: dict[str, Any] = {}
+    kept = None
+    if args.scale:
+        scale = scale_test(units, modelled(units.rows, tags), args.scale, settings)
+        predict_share = scale["predict_seconds_all_units"] / analysis_seconds
+        kept = round(1 / (1 + predict_share), 3)
+        print(f"\ntraining on {args.scale} sentences: {scale}")
+        print(
+            f"inference on all {len(units.rows)} units: "
+            f"{scale['predict_seconds_all_units']} s vs analysis + rules "
+            f"{analysis_seconds:.1f} s (throughput kept {kept})"
+        )
     print(
-        f"inference on all {len(units.rows)} units: "
-        f"{scale['predict_seconds_all_units']} s vs analysis + rules "
-        f"{analysis_seconds:.1f} s (throughput kept "
-        f"{1 / (1 + predict_share):.3f})"
+        f"tags with >= {MIN_EXAMPLES} examples where rules+model is not above "
+        f"rules at {list(curve)[-1]}: " + (", ".join(not_better) or "none")
     )
-    print(
-        "tags with >= 20 examples where rules+model is not above rules at 80%: "
-        + (", ".join(not_better) or "none")
-    )
+    for share, missed in not_better_by_share.items():
+        print(f"  at {share}: " + (", ".join(missed) or "none"))
     print(
         json.dumps(
             {
                 "benchmark": "learning",
+                "data": args.pool or [args.devset],
+                "base": args.base,
                 "texts": len(devset.texts),
+                "languages": {
+                    lang: sum(1 for t in devset.texts if t.lang == lang)
+                    for lang in sorted({t.lang for t in devset.texts})
+                },
                 "units": len(units.rows),
                 "rotations": args.rotations,
                 "model": f"textcat_multilabel ({args.architecture})",
@@ -974,6 +1118,7 @@ def main() -> None:
                         "micro_f1": v["micro_f1"],
                         "train_units": v["train_units_mean"],
                         "per_tag": v["per_tag"],
+                        "thresholds_on": v["thresholds_on"],
                         "ceiling_f1": {
                             t: d["ceiling"]["f1"] for t, d in v["diagnostics"].items()
                         },
@@ -990,13 +1135,14 @@ def main() -> None:
                 "examples": examples,
                 "target_merged_above_rules_tags_ge_20": not not_better,
                 "not_better": not_better,
+                "not_better_by_share": not_better_by_share,
                 "not_better_precise_adds": not_better_precise,
                 "compare": comparison,
                 "corrector": corrector,
                 "heldout": held,
                 "train_2000": scale,
                 "target_train_2000": {"seconds": 300, "rss_mb": 1536},
-                "inference_throughput_kept": round(1 / (1 + predict_share), 3),
+                "inference_throughput_kept": kept,
                 "target_inference_ratio": 0.8,
             }
         )

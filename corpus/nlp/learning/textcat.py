@@ -261,15 +261,19 @@ def textcat_out_of_fold(
     *,
     folds: int = 3,
     progress: Callable[[int, int], None] | None = None,
+    extra: Sequence[TextExample] = (),
 ) -> list[dict[str, float]]:
     """Probabilities for every example from a model trained without its
-    fold (k-fold by group). With fewer groups than folds, fewer folds."""
+    fold (k-fold by group). With fewer groups than folds, fewer folds.
+    ``extra`` examples join every fold's training and are never scored (a
+    base set other than the data being calibrated; the benchmark's
+    ``--base``)."""
     settings = settings or TrainSettings()
     fold = oof_folds(groups, folds, settings.seed)
     folds = max(2, min(folds, len(set(groups))))
     out: list[dict[str, float]] = [{} for _ in data]
     for k in range(folds):
-        train = [x for x, f in zip(data, fold, strict=True) if f != k]
+        train = list(extra) + [x for x, f in zip(data, fold, strict=True) if f != k]
         test = [i for i, f in enumerate(fold) if f == k]
         if not train or not test:
             continue
