@@ -64,8 +64,9 @@ def detect_languages(texts: list[str]) -> list[tuple[str, float | None]]:
     """``detect_language`` for many texts at once (one stored chunk).
 
     py3langid scores one text at a time: a walk over its bytes, then a
-    dozen small numpy operations over its 142 classes. Here the walks are
-    the same, and the scoring is done for a group of texts together (one
+    dozen small numpy operations over its 142 classes. Here short texts are
+    walked together (``_walk_together``: the same features, counts and
+    order) and the scoring is done for a group of texts together (one
     gather, one sum per text, one softmax), which costs a fraction per text
     for a chunk of short records. ``detect_language`` goes through here too,
     so that a text gets the same result whichever way it is stored.
@@ -85,22 +86,39 @@ def detect_languages(texts: list[str]) -> list[tuple[str, float | None]]:
             results[index] = _decided(ranked[0][0], ranked[0][1], dict(ranked))
         return results
     codes, columns = _first_columns(identifier)
-    group: list[tuple[int, bytes, Any]] = []
+    group: list[tuple[int, int, Any, Any]] = []
     features = 0
+    short: list[tuple[int, bytes]] = []
     for index, sample in samples:
         data = identifier._encode(sample)
+        if len(data) <= _WALK_TOGETHER_BYTES:
+            short.append((index, data))
+            continue
         visits = _visit_counts(
             identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, data
         )
         if not visits:  # no feature at all: py3langid's own path
-            scores = identifier._decide(data)[columns]
-            results[index] = _decided_scores(codes, scores)
+            results[index] = _decided_scores(codes, identifier._decide(data)[columns])
             continue
-        group.append((index, data, visits))
+        group.append((index, len(data), list(visits.keys()), list(visits.values())))
         features += len(visits)
         if features >= _GROUP_FEATURES:
             _score_group(identifier, group, codes, columns, results)
             group, features = [], 0
+    for start in range(0, len(short), _WALK_TEXTS):
+        part = short[start : start + _WALK_TEXTS]
+        walked = _walk_together(identifier, [data for _, data in part])
+        for (index, data), found in zip(part, walked, strict=True):
+            if found is None:
+                results[index] = _decided_scores(
+                    codes, identifier._decide(data)[columns]
+                )
+                continue
+            group.append((index, len(data), found[0], found[1]))
+            features += len(found[0])
+            if features >= _GROUP_FEATURES:
+                _score_group(identifier, group, codes, columns, results)
+                group, features = [], 0
     if group:
         _score_group(identifier, group, codes, columns, results)
     return results
@@ -108,32 +126,116 @@ def detect_languages(texts: list[str]) -> list[tuple[str, float | None]]:
 
 # Features scored together (bounds the gathered rows: 142 floats each).
 _GROUP_FEATURES = 50_000
+# Texts of at most this many bytes are walked together (``_walk_together``),
+# at most this many at a time; a longer text is walked alone.
+_WALK_TOGETHER_BYTES = 1024
+_WALK_TEXTS = 2000
+
+
+def _walk_together(identifier: Any, texts: list[bytes]) -> list[tuple[Any, Any] | None]:
+    """py3langid's ``visit_counts`` for many short texts at once.
+
+    Its walk reads one byte per step through the automaton, in Python; here
+    every text takes its step together (one numpy gather per byte
+    position), which for a chunk of short records costs a fraction per text.
+    Each text's features come back as py3langid's ``Counter`` holds them:
+    in the order of their first visit, with their counts (``None`` for a
+    text without any), so that the scores are summed in the same order and
+    come out the same to the bit.
+    """
+    import numpy as np
+
+    nextmove, rowbase, output = _tables(identifier)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.intp, count=len(texts))
+    found: list[tuple[Any, Any] | None] = [None] * len(texts)
+    if not len(texts) or not lengths.max():
+        return found
+    order = np.argsort(-lengths, kind="stable")  # longest first
+    ranked = lengths[order]
+    flat = np.frombuffer(b"".join(texts[i] for i in order), dtype=np.uint8)
+    starts = np.zeros(len(texts), dtype=np.intp)
+    np.cumsum(ranked[:-1], out=starts[1:])
+    # Texts still walking at each step: a prefix of the ranked ones.
+    active = np.searchsorted(-ranked, -np.arange(int(ranked[0])), side="left")
+    states = np.zeros(len(texts), dtype=np.int64)
+    who: list[Any] = []
+    what: list[Any] = []
+    for step, count in enumerate(active.tolist()):
+        moved = nextmove[rowbase[states[:count]] + flat[starts[:count] + step]]
+        states[:count] = moved
+        features = output[moved]
+        hit = np.flatnonzero(features >= 0)
+        if len(hit):
+            who.append(hit)
+            what.append(features[hit])
+    if not who:
+        return found
+    width = int(output.max()) + 1
+    keys = np.concatenate(who).astype(np.int64) * width + np.concatenate(what)
+    # Visits are in step order, so a key's first index is its first visit.
+    unique, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    text_of = unique // width
+    arranged = np.lexsort((first, text_of))
+    text_of = text_of[arranged]
+    feature_ids = (unique % width)[arranged]
+    counts = counts[arranged]
+    bounds = np.flatnonzero(np.diff(text_of)) + 1
+    for ids, hits, ranked_at in zip(
+        np.split(feature_ids, bounds),
+        np.split(counts, bounds),
+        text_of[np.concatenate(([0], bounds))].tolist(),
+        strict=True,
+    ):
+        found[int(order[ranked_at])] = (ids, hits)
+    return found
+
+
+_walk_tables: Any = None  # (identifier, next move, row base, output) as arrays
+
+
+def _tables(identifier: Any) -> tuple[Any, Any, Any]:
+    """The identifier's automaton as numpy arrays (made once per process)."""
+    global _walk_tables
+    if _walk_tables is None or _walk_tables[0] is not identifier:
+        import numpy as np
+
+        _walk_tables = (
+            identifier,
+            np.asarray(identifier.tk_nextmove, dtype=np.int64),
+            np.asarray(identifier._rowbase, dtype=np.int64),
+            np.asarray(identifier.tk_output, dtype=np.int64),
+        )
+    return _walk_tables[1], _walk_tables[2], _walk_tables[3]
 
 
 def _score_group(
     identifier: Any,
-    group: list[tuple[int, bytes, Any]],
+    group: list[tuple[int, int, Any, Any]],
     codes: list[str],
     columns: list[int],
     results: list[tuple[str, float | None]],
 ) -> None:
-    """py3langid's ``_decide`` for every text of ``group`` at once."""
+    """py3langid's ``_decide`` for every text of ``group`` at once: each
+    text's (index, bytes, feature ids, counts in first-visit order)."""
     import numpy as np
 
-    starts: list[int] = []
-    ids: list[int] = []
-    counts: list[int] = []
-    for _, _, visits in group:
-        starts.append(len(ids))
-        ids.extend(visits.keys())
-        counts.extend(visits.values())
-    weights = np.log1p(np.asarray(counts, dtype=np.float32))
-    rows = identifier.nb_ptc[np.asarray(ids, dtype=np.intp)].astype(np.float32)
-    rows *= weights[:, None]
-    scores = np.add.reduceat(rows, np.asarray(starts, dtype=np.intp), axis=0)
+    sizes = [len(ids) for _, _, ids, _ in group]
+    starts = np.zeros(len(group), dtype=np.intp)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    ids = np.concatenate([np.asarray(i, dtype=np.intp) for _, _, i, _ in group])
+    counts = np.concatenate([np.asarray(c, dtype=np.float32) for _, _, _, c in group])
+    weights = np.log1p(counts)
+    # Each feature's row of the (float16) table converted once, however many
+    # texts have it, and laid out feature by column: the sums run along
+    # contiguous memory (the same sums, in the same order, as py3langid's).
+    unique, inverse = np.unique(ids, return_inverse=True)
+    table = np.ascontiguousarray(identifier.nb_ptc[unique].astype(np.float32).T)
+    rows = table[:, inverse]
+    rows *= weights[None, :]
+    scores = np.ascontiguousarray(np.add.reduceat(rows, starts, axis=1).T)
     scores += identifier.nb_pc
     # T = sqrt(bytes), as py3langid's normalised probabilities.
-    lengths = np.asarray([len(data) or 1 for _, data, _ in group], dtype=np.float32)
+    lengths = np.asarray([size or 1 for _, size, _, _ in group], dtype=np.float32)
     scores *= (1.0 / np.sqrt(lengths))[:, None]
     scores -= scores.max(axis=1, keepdims=True)
     np.exp(scores, out=scores)
@@ -142,8 +244,21 @@ def _score_group(
         scores[:, i] += scores[:, j]
         scores[:, j] = 0.0
     chosen = scores[:, columns]
-    for row, (index, _, _) in enumerate(group):
-        results[index] = _decided_scores(codes, chosen[row])
+    best = chosen.argmax(axis=1)
+    top = chosen[np.arange(len(group)), best].tolist()
+    default = (
+        chosen[:, codes.index(DEFAULT_LANGUAGE)].tolist()
+        if DEFAULT_LANGUAGE in codes
+        else [0.0] * len(group)
+    )
+    for row, ((index, _, _, _), at) in enumerate(
+        zip(group, best.tolist(), strict=True)
+    ):
+        # ``_decided_scores`` for each row, its values read off at once.
+        if top[row] >= MIN_CONFIDENCE:
+            results[index] = (str(codes[at]), round(top[row], 3))
+        else:
+            results[index] = (DEFAULT_LANGUAGE, round(default[row], 3))
 
 
 def _decided_scores(codes: list[str], scores: Any) -> tuple[str, float | None]:
@@ -174,13 +289,16 @@ def _visit_counts(*args: Any) -> Any:
 
 
 def _has_letters(text: str, wanted: int) -> bool:
-    """Whether ``text`` has at least ``wanted`` letters (stops when it has)."""
-    for ch in text:
-        if ch.isalpha():
-            wanted -= 1
-            if wanted <= 0:
-                return True
-    return False
+    """Whether ``text`` has at least ``wanted`` letters (counted in C: the
+    first 256 characters, then the rest only if they fall short)."""
+    if wanted <= 0:
+        return True
+    if len(text) < wanted:
+        return False
+    found = sum(map(str.isalpha, text[:256]))
+    if found >= wanted or len(text) <= 256:
+        return found >= wanted
+    return found + sum(map(str.isalpha, text[256:])) >= wanted
 
 
 def _first_columns(identifier: Any) -> tuple[list[str], Any]:

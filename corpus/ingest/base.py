@@ -156,8 +156,20 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
     encodes as UTF-8 and none but the top-level text holds a NUL. False
     sends the caller through the slow path that names the problem."""
     pieces: list[str] = []
-    stack: list[Any] = [values]
+    stack: list[Any] = []
     text = ""
+    # The top level (the text, the fields) read directly; only nested
+    # metadata goes through the walk.
+    for key, item in values.items():
+        if isinstance(key, str):
+            pieces.append(key)
+        if isinstance(item, str):
+            if key == "text":
+                text = item
+            else:
+                pieces.append(item)
+        elif isinstance(item, dict | list | tuple):
+            stack.append(item)
     while stack:
         node = stack.pop()
         if isinstance(node, str):
@@ -166,16 +178,16 @@ def _plainly_valid(values: dict[str, Any]) -> bool:
             for key, item in node.items():
                 if isinstance(key, str):
                     pieces.append(key)
-                if node is values and key == "text" and isinstance(item, str):
-                    text = item
-                else:
-                    stack.append(item)
+                stack.append(item)
         elif isinstance(node, list | tuple):
             stack.extend(node)
     joined = "".join(pieces)
+    # An ASCII string (known to Python without a scan) always encodes.
     try:
-        joined.encode("utf-8")
-        text.encode("utf-8")
+        if not joined.isascii():
+            joined.encode("utf-8")
+        if not text.isascii():
+            text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return "\x00" not in joined

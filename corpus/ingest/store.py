@@ -6,8 +6,9 @@ any exception there becomes that item's failure. Every ``CHUNK`` prepared
 items are then stored together, and dropped, before the next are prepared
 (so memory does not grow with a large upload): one query finds the exact
 duplicates of a whole chunk, one the earlier captures of its URLs, one the
-near-duplicate candidates, and the documents, fingerprints and bands are
-written with ``bulk_create`` inside one savepoint. If that savepoint fails
+near-duplicate candidates, and the documents (one COPY, ``rows.py``, each
+built as the rows before it are written), fingerprints and bands are
+written inside one savepoint. If that savepoint fails
 (a row the database refuses, a concurrent upload of the same bytes), it is
 rolled back, its files removed, and the chunk is stored again one document
 at a time through ``corpus.services.document_create``, each in its own
@@ -24,12 +25,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -37,7 +40,7 @@ from corpus.ingest import dedup, social_store
 from corpus.ingest.base import Extracted, invalid_text_reason
 from corpus.ingest.extract import Failure
 from corpus.ingest.results import DUPLICATE, FAILED, STORED, IngestResult, Outcome
-from corpus.ingest.rows import insert_documents, new_document
+from corpus.ingest.rows import build_document, insert_documents
 from corpus.language import with_detected_language, with_detected_languages
 from corpus.models import (
     Document,
@@ -395,6 +398,13 @@ class _Context:
         """The user to record on the documents (none for a system ingestion)."""
         return self.user if getattr(self.user, "is_authenticated", False) else None
 
+    @cached_property
+    def ids(self) -> tuple[int, int | None]:
+        """The project's id and the capturing user's, read once for all the
+        documents (the user cannot change during one ingestion)."""
+        captured_by = self.captured_by
+        return self.project.pk, captured_by.pk if captured_by is not None else None
+
 
 def _store_chunk(chunk: list[Prepared], ctx: _Context) -> list[tuple[int, Outcome]]:
     """Store one chunk; return (position, outcome) for each of its items.
@@ -499,12 +509,7 @@ def _find_duplicates(chunk: list[Prepared], project: Project) -> list[Prepared]:
 
     One query for the original hashes of the whole chunk, one for its URLs.
     """
-    existing: dict[str, Document] = {
-        d.sha256: d
-        for d in Document.objects.filter(
-            project=project, sha256__in={r.sha256 for r in chunk}
-        ).only("pk", "sha256", "title")
-    }
+    existing = _stored_with_hashes(project, {r.sha256 for r in chunk})
     urls = {r.fields["url"] for r in chunk if r.fields["url"]}
     latest: dict[str, Document | Prepared] = {}
     same_url: dict[str, set[int]] = {}
@@ -539,6 +544,39 @@ def _find_duplicates(chunk: list[Prepared], project: Project) -> list[Prepared]:
             latest[url] = ready
         accepted.append(ready)
     return accepted
+
+
+def _stored_with_hashes(project: Project, hashes: set[str]) -> dict[str, Document]:
+    """The project's documents with these original hashes, by hash (their
+    id, title and hash loaded, as ``.only("pk", "sha256", "title")``).
+
+    On PostgreSQL one parameter carries the chunk's hashes (hexadecimal
+    digits, joined by commas), not a thousand placeholders to build and
+    bind.
+    """
+    if connection.vendor != "postgresql":
+        return {
+            d.sha256: d
+            for d in Document.objects.filter(project=project, sha256__in=hashes).only(
+                "pk", "sha256", "title"
+            )
+        }
+    if not hashes:
+        return {}
+    assert all(h.isalnum() for h in hashes)  # our own SHA-256 hex digests
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, sha256 FROM {Document._meta.db_table} "  # noqa: S608 (the model's own table name)
+            "WHERE project_id = %s AND sha256 = ANY(string_to_array(%s, ','))",
+            [project.pk, ",".join(sorted(hashes))],
+        )
+        rows = cursor.fetchall()
+    found: dict[str, Document] = {}
+    for row in rows:
+        # The fields in the model's order, as the ORM loads them.
+        document = Document.from_db(connection.alias, ["id", "title", "sha256"], row)
+        found[document.sha256] = document
+    return found
 
 
 def _find_near_duplicates(accepted: list[Prepared], project: Project) -> None:
@@ -605,26 +643,37 @@ def _find_near_duplicates(accepted: list[Prepared], project: Project) -> None:
             ready.metadata["near_duplicate_score"] = round(ready.score, 3)
 
 
-def _new_document(ready: Prepared, ctx: _Context) -> Document:
-    """An unsaved Document with its files written and its fields validated."""
+# Strings a chunk has cleaned, by (attname, type, value): see ``_clean_fields``.
+_Checked = dict[tuple[str, type, str], Any]
+
+
+def _new_document(
+    ready: Prepared, ctx: _Context, checked: _Checked | None = None
+) -> Document:
+    """An unsaved Document with its files written and its fields validated
+    (``checked``: the strings already cleaned in this chunk, see
+    ``_clean_fields``)."""
     item = ready.item
     ready.fields = with_detected_language(ready.fields, ready.text)
     container = _container_of(item, ctx.batch)
-    document = new_document(
+    project_id, captured_by_id = ctx.ids
+    source = ready.source
+    # Columns by attname, and the related instances to cache (as
+    # ``Document(project=...)`` does): no mapping of names per document.
+    document = build_document(
         dict(
-            project=ctx.project,
+            project_id=project_id,
             text=ready.text,
             text_sha256=ready.text_sha256,
             sha256=ready.sha256,
             size=len(item.original),
             original_name=item.name[:500],
             media_type=item.media_type,
-            captured_by=ctx.captured_by,
+            captured_by_id=captured_by_id,
             captured_at=ctx.captured_at,
             extractor=item.extractor,
             extractor_version=item.extractor_version[:40],
-            source=ready.source,
-            # Ids, not instances: no descriptor work per document.
+            source_id=source.pk if source is not None else None,
             previous_version_id=_saved_id(ready.previous),
             near_duplicate_of_id=_saved_id(ready.near),
             metadata=ready.metadata,
@@ -632,13 +681,14 @@ def _new_document(ready: Prepared, ctx: _Context) -> Document:
             record_offset=item.span[0] if container and item.span else None,
             record_length=item.span[1] if container and item.span else None,
             **ready.fields,
-        )
+        ),
+        {"project": ctx.project, "captured_by": ctx.captured_by, "source": source},
     )
     # Field validation as in document_create, of the values that come from
     # the input (the others are set here, and the kind is checked in
     # ``_prepare``); uniqueness and constraints are the database's job (a
     # refused chunk falls back to one by one).
-    document.clean_fields(exclude=_NOT_FROM_INPUT)
+    _clean_fields(document, {} if checked is None else checked)
     ready.document = document
     if container is None:
         document.original.save(
@@ -682,6 +732,54 @@ _NOT_FROM_INPUT = [
 ]
 
 
+def _clean_fields(document: Document, checked: _Checked) -> None:
+    """``document.clean_fields(exclude=_NOT_FROM_INPUT)``, with each string
+    cleaned once per chunk: a chunk's records mostly share their language,
+    precision and the caller's values, and a field's cleaning depends on
+    its value alone (no foreign key is checked here). Other values are
+    cleaned every time, as Django does; the errors are Django's."""
+    state = document.__dict__
+    errors: dict[str, Any] = {}
+    for f in _input_fields():
+        attname = f.attname
+        raw = state[attname] if attname in state else getattr(document, attname)
+        if f.blank and raw in f.empty_values:
+            continue
+        if isinstance(raw, DatabaseDefault):
+            continue
+        # A choice's default (DatePrecision.DAY) is a str too; its type is
+        # part of the key, so "day" and DAY are each cleaned once.
+        key = (attname, type(raw), raw) if isinstance(raw, str) else None
+        if key is not None and key in checked:
+            cleaned = checked[key]
+        else:
+            try:
+                cleaned = f.clean(raw, document)
+            except ValidationError as exc:
+                errors[f.name] = exc.error_list
+                continue
+            if key is not None:
+                checked[key] = cleaned
+        setattr(document, attname, cleaned)
+    if errors:
+        raise ValidationError(errors)
+
+
+_INPUT_FIELDS: list[Any] = []
+
+
+def _input_fields() -> list[Any]:
+    """The fields ``_clean_fields`` checks: Django's ``clean_fields`` order."""
+    if not _INPUT_FIELDS:
+        excluded = set(_NOT_FROM_INPUT)
+        _INPUT_FIELDS.extend(
+            f
+            for f in Document._meta.fields
+            if f.name not in excluded and not f.generated
+        )
+    return _INPUT_FIELDS
+
+
 def _container_of(item: Extracted, batch: Batch) -> OriginalFile | None:
     """The kept file holding this record, if it is one (``_keep_containers``)."""
     if item.container is None or item.span is None:
@@ -702,17 +800,23 @@ def _saved(target: Document | Prepared | None) -> Document | None:
 
 def _bulk_write(accepted: list[Prepared], ctx: _Context) -> None:
     """Insert the chunk's documents and fingerprints (runs in a savepoint)."""
-    documents: list[Document] = []
-    for ready in list(accepted):
-        try:
-            documents.append(_new_document(ready, ctx))
-        except ValidationError as exc:
-            ready.failure = _validation_message(exc)
-            if ready.document is not None:
-                _delete_files(ready.document)
-            ready.document = None
-            accepted.remove(ready)
-    insert_documents(documents)  # one COPY (bulk_create off PostgreSQL)
+    checked: _Checked = {}
+
+    def built() -> Iterator[Document]:
+        for ready in list(accepted):
+            try:
+                yield _new_document(ready, ctx, checked)
+            except ValidationError as exc:
+                ready.failure = _validation_message(exc)
+                if ready.document is not None:
+                    _delete_files(ready.document)
+                ready.document = None
+                accepted.remove(ready)
+
+    # One COPY (bulk_create off PostgreSQL), each document built while the
+    # database takes the rows before it (two cores at work, not one after
+    # the other).
+    documents = insert_documents(built(), count=len(accepted))
     social_store.write_posts(
         [(r.document, r.item.social) for r in accepted if r.item.social and r.document],
         project=ctx.project,
@@ -789,7 +893,13 @@ def _write_one_by_one(accepted: list[Prepared], ctx: _Context) -> None:
 def _note_files(document: Document, batch: Batch) -> None:
     """Note a stored document's files, to be removed if the batch fails."""
     batch.stored += 1
-    batch.files.extend(f.name for f in (document.original, document.warc) if f.name)
+    state = document.__dict__
+    for name in ("original", "warc"):
+        # The stored value, without the FieldFile a read of the field makes.
+        value = state[name] if name in state else getattr(document, name)
+        path = value.name if isinstance(value, FieldFile) else value
+        if path:
+            batch.files.append(str(path))
 
 
 def _slim(document: Document) -> Document:
@@ -806,12 +916,15 @@ def _slim(document: Document) -> Document:
         value = document.__dict__.get(name)
         if isinstance(value, FieldFile):
             document.__dict__[name] = value.name
-    document._loaded_immutable = document._immutable_values()
+    # ``_immutable_values`` of the loaded columns, read off the instance.
+    state = document.__dict__
+    document._loaded_immutable = {
+        name: state[name] for name in Document.IMMUTABLE_FIELDS if name in state
+    }
+    cache = document._state.fields_cache
     for name in ("previous_version", "near_duplicate_of"):
         # Links to other new documents: their ids stay, not their texts.
-        relation = Document._meta.get_field(name)
-        if relation.is_cached(document):  # type: ignore[union-attr]
-            relation.delete_cached_value(document)  # type: ignore[union-attr]
+        cache.pop(name, None)
     return document
 
 

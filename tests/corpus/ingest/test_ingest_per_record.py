@@ -75,7 +75,8 @@ def test_a_database_error_in_a_chunk_falls_back_to_one_by_one(
     """If the bulk insert fails, each document is tried alone with its reason."""
     real = store.insert_documents
 
-    def refuse_bulk(documents):
+    def refuse_bulk(documents, count=None):
+        documents = list(documents)  # built (files written), then refused
         if len(documents) > 1:
             raise RuntimeError("bulk insert refused")
         return real(documents)

@@ -103,7 +103,8 @@ def test_a_chunk_that_falls_back_one_by_one_still_points_into_the_file(
 ):
     real = store.insert_documents
 
-    def refuse_bulk(documents):
+    def refuse_bulk(documents, count=None):
+        documents = list(documents)  # built (files written), then refused
         if len(documents) > 1:
             raise RuntimeError("bulk insert refused")
         return real(documents)
