@@ -294,14 +294,19 @@ def annotations_payload_json(queryset: QuerySet[Annotation]) -> str:
 
 def suggested_claimant_types(visible: QuerySet[Annotation]) -> dict[int, str]:
     """The claimant type suggested for each visible annotation made from a
-    suggestion: the annotator prefills a new claim's type with it."""
-    return dict(
+    suggestion (the most confident one's): the annotator prefills a new
+    claim's type with it. Not ``DISTINCT ON``, which SQLite (``make run``)
+    lacks: an annotation has one suggestion, rarely a few."""
+    rows = (
         Suggestion.objects.filter(annotation__in=visible)
         .exclude(claimant_type="")
-        .order_by("annotation_id", "-confidence")
-        .distinct("annotation_id")
+        .order_by("annotation_id", "-confidence", "pk")
         .values_list("annotation_id", "claimant_type")
     )
+    types: dict[int, str] = {}
+    for annotation_id, claimant_type in rows:
+        types.setdefault(annotation_id, claimant_type)
+    return types
 
 
 def suggestions_seen_by(

@@ -4,11 +4,14 @@ The suite runs on PostgreSQL, so code written for it alone (UNNEST of typed
 arrays, triggers, raw SQL) can break the README's first command unseen: it
 did once (bulk_insert_unnest). This runs what ``make run`` runs before it
 serves, in a subprocess on a fresh SQLite file, and checks the demo's
-documents were analysed into suggestions.
+documents were analysed into suggestions; then it opens, as the demo user,
+every page a link reaches from the home page (``tests/sqlite_crawl.py``):
+none may fail (the annotator once did, on a PostgreSQL-only DISTINCT ON).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -60,3 +63,17 @@ def test_make_run_steps_load_the_demo_on_sqlite(tmp_path):
         database.close()
     assert statuses.get("done", 0) >= 2 and "failed" not in statuses, statuses
     assert suggestions > 0
+
+    done = subprocess.run(
+        [sys.executable, "tests/sqlite_crawl.py", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    crawled = json.loads(done.stdout.strip().splitlines()[-1])
+    assert crawled["failures"] == [], crawled
+    # The crawl reached the workspace: the project, its documents, the annotator.
+    assert crawled["pages"] >= 30, crawled
