@@ -62,8 +62,6 @@ def object_history_view(request, slug: str, object_type: str, object_id: int):
         .select_related("actor")
         .order_by("at", "pk")
     )
-    if not entries:
-        raise Http404("No history for that object in this project.")
     for entry in entries:
         entry.changes = history_changes(entry)  # type: ignore[attr-defined]  # for the template
     history_label(entries, request.project)
@@ -75,8 +73,10 @@ def object_history_view(request, slug: str, object_type: str, object_id: int):
             "entries": entries,
             "object_type": object_type,
             "object_id": object_id,
-            "label": entries[-1].label,  # type: ignore[attr-defined]
-            "current": entries[-1].after,
+            # No entry: an object made before its kind was recorded (or
+            # none at all): the page says so, for any id alike.
+            "label": entries[-1].label if entries else "",  # type: ignore[attr-defined]
+            "current": entries[-1].after if entries else None,
         },
     )
 

@@ -15,6 +15,7 @@ import yaml
 from django.db import transaction
 
 from annotations.models import Tag
+from audit.services import history_record_created
 from projects.models import Project
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -66,3 +67,5 @@ def tags_load_defaults(*, project: Project) -> None:
         )
         new_tags.append(tag)
     Tag.objects.bulk_create(new_tags)
+    # Made by Glossa, not a person: "(system)" in each tag's history.
+    history_record_created(project=project, actor=None, objs=list(new_tags))

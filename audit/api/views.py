@@ -38,8 +38,9 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
         project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
             slug_field="slug", read_only=True
         )
+        # None for what Glossa did itself (a new project's default tags).
         actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
-            slug_field="username", read_only=True
+            slug_field="username", read_only=True, allow_null=True
         )
 
         class Meta:

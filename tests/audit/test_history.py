@@ -251,3 +251,28 @@ def test_blind_mode_hides_history_from_analysts(client, edited, analyst, project
     assert client.get(f"/p/{project.slug}/history/").status_code == 403
     assert client.get(f"/p/{project.slug}/history/export.jsonl").status_code == 403
     assert client.get(f"/api/history/?project={project.slug}").json()["count"] == 0
+
+
+def test_default_tags_have_a_history_from_the_start(client, owner, project):
+    """The tags page links each tag's history: a new project's default tags
+    were made by Glossa and say so, rather than the link leading nowhere."""
+    tags = list(Tag.objects.filter(project=project))
+    created = HistoryEntry.objects.filter(
+        project=project, object_type="tag", action=HistoryAction.CREATE
+    )
+    assert tags and {e.object_id for e in created} == {t.pk for t in tags}
+    assert all(e.actor_id is None and e.after["key"] for e in created)
+    client.force_login(owner)
+    page = client.get(f"/p/{project.slug}/history/tag/{tags[0].pk}/")
+    assert page.status_code == 200
+    assert b"(system)" in page.content and b"Created" in page.content
+
+
+def test_an_object_without_history_has_an_empty_state(client, owner, project):
+    HistoryEntry.objects.filter(project=project, object_type="tag").delete()
+    tag = Tag.objects.filter(project=project).first()
+    client.force_login(owner)
+    page = client.get(f"/p/{project.slug}/history/tag/{tag.pk}/")
+    assert page.status_code == 200
+    assert b"No change to this tag has been recorded" in page.content
+    assert b"Export this history" not in page.content
