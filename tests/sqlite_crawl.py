@@ -1,11 +1,12 @@
-"""Crawl the loaded demo as its user on the current database; print failures.
+"""Crawl the loaded demo as its user; print the pages that fail.
 
 Run by ``tests/test_embedded_default.py`` in a subprocess on ``make run``'s
 SQLite file, after the demo is loaded: every page reachable by a link from
 the home page (GET only, same site, logout, static and media files left
 out) is fetched with Django's test client, and each answer of 500 or more,
 or 404 (a link of Glossa's own leading nowhere), is reported with its
-path. The last line of output is a JSON object.
+path. The last line of output is a JSON object. ``tests/test_demo_crawl.py``
+runs the same crawl on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -27,15 +28,8 @@ SKIP = ("/logout", "/static/", "/media/", "/admin/")
 LIMIT = 400
 
 
-def crawl(username: str = "demo") -> dict:
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
-    client.force_login(get_user_model().objects.get(username=username))
+def crawl(client) -> dict:
+    """Every page a link reaches from ``/`` for ``client``'s user."""
     queue, seen = deque(["/"]), {"/"}
     failures: list[dict] = []
     statuses: dict[int, int] = {}
@@ -58,5 +52,17 @@ def crawl(username: str = "demo") -> dict:
     return {"pages": sum(statuses.values()), "statuses": statuses, "failures": failures}
 
 
+def main(username: str = "demo") -> dict:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    client.force_login(get_user_model().objects.get(username=username))
+    return crawl(client)
+
+
 if __name__ == "__main__":
-    print(json.dumps(crawl(*sys.argv[1:])))
+    print(json.dumps(main(*sys.argv[1:])))
