@@ -4,9 +4,9 @@ Run by ``tests/test_embedded_default.py`` in a subprocess on ``make run``'s
 SQLite file, after the demo is loaded: every page reachable by a link from
 the home page (GET only, same site, logout, static and media files left
 out) is fetched with Django's test client, and each answer of 500 or more,
-or 404 (a link of Glossa's own leading nowhere), is reported with its
-path. The last line of output is a JSON object. ``tests/test_demo_crawl.py``
-runs the same crawl on PostgreSQL.
+404 or 403 (a link of Glossa's own leading nowhere, or where the user may not
+go), is reported with its path. The last line of output is a JSON object.
+``tests/test_demo_crawl.py`` runs the same crawl on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ def crawl(client) -> dict:
         path = queue.popleft()
         response = client.get(path)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        # A page that fails, or a link of Glossa's own that leads nowhere.
-        if response.status_code >= 500 or response.status_code == 404:
+        # A page that fails, or a link of Glossa's own that leads nowhere or
+        # to a page the user may not open.
+        if response.status_code >= 500 or response.status_code in (403, 404):
             failures.append({"path": path, "status": response.status_code})
             continue
         kind = response.get("Content-Type", "")
