@@ -9,8 +9,10 @@ content) to ``doc.spans[spans_key]``, label = kind.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -99,6 +101,11 @@ class AttributionFinder(DataComponent):
         self.directive = frozenset(verbs.get("directive_heads") or [])
         self.citing = frozenset(verbs.get("citing_verbs") or [])
         self.platforms: dict[str, str] = dict(verbs.get("platforms") or {})
+        self.platform_hashes = frozenset(
+            self.nlp.vocab.strings[word] for word in self.platforms
+        )
+        # Where the Doc being read has platform names and quote marks.
+        self._doc_marks: _Marks | None = None
         self.typer = ct.ClaimantTyper(self.data["claimants"])
         self.matcher = Matcher(self.nlp.vocab)
         self.matcher.add(
@@ -176,6 +183,7 @@ class AttributionFinder(DataComponent):
                 continue
             self._name(doc, item, state)
             found.append(item)
+        self._doc_marks = None  # keep no Doc alive
         return found
 
     def set_annotations(self, doc: Doc, found: list[dict[str, Any]]) -> None:
@@ -346,7 +354,7 @@ class AttributionFinder(DataComponent):
             if content[1] <= content[0]:
                 return None
         else:
-            quoted_subject = _quoted_apart(subject, verb)
+            quoted_subject = _quoted_apart(subject, verb, self._marks(verb.doc).quotes)
             if quoted_subject:
                 # The parser took a word of the quotation for the speaker
                 # ('"... a staged killing," Sobak told VOA'): the speaker is
@@ -364,7 +372,7 @@ class AttributionFinder(DataComponent):
         # A quote mark at the content's edges, or between it and the verb
         # ('"They are ..., the people of the country," said Mr Tun').
         near = range(max(min(lo, verb.i) - 2, 0), min(max(hi, verb.i) + 2, len(doc)))
-        quoted = any(doc[i].text in QUOTES for i in near)
+        quoted = _has_quote(near, self._marks(doc).quotes)
         block = content[0] >= verb.sent.end
         return {
             "block": block,
@@ -605,7 +613,21 @@ class AttributionFinder(DataComponent):
             return ent.text.strip(), kind
         return None
 
+    def _marks(self, doc: Doc) -> _Marks:
+        """Where ``doc``'s platform names and quote marks are (read once per
+        Doc, from arrays)."""
+        marks = self._doc_marks
+        if marks is None or marks.doc is not doc:
+            marks = self._doc_marks = _Marks(doc, self.platform_hashes)
+        return marks
+
     def _platform(self, verb) -> str:
+        # No platform's name between the edges of the verb's subtree: none
+        # in it (its tokens are not read one by one).
+        at = self._marks(verb.doc).platforms
+        k = bisect_left(at, verb.left_edge.i)
+        if k == len(at) or at[k] > verb.right_edge.i:
+            return ""
         for tok in verb.subtree:
             if tok.dep_ == "pobj" and tok.head.lower_ == "on":
                 name = self.platforms.get(tok.lower_)
@@ -798,12 +820,37 @@ class _Resolution:
         self.voice: dict[str, Any] | None = voice
 
 
-def _quoted_apart(token, verb) -> bool:
+def _has_quote(near: range, quotes: list[int]) -> bool:
+    """Whether a token in ``near`` is a quote mark (``quotes``: the
+    positions of the Doc's quote marks)."""
+    k = bisect_left(quotes, near.start)
+    return k < len(quotes) and quotes[k] < near.stop
+
+
+class _Marks:
+    """The positions of a Doc's platform names (lower-case forms in
+    ``platforms``) and quote marks, from one array of the Doc, so that
+    checks for them need not create a Token per word."""
+
+    def __init__(self, doc: Doc, platforms: frozenset[int]) -> None:
+        self.doc = doc
+        rows = doc.to_array([LOWER, ORTH]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        quotes = {strings[q] for q in QUOTES}
+        self.platforms = [i for i, (lower, _) in enumerate(rows) if lower in platforms]
+        self.quotes = [i for i, (_, orth) in enumerate(rows) if orth in quotes]
+
+
+def _quoted_apart(token, verb, quotes: list[int] | None = None) -> bool:
     """Whether ``token`` is inside a quotation that ``verb`` is outside of,
-    in their sentence."""
+    in their sentence (``quotes``: the positions of the Doc's quote marks,
+    when known: a sentence without one is not read)."""
+    sent = verb.sent
+    if quotes is not None and not _has_quote(range(sent.start, sent.end), quotes):
+        return False
     inside = False
     token_inside = verb_inside = False
-    for tok in verb.sent:
+    for tok in sent:
         if tok.text in QUOTES:
             inside = not inside
             continue

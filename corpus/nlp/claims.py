@@ -20,6 +20,7 @@ indices and plain values) and one span per claim sentence in
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any
 
@@ -290,6 +291,11 @@ def _speaking(sent, mine: list[int], attributions) -> int:
     return (outer or mine)[0]
 
 
+_QUOTE_MARKS = re.compile(
+    "|".join(re.escape(q) for q in (*OPENING, *CLOSING, *STRAIGHT))
+)
+
+
 def quotation_speakers(sents, attributions, where) -> dict[int, int]:
     """Sentences inside a quotation that spans several sentences, mapped to
     the attribution of the speaker named in the run ('"We struck. We will
@@ -302,9 +308,12 @@ def quotation_speakers(sents, attributions, where) -> dict[int, int]:
     marks = (*OPENING, *CLOSING, *STRAIGHT)
     for index, sent in enumerate(sents):
         text = sent.text
-        if inside or any(q in text for q in marks):
+        quoted = any(q in text for q in marks)
+        if inside or quoted:
             run.append(index)
-        for char in text:
+        # Only the quote marks turn ``inside`` (a sentence without any is
+        # not read character by character).
+        for char in _QUOTE_MARKS.findall(text) if quoted else ():
             if char in OPENING:
                 inside = True
             elif char in CLOSING:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -195,9 +195,9 @@ class CueMatcher(DataComponent):
             self.phrase_matcher.add(cue["id"], [self.nlp.make_doc(w) for w in words])
             if pos:
                 self.pos_filter[cue["id"]] = pos
-        self.quote_matcher = Matcher(vocab)
-        self.quote_matcher.add(
-            "QUOTE", [[{"ORTH": {"IN": QUOTES + list(SINGLE_OPEN + SINGLE_CLOSE)}}]]
+        # Quote marks, as hashes of their forms (``_scare_quotes``).
+        self.quote_marks = frozenset(
+            vocab.strings[q] for q in QUOTES + list(SINGLE_OPEN + SINGLE_CLOSE)
         )
         lists = {key: data.get(key) or [] for key in WORD_LISTS}
         self.forms = self.inflector.form_index(
@@ -205,6 +205,7 @@ class CueMatcher(DataComponent):
         )
         self.act_nouns = frozenset(lists["act_nouns"])
         self.negations = frozenset(w.lower() for w in lists["negations"])
+        self.negation_hashes = frozenset(vocab.strings[w] for w in self.negations)
         self.quote_labels = frozenset(lists["scare_quote_labels"])
         self.quote_introducers = frozenset(lists["scare_quote_introducers"])
         self.quote_what_introducers = frozenset(lists["scare_quote_what_introducers"])
@@ -511,9 +512,13 @@ class CueMatcher(DataComponent):
         ``party_subjects`` (a force, an authority, "we"); the verb is not
         one of saying or knowing (those are refusals)."""
         found = []
-        for tok in doc:
-            if tok.lower_ not in self.negations:
+        # Only the negation words are read as Tokens (one array of the
+        # whole Doc's lower-case hashes, not a Python object per token).
+        negations = self.negation_hashes
+        for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+            if lower not in negations:
                 continue
+            tok = doc[i]
             if tok.dep_ == "neg":
                 verb = tok.head
             elif tok.dep_ == "det" and tok.head.dep_ in ("dobj", "attr"):
@@ -565,7 +570,11 @@ class CueMatcher(DataComponent):
         ("narco-terrorists"), or one that a source calls something by
         ("what police are calling a 'medical incident'")."""
         found = []
-        positions = [start for _, start, _ in self.quote_matcher(doc)]
+        # The quote marks' positions, read off one array of the Doc's forms.
+        marks = self.quote_marks
+        positions = [
+            i for i, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in marks
+        ]
         for open_i, close_i in itertools.pairwise(positions):
             opening, closing = doc[open_i], doc[close_i]
             if opening.text in SINGLE_CLOSE and opening.text not in SINGLE_OPEN:

@@ -187,6 +187,7 @@ class QuantityFinder(DataComponent):
             ),
             key=lambda item: -len(item[0]),
         )
+        self.bound_reach = max((len(words) for words, _ in self.bounds), default=0)
         self.matcher = Matcher(self.nlp.vocab)
         self.matcher.add(
             "NUMBER",
@@ -377,24 +378,27 @@ class QuantityFinder(DataComponent):
         return tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of"
 
     def _bound(self, tok) -> str:
-        doc = tok.doc
-        for words, bound in self.bounds:
-            n = len(words)
-            if tok.i - n < 0:
-                continue
-            if tuple(t.lower_ for t in doc[tok.i - n : tok.i]) == words:
-                return bound
-        return ""
+        at = self._bound_words(tok)
+        return "" if at is None else self.bounds[at][1]
 
     def _bound_start(self, tok) -> int:
-        doc = tok.doc
-        for words, _bound in self.bounds:
+        at = self._bound_words(tok)
+        return tok.i if at is None else tok.i - len(self.bounds[at][0])
+
+    def _bound_words(self, tok) -> int | None:
+        """The index in ``bounds`` of the (longest) bound phrase right
+        before ``tok``, or None. The words before it are read once, not
+        once per phrase."""
+        if not self.bounds:
+            return None
+        before = tuple(
+            t.lower_ for t in tok.doc[max(0, tok.i - self.bound_reach) : tok.i]
+        )
+        for index, (words, _bound) in enumerate(self.bounds):
             n = len(words)
-            if tok.i - n >= 0 and (
-                tuple(t.lower_ for t in doc[tok.i - n : tok.i]) == words
-            ):
-                return tok.i - n
-        return tok.i
+            if n <= len(before) and before[len(before) - n :] == words:
+                return index
+        return None
 
     # --- what it counts -------------------------------------------------
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from corpus.nlp import patterns as _patterns  # noqa: F401  (registers the loaders)
@@ -24,42 +23,46 @@ class SentenceBreaks:
 
     News text puts headlines, datelines and paragraphs on their own lines;
     the parser alone often glues a headline to the first sentence, or a
-    closing quote to the next sentence. Patterns use only equality and flag
-    checks (no set or regex predicates), and the starts are written in one
-    ``from_array`` call: setting ``token.is_sent_start`` one by one rescans
-    the document each time.
+    closing quote to the next sentence. The pairs of tokens that start or
+    join sentences (a line break then a word, an opening quote then a word,
+    sentence-final punctuation then a quote) are found on one array of the
+    Doc's forms and space flags (what a Matcher of those two-token patterns
+    finds, without a Python object per token), and the starts are written
+    in one ``from_array`` call: setting ``token.is_sent_start`` one by one
+    rescans the document each time.
     """
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("LINE", [[{"IS_SPACE": True}, {"IS_SPACE": False}]])
-        self.matcher.add(
-            "OPEN_QUOTE", [[{"ORTH": q}, {"IS_SPACE": False}] for q in QUOTES]
-        )
-        self.matcher.add(
-            "CLOSE_QUOTE",
-            [[{"ORTH": p}, {"ORTH": q}] for p in (".", "!", "?", ",") for q in QUOTES],
+        strings = nlp.vocab.strings
+        self.quotes = numpy.array([strings[q] for q in QUOTES], dtype=numpy.uint64)
+        self.finals = numpy.array(
+            [strings[p] for p in (".", "!", "?", ",")], dtype=numpy.uint64
         )
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(doc) < 2:
+            return doc
         starts: dict[int, int] = {}
-        strings = self.matcher.vocab.strings  # type: ignore[attr-defined]  # not in spaCy's stub
-        for match_id, start, end in self.matcher(doc):
-            label = strings[match_id]
-            last = end - 1
-            if label == "LINE":
-                if "\n" in doc[start].text:
-                    starts[last] = 1
-            elif label == "OPEN_QUOTE":
-                before = doc[start - 1] if start else None
-                opens = before is None or before.is_space or bool(before.whitespace_)
-                if opens and not doc[start].whitespace_:
-                    # An opening quote and its first word stay together.
-                    starts[last] = -1
-            elif not doc[start].whitespace_:
-                # A quote glued to sentence-final punctuation closes it.
-                starts[last] = -1
+        rows = doc.to_array([IS_SPACE, ORTH])
+        space = rows[:, 0].astype(bool)
+        quote = numpy.isin(rows[:, 1], self.quotes)
+        word_next = ~space[1:]
+        # A line break (a space token holding one) before a word.
+        for i in numpy.flatnonzero(space[:-1] & word_next).tolist():
+            if "\n" in doc[i].text:
+                starts[i + 1] = 1
+        # An opening quote and its first word stay together.
+        for i in numpy.flatnonzero(quote[:-1] & word_next).tolist():
+            before = doc[i - 1] if i else None
+            opens = before is None or before.is_space or bool(before.whitespace_)
+            if opens and not doc[i].whitespace_:
+                starts[i + 1] = -1
+        # A quote glued to sentence-final punctuation closes it.
+        final = numpy.isin(rows[:-1, 1], self.finals)
+        for i in numpy.flatnonzero(final & quote[1:]).tolist():
+            if not doc[i].whitespace_:
+                starts[i + 1] = -1
         if starts:
             values = doc.to_array([SENT_START])  # uint64: -1 wraps around
             for i, value in starts.items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -208,13 +209,12 @@ class VoiceFinder(DataComponent):
         limit = int(self.lexicon["first_lines"])
         lines: list[Span] = []
         start = 0
-        for tok in doc:
-            if tok.is_space and "\n" in tok.text:
-                if tok.i > start:
-                    lines.append(doc[start : tok.i])
-                start = tok.i + 1
-                if len(lines) >= limit:
-                    break
+        for i in line_breaks(doc):
+            if i > start:
+                lines.append(doc[start:i])
+            start = i + 1
+            if len(lines) >= limit:
+                break
         if len(lines) < limit and start < len(doc):
             lines.append(doc[start:])
         return lines[:limit]
@@ -266,10 +266,7 @@ class VoiceFinder(DataComponent):
         found: list[tuple[int, int, str]] = []
         lines: list[Span] = []
         start = 0
-        for i in range(len(doc) + 1):
-            at_end = i == len(doc) or (doc[i].is_space and "\n" in doc[i].text)
-            if not at_end:
-                continue
+        for i in [*line_breaks(doc), len(doc)]:
             if i > start:
                 lines.append(doc[start:i])
             start = i + 1
@@ -319,6 +316,13 @@ class VoiceFinder(DataComponent):
             if span is not None and len(span):
                 return [(span.start, span.end, "dateline")]
         return []
+
+
+def line_breaks(doc: Doc) -> list[int]:
+    """The indices of the space tokens holding a line break, in order (read
+    off one array of the Doc, not a Token object per word)."""
+    spaces = doc.to_array(IS_SPACE).nonzero()[0].tolist()
+    return [i for i in spaces if "\n" in doc[i].text]
 
 
 def _words(line: Span) -> int:
