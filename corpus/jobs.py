@@ -39,13 +39,29 @@ REAP_TASK = "corpus.reap_stale_jobs"
 # Documents per Celery task: big enough for nlp.pipe batching, small enough
 # that two or more workers share any upload.
 ANALYSIS_CHUNK = 24
+MAX_CHUNK = 32
 
 SETTLED = (AnalysisStatus.DONE, AnalysisStatus.FAILED)
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def chunks(ids: list[int], size: int = ANALYSIS_CHUNK) -> list[list[int]]:
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
+    """``ids`` in chunks of about ``size``, equal and, past one, an even
+    number of them (one fewer, up to ``MAX_CHUNK`` each, or one more): 64
+    documents go as two chunks of 32, not 24 + 24 + 16, which kept one of two workers
+    busy with 40 while the other had done its 24."""
+    if len(ids) <= size:
+        return [ids] if ids else []
+    count = -(-len(ids) // size)
+    if count % 2:
+        count += -1 if -(-len(ids) // (count - 1)) <= MAX_CHUNK else 1
+    step, extra = divmod(len(ids), count)
+    parts, start = [], 0
+    for index in range(count):
+        end = start + step + (index < extra)
+        parts.append(ids[start:end])
+        start = end
+    return parts
 
 
 def send_chunks(job_id: int, ids: Iterable[int]) -> None:
