@@ -31,21 +31,27 @@ def test_make_run_steps_load_the_demo_on_sqlite(tmp_path):
         "DJANGO_SETTINGS_MODULE": "glossa.settings",
     }
     env.pop("DATABASE_URL", None)
-    for command in (
-        ["migrate", "--noinput"],
-        ["load_defaults"],
-        ["load_demo", "--url", "http://127.0.0.1:8000/"],
-        ["load_demo_incidents"],
-    ):
+
+    def run(*argv: str) -> str:
+        """Run a script of the repository on that database; its output."""
         done = subprocess.run(
-            [sys.executable, "manage.py", *command],
+            [sys.executable, *argv],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
             timeout=900,
         )
-        assert done.returncode == 0, (command, done.stderr[-3000:])
+        assert done.returncode == 0, (argv, done.stderr[-3000:])
+        return done.stdout
+
+    for command in (
+        ["migrate", "--noinput"],
+        ["load_defaults"],
+        ["load_demo", "--url", "http://127.0.0.1:8000/"],
+        ["load_demo_incidents"],
+    ):
+        run("manage.py", *command)
     database = sqlite3.connect(tmp_path / "glossa.sqlite3")
     try:
         # The demo's own samples are analysed as they load; the incident
@@ -64,16 +70,7 @@ def test_make_run_steps_load_the_demo_on_sqlite(tmp_path):
     assert statuses.get("done", 0) >= 2 and "failed" not in statuses, statuses
     assert suggestions > 0
 
-    done = subprocess.run(
-        [sys.executable, "tests/sqlite_crawl.py", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    crawled = json.loads(done.stdout.strip().splitlines()[-1])
+    crawled = json.loads(run("tests/sqlite_crawl.py", "demo").strip().splitlines()[-1])
     assert crawled["failures"] == [], crawled
     # The crawl reached the workspace: the project, its documents, the annotator.
     assert crawled["pages"] >= 30, crawled
