@@ -32,18 +32,18 @@ def demo(settings, tmp_path, django_db_blocker):
 def test_every_page_of_the_demo_opens_for_every_role(demo):
     users = {"owner": get_user_model().objects.get(username="demo")}
     for role in (Role.VIEWER, Role.ANALYST, Role.REVIEWER):
-        user = get_user_model().objects.create(username=f"crawl-{role}")
+        user = get_user_model().objects.create(username=f"crawl-{role.value}")
         membership_set(project=demo, user=user, role=role)
-        users[role] = user
-    pages = {}
-    for role, user in users.items():
+        users[role.value] = user
+    pages: dict[str, int] = {}
+    for name, user in users.items():
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
         client.force_login(user)
 
         crawled = crawl(client)
 
-        assert crawled["failures"] == [], (role, crawled)
-        pages[role] = crawled["pages"]
+        assert crawled["failures"] == [], (name, crawled)
+        pages[name] = crawled["pages"]
     # The crawl reached the workspace, and a viewer sees less than an owner.
     assert min(pages.values()) >= 30, pages
-    assert pages[Role.VIEWER] < pages["owner"], pages
+    assert pages[Role.VIEWER.value] < pages["owner"], pages

@@ -26,6 +26,7 @@ def bench():
     spec = importlib.util.spec_from_file_location(
         "learning_benchmark", ROOT / "benchmarks" / "learning.py"
     )
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -261,7 +261,7 @@ def test_default_tags_have_a_history_from_the_start(client, owner, project):
         project=project, object_type="tag", action=HistoryAction.CREATE
     )
     assert tags and {e.object_id for e in created} == {t.pk for t in tags}
-    assert all(e.actor_id is None and e.after["key"] for e in created)
+    assert all(e.actor_id is None and _state(e.after)["key"] for e in created)
     client.force_login(owner)
     page = client.get(f"/p/{project.slug}/history/tag/{tags[0].pk}/")
     assert page.status_code == 200
@@ -271,6 +271,7 @@ def test_default_tags_have_a_history_from_the_start(client, owner, project):
 def test_an_object_without_history_has_an_empty_state(client, owner, project):
     HistoryEntry.objects.filter(project=project, object_type="tag").delete()
     tag = Tag.objects.filter(project=project).first()
+    assert tag is not None
     client.force_login(owner)
     page = client.get(f"/p/{project.slug}/history/tag/{tag.pk}/")
     assert page.status_code == 200
