@@ -18,6 +18,7 @@ default when the detector is sure.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 DEFAULT_LANGUAGE = "en"
@@ -88,6 +89,26 @@ def detect_languages(texts: list[str]) -> list[tuple[str, float | None]]:
     codes, columns = _first_columns(identifier)
     group: list[tuple[int, int, Any, Any]] = []
     features = 0
+    for index, data, found in _walks(identifier, samples):
+        if found is None:  # no feature at all: py3langid's own path
+            results[index] = _decided_scores(codes, identifier._decide(data)[columns])
+            continue
+        group.append((index, len(data), *found))
+        features += len(found[0])
+        if features >= _GROUP_FEATURES:
+            _score_group(identifier, group, codes, columns, results)
+            group, features = [], 0
+    if group:
+        _score_group(identifier, group, codes, columns, results)
+    return results
+
+
+def _walks(
+    identifier: Any, samples: list[tuple[int, str]]
+) -> Iterator[tuple[int, bytes, tuple[Any, Any] | None]]:
+    """Each sample's index, bytes and features (ids and counts, in the order
+    of their first visit; ``None`` without any): longer texts walked one by
+    one as they come, then the short ones together (``_walk_together``)."""
     short: list[tuple[int, bytes]] = []
     for index, sample in samples:
         data = identifier._encode(sample)
@@ -97,31 +118,13 @@ def detect_languages(texts: list[str]) -> list[tuple[str, float | None]]:
         visits = _visit_counts(
             identifier.tk_nextmove, identifier._rowbase, identifier.tk_output, data
         )
-        if not visits:  # no feature at all: py3langid's own path
-            results[index] = _decided_scores(codes, identifier._decide(data)[columns])
-            continue
-        group.append((index, len(data), list(visits.keys()), list(visits.values())))
-        features += len(visits)
-        if features >= _GROUP_FEATURES:
-            _score_group(identifier, group, codes, columns, results)
-            group, features = [], 0
+        found = (list(visits.keys()), list(visits.values())) if visits else None
+        yield index, data, found
     for start in range(0, len(short), _WALK_TEXTS):
         part = short[start : start + _WALK_TEXTS]
         walked = _walk_together(identifier, [data for _, data in part])
         for (index, data), found in zip(part, walked, strict=True):
-            if found is None:
-                results[index] = _decided_scores(
-                    codes, identifier._decide(data)[columns]
-                )
-                continue
-            group.append((index, len(data), found[0], found[1]))
-            features += len(found[0])
-            if features >= _GROUP_FEATURES:
-                _score_group(identifier, group, codes, columns, results)
-                group, features = [], 0
-    if group:
-        _score_group(identifier, group, codes, columns, results)
-    return results
+            yield index, data, found
 
 
 # Features scored together (bounds the gathered rows: 142 floats each).
